@@ -1,0 +1,114 @@
+using Coupons.Catalog;
+using Coupons.Infrastructure.Http;
+using Coupons.Users;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Coupons.Admin;
+
+public static class AdminApi
+{
+    public const int MaxUsersPerCall = 10_000;
+    private static readonly string[] CouponTypes = ["FIXED", "PERCENTAGE"];
+
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/admin").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>();
+        group.MapPost("/coupons", CreateCoupon);
+        group.MapPost("/users", CreateUsers);
+        group.MapPost("/coupons/{couponId}/open", OpenEvent);
+        group.MapGet("/coupons/{couponId}/consistency", Consistency);
+        return routes;
+    }
+
+    public static async Task<Results<Created<CreatedCoupon>, ProblemHttpResult>> CreateCoupon(
+        CreateCouponRequest request, CouponRepository coupons, CancellationToken ct)
+    {
+        if (Validate(request) is { } error)
+        {
+            return Problems.BadRequest(ProblemCodes.InvalidRequest, error);
+        }
+
+        var id = await coupons.CreateAsync(new NewCoupon(
+            request.Name!, request.CouponType!.ToUpperInvariant(), request.DiscountRate, request.DiscountAmount, request.MinOrderAmount ?? 0,
+            request.TotalQuantity!.Value, request.StartDate!.Value, request.EndDate!.Value, request.ValidityDays ?? 30), explicitId: null, ct);
+        return TypedResults.Created($"/api/admin/coupons/{id}", new CreatedCoupon(id));
+    }
+
+    public static async Task<Results<Created<CreatedUsers>, ProblemHttpResult>> CreateUsers(
+        CreateUsersRequest request, UserRepository users, CancellationToken ct)
+    {
+        if (request.Users is not { Count: > 0 and <= MaxUsersPerCall } list)
+        {
+            return Problems.BadRequest(ProblemCodes.InvalidRequest, $"users must hold 1 to {MaxUsersPerCall} entries.");
+        }
+
+        var invalid = list.FirstOrDefault(u => !Ids.IsValidPublicId(u.PublicId) || string.IsNullOrWhiteSpace(u.Name) || u.Name.Length > 100
+            || string.IsNullOrWhiteSpace(u.Email) || u.Email.Length > 255 || !u.Email.Contains('@', StringComparison.Ordinal));
+        if (invalid is not null)
+        {
+            return Problems.BadRequest(ProblemCodes.InvalidRequest, $"user '{invalid.PublicId}' needs a valid publicId, a name and an email.");
+        }
+
+        var created = await users.CreateManyAsync(list.Select(u => new NewUser(u.PublicId!, u.Name!, u.Email!)).ToList(), ct);
+        return TypedResults.Created("/api/admin/users", new CreatedUsers(list.Count, created));
+    }
+
+    public static async Task<Results<Ok<OpenedEvent>, ProblemHttpResult>> OpenEvent(string couponId, EventOpener opener, CouponCatalog catalog, CancellationToken ct)
+    {
+        if (!Ids.TryParseCouponId(couponId, out var id))
+        {
+            return Problems.BadRequest(ProblemCodes.InvalidCouponId, "couponId must be a positive 64-bit integer.");
+        }
+
+        var result = await opener.OpenAsync(id, ct);
+        if (result is not { } opened)
+        {
+            return Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {id} does not exist.");
+        }
+
+        catalog.Forget(id);
+        return TypedResults.Ok(new OpenedEvent(id, opened.Opened, opened.State.RemainingStock, opened.State.AcceptedRequests));
+    }
+
+    public static async Task<Results<Ok<ConsistencyReportView>, ProblemHttpResult>> Consistency(string couponId, ConsistencyReporter reporter, CancellationToken ct)
+    {
+        if (!Ids.TryParseCouponId(couponId, out var id))
+        {
+            return Problems.BadRequest(ProblemCodes.InvalidCouponId, "couponId must be a positive 64-bit integer.");
+        }
+
+        return await reporter.ReportAsync(id, ct) is { } report
+            ? TypedResults.Ok(report)
+            : Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {id} does not exist.");
+    }
+
+    internal static string? Validate(CreateCouponRequest r)
+    {
+        if (string.IsNullOrWhiteSpace(r.Name) || r.Name.Length > 200)
+        {
+            return "name is required (at most 200 characters).";
+        }
+
+        if (r.CouponType is null || !CouponTypes.Contains(r.CouponType.ToUpperInvariant()))
+        {
+            return "couponType must be FIXED or PERCENTAGE.";
+        }
+
+        if (r.TotalQuantity is not (> 0 and <= 10_000_000))
+        {
+            return "totalQuantity must be between 1 and 10,000,000.";
+        }
+
+        if (r.StartDate is null || r.EndDate is null || r.EndDate <= r.StartDate)
+        {
+            return "startDate and endDate are required and endDate must be after startDate.";
+        }
+
+        if (r.DiscountRate is < 0 or > 100 || r.DiscountAmount is < 0 || r.MinOrderAmount is < 0 || r.ValidityDays is < 1 or > 3650)
+        {
+            return "discountRate must be 0-100, amounts non-negative, validityDays 1-3650.";
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,22 @@
+namespace Coupons.Admin;
+
+public sealed record CreateCouponRequest(
+    string? Name,
+    string? CouponType,
+    decimal? DiscountRate,
+    decimal? DiscountAmount,
+    decimal? MinOrderAmount,
+    int? TotalQuantity,
+    DateTimeOffset? StartDate,
+    DateTimeOffset? EndDate,
+    int? ValidityDays);
+
+public sealed record CreatedCoupon(long Id);
+
+public sealed record NewUserRequest(string? PublicId, string? Name, string? Email);
+
+public sealed record CreateUsersRequest(IReadOnlyList<NewUserRequest>? Users);
+
+public sealed record CreatedUsers(int Requested, int Created);
+
+public sealed record OpenedEvent(long CouponId, bool Opened, long? RemainingStock, long AcceptedRequests);

@@ -1,0 +1,38 @@
+using Coupons.Catalog;
+using Coupons.Infrastructure.Database;
+using Coupons.Issuance;
+using Dapper;
+
+namespace Coupons.Admin;
+
+/// <summary>Opens a coupon event: seeds the Redis gate from what the database says is already issued.</summary>
+public sealed class EventOpener(IDbConnectionFactory connections, CouponRepository coupons, IssuanceGate gate)
+{
+    public async Task<(bool Opened, GateState State)?> OpenAsync(long couponId, CancellationToken ct)
+    {
+        var coupon = await coupons.FindAsync(couponId, ct);
+        if (coupon is null)
+        {
+            return null;
+        }
+
+        await using var connection = await connections.OpenAsync(ct);
+        var holders = (await connection.QueryAsync<HolderRow>(new CommandDefinition(
+            """
+            SELECT u.public_id, uc.request_id
+            FROM user_coupons uc JOIN users u ON u.id = uc.user_id
+            WHERE uc.coupon_id = @couponId
+            """,
+            new { couponId }, cancellationToken: ct))).Select(h => (h.PublicId, Guid.Parse(h.RequestId))).ToList();
+
+        var opened = await gate.OpenAsync(couponId, Math.Max(0, coupon.TotalQuantity - holders.Count), holders);
+        return (opened, await gate.ReadStateAsync(couponId));
+    }
+
+    private sealed class HolderRow
+    {
+        public string PublicId { get; init; } = "";
+
+        public string RequestId { get; init; } = "";
+    }
+}

@@ -1,0 +1,69 @@
+using Coupons.Infrastructure.Database;
+using Dapper;
+
+namespace Coupons.Catalog;
+
+public sealed class CouponRepository(IDbConnectionFactory connections)
+{
+    private const string Columns =
+        "id, name, coupon_type, discount_rate, discount_amount, min_order_amount, total_quantity, issued_quantity, start_date, end_date, validity_days";
+
+    public async Task<Coupon?> FindAsync(long couponId, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<Coupon>(
+            new CommandDefinition($"SELECT {Columns} FROM coupons WHERE id = @couponId", new { couponId }, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<Coupon>> ListOpenAsync(DateTime utcNow, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        var rows = await connection.QueryAsync<Coupon>(new CommandDefinition(
+            $"SELECT {Columns} FROM coupons WHERE start_date <= @utcNow AND end_date > @utcNow ORDER BY id",
+            new { utcNow }, cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    /// <summary>Inserts a coupon; with <paramref name="explicitId"/> the id is fixed (demo data keeps the guide's id 11).</summary>
+    public async Task<long> CreateAsync(NewCoupon coupon, long? explicitId, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        var idColumn = explicitId is null ? "" : "id, ";
+        var idValue = explicitId is null ? "" : "@explicitId, ";
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            INSERT INTO coupons ({idColumn}name, coupon_type, discount_rate, discount_amount, min_order_amount,
+                                 total_quantity, issued_quantity, start_date, end_date, validity_days)
+            VALUES ({idValue}@Name, @CouponType, @DiscountRate, @DiscountAmount, @MinOrderAmount,
+                    @TotalQuantity, 0, @StartDate, @EndDate, @ValidityDays)
+            """,
+            new
+            {
+                explicitId,
+                coupon.Name,
+                coupon.CouponType,
+                coupon.DiscountRate,
+                coupon.DiscountAmount,
+                coupon.MinOrderAmount,
+                coupon.TotalQuantity,
+                StartDate = coupon.StartDate.UtcDateTime,
+                EndDate = coupon.EndDate.UtcDateTime,
+                coupon.ValidityDays,
+            },
+            cancellationToken: ct));
+        return explicitId ?? await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            connections.Dialect.Provider == DatabaseProvider.MySql ? "SELECT LAST_INSERT_ID()" : "SELECT last_insert_rowid()",
+            cancellationToken: ct));
+    }
+}
+
+public sealed record NewCoupon(
+    string Name,
+    string CouponType,
+    decimal? DiscountRate,
+    decimal? DiscountAmount,
+    decimal MinOrderAmount,
+    int TotalQuantity,
+    DateTimeOffset StartDate,
+    DateTimeOffset EndDate,
+    int ValidityDays);

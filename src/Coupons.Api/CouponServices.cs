@@ -1,0 +1,69 @@
+using Coupons.Admin;
+using Coupons.Catalog;
+using Coupons.Infrastructure.Database;
+using Coupons.Infrastructure.Http;
+using Coupons.Infrastructure.Kafka;
+using Coupons.Infrastructure.Redis;
+using Coupons.Issuance;
+using Coupons.Ops;
+using Coupons.Seeding;
+using Coupons.UserCoupons;
+using Coupons.Users;
+
+namespace Coupons;
+
+public static class CouponServices
+{
+    public static WebApplicationBuilder AddCouponServices(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddMemoryCache(o => o.SizeLimit = 200_000);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<DependencyExceptionHandler>();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+
+        services.AddCouponDatabase(configuration);
+        services.AddCouponRedis(configuration);
+        services.AddCouponKafka(configuration);
+
+        services.AddSingleton<CouponRepository>().AddSingleton<CouponCatalog>().AddSingleton<IssuableCoupons>();
+        services.AddSingleton<UserRepository>().AddSingleton<UserDirectory>();
+        services.AddSingleton<UserCouponRepository>();
+
+        services.AddSingleton<IssuanceGate>().AddSingleton<IssueRequestPublisher>().AddSingleton<ParkedRequests>();
+        services.AddSingleton<FcfsIssuer>().AddSingleton<IssueRequestStore>().AddSingleton<ConsumerHealth>();
+        services.AddHostedService<ParkedRequestRelay>();
+        if (configuration.GetValue($"{KafkaOptions.Section}:{nameof(KafkaOptions.RunConsumer)}", true))
+        {
+            services.AddHostedService<IssueRequestConsumer>();
+        }
+
+        services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.Section));
+        services.AddSingleton<EventOpener>().AddSingleton<ConsistencyReporter>();
+
+        services.AddOptions<SeedOptions>().Bind(configuration.GetSection(SeedOptions.Section));
+        services.AddSingleton<StoreInitializer>();
+
+        services.AddCouponHealthChecks();
+        services.AddCouponTelemetry(builder);
+        return builder;
+    }
+
+    /// <summary>Embedded dev mode runs without configured secrets; it alone gets the marked local-dev admin key.</summary>
+    public static WebApplicationBuilder UseDevAdminKeyWhenEmbedded(this WebApplicationBuilder builder)
+    {
+        var embedded = builder.Configuration.GetValue<bool>("Redis:Embedded") && builder.Configuration.GetValue<bool>("Kafka:Embedded");
+        if (embedded && string.IsNullOrEmpty(builder.Configuration["Admin:ApiKey"]))
+        {
+            builder.Configuration.AddInMemoryCollection([new("Admin:ApiKey", AdminOptions.EmbeddedDevKey)]);
+        }
+
+        return builder;
+    }
+
+    public static async Task InitializeCouponStoreAsync(this WebApplication app) =>
+        await app.Services.GetRequiredService<StoreInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
+}

@@ -1,0 +1,27 @@
+namespace Coupons.Infrastructure.Http;
+
+/// <summary>Stable machine-readable codes carried in every problem details body as <c>code</c>. Never rename one.</summary>
+public static class ProblemCodes
+{
+    public const string InvalidCouponId = "INVALID_COUPON_ID";
+    public const string InvalidPublicId = "INVALID_PUBLIC_ID";
+    public const string InvalidRequestId = "INVALID_REQUEST_ID";
+    public const string InvalidRequest = "INVALID_REQUEST";
+    public const string CouponNotFound = "COUPON_NOT_FOUND";
+    public const string UserNotFound = "USER_NOT_FOUND";
+    public const string RequestNotFound = "REQUEST_NOT_FOUND";
+    public const string AlreadyRequested = "ALREADY_REQUESTED";
+    public const string SoldOut = "SOLD_OUT";
+    public const string NotOpen = "COUPON_NOT_OPEN";
+    public const string Ended = "COUPON_ENDED";
+    public const string GateNotReady = "GATE_NOT_READY";
+    public const string DependencyUnavailable = "DEPENDENCY_UNAVAILABLE";
+    public const string RedisUnavailable = "REDIS_UNAVAILABLE";
+    public const string KafkaUnavailable = "KAFKA_UNAVAILABLE";
+    public const string DatabaseUnavailable = "DATABASE_UNAVAILABLE";
+    public const string AdminKeyMissing = "ADMIN_KEY_MISSING";
+    public const string AdminKeyInvalid = "ADMIN_KEY_INVALID";
+    public const string Conflict = "CONFLICT";
+    public const string InternalError = "INTERNAL_ERROR";
+    public const string NotFound = "NOT_FOUND";
+}

@@ -1,0 +1,42 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Coupons.Infrastructure.Kafka;
+
+public sealed class KafkaOptions
+{
+    public const string Section = "Kafka";
+
+    [Required]
+    public string BootstrapServers { get; set; } = "127.0.0.1:9092";
+
+    /// <summary>Host librdkafka's mock cluster in-process (dev mode only).</summary>
+    public bool Embedded { get; set; }
+
+    [Required]
+    public string Topic { get; set; } = "coupon.issue.requested";
+
+    [Required]
+    public string DeadLetterTopic { get; set; } = "coupon.issue.requested.dlq";
+
+    [Required]
+    public string ConsumerGroup { get; set; } = "coupon-issue-service";
+
+    [Range(1, 256)]
+    public int Partitions { get; set; } = 4;
+
+    /// <summary>
+    /// How long a publish may take before the request is answered. librdkafka's message.timeout.ms:
+    /// after it a delivery is reported failed, but may still have been written (PossiblyPersisted).
+    /// </summary>
+    public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    public TimeSpan ProducerLinger { get; set; } = TimeSpan.FromMilliseconds(2);
+
+    [Range(1, 10_000)]
+    public int ConsumerBatchSize { get; set; } = 500;
+
+    /// <summary>How long the consumer waits to fill a batch before writing what it has.</summary>
+    public TimeSpan ConsumerBatchWindow { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    public bool RunConsumer { get; set; } = true;
+}

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Coupons.Infrastructure.Redis;
+
+public static class RedisServiceCollectionExtensions
+{
+    public static IServiceCollection AddCouponRedis(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RedisOptions>().Bind(configuration.GetSection(RedisOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton<IConnectionMultiplexer>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<RedisOptions>>().Value;
+            var config = ConfigurationOptions.Parse(options.Configuration);
+            var timeoutMs = (int)options.OperationTimeout.TotalMilliseconds;
+            // Start even when Redis is down and keep reconnecting in the background: the app must
+            // come up and serve DB-backed reads without Redis, and heal without a restart.
+            config.AbortOnConnectFail = false;
+            config.ConnectTimeout = Math.Max(timeoutMs, 1000);
+            config.SyncTimeout = timeoutMs;
+            config.AsyncTimeout = timeoutMs;
+            config.ConnectRetry = 1;
+            config.ClientName = "coupons-api";
+            return ConnectionMultiplexer.Connect(config);
+        });
+        return services;
+    }
+}

@@ -1,0 +1,140 @@
+using System.Data.Common;
+using Coupons.Catalog;
+using Coupons.Users;
+using StackExchange.Redis;
+
+namespace Coupons.Issuance;
+
+public enum IssueStatus
+{
+    Accepted,
+    AlreadyRequested,
+    SoldOut,
+    NotOpen,
+    Ended,
+    CouponNotFound,
+    UserNotFound,
+    GateNotReady,
+    RedisUnavailable,
+    KafkaUnavailable,
+    DatabaseUnavailable,
+}
+
+public readonly record struct IssueOutcome(IssueStatus Status, Guid RequestId = default);
+
+/// <summary>
+/// The first-come-first-served issue path: definition checks from in-process caches, the atomic Redis
+/// gate, then an awaited Kafka publish. 202 is only ever answered once the request is durable in Kafka
+/// or parked in the database (SPEC I3); a unit is only given back when the publish definitely failed.
+/// </summary>
+public sealed partial class FcfsIssuer(
+    CouponCatalog catalog,
+    UserDirectory users,
+    IssuanceGate gate,
+    IssueRequestPublisher publisher,
+    ParkedRequests parked,
+    TimeProvider clock,
+    ILogger<FcfsIssuer> logger)
+{
+    public async Task<IssueOutcome> IssueAsync(long couponId, string publicId, CancellationToken ct)
+    {
+        Coupon? coupon;
+        long? userId;
+        try
+        {
+            coupon = await catalog.FindAsync(couponId, ct);
+            if (coupon is null)
+            {
+                return new(IssueStatus.CouponNotFound);
+            }
+
+            userId = await users.FindIdAsync(publicId, ct);
+        }
+        catch (DbException)
+        {
+            return new(IssueStatus.DatabaseUnavailable);
+        }
+
+        if (userId is null)
+        {
+            return new(IssueStatus.UserNotFound);
+        }
+
+        var now = clock.GetUtcNow();
+        if (now.UtcDateTime < coupon.StartDate)
+        {
+            return new(IssueStatus.NotOpen);
+        }
+
+        if (now.UtcDateTime >= coupon.EndDate)
+        {
+            return new(IssueStatus.Ended);
+        }
+
+        GateDecision decision;
+        var requestId = Guid.CreateVersion7(now);
+        try
+        {
+            decision = await gate.TryTakeAsync(couponId, publicId, requestId);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Fail fast: no DB-arbitrated fallback here, so a Redis outage cannot turn into a DB stampede.
+            return new(IssueStatus.RedisUnavailable);
+        }
+
+        return decision.Verdict switch
+        {
+            GateVerdict.Accepted => await PublishAsync(new IssueRequested(requestId, couponId, userId.Value, publicId, now)),
+            GateVerdict.Duplicate => new(IssueStatus.AlreadyRequested, decision.RequestId),
+            GateVerdict.SoldOut => new(IssueStatus.SoldOut),
+            _ => new(IssueStatus.GateNotReady),
+        };
+    }
+
+    private async Task<IssueOutcome> PublishAsync(IssueRequested request)
+    {
+        switch (await publisher.PublishAsync(request))
+        {
+            case PublishResult.Persisted:
+                return new(IssueStatus.Accepted, request.RequestId);
+
+            case PublishResult.NotPersisted:
+                await CompensateAsync(request);
+                return new(IssueStatus.KafkaUnavailable);
+
+            default:
+                // Maybe in Kafka, maybe not: keep it durably and let the relay make sure. The consumer is idempotent.
+                try
+                {
+                    await parked.ParkAsync(request, CancellationToken.None);
+                    return new(IssueStatus.Accepted, request.RequestId);
+                }
+                catch (DbException ex)
+                {
+                    // Neither Kafka nor the database confirmed it. Do not give the unit back (it may still arrive);
+                    // reconciliation settles it. The client is told to retry and will see ALREADY_REQUESTED.
+                    ParkFailed(logger, request.RequestId, ex.Message);
+                    return new(IssueStatus.KafkaUnavailable);
+                }
+        }
+    }
+
+    private async Task CompensateAsync(IssueRequested request)
+    {
+        try
+        {
+            await gate.ReleaseAsync(request.CouponId, request.PublicId, request.RequestId);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            CompensationFailed(logger, request.RequestId, ex.Message);
+        }
+    }
+
+    [LoggerMessage(EventId = 4201, Level = LogLevel.Error, Message = "Request {RequestId}: delivery ambiguous and parking failed: {Reason}")]
+    private static partial void ParkFailed(ILogger logger, Guid requestId, string reason);
+
+    [LoggerMessage(EventId = 4202, Level = LogLevel.Warning, Message = "Request {RequestId}: could not return its unit to the gate: {Reason}")]
+    private static partial void CompensationFailed(ILogger logger, Guid requestId, string reason);
+}

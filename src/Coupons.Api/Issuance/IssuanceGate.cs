@@ -1,0 +1,89 @@
+using System.Reflection;
+using StackExchange.Redis;
+
+namespace Coupons.Issuance;
+
+/// <summary>
+/// The Redis stock gate: one Lua script per decision, so duplicate check, stock check and the record of
+/// who got a unit happen atomically. SE.Redis sends the script by SHA (EVALSHA) once the server has it.
+/// </summary>
+public sealed class IssuanceGate(IConnectionMultiplexer redis)
+{
+    private static readonly string TakeScript = ReadScript("take.lua");
+    private static readonly string ReleaseScript = ReadScript("release.lua");
+
+    public async Task<GateDecision> TryTakeAsync(long couponId, string publicId, Guid requestId)
+    {
+        var keys = new GateKeys(couponId);
+        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(TakeScript, keys.All, [publicId, requestId.ToString()]))!;
+        var verdict = (GateVerdict)(int)result[0];
+        var id = verdict is GateVerdict.Accepted or GateVerdict.Duplicate ? Guid.Parse((string)result[1]!) : Guid.Empty;
+        return new GateDecision(verdict, id);
+    }
+
+    /// <summary>Returns the unit taken by <paramref name="requestId"/>; true when something was released.</summary>
+    public async Task<bool> ReleaseAsync(long couponId, string publicId, Guid requestId)
+    {
+        var keys = new GateKeys(couponId);
+        var released = await redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, keys.All, [publicId, requestId.ToString()]);
+        return (int)released == 1;
+    }
+
+    public async Task<bool> IsAcceptedRequestAsync(long couponId, Guid requestId) =>
+        await redis.GetDatabase().HashExistsAsync(new GateKeys(couponId).Requests, requestId.ToString());
+
+    public async Task<GateState> ReadStateAsync(long couponId)
+    {
+        var keys = new GateKeys(couponId);
+        var db = redis.GetDatabase();
+        var stock = db.StringGetAsync(keys.Stock);
+        var users = db.HashLengthAsync(keys.Users);
+        var requests = db.HashLengthAsync(keys.Requests);
+        await Task.WhenAll(stock, users, requests);
+        var remaining = stock.Result.IsNull ? (long?)null : (long)stock.Result;
+        return new GateState(couponId, remaining is not null, remaining, users.Result, requests.Result);
+    }
+
+    public async Task<IReadOnlyCollection<Guid>> ReadAcceptedRequestIdsAsync(long couponId)
+    {
+        var entries = await redis.GetDatabase().HashKeysAsync(new GateKeys(couponId).Requests);
+        return entries.Select(e => Guid.Parse((string)e!)).ToArray();
+    }
+
+    /// <summary>
+    /// Opens the gate from the database's view: who already holds the coupon and how much is left.
+    /// Users are written before the stock key, because the stock key's presence is what makes the gate
+    /// ready; a gate that is already open is left alone (returns false).
+    /// </summary>
+    public async Task<bool> OpenAsync(long couponId, long remaining, IReadOnlyCollection<(string PublicId, Guid RequestId)> holders)
+    {
+        var keys = new GateKeys(couponId);
+        var db = redis.GetDatabase();
+        if (await db.KeyExistsAsync(keys.Stock))
+        {
+            return false;
+        }
+
+        foreach (var chunk in holders.Chunk(1000))
+        {
+            var batch = db.CreateBatch();
+            var users = batch.HashSetAsync(keys.Users, chunk.Select(h => new HashEntry(h.PublicId, h.RequestId.ToString())).ToArray());
+            var requests = batch.HashSetAsync(keys.Requests, chunk.Select(h => new HashEntry(h.RequestId.ToString(), h.PublicId)).ToArray());
+            batch.Execute();
+            await Task.WhenAll(users, requests);
+        }
+
+        return await db.StringSetAsync(keys.Stock, remaining, when: When.NotExists);
+    }
+
+    /// <summary>Removes the gate entirely (admin/test reset); the next open rebuilds it from the database.</summary>
+    public async Task ResetAsync(long couponId) => await redis.GetDatabase().KeyDeleteAsync(new GateKeys(couponId).All);
+
+    private static string ReadScript(string name)
+    {
+        var assembly = Assembly.GetExecutingAssembly();
+        var resource = assembly.GetManifestResourceNames().Single(n => n.EndsWith("." + name, StringComparison.Ordinal));
+        using var reader = new StreamReader(assembly.GetManifestResourceStream(resource)!);
+        return reader.ReadToEnd();
+    }
+}

@@ -1,0 +1,191 @@
+using System.Data.Common;
+using System.Text;
+using Confluent.Kafka;
+using Coupons.Infrastructure.Kafka;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+
+namespace Coupons.Issuance;
+
+/// <summary>
+/// Consumer group <c>coupon-issue-service</c>: reads accepted requests in batches, writes each batch in one
+/// database transaction, and only then commits the offsets. A crash before the commit means redelivery,
+/// which the idempotent store absorbs (I5). While the database is down the batch is retried with backoff,
+/// nothing is skipped and nothing is committed. Malformed messages go to the dead-letter topic.
+/// </summary>
+public sealed partial class IssueRequestConsumer(
+    IOptions<KafkaOptions> options,
+    IssueRequestStore store,
+    IProducer<string, byte[]> producer,
+    ConsumerHealth health,
+    ILogger<IssueRequestConsumer> logger) : BackgroundService
+{
+    private readonly KafkaOptions _options = options.Value;
+
+    private readonly ResiliencePipeline _dbRetry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<DbException>().Handle<TimeoutException>()
+                .Handle<InvalidOperationException>(ex => ex.InnerException is DbException),
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(100),
+            MaxDelay = TimeSpan.FromSeconds(5),
+            OnRetry = args =>
+            {
+                health.DatabaseFailing = true;
+                return ValueTask.CompletedTask;
+            },
+        })
+        .Build();
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        // librdkafka's Consume blocks; keep it off the thread pool.
+        Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Run(CancellationToken stoppingToken)
+    {
+        using var consumer = BuildConsumer();
+        consumer.Subscribe(_options.Topic);
+        Started(logger, _options.Topic, _options.ConsumerGroup);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var batch = ReadBatch(consumer, stoppingToken);
+                health.LastPoll = DateTimeOffset.UtcNow;
+                if (batch.Count > 0)
+                {
+                    ProcessAsync(consumer, batch, stoppingToken).GetAwaiter().GetResult();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            // Leave the group cleanly so partitions move to other instances at once; uncommitted work is redelivered.
+            consumer.Close();
+            Stopped(logger);
+        }
+    }
+
+    private List<ConsumeResult<string, byte[]>> ReadBatch(IConsumer<string, byte[]> consumer, CancellationToken ct)
+    {
+        var batch = new List<ConsumeResult<string, byte[]>>();
+        var first = consumer.Consume(TimeSpan.FromMilliseconds(250));
+        if (first is null || first.IsPartitionEOF)
+        {
+            return batch;
+        }
+
+        batch.Add(first);
+        var deadline = DateTime.UtcNow + _options.ConsumerBatchWindow;
+        while (batch.Count < _options.ConsumerBatchSize && !ct.IsCancellationRequested)
+        {
+            var remaining = deadline - DateTime.UtcNow;
+            var next = remaining > TimeSpan.Zero ? consumer.Consume(remaining) : consumer.Consume(TimeSpan.Zero);
+            if (next is null)
+            {
+                break;
+            }
+
+            if (!next.IsPartitionEOF)
+            {
+                batch.Add(next);
+            }
+        }
+
+        return batch;
+    }
+
+    private async Task ProcessAsync(IConsumer<string, byte[]> consumer, List<ConsumeResult<string, byte[]>> batch, CancellationToken ct)
+    {
+        var requests = new List<IssueRequested>(batch.Count);
+        foreach (var result in batch)
+        {
+            try
+            {
+                requests.Add(IssueRequested.Parse(result.Message.Value));
+            }
+            catch (FormatException ex)
+            {
+                await DeadLetterAsync(result, ex);
+            }
+        }
+
+        if (requests.Count > 0)
+        {
+            var decisions = await _dbRetry.ExecuteAsync(async token => await store.ApplyBatchAsync(requests, token), ct);
+            health.DatabaseFailing = false;
+            health.RecordApplied(decisions.Count);
+        }
+
+        Commit(consumer, batch);
+    }
+
+    private void Commit(IConsumer<string, byte[]> consumer, List<ConsumeResult<string, byte[]>> batch)
+    {
+        var offsets = batch.GroupBy(r => r.TopicPartition)
+            .Select(g => new TopicPartitionOffset(g.Key, g.Max(r => r.Offset.Value) + 1))
+            .ToList();
+        try
+        {
+            consumer.Commit(offsets);
+        }
+        catch (KafkaException ex)
+        {
+            // E.g. the partitions were reassigned meanwhile: the new owner re-reads them; the store makes that harmless.
+            CommitFailed(logger, ex.Error.Code.ToString(), ex.Error.Reason);
+        }
+    }
+
+    private async Task DeadLetterAsync(ConsumeResult<string, byte[]> result, FormatException error)
+    {
+        var headers = new Headers
+        {
+            { "dlq-error", Encoding.UTF8.GetBytes(error.Message) },
+            { "dlq-source", Encoding.UTF8.GetBytes(result.TopicPartitionOffset.ToString()) },
+            { "dlq-at", Encoding.UTF8.GetBytes(DateTimeOffset.UtcNow.ToString("O")) },
+        };
+        await producer.ProduceAsync(_options.DeadLetterTopic, new Message<string, byte[]>
+        {
+            Key = result.Message.Key,
+            Value = result.Message.Value,
+            Headers = headers,
+        });
+        DeadLettered(logger, result.TopicPartitionOffset.ToString(), error.Message);
+    }
+
+    private IConsumer<string, byte[]> BuildConsumer() =>
+        new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = _options.BootstrapServers,
+            GroupId = _options.ConsumerGroup,
+            ClientId = "coupons-api-consumer",
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+            SessionTimeoutMs = 10_000,
+            HeartbeatIntervalMs = 1_000,
+            ReconnectBackoffMaxMs = 1_000,
+        })
+        .SetErrorHandler((_, e) => KafkaLog.ClientError(logger, e.Code.ToString(), e.Reason))
+        .Build();
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Consuming {Topic} as group {Group}")]
+    private static partial void Started(ILogger logger, string topic, string group);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Consumer stopped")]
+    private static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Offset commit failed ({Code}): {Reason}")]
+    private static partial void CommitFailed(ILogger logger, string code, string reason);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "Malformed message at {Source} sent to dead-letter topic: {Error}")]
+    private static partial void DeadLettered(ILogger logger, string source, string error);
+}

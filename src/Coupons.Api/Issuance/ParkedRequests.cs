@@ -1,0 +1,50 @@
+using Coupons.Infrastructure.Database;
+using Dapper;
+
+namespace Coupons.Issuance;
+
+/// <summary>
+/// Durable holding area for requests whose Kafka delivery was ambiguous. A parked request was answered 202,
+/// so it must reach Kafka eventually: <see cref="ParkedRequestRelay"/> republishes it, and the consumer's
+/// idempotency makes a second copy harmless.
+/// </summary>
+public sealed class ParkedRequests(IDbConnectionFactory connections, TimeProvider clock)
+{
+    public async Task ParkAsync(IssueRequested request, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"{connections.Dialect.InsertIgnore} INTO parked_requests (request_id, coupon_id, payload, parked_at, attempts) VALUES (@id, @couponId, @payload, @now, 0)",
+            new { id = request.RequestId.ToString(), couponId = request.CouponId, payload = System.Text.Encoding.UTF8.GetString(request.ToBytes()), now = clock.GetUtcNow().UtcDateTime },
+            cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<IssueRequested>> TakeBatchAsync(int max, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        var payloads = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT payload FROM parked_requests ORDER BY parked_at LIMIT @max", new { max }, cancellationToken: ct));
+        return payloads.Select(p => IssueRequested.Parse(System.Text.Encoding.UTF8.GetBytes(p))).ToList();
+    }
+
+    public async Task RemoveAsync(Guid requestId, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM parked_requests WHERE request_id = @id", new { id = requestId.ToString() }, cancellationToken: ct));
+    }
+
+    public async Task<bool> ContainsAsync(Guid requestId, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM parked_requests WHERE request_id = @id", new { id = requestId.ToString() }, cancellationToken: ct)) > 0;
+    }
+
+    public async Task<long> CountAsync(long couponId, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM parked_requests WHERE coupon_id = @couponId", new { couponId }, cancellationToken: ct));
+    }
+}

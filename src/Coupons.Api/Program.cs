@@ -1,0 +1,33 @@
+using Coupons;
+using Coupons.Admin;
+using Coupons.Catalog;
+using Coupons.Infrastructure;
+using Coupons.Infrastructure.Http;
+using Coupons.Issuance;
+using Coupons.Ops;
+using Coupons.UserCoupons;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddEmbeddedDependencies()      // dev mode: Garnet + mock Kafka in-process
+       .UseDevAdminKeyWhenEmbedded()
+       .AddCouponServices();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseMiddleware<RetryAfterMiddleware>();
+app.UseStatusCodePages();
+
+app.MapCatalogApi();
+app.MapIssuanceApi();
+app.MapUserCouponsApi();
+app.MapAdminApi();
+app.MapHealthApi();
+app.MapPrometheusScrapingEndpoint("/metrics");
+
+await app.InitializeCouponStoreAsync();
+await app.RunAsync();
+
+/// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

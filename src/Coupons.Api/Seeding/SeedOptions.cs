@@ -1,0 +1,14 @@
+namespace Coupons.Seeding;
+
+public sealed class SeedOptions
+{
+    public const string Section = "Seed";
+
+    /// <summary>Seed the guide's demo data: coupon 11 (stock 100, open now), test-user and demo-user-1..N.</summary>
+    public bool DemoData { get; set; }
+
+    public int DemoUsers { get; set; } = 1000;
+
+    public const long DemoCouponId = 11;
+    public const int DemoCouponStock = 100;
+}

@@ -1,0 +1,34 @@
+using Coupons.Infrastructure.Database;
+using Dapper;
+
+namespace Coupons.Users;
+
+public sealed record NewUser(string PublicId, string Name, string Email);
+
+public sealed class UserRepository(IDbConnectionFactory connections, TimeProvider clock)
+{
+    public async Task<long?> FindIdAsync(string publicId, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT id FROM users WHERE public_id = @publicId", new { publicId }, cancellationToken: ct));
+    }
+
+    /// <summary>Inserts users in one transaction; existing public ids or emails are left as they are. Returns how many were new.</summary>
+    public async Task<int> CreateManyAsync(IReadOnlyCollection<NewUser> users, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var createdAt = clock.GetUtcNow().UtcDateTime;
+        var created = 0;
+        foreach (var chunk in users.Chunk(500))
+        {
+            created += await connection.ExecuteAsync(new CommandDefinition(
+                $"{connections.Dialect.InsertIgnore} INTO users (public_id, name, email, created_at) VALUES (@PublicId, @Name, @Email, @createdAt)",
+                chunk.Select(u => new { u.PublicId, u.Name, u.Email, createdAt }), tx, cancellationToken: ct));
+        }
+
+        await tx.CommitAsync(ct);
+        return created;
+    }
+}
