@@ -19,10 +19,14 @@ public static class CouponServices
         var services = builder.Services;
         var configuration = builder.Configuration;
 
+        // First hosted service: the store is ready before the consumer runs and before Kestrel listens.
+        services.AddSingleton<StoreInitializer>().AddHostedService(sp => sp.GetRequiredService<StoreInitializer>());
         services.AddSingleton(TimeProvider.System);
         services.AddMemoryCache(o => o.SizeLimit = 200_000);
         services.AddProblemDetails();
         services.AddExceptionHandler<DependencyExceptionHandler>();
+        // Unreadable bodies throw, so DependencyExceptionHandler answers them with coded problem details in every environment.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 
         services.AddCouponDatabase(configuration);
@@ -45,7 +49,6 @@ public static class CouponServices
         services.AddSingleton<EventOpener>().AddSingleton<ConsistencyReporter>();
 
         services.AddOptions<SeedOptions>().Bind(configuration.GetSection(SeedOptions.Section));
-        services.AddSingleton<StoreInitializer>();
 
         services.AddCouponHealthChecks();
         services.AddCouponTelemetry(builder);
@@ -63,7 +66,4 @@ public static class CouponServices
 
         return builder;
     }
-
-    public static async Task InitializeCouponStoreAsync(this WebApplication app) =>
-        await app.Services.GetRequiredService<StoreInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
 }

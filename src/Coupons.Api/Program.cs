@@ -26,7 +26,6 @@ app.MapAdminApi();
 app.MapHealthApi();
 app.MapPrometheusScrapingEndpoint("/metrics");
 
-await app.InitializeCouponStoreAsync();
 await app.RunAsync();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>

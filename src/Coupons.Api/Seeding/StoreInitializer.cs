@@ -1,13 +1,20 @@
+using System.Data.Common;
 using Coupons.Admin;
 using Coupons.Catalog;
 using Coupons.Infrastructure.Database;
 using Coupons.Infrastructure.Kafka;
 using Coupons.Users;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
 
 namespace Coupons.Seeding;
 
-/// <summary>Runs before the app takes traffic: schema, Kafka topics, and (dev mode) the guide's demo data.</summary>
+/// <summary>
+/// Runs before the app takes traffic (registered as the first hosted service, so before the consumer and
+/// before Kestrel listens): schema, Kafka topics, and (dev mode) the guide's demo data. A database that is
+/// still starting is waited for with backoff, up to <see cref="StartupDeadline"/>.
+/// </summary>
 public sealed partial class StoreInitializer(
     SchemaMigrator schema,
     KafkaTopics topics,
@@ -16,11 +23,30 @@ public sealed partial class StoreInitializer(
     EventOpener opener,
     IOptions<SeedOptions> seed,
     TimeProvider clock,
-    ILogger<StoreInitializer> logger)
+    ILogger<StoreInitializer> logger) : IHostedService
 {
+    private static readonly TimeSpan StartupDeadline = TimeSpan.FromSeconds(60);
+
+    public Task StartAsync(CancellationToken cancellationToken) => InitializeAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public async Task InitializeAsync(CancellationToken ct)
     {
-        await schema.MigrateAsync(ct);
+        var retry = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<DbException>(),
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = TimeSpan.FromMilliseconds(200),
+            MaxDelay = TimeSpan.FromSeconds(5),
+            OnRetry = args =>
+            {
+                DatabaseNotReady(logger, args.AttemptNumber, args.Outcome.Exception?.Message ?? "");
+                return ValueTask.CompletedTask;
+            },
+        }).AddTimeout(StartupDeadline).Build();
+        await retry.ExecuteAsync(async token => await schema.MigrateAsync(token), ct);
         await topics.EnsureAsync();
         if (seed.Value.DemoData)
         {
@@ -46,6 +72,9 @@ public sealed partial class StoreInitializer(
         await opener.OpenAsync(SeedOptions.DemoCouponId, ct);
         DemoSeeded(logger, SeedOptions.DemoCouponId, demoUsers.Count);
     }
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "Database not ready (attempt {Attempt}): {Reason}")]
+    private static partial void DatabaseNotReady(ILogger logger, int attempt, string reason);
 
     [LoggerMessage(EventId = 6001, Level = LogLevel.Information,
         Message = "Demo data ready: coupon {CouponId}, {Users} users. Try: curl -X POST http://localhost:8081/api/coupons/11/issue-fcfs/test-user")]

@@ -7,8 +7,6 @@ public static class DatabaseServiceCollectionExtensions
 {
     public static IServiceCollection AddCouponDatabase(this IServiceCollection services, IConfiguration configuration)
     {
-        // Columns are snake_case (the seed's schema), properties PascalCase.
-        Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
 
@@ -26,6 +24,7 @@ public static class DatabaseServiceCollectionExtensions
                 ConnectionTimeout = (uint)Math.Max(1, options.CommandTimeout.TotalSeconds),
                 DefaultCommandTimeout = (uint)Math.Max(1, options.CommandTimeout.TotalSeconds),
             };
+            MySqlConnectionFactory.ApplyConventions(builder);
             return new MySqlConnectionFactory(new MySqlDataSourceBuilder(builder.ConnectionString).Build());
         });
         services.AddSingleton<SchemaMigrator>();

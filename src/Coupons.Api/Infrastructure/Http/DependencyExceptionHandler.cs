@@ -14,6 +14,13 @@ public sealed partial class DependencyExceptionHandler(ILogger<DependencyExcepti
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
         var (status, code) = Classify(exception);
+        if (status < StatusCodes.Status500InternalServerError)
+        {
+            // Unreadable body, wrong content type, body too large: the client's mistake, said plainly.
+            await Problems.Create(status, code, "Invalid request", "The request could not be read: check the JSON body and Content-Type.").ExecuteAsync(context);
+            return true;
+        }
+
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
             DependencyFailed(logger, code, context.Request.Path, exception.GetType().Name, exception.Message);
@@ -32,6 +39,7 @@ public sealed partial class DependencyExceptionHandler(ILogger<DependencyExcepti
 
     public static (int Status, string Code) Classify(Exception exception) => exception switch
     {
+        BadHttpRequestException bad => (bad.StatusCode, ProblemCodes.InvalidRequest),
         RedisException or RedisTimeoutException or RedisConnectionException => (StatusCodes.Status503ServiceUnavailable, ProblemCodes.RedisUnavailable),
         KafkaException => (StatusCodes.Status503ServiceUnavailable, ProblemCodes.KafkaUnavailable),
         DbException => (StatusCodes.Status503ServiceUnavailable, ProblemCodes.DatabaseUnavailable),

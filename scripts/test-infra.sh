@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Starts (or stops) the real dependencies the integration tests run against, as plain loopback processes:
+# MariaDB, redis-server and the librdkafka mock Kafka cluster (scripts cannot use Docker here).
+#   scripts/test-infra.sh start   # installs what is missing (apt), starts all three, writes .test-infra/env
+#   scripts/test-infra.sh stop
+#   scripts/test-infra.sh status
+# Ports are fixed and unusual so a developer's own MySQL/Redis are left alone. Passwords are local-test defaults.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+STATE="$ROOT/.test-infra"
+MYSQL_PORT="${COUPONS_TEST_MYSQL_PORT:-3317}"
+REDIS_PORT="${COUPONS_TEST_REDIS_PORT:-6390}"
+KAFKA_CONTROL_PORT="${COUPONS_TEST_KAFKA_CONTROL_PORT:-19093}"
+DB_USER="coupons"
+DB_PASSWORD="coupons-local-test"   # local-test default, not a secret
+DB_NAME="coupons_test"
+
+log() { echo "[test-infra] $*"; }
+
+install_packages() {
+  local missing=()
+  command -v mariadbd >/dev/null 2>&1 || missing+=(mariadb-server)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  if ((${#missing[@]})); then
+    log "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+start_mariadb() {
+  local dir="$STATE/mysql"
+  if [[ -f "$STATE/mysql.pid" ]] && kill -0 "$(cat "$STATE/mysql.pid")" 2>/dev/null; then
+    log "mariadb already running"; return
+  fi
+  if [[ ! -d "$dir/data/mysql" ]]; then
+    mkdir -p "$dir/data"
+    mariadb-install-db --no-defaults --datadir="$dir/data" --user=root --auth-root-authentication-method=socket >/dev/null
+  fi
+  # Sized for a 2-core test box; durability settings stay at their safe defaults.
+  nohup mariadbd --no-defaults --user=root --datadir="$dir/data" --port="$MYSQL_PORT" --bind-address=127.0.0.1 \
+    --socket="$dir/mysqld.sock" --pid-file="$STATE/mysql.pid" --max-connections=500 \
+    --innodb-buffer-pool-size=256M --log-error="$dir/error.log" >/dev/null 2>&1 &
+  for _ in $(seq 1 60); do
+    mariadb --no-defaults -uroot --socket="$dir/mysqld.sock" -e "SELECT 1" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  mariadb --no-defaults -uroot --socket="$dir/mysqld.sock" <<SQL
+CREATE DATABASE IF NOT EXISTS $DB_NAME CHARACTER SET utf8mb4;
+CREATE USER IF NOT EXISTS '$DB_USER'@'127.0.0.1' IDENTIFIED BY '$DB_PASSWORD';
+CREATE USER IF NOT EXISTS '$DB_USER'@'localhost' IDENTIFIED BY '$DB_PASSWORD';
+GRANT ALL PRIVILEGES ON *.* TO '$DB_USER'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON *.* TO '$DB_USER'@'localhost';
+FLUSH PRIVILEGES;
+SQL
+  log "mariadb on 127.0.0.1:$MYSQL_PORT"
+}
+
+start_redis() {
+  if redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then log "redis already running"; return; fi
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+    --pidfile "$STATE/redis.pid" --logfile "$STATE/redis.log" --dir "$STATE"
+  for _ in $(seq 1 40); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.25; done
+  log "redis on 127.0.0.1:$REDIS_PORT"
+}
+
+start_kafka() {
+  if [[ -f "$STATE/kafka.pid" ]] && kill -0 "$(cat "$STATE/kafka.pid")" 2>/dev/null; then
+    log "kafka mock already running"; return
+  fi
+  dotnet build "$ROOT/src/Coupons.KafkaMockHost" -c Release -v quiet -nologo >/dev/null
+  rm -f "$STATE/kafka.bootstrap"
+  nohup dotnet "$ROOT/src/Coupons.KafkaMockHost/bin/Release/net10.0/Coupons.KafkaMockHost.dll" \
+    --brokers 1 --topic coupon.issue.requested:4 --topic coupon.issue.requested.dlq:1 \
+    --bootstrap-file "$STATE/kafka.bootstrap" --control-port "$KAFKA_CONTROL_PORT" >"$STATE/kafka.log" 2>&1 &
+  echo $! >"$STATE/kafka.pid"
+  for _ in $(seq 1 60); do [[ -s "$STATE/kafka.bootstrap" ]] && break; sleep 0.25; done
+  [[ -s "$STATE/kafka.bootstrap" ]] || { cat "$STATE/kafka.log"; log "kafka mock did not start"; exit 1; }
+  log "kafka mock at $(cat "$STATE/kafka.bootstrap"), control 127.0.0.1:$KAFKA_CONTROL_PORT"
+}
+
+write_env() {
+  cat >"$STATE/env" <<ENV
+export COUPONS_TEST_MYSQL="Server=127.0.0.1;Port=$MYSQL_PORT;User ID=$DB_USER;Password=$DB_PASSWORD;Database=$DB_NAME;Maximum Pool Size=200;GuidFormat=None"
+export COUPONS_TEST_REDIS="127.0.0.1:$REDIS_PORT"
+export COUPONS_TEST_KAFKA="$(cat "$STATE/kafka.bootstrap")"
+export COUPONS_TEST_KAFKA_CONTROL="127.0.0.1:$KAFKA_CONTROL_PORT"
+ENV
+  log "wrote $STATE/env"
+}
+
+stop_pidfile() {
+  local file="$1"
+  if [[ -f "$file" ]]; then
+    local pid; pid="$(cat "$file")"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -9 "$pid" 2>/dev/null || true
+    rm -f "$file"
+  fi
+}
+
+case "${1:-}" in
+  start)
+    mkdir -p "$STATE"
+    install_packages
+    start_mariadb
+    start_redis
+    start_kafka
+    write_env
+    ;;
+  stop)
+    redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || stop_pidfile "$STATE/redis.pid"
+    stop_pidfile "$STATE/kafka.pid"
+    stop_pidfile "$STATE/mysql.pid"
+    log "stopped"
+    ;;
+  status)
+    redis-cli -p "$REDIS_PORT" ping 2>/dev/null || echo "redis down"
+    [[ -f "$STATE/mysql.pid" ]] && kill -0 "$(cat "$STATE/mysql.pid")" 2>/dev/null && echo "mariadb up" || echo "mariadb down"
+    [[ -f "$STATE/kafka.pid" ]] && kill -0 "$(cat "$STATE/kafka.pid")" 2>/dev/null && echo "kafka mock up" || echo "kafka mock down"
+    ;;
+  *)
+    echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,52 @@
+using Dapper;
+using MySqlConnector;
+
+namespace Coupons.IntegrationTests.Infrastructure;
+
+public sealed record CouponFacts(
+    int TotalQuantity,
+    int IssuedQuantity,
+    long Rows,
+    long DuplicateUsers,
+    IReadOnlySet<Guid> IssuedRequestIds,
+    IReadOnlyDictionary<Guid, string> RequestStatuses);
+
+/// <summary>Reads SPEC §4's invariants straight from MariaDB, bypassing the app.</summary>
+public static class Invariants
+{
+    public static async Task<CouponFacts> ReadAsync(long couponId)
+    {
+        await using var connection = new MySqlConnection(TestStack.MySql);
+        await connection.OpenAsync();
+        var coupon = await connection.QuerySingleAsync<(int Total, int Issued)>(
+            "SELECT total_quantity, issued_quantity FROM coupons WHERE id = @couponId", new { couponId });
+        var rows = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM user_coupons WHERE coupon_id = @couponId", new { couponId });
+        var duplicates = await connection.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM (SELECT user_id FROM user_coupons WHERE coupon_id = @couponId GROUP BY user_id HAVING COUNT(*) > 1) d", new { couponId });
+        var issued = (await connection.QueryAsync<string>("SELECT request_id FROM user_coupons WHERE coupon_id = @couponId", new { couponId }))
+            .Select(Guid.Parse).ToHashSet();
+        var statuses = (await connection.QueryAsync<(string Id, string Status)>(
+                "SELECT request_id, status FROM issue_requests WHERE coupon_id = @couponId", new { couponId }))
+            .ToDictionary(r => Guid.Parse(r.Id), r => r.Status);
+        return new CouponFacts(coupon.Total, coupon.Issued, rows, duplicates, issued, statuses);
+    }
+
+    public static async Task<long> ReadUserIdAsync(string publicId)
+    {
+        await using var connection = new MySqlConnection(TestStack.MySql);
+        return await connection.ExecuteScalarAsync<long>("SELECT id FROM users WHERE public_id = @publicId", new { publicId });
+    }
+
+    /// <summary>I1, I2, I3 and I5 for one coupon after the pipeline drained.</summary>
+    public static async Task<CouponFacts> AssertHoldAsync(long couponId, IReadOnlyCollection<Guid> accepted)
+    {
+        var facts = await ReadAsync(couponId);
+        Assert.True(facts.Rows <= facts.TotalQuantity, $"I1 over-issue: {facts.Rows} rows > total {facts.TotalQuantity}");
+        Assert.Equal(0, facts.DuplicateUsers);
+        Assert.Equal(facts.Rows, facts.IssuedQuantity);
+        var lost = accepted.Where(id => !facts.IssuedRequestIds.Contains(id)).ToList();
+        Assert.True(lost.Count == 0, $"I3: {lost.Count} accepted requests have no user_coupons row, e.g. {lost.FirstOrDefault()}");
+        Assert.All(accepted, id => Assert.Equal("ISSUED", facts.RequestStatuses.GetValueOrDefault(id)));
+        return facts;
+    }
+}

@@ -1,0 +1,25 @@
+namespace Coupons.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// Addresses of the real MariaDB, redis-server and mock Kafka started by <c>scripts/test-infra.sh start</c>
+/// (which writes them to <c>.test-infra/env</c>). Missing settings fail the test loudly: these tests never
+/// fall back to fakes.
+/// </summary>
+public static class TestStack
+{
+    public const string AdminKey = "test-admin-key-not-a-secret";
+
+    public static string MySql => Required("COUPONS_TEST_MYSQL");
+
+    public static string Redis => Required("COUPONS_TEST_REDIS");
+
+    public static string Kafka => Required("COUPONS_TEST_KAFKA");
+
+    public static string KafkaControl => Required("COUPONS_TEST_KAFKA_CONTROL");
+
+    private static string Required(string name) =>
+        Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(
+                $"{name} is not set. Start the test stack with `scripts/test-infra.sh start && source .test-infra/env`, or run `scripts/test.sh`.");
+}

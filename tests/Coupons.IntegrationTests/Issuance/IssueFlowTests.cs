@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Http.Json;
+using Coupons.IntegrationTests.Infrastructure;
+using Coupons.UserCoupons;
+
+namespace Coupons.IntegrationTests.Issuance;
+
+[Collection(StackCollection.Name)]
+public sealed class IssueFlowTests(StackFixture stack)
+{
+    [Fact]
+    public async Task A_click_is_accepted_then_issued_and_a_second_click_is_already_requested()
+    {
+        var couponId = await stack.Api.CreateOpenCouponAsync(10);
+        var user = (await stack.Api.CreateUsersAsync(1))[0];
+
+        var first = await stack.Api.IssueAsync(couponId, user);
+        var second = await stack.Api.IssueAsync(couponId, user);
+
+        Assert.Equal(HttpStatusCode.Accepted, first.Status);
+        Assert.NotNull(first.RequestId);
+        Assert.Equal(HttpStatusCode.Conflict, second.Status);
+        Assert.Equal("ALREADY_REQUESTED", second.Code);
+        Assert.Equal(first.RequestId, second.RequestId);
+
+        await stack.Api.WaitForDrainAsync(couponId);
+        var status = await stack.Api.GetRequestAsync(couponId, first.RequestId!.Value);
+        Assert.Equal("ISSUED", status!.Status);
+
+        var coupons = await stack.Api.Client.GetFromJsonAsync<List<UserCouponView>>($"/api/coupons/user/{user}");
+        var issued = Assert.Single(coupons!);
+        Assert.Equal(couponId, issued.CouponId);
+        Assert.Equal("UNUSED", issued.Status);
+        Assert.Equal(first.RequestId.ToString(), issued.RequestId);
+        Assert.True(issued.ExpiresAt > issued.IssuedAt);
+
+        var available = await stack.Api.Client.GetFromJsonAsync<List<UserCouponView>>($"/api/coupons/user/{user}/available");
+        Assert.Single(available!);
+    }
+
+    [Fact]
+    public async Task The_last_unit_goes_to_one_user_and_the_next_user_hears_sold_out()
+    {
+        var couponId = await stack.Api.CreateOpenCouponAsync(1);
+        var users = await stack.Api.CreateUsersAsync(2);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await stack.Api.IssueAsync(couponId, users[0])).Status);
+        var late = await stack.Api.IssueAsync(couponId, users[1]);
+
+        Assert.Equal(HttpStatusCode.Conflict, late.Status);
+        Assert.Equal("SOLD_OUT", late.Code);
+        var report = await stack.Api.WaitForDrainAsync(couponId);
+        Assert.True(report.Consistent, string.Join("; ", report.Problems));
+    }
+
+    [Fact]
+    public async Task Events_that_have_not_started_or_have_ended_refuse_with_their_own_codes()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var future = await stack.Api.CreateOpenCouponAsync(5, now.AddHours(1), now.AddHours(2));
+        var past = await stack.Api.CreateOpenCouponAsync(5, now.AddDays(-2), now.AddDays(-1));
+        var user = (await stack.Api.CreateUsersAsync(1))[0];
+
+        var early = await stack.Api.IssueAsync(future, user);
+        var late = await stack.Api.IssueAsync(past, user);
+
+        Assert.Equal((HttpStatusCode.Conflict, "COUPON_NOT_OPEN"), (early.Status, early.Code));
+        Assert.Equal((HttpStatusCode.Conflict, "COUPON_ENDED"), (late.Status, late.Code));
+    }
+
+    [Fact]
+    public async Task A_coupon_whose_gate_was_never_opened_answers_503_with_retry_after()
+    {
+        var couponId = await stack.Api.CreateOpenCouponAsync(5, open: false);
+        var user = (await stack.Api.CreateUsersAsync(1))[0];
+
+        var answer = await stack.Api.IssueAsync(couponId, user);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.Status);
+        Assert.Equal("GATE_NOT_READY", answer.Code);
+        Assert.NotNull(answer.RetryAfter);
+    }
+
+    [Fact]
+    public async Task Opening_an_event_twice_keeps_the_first_gate()
+    {
+        var couponId = await stack.Api.CreateOpenCouponAsync(3);
+        var user = (await stack.Api.CreateUsersAsync(1))[0];
+        Assert.Equal(HttpStatusCode.Accepted, (await stack.Api.IssueAsync(couponId, user)).Status);
+
+        var again = await stack.Api.Admin.PostAsync($"/api/admin/coupons/{couponId}/open", null);
+
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var body = await again.Content.ReadFromJsonAsync<Coupons.Admin.OpenedEvent>();
+        Assert.False(body!.Opened);
+        Assert.Equal(2, body.RemainingStock);
+    }
+
+    [Fact]
+    public async Task The_issuable_list_shows_open_coupons_with_their_remaining_quantity()
+    {
+        var couponId = await stack.Api.CreateOpenCouponAsync(7);
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        Coupons.Catalog.IssuableCoupon? listed = null;
+        while (listed is null && DateTime.UtcNow < deadline)
+        {
+            // The list is cached for a few seconds (in-process and in Redis), so a new coupon appears shortly.
+            var list = await stack.Api.Client.GetFromJsonAsync<List<Coupons.Catalog.IssuableCoupon>>("/api/coupons/issuable");
+            listed = list!.FirstOrDefault(c => c.Id == couponId);
+            if (listed is null)
+            {
+                await Task.Delay(250);
+            }
+        }
+
+        Assert.NotNull(listed);
+        Assert.Equal(7, listed.TotalQuantity);
+        Assert.Equal(7, listed.RemainingQuantity);
+    }
+}

@@ -1,0 +1,37 @@
+using Coupons.Admin;
+
+namespace Coupons.UnitTests.Admin;
+
+public sealed class CreateCouponValidationTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
+
+    private static CreateCouponRequest Valid() =>
+        new("Flash sale", "PERCENTAGE", 10, null, 0, 100, Start, Start.AddDays(1), 30);
+
+    [Fact]
+    public void A_complete_request_is_valid() => Assert.Null(AdminApi.Validate(Valid()));
+
+    [Fact]
+    public void Coupon_type_is_case_insensitive() => Assert.Null(AdminApi.Validate(Valid() with { CouponType = "fixed" }));
+
+    public static TheoryData<CreateCouponRequest> Invalid() =>
+    [
+        Valid() with { Name = "" },
+        Valid() with { Name = new string('x', 201) },
+        Valid() with { CouponType = "FREE" },
+        Valid() with { TotalQuantity = 0 },
+        Valid() with { TotalQuantity = -5 },
+        Valid() with { TotalQuantity = null },
+        Valid() with { EndDate = Start },
+        Valid() with { StartDate = null },
+        Valid() with { DiscountRate = 101 },
+        Valid() with { DiscountAmount = -1 },
+        Valid() with { ValidityDays = 0 },
+    ];
+
+    [Theory]
+    [MemberData(nameof(Invalid))]
+    public void Incomplete_or_out_of_range_requests_are_refused(CreateCouponRequest request) =>
+        Assert.NotNull(AdminApi.Validate(request));
+}

@@ -1,0 +1,48 @@
+using Coupons.Infrastructure.Http;
+
+namespace Coupons.UnitTests.Infrastructure;
+
+public sealed class IdsTests
+{
+    [Theory]
+    [InlineData("11", true, 11L)]
+    [InlineData("9223372036854775807", true, long.MaxValue)]
+    [InlineData("0", false, 0L)]
+    [InlineData("-1", false, 0L)]
+    [InlineData("+5", false, 0L)]
+    [InlineData(" 5", false, 0L)]
+    [InlineData("abc", false, 0L)]
+    [InlineData("9223372036854775808", false, 0L)]
+    [InlineData("1e3", false, 0L)]
+    [InlineData("", false, 0L)]
+    public void Coupon_ids_are_positive_64_bit_integers(string raw, bool valid, long expected)
+    {
+        Assert.Equal(valid, Ids.TryParseCouponId(raw, out var id));
+        if (valid)
+        {
+            Assert.Equal(expected, id);
+        }
+    }
+
+    [Theory]
+    [InlineData("test-user", true)]
+    [InlineData("demo_user_1", true)]
+    [InlineData("0f8fad5b-d9cb-469f-a165-70867728950e", true)]
+    [InlineData("a", true)]
+    [InlineData("", false)]
+    [InlineData("0f8fad5b-d9cb-469f-a165-70867728950e1", false)]
+    [InlineData("user name", false)]
+    [InlineData("user;drop", false)]
+    [InlineData("유저", false)]
+    [InlineData("a/b", false)]
+    public void Public_ids_are_1_to_36_safe_characters(string raw, bool valid) =>
+        Assert.Equal(valid, Ids.IsValidPublicId(raw));
+
+    [Fact]
+    public void Request_ids_must_be_hyphenated_uuids()
+    {
+        Assert.True(Ids.TryParseRequestId("01a212dc-e4f1-7517-ae43-b4ad71e461f0", out _));
+        Assert.False(Ids.TryParseRequestId("01a212dce4f17517ae43b4ad71e461f0", out _));
+        Assert.False(Ids.TryParseRequestId("not-a-uuid", out _));
+    }
+}
