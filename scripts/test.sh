@@ -14,9 +14,10 @@ status=0
 dotnet test Coupons.slnx -c Release --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
 
 # One plain summary line over all test assemblies.
-passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-skipped=$(grep -oE 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+count() { awk -v key="$1" '$1 == key":" && $2 ~ /^[0-9]+$/ {s += $2} END {print s + 0}' "$log"; }
+passed=$(count Passed)
+failed=$(count Failed)
+skipped=$(count Skipped)
 rm -f "$log"
 echo "Tests: $passed passed, $failed failed, $skipped skipped"
 if [[ "$passed" -eq 0 ]]; then

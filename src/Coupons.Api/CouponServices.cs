@@ -38,6 +38,7 @@ public static class CouponServices
         services.AddSingleton<UserCouponRepository>();
 
         services.AddSingleton<IssuanceGate>().AddSingleton<IssueRequestPublisher>().AddSingleton<ParkedRequests>();
+        services.AddIssuanceRateLimiting(configuration);
         services.AddSingleton<FcfsIssuer>().AddSingleton<IssueRequestStore>().AddSingleton<ConsumerHealth>();
         services.AddHostedService<ParkedRequestRelay>();
         if (configuration.GetValue($"{KafkaOptions.Section}:{nameof(KafkaOptions.RunConsumer)}", true))

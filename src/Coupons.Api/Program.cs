@@ -18,6 +18,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseMiddleware<RetryAfterMiddleware>();
 app.UseStatusCodePages();
+app.UseRateLimiter();
 
 app.MapCatalogApi();
 app.MapIssuanceApi();

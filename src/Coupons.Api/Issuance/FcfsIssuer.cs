@@ -1,6 +1,8 @@
 using System.Data.Common;
 using Coupons.Catalog;
 using Coupons.Users;
+using Polly;
+using Polly.Retry;
 using StackExchange.Redis;
 
 namespace Coupons.Issuance;
@@ -36,6 +38,17 @@ public sealed partial class FcfsIssuer(
     TimeProvider clock,
     ILogger<FcfsIssuer> logger)
 {
+    private static readonly ResiliencePipeline GateRetry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<RedisTimeoutException>(),
+            MaxRetryAttempts = 2,
+            Delay = TimeSpan.FromMilliseconds(20),
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+        })
+        .Build();
+
     public async Task<IssueOutcome> IssueAsync(long couponId, string publicId, CancellationToken ct)
     {
         Coupon? coupon;
@@ -75,12 +88,20 @@ public sealed partial class FcfsIssuer(
         var requestId = Guid.CreateVersion7(now);
         try
         {
-            decision = await gate.TryTakeAsync(couponId, publicId, requestId);
+            // A timed-out call may have run on the server. Retrying with the same requestId is safe: the script
+            // then answers Duplicate with *our* id, which means the unit is ours (see below).
+            decision = await GateRetry.ExecuteAsync(async _ => await gate.TryTakeAsync(couponId, publicId, requestId), ct);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             // Fail fast: no DB-arbitrated fallback here, so a Redis outage cannot turn into a DB stampede.
+            GateFailed(logger, couponId, ex.GetType().Name, ex.Message);
             return new(IssueStatus.RedisUnavailable);
+        }
+
+        if (decision is { Verdict: GateVerdict.Duplicate } && decision.RequestId == requestId)
+        {
+            decision = decision with { Verdict = GateVerdict.Accepted };
         }
 
         return decision.Verdict switch
@@ -131,6 +152,9 @@ public sealed partial class FcfsIssuer(
             CompensationFailed(logger, request.RequestId, ex.Message);
         }
     }
+
+    [LoggerMessage(EventId = 4203, Level = LogLevel.Warning, Message = "Gate call for coupon {CouponId} failed: {ExceptionType} {Reason}")]
+    private static partial void GateFailed(ILogger logger, long couponId, string exceptionType, string reason);
 
     [LoggerMessage(EventId = 4201, Level = LogLevel.Error, Message = "Request {RequestId}: delivery ambiguous and parking failed: {Reason}")]
     private static partial void ParkFailed(ILogger logger, Guid requestId, string reason);

@@ -48,6 +48,23 @@ public sealed class ApiDriver(HttpClient client, HttpClient admin)
         return users.Select(u => u.PublicId!).ToList();
     }
 
+    /// <summary>Waits until the instance reports ready (DB, Redis, Kafka, consumer), as a load balancer would before sending traffic.</summary>
+    public static async Task WaitUntilReadyAsync(HttpClient http, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            using var response = await http.GetAsync("/health/ready");
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "instance never became ready: " + await response.Content.ReadAsStringAsync());
+            await Task.Delay(200);
+        }
+    }
+
     public Task<IssueAnswer> IssueAsync(long couponId, string publicId) => IssueAsync(client, couponId, publicId);
 
     public static async Task<IssueAnswer> IssueAsync(HttpClient http, long couponId, string publicId)

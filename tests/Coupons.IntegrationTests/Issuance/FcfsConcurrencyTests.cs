@@ -76,6 +76,11 @@ internal static class Race
     public static async Task<IReadOnlyList<(string User, IssueAnswer Answer)>> RunAsync(
         long couponId, IReadOnlyList<string> users, int clicksPerUser, IReadOnlyList<HttpClient> instances)
     {
+        foreach (var instance in instances)
+        {
+            await ApiDriver.WaitUntilReadyAsync(instance);
+        }
+
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var clicks = users
             .SelectMany((user, u) => Enumerable.Range(0, clicksPerUser).Select(c => (User: user, Client: instances[(u + c) % instances.Count])))

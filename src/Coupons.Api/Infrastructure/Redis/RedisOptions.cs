@@ -16,6 +16,6 @@ public sealed class RedisOptions
     /// <summary>Port for the embedded Garnet; 0 picks a free one.</summary>
     public int EmbeddedPort { get; set; } = 6380;
 
-    /// <summary>Upper bound on any one Redis call; the FCFS path must not wait long on a dead Redis.</summary>
-    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>Upper bound on any one Redis call; the FCFS path must not wait long on a hung Redis.</summary>
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(1);
 }
