@@ -14,6 +14,8 @@ namespace Coupons;
 
 public static class CouponServices
 {
+    public const long DefaultMaxBodyBytes = 64 * 1024;
+
     public static WebApplicationBuilder AddCouponServices(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -22,6 +24,8 @@ public static class CouponServices
         // First hosted service: the store is ready before the consumer runs and before Kestrel listens.
         services.AddSingleton<StoreInitializer>().AddHostedService(sp => sp.GetRequiredService<StoreInitializer>());
         services.AddSingleton(TimeProvider.System);
+        // Public endpoints carry no body; admin bodies are small except bulk users (see AdminApi).
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = DefaultMaxBodyBytes);
         services.AddMemoryCache(o => o.SizeLimit = 200_000);
         services.AddProblemDetails();
         services.AddExceptionHandler<DependencyExceptionHandler>();

@@ -2,19 +2,21 @@ using Coupons.Catalog;
 using Coupons.Infrastructure.Http;
 using Coupons.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Coupons.Admin;
 
 public static class AdminApi
 {
     public const int MaxUsersPerCall = 10_000;
+    public const long MaxUsersBodyBytes = 4 * 1024 * 1024; // 10,000 users at ~400 bytes each
     private static readonly string[] CouponTypes = ["FIXED", "PERCENTAGE"];
 
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/admin").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>();
         group.MapPost("/coupons", CreateCoupon);
-        group.MapPost("/users", CreateUsers);
+        group.MapPost("/users", CreateUsers).WithMetadata(new RequestSizeLimitAttribute(MaxUsersBodyBytes));
         group.MapPost("/coupons/{couponId}/open", OpenEvent);
         group.MapGet("/coupons/{couponId}/consistency", Consistency);
         return routes;

@@ -1,0 +1,84 @@
+using System.Net;
+using System.Text.Json;
+using Coupons.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Coupons.IntegrationTests.Embedded;
+
+/// <summary>
+/// The README's run command: appsettings.json as shipped (SQLite + in-process Garnet + in-process mock Kafka,
+/// demo data), no test stack needed. The guide's own curl must work.
+/// </summary>
+public sealed class EmbeddedModeTests : IAsyncLifetime
+{
+    private readonly string _database = Path.Combine(Path.GetTempPath(), $"coupons-embedded-{Guid.NewGuid():N}.db");
+    private EmbeddedFactory _app = null!;
+
+    public Task InitializeAsync()
+    {
+        _app = new EmbeddedFactory(_database);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { _database, _database + "-wal", _database + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task The_guides_curl_is_accepted_then_already_requested_then_issued()
+    {
+        var client = _app.CreateClient();
+        await ApiDriver.WaitUntilReadyAsync(client);
+
+        var first = await ApiDriver.IssueAsync(client, 11, "test-user");
+        var second = await ApiDriver.IssueAsync(client, 11, "test-user");
+
+        Assert.Equal(HttpStatusCode.Accepted, first.Status);
+        Assert.Equal((HttpStatusCode.Conflict, "ALREADY_REQUESTED"), (second.Status, second.Code));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        string? status = null;
+        while (status != "ISSUED" && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            using var response = await client.GetAsync($"/api/coupons/11/issue-requests/{first.RequestId}");
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            status = json.RootElement.GetProperty("status").GetString();
+        }
+
+        Assert.Equal("ISSUED", status);
+    }
+
+    [Fact]
+    public async Task Demo_users_exist_and_the_health_body_is_spring_style()
+    {
+        var client = _app.CreateClient();
+        await ApiDriver.WaitUntilReadyAsync(client);
+
+        var demo = await ApiDriver.IssueAsync(client, 11, "demo-user-1000");
+        using var health = JsonDocument.Parse(await client.GetStringAsync("/actuator/health"));
+
+        Assert.Equal(HttpStatusCode.Accepted, demo.Status);
+        Assert.Equal("UP", health.RootElement.GetProperty("status").GetString());
+        foreach (var component in new[] { "db", "redis", "kafka", "consumer" })
+        {
+            Assert.Equal("UP", health.RootElement.GetProperty("components").GetProperty(component).GetProperty("status").GetString());
+        }
+    }
+
+    private sealed class EmbeddedFactory(string database) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Testing");
+            builder.UseSetting("Database:ConnectionString", $"Data Source={database}");
+            builder.UseSetting("Redis:EmbeddedPort", "0"); // a free port, so it never clashes with a running dev instance
+        }
+    }
+}
