@@ -6,6 +6,7 @@ using Coupons.Infrastructure.Kafka;
 using Coupons.Infrastructure.Redis;
 using Coupons.Issuance;
 using Coupons.Ops;
+using Coupons.Reconciliation;
 using Coupons.Seeding;
 using Coupons.UserCoupons;
 using Coupons.Users;
@@ -50,8 +51,12 @@ public static class CouponServices
             services.AddHostedService<IssueRequestConsumer>();
         }
 
+        services.AddOptions<ReconciliationOptions>().Bind(configuration.GetSection(ReconciliationOptions.Section));
+        services.AddSingleton<ConsumerLag>().AddSingleton<PipelineDrain>().AddSingleton<Reconciler>();
+        services.AddHostedService<GateKeeper>().AddHostedService<ReconciliationService>();
+
         services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.Section));
-        services.AddSingleton<EventOpener>().AddSingleton<ConsistencyReporter>();
+        services.AddSingleton<EventOpener>().AddSingleton<ConsistencyReporter>().AddSingleton<DeadLetters>();
 
         services.AddOptions<SeedOptions>().Bind(configuration.GetSection(SeedOptions.Section));
 

@@ -1,5 +1,7 @@
 using Coupons.Catalog;
 using Coupons.Infrastructure.Http;
+using Coupons.Issuance;
+using Coupons.Reconciliation;
 using Coupons.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -19,6 +21,10 @@ public static class AdminApi
         group.MapPost("/users", CreateUsers).WithMetadata(new RequestSizeLimitAttribute(MaxUsersBodyBytes));
         group.MapPost("/coupons/{couponId}/open", OpenEvent);
         group.MapGet("/coupons/{couponId}/consistency", Consistency);
+        group.MapPost("/coupons/{couponId}/reconcile", Reconcile);
+        group.MapPost("/coupons/{couponId}/rebuild-gate", RebuildGate);
+        group.MapGet("/dead-letters", ListDeadLetters);
+        group.MapPost("/dead-letters/{partition:int}/{offset:long}/replay", ReplayDeadLetter);
         return routes;
     }
 
@@ -83,6 +89,47 @@ public static class AdminApi
             ? TypedResults.Ok(report)
             : Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {id} does not exist.");
     }
+
+    public static async Task<Results<Ok<ReconcileResult>, ProblemHttpResult>> Reconcile(string couponId, Reconciler reconciler, CancellationToken ct)
+    {
+        if (!Ids.TryParseCouponId(couponId, out var id))
+        {
+            return Problems.BadRequest(ProblemCodes.InvalidCouponId, "couponId must be a positive 64-bit integer.");
+        }
+
+        var result = await reconciler.ReconcileAsync(id, ct);
+        return result.Ran
+            ? TypedResults.Ok(result)
+            : Problems.Conflict(ProblemCodes.NotReconcilable, $"Cannot reconcile now: {result.SkippedBecause}.");
+    }
+
+    /// <summary>Throws the gate away and rebuilds it from the database. Only with a drained pipeline, or accepted requests would be forgotten.</summary>
+    public static async Task<Results<Ok<OpenedEvent>, ProblemHttpResult>> RebuildGate(
+        string couponId, PipelineDrain drain, Issuance.IssuanceGate gate, EventOpener opener, CancellationToken ct)
+    {
+        if (!Ids.TryParseCouponId(couponId, out var id))
+        {
+            return Problems.BadRequest(ProblemCodes.InvalidCouponId, "couponId must be a positive 64-bit integer.");
+        }
+
+        if (!await drain.IsDrainedAsync(ct))
+        {
+            return Problems.Conflict(ProblemCodes.NotReconcilable, "The pipeline is not drained (consumer lag or parked requests); retry when it is.");
+        }
+
+        await gate.ResetAsync(id);
+        return await opener.OpenAsync(id, ct) is { } opened
+            ? TypedResults.Ok(new OpenedEvent(id, opened.Opened, opened.State.RemainingStock, opened.State.AcceptedRequests))
+            : Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {id} does not exist.");
+    }
+
+    public static async Task<Ok<IReadOnlyList<DeadLetter>>> ListDeadLetters(DeadLetters deadLetters, int? max) =>
+        TypedResults.Ok(await deadLetters.ListAsync(Math.Clamp(max ?? 100, 1, 1000)));
+
+    public static async Task<Results<Accepted, ProblemHttpResult>> ReplayDeadLetter(int partition, long offset, DeadLetters deadLetters) =>
+        await deadLetters.ReplayAsync(partition, offset)
+            ? TypedResults.Accepted((string?)null)
+            : Problems.NotFound(ProblemCodes.NotFound, $"No dead letter at partition {partition}, offset {offset}.");
 
     internal static string? Validate(CreateCouponRequest r)
     {

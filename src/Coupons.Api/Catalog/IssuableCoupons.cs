@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Coupons.Infrastructure.Redis;
 using Microsoft.Extensions.Caching.Memory;
 using StackExchange.Redis;
 
@@ -25,6 +26,7 @@ public sealed partial class IssuableCoupons(
     CouponRepository coupons,
     IConnectionMultiplexer redis,
     IMemoryCache memory,
+    RedisCircuit circuit,
     TimeProvider clock,
     ILogger<IssuableCoupons> logger)
 {
@@ -50,10 +52,10 @@ public sealed partial class IssuableCoupons(
     {
         try
         {
-            var value = await redis.GetDatabase().StringGetAsync(RedisKey);
+            var value = await circuit.Pipeline.ExecuteAsync(async _ => await redis.GetDatabase().StringGetAsync(RedisKey));
             return value.IsNullOrEmpty ? null : JsonSerializer.Deserialize(value.ToString(), CatalogJson.Default.IssuableCouponArray);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or JsonException)
+        catch (Exception ex) when (RedisCircuit.IsUnavailable(ex) || ex is JsonException)
         {
             WarnFallback(ex);
             return null;
@@ -66,9 +68,10 @@ public sealed partial class IssuableCoupons(
         var list = (await coupons.ListOpenAsync(now, ct)).Select(ToIssuable).ToArray();
         try
         {
-            await redis.GetDatabase().StringSetAsync(RedisKey, JsonSerializer.Serialize(list, CatalogJson.Default.IssuableCouponArray), RedisTtl);
+            var json = JsonSerializer.Serialize(list, CatalogJson.Default.IssuableCouponArray);
+            await circuit.Pipeline.ExecuteAsync(async _ => await redis.GetDatabase().StringSetAsync(RedisKey, json, RedisTtl));
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (RedisCircuit.IsUnavailable(ex))
         {
             WarnFallback(ex);
         }

@@ -1,8 +1,7 @@
 using System.Data.Common;
 using Coupons.Catalog;
 using Coupons.Users;
-using Polly;
-using Polly.Retry;
+using Coupons.Infrastructure.Redis;
 using StackExchange.Redis;
 
 namespace Coupons.Issuance;
@@ -35,19 +34,10 @@ public sealed partial class FcfsIssuer(
     IssuanceGate gate,
     IssueRequestPublisher publisher,
     ParkedRequests parked,
+    RedisCircuit redisCircuit,
     TimeProvider clock,
     ILogger<FcfsIssuer> logger)
 {
-    private static readonly ResiliencePipeline GateRetry = new ResiliencePipelineBuilder()
-        .AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<RedisTimeoutException>(),
-            MaxRetryAttempts = 2,
-            Delay = TimeSpan.FromMilliseconds(20),
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-        })
-        .Build();
 
     public async Task<IssueOutcome> IssueAsync(long couponId, string publicId, CancellationToken ct)
     {
@@ -85,14 +75,14 @@ public sealed partial class FcfsIssuer(
         }
 
         GateDecision decision;
-        var requestId = Guid.CreateVersion7(now);
+        var requestId = RequestIds.New(now);
         try
         {
             // A timed-out call may have run on the server. Retrying with the same requestId is safe: the script
             // then answers Duplicate with *our* id, which means the unit is ours (see below).
-            decision = await GateRetry.ExecuteAsync(async _ => await gate.TryTakeAsync(couponId, publicId, requestId), ct);
+            decision = await redisCircuit.Pipeline.ExecuteAsync(async _ => await gate.TryTakeAsync(couponId, publicId, requestId), ct);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (RedisCircuit.IsUnavailable(ex))
         {
             // Fail fast: no DB-arbitrated fallback here, so a Redis outage cannot turn into a DB stampede.
             GateFailed(logger, couponId, ex.GetType().Name, ex.Message);
@@ -115,30 +105,32 @@ public sealed partial class FcfsIssuer(
 
     private async Task<IssueOutcome> PublishAsync(IssueRequested request)
     {
-        switch (await publisher.PublishAsync(request))
+        var published = await publisher.PublishAsync(request);
+        if (published == PublishResult.Persisted)
         {
-            case PublishResult.Persisted:
-                return new(IssueStatus.Accepted, request.RequestId);
-
-            case PublishResult.NotPersisted:
-                await CompensateAsync(request);
-                return new(IssueStatus.KafkaUnavailable);
-
-            default:
-                // Maybe in Kafka, maybe not: keep it durably and let the relay make sure. The consumer is idempotent.
-                try
-                {
-                    await parked.ParkAsync(request, CancellationToken.None);
-                    return new(IssueStatus.Accepted, request.RequestId);
-                }
-                catch (DbException ex)
-                {
-                    // Neither Kafka nor the database confirmed it. Do not give the unit back (it may still arrive);
-                    // reconciliation settles it. The client is told to retry and will see ALREADY_REQUESTED.
-                    ParkFailed(logger, request.RequestId, ex.Message);
-                    return new(IssueStatus.KafkaUnavailable);
-                }
+            return new(IssueStatus.Accepted, request.RequestId);
         }
+
+        // Kafka did not confirm it. Park it durably and let the relay deliver it: the user keeps the unit and
+        // a Kafka outage costs nothing but latency. A copy that did reach Kafka is absorbed by the idempotent consumer.
+        try
+        {
+            await parked.ParkAsync(request, CancellationToken.None);
+            return new(IssueStatus.Accepted, request.RequestId);
+        }
+        catch (DbException ex)
+        {
+            ParkFailed(logger, request.RequestId, ex.Message);
+        }
+
+        // Neither Kafka nor the database has it. Give the unit back only if it definitely was not written;
+        // an ambiguous one stays taken until reconciliation settles it.
+        if (published is PublishResult.NotPersisted or PublishResult.CircuitOpen)
+        {
+            await CompensateAsync(request);
+        }
+
+        return new(IssueStatus.KafkaUnavailable);
     }
 
     private async Task CompensateAsync(IssueRequested request)
@@ -147,7 +139,7 @@ public sealed partial class FcfsIssuer(
         {
             await gate.ReleaseAsync(request.CouponId, request.PublicId, request.RequestId);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (RedisCircuit.IsUnavailable(ex))
         {
             CompensationFailed(logger, request.RequestId, ex.Message);
         }
@@ -156,7 +148,7 @@ public sealed partial class FcfsIssuer(
     [LoggerMessage(EventId = 4203, Level = LogLevel.Warning, Message = "Gate call for coupon {CouponId} failed: {ExceptionType} {Reason}")]
     private static partial void GateFailed(ILogger logger, long couponId, string exceptionType, string reason);
 
-    [LoggerMessage(EventId = 4201, Level = LogLevel.Error, Message = "Request {RequestId}: delivery ambiguous and parking failed: {Reason}")]
+    [LoggerMessage(EventId = 4201, Level = LogLevel.Error, Message = "Request {RequestId}: Kafka did not confirm it and parking failed: {Reason}")]
     private static partial void ParkFailed(ILogger logger, Guid requestId, string reason);
 
     [LoggerMessage(EventId = 4202, Level = LogLevel.Warning, Message = "Request {RequestId}: could not return its unit to the gate: {Reason}")]

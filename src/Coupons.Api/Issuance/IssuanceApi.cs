@@ -14,7 +14,7 @@ public static class IssuanceApi
     public static IEndpointRouteBuilder MapIssuanceApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/coupons").WithTags("Issuance");
-        group.MapPost("/{couponId}/issue-fcfs/{publicId}", IssueFcfs).WithName("IssueFcfs")
+        group.MapPost("/{couponId}/issue-fcfs/{publicId}", IssueFcfs).WithName(IssuanceRateLimiting.FcfsEndpointName)
             .RequireRateLimiting(IssuanceRateLimiting.FcfsPolicy);
         group.MapGet("/{couponId}/issue-requests/{requestId}", GetIssueRequest).WithName("GetIssueRequest");
         return routes;

@@ -11,6 +11,8 @@ public sealed class IssuanceGate(IConnectionMultiplexer redis)
 {
     private static readonly string TakeScript = ReadScript("take.lua");
     private static readonly string ReleaseScript = ReadScript("release.lua");
+    private static readonly string ReconcileScript = ReadScript("reconcile.lua");
+    private static readonly string RestoreHolderScript = ReadScript("restore-holder.lua");
 
     public async Task<GateDecision> TryTakeAsync(long couponId, string publicId, Guid requestId)
     {
@@ -27,6 +29,32 @@ public sealed class IssuanceGate(IConnectionMultiplexer redis)
         var keys = new GateKeys(couponId);
         var released = await redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, keys.All, [publicId, requestId.ToString()]);
         return (int)released == 1;
+    }
+
+    /// <summary>Returns the unit of a request the database will never issue; see reconcile.lua.</summary>
+    public async Task<bool> ReturnUnitAsync(long couponId, string publicId, Guid requestId, Guid? holderRequestId)
+    {
+        var keys = new GateKeys(couponId);
+        var returned = await redis.GetDatabase().ScriptEvaluateAsync(ReconcileScript, keys.All,
+            [publicId, requestId.ToString(), holderRequestId?.ToString() ?? ""]);
+        return (int)returned == 1;
+    }
+
+    /// <summary>Makes the gate count a holder the database knows and the gate forgot; see restore-holder.lua.</summary>
+    public async Task<bool> RestoreHolderAsync(long couponId, string publicId, Guid holderRequestId)
+    {
+        var keys = new GateKeys(couponId);
+        var restored = await redis.GetDatabase().ScriptEvaluateAsync(RestoreHolderScript, keys.All, [publicId, holderRequestId.ToString()]);
+        return (int)restored == 1;
+    }
+
+    public async Task<bool> IsOpenAsync(long couponId) => await redis.GetDatabase().KeyExistsAsync(new GateKeys(couponId).Stock);
+
+    /// <summary>requestId → publicId of every request the gate accepted and still counts.</summary>
+    public async Task<IReadOnlyDictionary<Guid, string>> ReadAcceptedRequestsAsync(long couponId)
+    {
+        var entries = await redis.GetDatabase().HashGetAllAsync(new GateKeys(couponId).Requests);
+        return entries.ToDictionary(e => Guid.Parse((string)e.Name!), e => (string)e.Value!);
     }
 
     public async Task<bool> IsAcceptedRequestAsync(long couponId, Guid requestId) =>

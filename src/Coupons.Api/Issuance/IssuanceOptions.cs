@@ -16,4 +16,8 @@ public sealed class IssuanceOptions
     /// <summary>FCFS requests allowed to wait for a slot; beyond this the instance sheds load with 429.</summary>
     [Range(0, 1_000_000)]
     public int MaxQueuedRequests { get; set; } = 20_000;
+
+    /// <summary>FCFS clicks one user may make per second (token bucket, burst of the same size); more get 429.</summary>
+    [Range(1, 10_000)]
+    public int PerUserPerSecond { get; set; } = 5;
 }

@@ -8,6 +8,7 @@ namespace Coupons.Issuance;
 public static class IssuanceRateLimiting
 {
     public const string FcfsPolicy = "fcfs";
+    public const string FcfsEndpointName = "IssueFcfs";
 
     public static IServiceCollection AddIssuanceRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
@@ -21,6 +22,19 @@ public static class IssuanceRateLimiting
                 o.QueueLimit = options.MaxQueuedRequests;
                 o.QueueProcessingOrder = QueueProcessingOrder.OldestFirst; // first come, first served, also here
             });
+            // Per user, on the FCFS route only: one script hammering the button cannot crowd out everyone else.
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName == FcfsEndpointName
+                && context.Request.RouteValues["publicId"] is string user
+                    ? RateLimitPartition.GetTokenBucketLimiter(user, _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = options.PerUserPerSecond,
+                        TokensPerPeriod = options.PerUserPerSecond,
+                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    })
+                    : RateLimitPartition.GetNoLimiter(""));
             limiter.OnRejected = async (context, ct) =>
             {
                 var response = context.HttpContext.Response;

@@ -41,6 +41,12 @@ public sealed class ParkedRequests(IDbConnectionFactory connections, TimeProvide
             "SELECT COUNT(*) FROM parked_requests WHERE request_id = @id", new { id = requestId.ToString() }, cancellationToken: ct)) > 0;
     }
 
+    public async Task<long> CountAllAsync(CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM parked_requests", cancellationToken: ct));
+    }
+
     public async Task<long> CountAsync(long couponId, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using Confluent.Kafka;
 using Coupons.IntegrationTests.Infrastructure;
@@ -60,6 +61,15 @@ public sealed class PipelineTests(StackFixture stack)
         var error = dead.Message.Headers.FirstOrDefault(h => h.Key == "dlq-error");
         Assert.NotNull(error);
         Assert.Contains("not a valid IssueRequested", Encoding.UTF8.GetString(error.GetValueBytes()), StringComparison.Ordinal);
+
+        // Operators see it through the admin API and can send it back (it fails again and returns to the DLQ).
+        var listed = await stack.Api.Admin.GetFromJsonAsync<List<Coupons.Admin.DeadLetter>>("/api/admin/dead-letters?max=1000");
+        var entry = Assert.Single(listed!, d => d.Key == marker);
+        Assert.Contains("not a valid IssueRequested", entry.Error, StringComparison.Ordinal);
+        var replay = await stack.Api.Admin.PostAsync($"/api/admin/dead-letters/{entry.Partition}/{entry.Offset}/replay", null);
+        Assert.Equal(HttpStatusCode.Accepted, replay.StatusCode);
+        var missing = await stack.Api.Admin.PostAsync($"/api/admin/dead-letters/{entry.Partition}/{long.MaxValue - 1}/replay", null);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
 
         // The consumer did not stop: a normal request right after is still issued.
         var couponId = await stack.Api.CreateOpenCouponAsync(1);

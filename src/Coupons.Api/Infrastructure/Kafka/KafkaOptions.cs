@@ -39,4 +39,7 @@ public sealed class KafkaOptions
     public TimeSpan ConsumerBatchWindow { get; set; } = TimeSpan.FromMilliseconds(50);
 
     public bool RunConsumer { get; set; } = true;
+
+    /// <summary>How long the publish circuit stays open before one trial send.</summary>
+    public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(2);
 }

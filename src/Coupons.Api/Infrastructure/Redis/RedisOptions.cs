@@ -18,4 +18,7 @@ public sealed class RedisOptions
 
     /// <summary>Upper bound on any one Redis call; the FCFS path must not wait long on a hung Redis.</summary>
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long the Redis circuit stays open before one trial call.</summary>
+    public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -22,9 +22,14 @@ public static class RedisServiceCollectionExtensions
             config.SyncTimeout = timeoutMs;
             config.AsyncTimeout = timeoutMs;
             config.ConnectRetry = 1;
+            // While disconnected, fail commands at once instead of queueing them until they time out:
+            // no request waits on a dead Redis.
+            config.BacklogPolicy = BacklogPolicy.FailFast;
+            config.ReconnectRetryPolicy = new LinearRetry(500);
             config.ClientName = "coupons-api";
             return ConnectionMultiplexer.Connect(config);
         });
+        services.AddSingleton<RedisCircuit>();
         return services;
     }
 }

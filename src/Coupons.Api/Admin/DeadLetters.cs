@@ -1,0 +1,96 @@
+using System.Text;
+using Confluent.Kafka;
+using Coupons.Infrastructure.Kafka;
+using Microsoft.Extensions.Options;
+
+namespace Coupons.Admin;
+
+public sealed record DeadLetter(int Partition, long Offset, string? Key, string? Error, string? Source, string? At, string Payload);
+
+/// <summary>Reads the dead-letter topic for operators and sends chosen messages back to the request topic.</summary>
+public sealed class DeadLetters(IProducer<string, byte[]> producer, IOptions<KafkaOptions> options)
+{
+    private const int MaxPayloadChars = 2048;
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+
+    public Task<IReadOnlyList<DeadLetter>> ListAsync(int max) => Task.Run(() => List(max));
+
+    /// <summary>Re-publishes one dead letter to the request topic; false when there is no message at that position.</summary>
+    public async Task<bool> ReplayAsync(int partition, long offset)
+    {
+        var message = await Task.Run(() => ReadOne(partition, offset));
+        if (message is null)
+        {
+            return false;
+        }
+
+        var headers = new Headers { { "replayed-from", Encoding.UTF8.GetBytes($"{options.Value.DeadLetterTopic}[{partition}]@{offset}") } };
+        var report = await producer.ProduceAsync(options.Value.Topic, new Message<string, byte[]> { Key = message.Key, Value = message.Value, Headers = headers });
+        return report.Status == PersistenceStatus.Persisted;
+    }
+
+    private IReadOnlyList<DeadLetter> List(int max)
+    {
+        using var consumer = NewConsumer();
+        var topic = options.Value.DeadLetterTopic;
+        var result = new List<DeadLetter>();
+        var metadata = consumer.GetMetadataPartitions(topic);
+        foreach (var partition in metadata)
+        {
+            var tp = new TopicPartition(topic, partition);
+            var watermarks = consumer.QueryWatermarkOffsets(tp, Timeout);
+            consumer.Assign(new TopicPartitionOffset(tp, watermarks.Low));
+            while (result.Count < max && watermarks.High > watermarks.Low)
+            {
+                var record = consumer.Consume(Timeout);
+                if (record is null || record.IsPartitionEOF)
+                {
+                    break;
+                }
+
+                result.Add(ToDeadLetter(record));
+                if (record.Offset.Value >= watermarks.High.Value - 1)
+                {
+                    break;
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private Message<string, byte[]>? ReadOne(int partition, long offset)
+    {
+        using var consumer = NewConsumer();
+        consumer.Assign(new TopicPartitionOffset(options.Value.DeadLetterTopic, partition, offset));
+        var record = consumer.Consume(Timeout);
+        return record is { IsPartitionEOF: false } && record.Offset.Value == offset ? record.Message : null;
+    }
+
+    private static DeadLetter ToDeadLetter(ConsumeResult<string, byte[]> record)
+    {
+        string? Header(string name) => record.Message.Headers?.TryGetLastBytes(name, out var bytes) == true ? Encoding.UTF8.GetString(bytes) : null;
+        var payload = Encoding.UTF8.GetString(record.Message.Value ?? []);
+        return new DeadLetter(record.Partition.Value, record.Offset.Value, record.Message.Key, Header("dlq-error"), Header("dlq-source"), Header("dlq-at"),
+            payload.Length > MaxPayloadChars ? payload[..MaxPayloadChars] : payload);
+    }
+
+    private IConsumer<string, byte[]> NewConsumer() =>
+        new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = options.Value.BootstrapServers,
+            GroupId = "coupons-dlq-reader",
+            EnableAutoCommit = false,
+            EnablePartitionEof = true,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+        }).Build();
+}
+
+internal static class ConsumerMetadataExtensions
+{
+    public static IReadOnlyList<int> GetMetadataPartitions(this IConsumer<string, byte[]> consumer, string topic)
+    {
+        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+        return admin.GetMetadata(topic, TimeSpan.FromSeconds(5)).Topics.SelectMany(t => t.Partitions).Select(p => p.PartitionId).ToList();
+    }
+}

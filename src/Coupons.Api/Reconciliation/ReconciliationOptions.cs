@@ -1,0 +1,18 @@
+namespace Coupons.Reconciliation;
+
+public sealed class ReconciliationOptions
+{
+    public const string Section = "Reconciliation";
+
+    /// <summary>How often open coupons' gates are checked (and rebuilt when missing).</summary>
+    public TimeSpan GateCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often drift between Redis and the database is repaired for open coupons.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// An accepted request with no trace in the database after this long (with the pipeline drained)
+    /// never entered the pipeline, e.g. the app died between the gate and the publish: its unit is given back.
+    /// </summary>
+    public TimeSpan LeakGracePeriod { get; set; } = TimeSpan.FromSeconds(60);
+}
