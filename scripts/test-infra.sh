@@ -4,6 +4,10 @@
 #   scripts/test-infra.sh start   # installs what is missing (apt), starts all three, writes .test-infra/env
 #   scripts/test-infra.sh stop
 #   scripts/test-infra.sh status
+# Fault injection for tests and drills (the real processes, not fakes):
+#   scripts/test-infra.sh redis-stop | redis-start     # stop redis-server; start it again EMPTY (no persistence)
+#   scripts/test-infra.sh mysql-stop | mysql-start     # stop / start mariadbd on the same data directory
+#   scripts/test-infra.sh kafka "down all" | "up all" | "rtt all 500"   # mock broker control
 # Ports are fixed and unusual so a developer's own MySQL/Redis are left alone. Passwords are local-test defaults.
 set -euo pipefail
 
@@ -117,11 +121,34 @@ case "${1:-}" in
     stop_pidfile "$STATE/mysql.pid"
     log "stopped"
     ;;
+  redis-stop)
+    redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+    for _ in $(seq 1 40); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 || break; sleep 0.1; done
+    log "redis stopped"
+    ;;
+  redis-start)
+    start_redis
+    ;;
+  mysql-stop)
+    stop_pidfile "$STATE/mysql.pid"
+    log "mariadb stopped"
+    ;;
+  mysql-start)
+    start_mariadb
+    ;;
+  kafka)
+    exec 3<>"/dev/tcp/127.0.0.1/$KAFKA_CONTROL_PORT"
+    echo "${2:?kafka command, e.g. 'down all'}" >&3
+    read -r reply <&3
+    exec 3>&-
+    log "kafka mock: ${2} -> $reply"
+    [[ "$reply" == ok* ]]
+    ;;
   status)
     redis-cli -p "$REDIS_PORT" ping 2>/dev/null || echo "redis down"
     [[ -f "$STATE/mysql.pid" ]] && kill -0 "$(cat "$STATE/mysql.pid")" 2>/dev/null && echo "mariadb up" || echo "mariadb down"
     [[ -f "$STATE/kafka.pid" ]] && kill -0 "$(cat "$STATE/kafka.pid")" 2>/dev/null && echo "kafka mock up" || echo "kafka mock down"
     ;;
   *)
-    echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+    echo "usage: $0 start|stop|status|redis-stop|redis-start|mysql-stop|mysql-start|kafka CMD" >&2; exit 2 ;;
 esac

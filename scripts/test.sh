@@ -10,6 +10,7 @@ trap 'scripts/test-infra.sh stop' EXIT
 source .test-infra/env
 
 log="$(mktemp)"
+rm -f .test-infra/fault-outcomes.log
 status=0
 dotnet test Coupons.slnx -c Release --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
 
@@ -19,6 +20,10 @@ passed=$(count Passed)
 failed=$(count Failed)
 skipped=$(count Skipped)
 rm -f "$log"
+if [[ -f .test-infra/fault-outcomes.log ]]; then
+  echo "Fault scenarios (SPEC §5):"
+  cat .test-infra/fault-outcomes.log
+fi
 echo "Tests: $passed passed, $failed failed, $skipped skipped"
 if [[ "$passed" -eq 0 ]]; then
   echo "no tests ran" >&2

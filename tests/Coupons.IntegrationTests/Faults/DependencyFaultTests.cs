@@ -1,0 +1,113 @@
+using Coupons.IntegrationTests.Infrastructure;
+
+namespace Coupons.IntegrationTests.Faults;
+
+/// <summary>
+/// SPEC §5, one test per seed scenario: steady load of distinct users against limited stock, the real
+/// dependency process broken mid-load for 10 s, healed, then I1–I5 checked in the database and recovery
+/// (a new click accepted) required within 10 s of the dependency returning. No app restart in any of them.
+/// </summary>
+[Collection(FaultCollection.Name)]
+public sealed class DependencyFaultTests
+{
+    private const int Stock = 150;
+    private const int Users = 300;
+    private static readonly TimeSpan FaultDuration = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RecoveryLimit = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Redis_killed_and_restarted_empty()
+    {
+        await using var app = new CouponApiFactory(FaultCollection.FastRepair());
+        await RunAsync("redis restart-empty", app, StackControl.StopRedisAsync, StackControl.StartRedisAsync);
+    }
+
+    [Fact]
+    public async Task Kafka_broker_down()
+    {
+        await using var app = new CouponApiFactory(FaultCollection.FastRepair());
+        await RunAsync("kafka down", app, () => StackControl.KafkaAsync("down all"), () => StackControl.KafkaAsync("up all"));
+    }
+
+    [Fact]
+    public async Task MariaDb_stopped()
+    {
+        await using var app = new CouponApiFactory(FaultCollection.FastRepair());
+        await RunAsync("mariadb stopped", app, StackControl.StopMySqlAsync, StackControl.StartMySqlAsync);
+    }
+
+    [Fact]
+    public async Task Redis_partitioned()
+    {
+        var redis = TestStack.Redis.Split(':');
+        await using var proxy = new FaultProxy(redis[0], int.Parse(redis[1], System.Globalization.CultureInfo.InvariantCulture));
+        var settings = FaultCollection.FastRepair();
+        settings["Redis:Configuration"] = proxy.Endpoint;
+        await using var app = new CouponApiFactory(settings);
+        await RunAsync("redis partition", app, Partition(proxy), Heal(proxy));
+    }
+
+    [Fact]
+    public async Task MariaDb_partitioned()
+    {
+        var builder = new MySqlConnector.MySqlConnectionStringBuilder(TestStack.MySql);
+        await using var proxy = new FaultProxy(builder.Server, (int)builder.Port);
+        builder.Server = "127.0.0.1";
+        builder.Port = (uint)proxy.Port;
+        var settings = FaultCollection.FastRepair();
+        settings["Database:ConnectionString"] = builder.ConnectionString;
+        await using var app = new CouponApiFactory(settings);
+        await RunAsync("mariadb partition", app, Partition(proxy), Heal(proxy));
+    }
+
+    [Fact]
+    public async Task Kafka_slow_broker()
+    {
+        await using var app = new CouponApiFactory(FaultCollection.FastRepair());
+        await RunAsync("kafka latency 500ms", app, () => StackControl.KafkaAsync("rtt all 500"), () => StackControl.KafkaAsync("rtt all 0"));
+    }
+
+    private static Func<Task> Partition(FaultProxy proxy) => () =>
+    {
+        proxy.SetMode(ProxyMode.Blackhole);
+        return Task.CompletedTask;
+    };
+
+    private static Func<Task> Heal(FaultProxy proxy) => () =>
+    {
+        proxy.SetMode(ProxyMode.Pass);
+        return Task.CompletedTask;
+    };
+
+    private static async Task RunAsync(string scenario, CouponApiFactory app, Func<Task> inject, Func<Task> heal)
+    {
+        var api = new ApiDriver(app.CreateClient(), app.CreateAdminClient());
+        await ApiDriver.WaitUntilReadyAsync(api.Client);
+        var couponId = await api.CreateOpenCouponAsync(Stock);
+        var probeCouponId = await api.CreateOpenCouponAsync(10_000);
+        var users = await api.CreateUsersAsync(Users);
+        var probeUsers = await api.CreateUsersAsync(300);
+        var load = new SteadyLoad();
+
+        var running = load.RunAsync(() => api.Client, couponId, users, spread: TimeSpan.FromSeconds(15), deadline: TimeSpan.FromSeconds(120));
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        try
+        {
+            await inject();
+            await Task.Delay(FaultDuration);
+        }
+        finally
+        {
+            await heal();
+        }
+
+        var healedAt = DateTime.UtcNow;
+        var recovery = await FaultOutcome.MeasureRecoveryAsync(() => api.Client, probeCouponId, probeUsers, healedAt, RecoveryLimit);
+        await running;
+
+        var outcome = await FaultOutcome.SettleAndAssertAsync(scenario, api, () => api.Client, couponId, Stock, Users, load, recovery);
+        Assert.True(recovery <= RecoveryLimit.TotalSeconds, $"{scenario}: new requests were not accepted within {RecoveryLimit.TotalSeconds} s of healing ({recovery:F1} s)");
+        Assert.Equal(0, outcome.Lost);
+        Assert.Empty(app.ServerErrors.Errors);
+    }
+}
