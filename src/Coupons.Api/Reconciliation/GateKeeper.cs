@@ -1,3 +1,4 @@
+using Coupons.Infrastructure;
 using Coupons.Admin;
 using Coupons.Catalog;
 using Coupons.Infrastructure.Kafka;
@@ -28,7 +29,7 @@ public sealed partial class GateKeeper(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.GateCheckInterval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        while (await timer.TickAsync(stoppingToken))
         {
             try
             {

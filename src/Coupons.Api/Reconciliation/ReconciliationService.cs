@@ -1,3 +1,4 @@
+using Coupons.Infrastructure;
 using Coupons.Catalog;
 using Coupons.Infrastructure.Redis;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,7 @@ public sealed class ReconciliationService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.Interval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        while (await timer.TickAsync(stoppingToken))
         {
             try
             {

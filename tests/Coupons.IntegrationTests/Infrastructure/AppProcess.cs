@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Coupons.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The built app as a real OS process (Kestrel on a loopback port, the stack from <see cref="TestStack"/>),
+/// for what an in-process host cannot show: kill -9, SIGTERM, a capped GC heap, resident memory.
+/// </summary>
+public sealed class AppProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+
+    private AppProcess(Process process, int port, StreamWriter log)
+    {
+        _process = process;
+        _log = log;
+        Port = port;
+        Client = ClientFor(port);
+        Admin = new HttpClient { BaseAddress = Client.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        Admin.DefaultRequestHeaders.Add("X-Admin-Key", TestStack.AdminKey);
+    }
+
+    public int Port { get; }
+
+    public int Pid => _process.Id;
+
+    public HttpClient Client { get; }
+
+    public HttpClient Admin { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public static string AppDll
+    {
+        get
+        {
+            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+            return Path.Combine(StackControl.RepoRoot, "src", "Coupons.Api", "bin", configuration, "net10.0", "Coupons.Api.dll");
+        }
+    }
+
+    public static HttpClient ClientFor(int port) => new() { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+
+    public static async Task<AppProcess> StartAsync(int port, IReadOnlyDictionary<string, string>? environment = null, string name = "app")
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(AppDll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(AppDll);
+        var env = new Dictionary<string, string>
+        {
+            ["Urls"] = $"http://127.0.0.1:{port}", // overrides appsettings.json's 8081
+            ["ASPNETCORE_ENVIRONMENT"] = "Testing",
+            ["Database__Provider"] = "MySql",
+            ["Database__ConnectionString"] = TestStack.MySql,
+            ["Redis__Embedded"] = "false",
+            ["Redis__Configuration"] = TestStack.Redis,
+            ["Kafka__Embedded"] = "false",
+            ["Kafka__BootstrapServers"] = TestStack.Kafka,
+            ["Seed__DemoData"] = "false",
+            ["Admin__ApiKey"] = TestStack.AdminKey,
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            env[key] = value;
+        }
+
+        foreach (var (key, value) in env)
+        {
+            start.Environment[key] = value;
+        }
+
+        var logPath = Path.Combine(StackControl.RepoRoot, ".test-infra", $"{name}-{port}-{DateTime.UtcNow:HHmmssfff}.log");
+        var log = new StreamWriter(logPath) { AutoFlush = true };
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var app = new AppProcess(process, port, log);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            Assert.False(process.HasExited, $"app exited during start with {(process.HasExited ? process.ExitCode : 0)}; see {logPath}");
+            try
+            {
+                using var ready = await app.Client.GetAsync("/health/ready");
+                if (ready.IsSuccessStatusCode)
+                {
+                    return app;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"app did not become ready; see {logPath}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>kill -9: no shutdown hooks, no flush, in-flight work simply vanishes.</summary>
+    public void KillHard() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>SIGTERM, as an orchestrator sends before it removes a container.</summary>
+    public async Task TerminateAsync()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync();
+    }
+
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(timeout);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Peak resident set size so far (VmHWM), in MiB.</summary>
+    public double PeakRssMiB() => ReadStatusKiB("VmHWM:") / 1024.0;
+
+    public double RssMiB() => ReadStatusKiB("VmRSS:") / 1024.0;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        Client.Dispose();
+        Admin.Dispose();
+        _process.Dispose();
+        lock (_log)
+        {
+            _log.Dispose();
+        }
+    }
+
+    private long ReadStatusKiB(string field)
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
+        return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+    }
+}
