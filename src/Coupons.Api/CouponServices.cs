@@ -60,6 +60,7 @@ public static class CouponServices
 
         services.AddOptions<SeedOptions>().Bind(configuration.GetSection(SeedOptions.Section));
 
+        services.AddSingleton<CouponMetrics>().AddHostedService<DependencyMonitor>();
         services.AddCouponHealthChecks();
         services.AddCouponTelemetry(builder);
         return builder;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Coupons.Infrastructure.Redis;
+using Coupons.Ops;
 using Microsoft.Extensions.Caching.Memory;
 using StackExchange.Redis;
 
@@ -27,6 +28,7 @@ public sealed partial class IssuableCoupons(
     IConnectionMultiplexer redis,
     IMemoryCache memory,
     RedisCircuit circuit,
+    CouponMetrics metrics,
     TimeProvider clock,
     ILogger<IssuableCoupons> logger)
 {
@@ -40,10 +42,17 @@ public sealed partial class IssuableCoupons(
     {
         if (memory.TryGetValue(RedisKey, out IReadOnlyList<IssuableCoupon>? local) && local is not null)
         {
+            Count("local_hit");
             return local;
         }
 
-        var list = await ReadRedisAsync() ?? await LoadAndPublishAsync(ct);
+        var cached = await ReadRedisAsync();
+        if (cached is not null)
+        {
+            Count("redis_hit");
+        }
+
+        var list = cached ?? await LoadAndPublishAsync(ct);
         memory.Set(RedisKey, list, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = LocalTtl, Size = 1 });
         return list;
     }
@@ -57,6 +66,7 @@ public sealed partial class IssuableCoupons(
         }
         catch (Exception ex) when (RedisCircuit.IsUnavailable(ex) || ex is JsonException)
         {
+            Count("error");
             WarnFallback(ex);
             return null;
         }
@@ -64,6 +74,7 @@ public sealed partial class IssuableCoupons(
 
     private async Task<IReadOnlyList<IssuableCoupon>> LoadAndPublishAsync(CancellationToken ct)
     {
+        Count("miss");
         var now = clock.GetUtcNow().UtcDateTime;
         var list = (await coupons.ListOpenAsync(now, ct)).Select(ToIssuable).ToArray();
         try
@@ -78,6 +89,8 @@ public sealed partial class IssuableCoupons(
 
         return list;
     }
+
+    private void Count(string result) => metrics.CacheRequests.Add(1, new KeyValuePair<string, object?>("result", result));
 
     private void WarnFallback(Exception ex)
     {

@@ -1,7 +1,9 @@
 using System.Data.Common;
+using System.Diagnostics;
 using Coupons.Catalog;
 using Coupons.Users;
 using Coupons.Infrastructure.Redis;
+using Coupons.Ops;
 using StackExchange.Redis;
 
 namespace Coupons.Issuance;
@@ -35,11 +37,34 @@ public sealed partial class FcfsIssuer(
     IssueRequestPublisher publisher,
     ParkedRequests parked,
     RedisCircuit redisCircuit,
+    CouponMetrics metrics,
     TimeProvider clock,
     ILogger<FcfsIssuer> logger)
 {
 
     public async Task<IssueOutcome> IssueAsync(long couponId, string publicId, CancellationToken ct)
+    {
+        var outcome = await DecideAsync(couponId, publicId, ct);
+        metrics.IssueRequests.Add(1, new KeyValuePair<string, object?>("outcome", OutcomeLabel(outcome.Status)));
+        return outcome;
+    }
+
+    private static string OutcomeLabel(IssueStatus status) => status switch
+    {
+        IssueStatus.Accepted => "accepted",
+        IssueStatus.AlreadyRequested => "already_requested",
+        IssueStatus.SoldOut => "sold_out",
+        IssueStatus.NotOpen => "not_open",
+        IssueStatus.Ended => "ended",
+        IssueStatus.CouponNotFound => "coupon_not_found",
+        IssueStatus.UserNotFound => "user_not_found",
+        IssueStatus.GateNotReady => "gate_not_ready",
+        IssueStatus.RedisUnavailable => "redis_unavailable",
+        IssueStatus.KafkaUnavailable => "kafka_unavailable",
+        _ => "database_unavailable",
+    };
+
+    private async Task<IssueOutcome> DecideAsync(long couponId, string publicId, CancellationToken ct)
     {
         Coupon? coupon;
         long? userId;
@@ -76,6 +101,9 @@ public sealed partial class FcfsIssuer(
 
         GateDecision decision;
         var requestId = RequestIds.New(now);
+        var started = Stopwatch.GetTimestamp();
+        using var span = CouponTracing.Source.StartActivity("coupon.gate", ActivityKind.Client);
+        span?.SetTag("coupon.id", couponId);
         try
         {
             // A timed-out call may have run on the server. Retrying with the same requestId is safe: the script
@@ -86,8 +114,16 @@ public sealed partial class FcfsIssuer(
         {
             // Fail fast: no DB-arbitrated fallback here, so a Redis outage cannot turn into a DB stampede.
             GateFailed(logger, couponId, ex.GetType().Name, ex.Message);
+            span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             return new(IssueStatus.RedisUnavailable);
         }
+        finally
+        {
+            metrics.GateDuration.Record(CouponMetrics.Seconds(started));
+        }
+
+        span?.SetTag("coupon.gate.verdict", decision.Verdict.ToString());
+        span?.Dispose();
 
         if (decision is { Verdict: GateVerdict.Duplicate } && decision.RequestId == requestId)
         {
@@ -111,11 +147,14 @@ public sealed partial class FcfsIssuer(
             return new(IssueStatus.Accepted, request.RequestId);
         }
 
+        metrics.ProduceFailures.Add(1, new KeyValuePair<string, object?>("result", published.ToString().ToLowerInvariant()));
+
         // Kafka did not confirm it. Park it durably and let the relay deliver it: the user keeps the unit and
         // a Kafka outage costs nothing but latency. A copy that did reach Kafka is absorbed by the idempotent consumer.
         try
         {
             await parked.ParkAsync(request, CancellationToken.None);
+            metrics.Parked.Add(1);
             return new(IssueStatus.Accepted, request.RequestId);
         }
         catch (DbException ex)

@@ -1,7 +1,9 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
 using Coupons.Infrastructure.Kafka;
+using Coupons.Ops;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
@@ -19,6 +21,7 @@ public sealed partial class IssueRequestConsumer(
     IssueRequestStore store,
     IProducer<string, byte[]> producer,
     ConsumerHealth health,
+    CouponMetrics metrics,
     ILogger<IssueRequestConsumer> logger) : BackgroundService
 {
     private readonly KafkaOptions _options = options.Value;
@@ -36,6 +39,7 @@ public sealed partial class IssueRequestConsumer(
             OnRetry = args =>
             {
                 health.DatabaseFailing = true;
+                metrics.ConsumerDbFailures.Add(1);
                 return ValueTask.CompletedTask;
             },
         })
@@ -105,11 +109,14 @@ public sealed partial class IssueRequestConsumer(
     private async Task ProcessAsync(IConsumer<string, byte[]> consumer, List<ConsumeResult<string, byte[]>> batch, CancellationToken ct)
     {
         var requests = new List<IssueRequested>(batch.Count);
+        var parents = new List<ActivityContext>(batch.Count);
+        metrics.ConsumerBatchSize.Record(batch.Count);
         foreach (var result in batch)
         {
             try
             {
                 requests.Add(IssueRequested.Parse(result.Message.Value));
+                parents.Add(CouponTracing.ExtractContext(result.Message.Headers));
             }
             catch (FormatException ex)
             {
@@ -119,9 +126,14 @@ public sealed partial class IssueRequestConsumer(
 
         if (requests.Count > 0)
         {
-            var decisions = await _dbRetry.ExecuteAsync(async token => await store.ApplyBatchAsync(requests, token), ct);
+            var decisions = await _dbRetry.ExecuteAsync(async token => await store.ApplyBatchAsync(requests, token, parents), ct);
             health.DatabaseFailing = false;
             health.RecordApplied(decisions.Count);
+            foreach (var group in decisions.GroupBy(d => (d.Status, d.Reason)))
+            {
+                metrics.ConsumerDecisions.Add(group.Count(),
+                    new KeyValuePair<string, object?>("status", group.Key.Status), new KeyValuePair<string, object?>("reason", group.Key.Reason ?? "none"));
+            }
         }
 
         Commit(consumer, batch);
@@ -157,6 +169,7 @@ public sealed partial class IssueRequestConsumer(
             Value = result.Message.Value,
             Headers = headers,
         });
+        metrics.DeadLettered.Add(1);
         DeadLettered(logger, result.TopicPartitionOffset.ToString(), error.Message);
     }
 

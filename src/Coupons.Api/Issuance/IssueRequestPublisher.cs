@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Confluent.Kafka;
 using Coupons.Infrastructure.Kafka;
+using Coupons.Ops;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
@@ -33,8 +35,11 @@ public sealed partial class IssueRequestPublisher
     private readonly string _topic;
     private readonly ResiliencePipeline<PublishResult> _breaker;
 
-    public IssueRequestPublisher(IProducer<string, byte[]> producer, IOptions<KafkaOptions> options, ILogger<IssueRequestPublisher> logger)
+    private readonly CouponMetrics _metrics;
+
+    public IssueRequestPublisher(IProducer<string, byte[]> producer, IOptions<KafkaOptions> options, CouponMetrics metrics, ILogger<IssueRequestPublisher> logger)
     {
+        _metrics = metrics;
         _producer = producer;
         _logger = logger;
         _topic = options.Value.Topic;
@@ -69,10 +74,15 @@ public sealed partial class IssueRequestPublisher
 
     private async Task<PublishResult> ProduceAsync(IssueRequested request)
     {
+        using var span = CouponTracing.Source.StartActivity("coupon.publish", ActivityKind.Producer);
+        span?.SetTag("messaging.system", "kafka");
+        span?.SetTag("messaging.destination.name", _topic);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             // Not cancellable on purpose: once handed to librdkafka the send goes on, and only its report tells the truth.
-            var report = await _producer.ProduceAsync(_topic, new Message<string, byte[]> { Key = request.Key, Value = request.ToBytes() });
+            var message = new Message<string, byte[]> { Key = request.Key, Value = request.ToBytes(), Headers = CouponTracing.InjectContext([]) };
+            var report = await _producer.ProduceAsync(_topic, message);
             return report.Status == PersistenceStatus.Persisted ? PublishResult.Persisted : PublishResult.Ambiguous;
         }
         catch (ProduceException<string, byte[]> ex)
@@ -86,6 +96,10 @@ public sealed partial class IssueRequestPublisher
             // Raised before the message was enqueued (e.g. client queue full): it never left the process.
             PublishFailed(_logger, request.RequestId, ex.Error.Code.ToString(), nameof(PublishResult.NotPersisted));
             return PublishResult.NotPersisted;
+        }
+        finally
+        {
+            _metrics.ProduceDuration.Record(CouponMetrics.Seconds(started));
         }
     }
 

@@ -1,5 +1,7 @@
 using System.Data.Common;
+using System.Diagnostics;
 using Coupons.Infrastructure.Database;
+using Coupons.Ops;
 using Dapper;
 
 namespace Coupons.Issuance;
@@ -12,18 +14,49 @@ namespace Coupons.Issuance;
 /// </summary>
 public sealed class IssueRequestStore(IDbConnectionFactory connections, TimeProvider clock)
 {
-    public async Task<IReadOnlyList<IssueDecision>> ApplyBatchAsync(IReadOnlyList<IssueRequested> batch, CancellationToken ct)
+    /// <param name="batch">Requests in Kafka order; a request id seen twice is applied once.</param>
+    /// <param name="parents">Optional trace context of each request (same order), so its database write joins the click's trace.</param>
+    public async Task<IReadOnlyList<IssueDecision>> ApplyBatchAsync(IReadOnlyList<IssueRequested> batch, CancellationToken ct, IReadOnlyList<ActivityContext>? parents = null)
     {
         var decisions = new List<IssueDecision>(batch.Count);
+        var seen = new HashSet<Guid>();
+        var spans = new List<Activity>();
         await using var connection = await connections.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        foreach (var request in batch.DistinctBy(r => r.RequestId))
+        try
         {
-            decisions.Add(await ApplyAsync(connection, tx, request, now, ct));
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var request = batch[i];
+                if (!seen.Add(request.RequestId))
+                {
+                    continue;
+                }
+
+                var span = CouponTracing.Source.StartActivity("coupon.persist", ActivityKind.Consumer, parents?[i] ?? default);
+                var decision = await ApplyAsync(connection, tx, request, now, ct);
+                if (span is not null)
+                {
+                    span.SetTag("coupon.request.id", request.RequestId.ToString());
+                    span.SetTag("coupon.request.status", decision.Status);
+                    span.Stop();
+                    spans.Add(span);
+                }
+
+                decisions.Add(decision);
+            }
+
+            await tx.CommitAsync(ct);
+        }
+        finally
+        {
+            foreach (var span in spans)
+            {
+                span.Dispose();
+            }
         }
 
-        await tx.CommitAsync(ct);
         return decisions;
     }
 

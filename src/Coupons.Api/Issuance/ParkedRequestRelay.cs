@@ -3,7 +3,8 @@ using System.Data.Common;
 namespace Coupons.Issuance;
 
 /// <summary>Moves parked requests into Kafka once it answers again; removes each only after the broker acknowledged it.</summary>
-public sealed partial class ParkedRequestRelay(ParkedRequests parked, IssueRequestPublisher publisher, TimeProvider clock, ILogger<ParkedRequestRelay> logger)
+public sealed partial class ParkedRequestRelay(
+    ParkedRequests parked, IssueRequestPublisher publisher, Ops.CouponMetrics metrics, TimeProvider clock, ILogger<ParkedRequestRelay> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
@@ -41,6 +42,7 @@ public sealed partial class ParkedRequestRelay(ParkedRequests parked, IssueReque
 
         if (relayed > 0)
         {
+            metrics.Relayed.Add(relayed);
             Relayed(logger, relayed);
         }
 

@@ -21,6 +21,7 @@ public sealed partial class GateKeeper(
     PipelineDrain drain,
     IOptions<KafkaOptions> kafka,
     IOptions<ReconciliationOptions> options,
+    Ops.CouponMetrics metrics,
     TimeProvider clock,
     ILogger<GateKeeper> logger) : BackgroundService
 {
@@ -62,6 +63,7 @@ public sealed partial class GateKeeper(
 
             if (await opener.OpenAsync(coupon.Id, ct) is { Opened: true } opened)
             {
+                metrics.GateRebuilds.Add(1);
                 GateRebuilt(logger, coupon.Id, opened.State.RemainingStock ?? 0, opened.State.AcceptedRequests);
             }
 

@@ -19,6 +19,7 @@ public sealed partial class Reconciler(
     PipelineDrain drain,
     IOptions<ReconciliationOptions> options,
     IOptions<Infrastructure.Kafka.KafkaOptions> kafka,
+    Ops.CouponMetrics metrics,
     TimeProvider clock,
     ILogger<Reconciler> logger)
 {
@@ -74,6 +75,9 @@ public sealed partial class Reconciler(
 
         if (leaked + rejected + restored > 0)
         {
+            metrics.ReconcileRepairs.Add(leaked, new KeyValuePair<string, object?>("kind", "leaked_unit_returned"));
+            metrics.ReconcileRepairs.Add(rejected, new KeyValuePair<string, object?>("kind", "rejected_unit_returned"));
+            metrics.ReconcileRepairs.Add(restored, new KeyValuePair<string, object?>("kind", "holder_restored"));
             Repaired(logger, couponId, leaked, rejected, restored);
         }
 
