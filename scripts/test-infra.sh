@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts (or stops) the real dependencies the integration tests run against, as plain loopback processes:
-# MariaDB, redis-server and the librdkafka mock Kafka cluster (scripts cannot use Docker here).
+# MariaDB, redis-server and the librdkafka mock Kafka cluster (scripts cannot use Docker here). Also installs
+# Prometheus and Alertmanager (promtool, amtool, and a real Prometheus for the alert-detection tests).
 #   scripts/test-infra.sh start   # installs what is missing (apt), starts all three, writes .test-infra/env
 #   scripts/test-infra.sh stop
 #   scripts/test-infra.sh status
@@ -26,6 +27,8 @@ install_packages() {
   local missing=()
   command -v mariadbd >/dev/null 2>&1 || missing+=(mariadb-server)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+  command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
   if ((${#missing[@]})); then
     log "installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive

@@ -9,6 +9,8 @@ trap 'scripts/test-infra.sh stop' EXIT
 # shellcheck disable=SC1091
 source .test-infra/env
 
+scripts/check-monitoring.sh
+
 log="$(mktemp)"
 rm -f .test-infra/fault-outcomes.log
 status=0

@@ -35,6 +35,10 @@ public sealed class CouponMetrics : IDisposable
         CacheRequests = _meter.CreateCounter<long>("coupons.cache.requests", description: "Issuable-list cache lookups by result (local_hit, redis_hit, miss, error).");
         ReconcileRepairs = _meter.CreateCounter<long>("coupons.reconcile.repairs", description: "Units returned or holders restored by reconciliation, by kind.");
         GateRebuilds = _meter.CreateCounter<long>("coupons.gate.rebuilds", description: "Gates rebuilt from the database (event start or Redis data loss).");
+
+        // The GC's own view, including DOTNET_GCHeapHardLimit or the container limit: the seed's "heap > 85 %" alert.
+        _meter.CreateObservableGauge("coupons.gc.heap.size", () => GC.GetGCMemoryInfo().HeapSizeBytes, "By", "Managed heap size after the last GC.");
+        _meter.CreateObservableGauge("coupons.gc.heap.limit", () => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, "By", "Memory the GC may use (hard limit, container limit or physical memory).");
     }
 
     public Counter<long> IssueRequests { get; }
