@@ -1,0 +1,15 @@
+# Build and run the coupon API. Used by deploy/docker-compose.yml.
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig Coupons.slnx ./
+COPY src/ src/
+RUN dotnet publish src/Coupons.Api -c Release -o /app --no-self-contained
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
+WORKDIR /app
+COPY --from=build /app .
+ENV ASPNETCORE_ENVIRONMENT=Production \
+    Urls=http://0.0.0.0:8081
+EXPOSE 8081
+USER app
+ENTRYPOINT ["dotnet", "Coupons.Api.dll"]
