@@ -48,7 +48,7 @@ start_mariadb() {
   fi
   # Sized for a 2-core test box; durability settings stay at their safe defaults.
   nohup mariadbd --no-defaults --user=root --datadir="$dir/data" --port="$MYSQL_PORT" --bind-address=127.0.0.1 \
-    --socket="$dir/mysqld.sock" --pid-file="$STATE/mysql.pid" --max-connections=500 \
+    --socket="$dir/mysqld.sock" --pid-file="$STATE/mysql.pid" --max-connections=2000 \
     --innodb-buffer-pool-size=256M --log-error="$dir/error.log" >/dev/null 2>&1 &
   for _ in $(seq 1 60); do
     mariadb --no-defaults -uroot --socket="$dir/mysqld.sock" -e "SELECT 1" >/dev/null 2>&1 && break
@@ -90,7 +90,7 @@ start_kafka() {
 
 write_env() {
   cat >"$STATE/env" <<ENV
-export COUPONS_TEST_MYSQL="Server=127.0.0.1;Port=$MYSQL_PORT;User ID=$DB_USER;Password=$DB_PASSWORD;Database=$DB_NAME;Maximum Pool Size=200;GuidFormat=None"
+export COUPONS_TEST_MYSQL="Server=127.0.0.1;Port=$MYSQL_PORT;User ID=$DB_USER;Password=$DB_PASSWORD;Database=$DB_NAME;Maximum Pool Size=100;GuidFormat=None"
 export COUPONS_TEST_REDIS="127.0.0.1:$REDIS_PORT"
 export COUPONS_TEST_KAFKA="$(cat "$STATE/kafka.bootstrap")"
 export COUPONS_TEST_KAFKA_CONTROL="127.0.0.1:$KAFKA_CONTROL_PORT"

@@ -1,5 +1,6 @@
 using Coupons;
 using Coupons.Admin;
+using Coupons.Bench;
 using Coupons.Catalog;
 using Coupons.Infrastructure;
 using Coupons.Infrastructure.Http;
@@ -26,6 +27,7 @@ app.MapUserCouponsApi();
 app.MapAdminApi();
 app.MapHealthApi();
 app.MapPrometheusScrapingEndpoint("/metrics");
+app.MapDbLockBaselineApi(app.Configuration);   // bench-only, off by default
 
 await app.RunAsync();
 

@@ -188,6 +188,7 @@ public sealed partial class IssueRequestConsumer(
             ReconnectBackoffMaxMs = 1_000,
         })
         .SetErrorHandler((_, e) => KafkaLog.ClientError(logger, e.Code.ToString(), e.Reason))
+        .SetLogHandler((_, m) => KafkaLog.Client(logger, m.Level.ToString(), m.Facility, m.Message))
         .Build();
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Consuming {Topic} as group {Group}")]

@@ -24,6 +24,9 @@ public sealed class CouponApiFactory : WebApplicationFactory<Program>
             ["Kafka:BootstrapServers"] = TestStack.Kafka,
             ["Seed:DemoData"] = "false",
             ["Admin:ApiKey"] = TestStack.AdminKey,
+            // Keep CI output readable: the tests assert on behaviour, not on log lines.
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Coupons"] = "Warning",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {

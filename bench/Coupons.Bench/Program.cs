@@ -1,0 +1,166 @@
+// Load generator for the coupon service (issue 5). Runs every scenario against one running app in one process,
+// so the ratios compare like with like on the same machine in the same minute.
+//   dotnet run -c Release --project bench/Coupons.Bench -- --target http://127.0.0.1:8081 --admin-key KEY \
+//       [--rate 10000] [--duration 60] [--clients 64] [--spike-clients 2000] [--users 300000] [--only fcfs,trivial,...]
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Coupons.Bench;
+
+var options = BenchOptions.Parse(args);
+using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 4096, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+using var http = new HttpClient(handler) { BaseAddress = new Uri(options.Target), Timeout = TimeSpan.FromSeconds(10) };
+using var admin = new HttpClient { BaseAddress = new Uri(options.Target), Timeout = TimeSpan.FromMinutes(2) };
+admin.DefaultRequestHeaders.Add("X-Admin-Key", options.AdminKey);
+var api = new AdminApi(admin);
+
+Console.WriteLine($"# bench {DateTime.UtcNow:u} target={options.Target} nproc={Environment.ProcessorCount} rate={options.Rate}/s duration={options.Duration.TotalSeconds}s clients={options.Clients}");
+var prefix = "bench-" + Guid.NewGuid().ToString("N")[..6];
+await api.CreateUsersAsync(prefix, options.Users);
+Console.WriteLine($"# created {options.Users} users {prefix}-*");
+long nextUser = 0;
+string User() => $"{prefix}-{Interlocked.Increment(ref nextUser) % options.Users}";
+
+var results = new List<LoadResult>();
+var notes = new List<string>();
+
+if (options.Wants("capacity"))
+{
+    // Closed model, same client count for all three: the ratio of what each path can do flat out.
+    var trivial = await LoadProfiles.SpikeAsync("trivial GET /health/live (closed)", http, _ => new(HttpMethod.Get, "/health/live"), options.Clients, TimeSpan.Zero, options.CapacityDuration);
+    var soldOut = await api.CreateCouponAsync(1_000);
+    var fcfs = await LoadProfiles.SpikeAsync("FCFS issue (closed)", http, _ => new(HttpMethod.Post, $"/api/coupons/{soldOut}/issue-fcfs/{User()}"), options.Clients, TimeSpan.Zero, options.CapacityDuration);
+    var lockCoupon = await api.CreateCouponAsync(1_000_000);
+    var dbLock = await LoadProfiles.SpikeAsync("DB-lock baseline (closed)", http, _ => new(HttpMethod.Post, $"/bench/db-lock/{lockCoupon}/{User()}"), options.Clients, TimeSpan.Zero, options.CapacityDuration);
+    results.AddRange([trivial, fcfs, dbLock]);
+    notes.Add(string.Create(CultureInfo.InvariantCulture, $"FCFS / trivial throughput = {fcfs.PerSecond(fcfs.Total) / trivial.PerSecond(trivial.Total):F2}x (target >= 0.5x)"));
+    notes.Add(string.Create(CultureInfo.InvariantCulture, $"FCFS / DB-lock throughput = {fcfs.PerSecond(fcfs.Total) / Math.Max(1, dbLock.PerSecond(dbLock.Total)):F1}x (target >= 10x)"));
+    notes.Add(await api.ConsistencyLineAsync(soldOut));
+}
+
+if (options.Wants("rate"))
+{
+    var coupon = await api.CreateCouponAsync(1_000);
+    var constant = await LoadProfiles.ConstantRateAsync($"FCFS constant {options.Rate}/s (open)", http,
+        _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.Rate, options.Duration, options.MaxInFlight);
+    results.Add(constant);
+    notes.Add(await api.ConsistencyLineAsync(coupon));
+}
+
+if (options.Wants("accept"))
+{
+    // Stock above the request count: every request is accepted, published and written. Measures the drain too.
+    var requests = (int)(options.AcceptRate * options.Duration.TotalSeconds);
+    var coupon = await api.CreateCouponAsync(requests + 1_000);
+    var started = DateTime.UtcNow;
+    var accepted = await LoadProfiles.ConstantRateAsync($"FCFS all accepted {options.AcceptRate}/s (open)", http,
+        _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.AcceptRate, options.Duration, options.MaxInFlight);
+    results.Add(accepted);
+    var loadEnded = DateTime.UtcNow;
+    var report = await api.WaitForDrainAsync(coupon, TimeSpan.FromMinutes(5));
+    var drained = DateTime.UtcNow;
+    var rows = report.GetProperty("database").GetProperty("userCouponRows").GetInt64();
+    notes.Add(string.Create(CultureInfo.InvariantCulture,
+        $"accept-all: {rows} rows written in {(drained - started).TotalSeconds:F1} s = {rows / (drained - started).TotalSeconds:F0} rows/s; lag back to 0 {(drained - loadEnded).TotalSeconds:F1} s after the load stopped"));
+    notes.Add(await api.ConsistencyLineAsync(coupon));
+}
+
+if (options.Wants("spike"))
+{
+    var coupon = await api.CreateCouponAsync(1_000);
+    var spike = await LoadProfiles.SpikeAsync($"FCFS spike 0->{options.SpikeClients} clients in 5 s", http,
+        _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.SpikeClients, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15));
+    results.Add(spike);
+    notes.Add(await api.ConsistencyLineAsync(coupon));
+}
+
+Console.WriteLine();
+Console.WriteLine(LoadResult.Header);
+foreach (var result in results)
+{
+    Console.WriteLine(result.Row());
+}
+
+Console.WriteLine();
+foreach (var note in notes)
+{
+    Console.WriteLine("- " + note);
+}
+
+return results.Any(r => r.ServerErrors > 0) ? 1 : 0;
+
+internal sealed record BenchOptions(
+    string Target, string AdminKey, int Rate, int AcceptRate, TimeSpan Duration, TimeSpan CapacityDuration, int Clients, int SpikeClients,
+    int Users, int MaxInFlight, HashSet<string> Only)
+{
+    public bool Wants(string scenario) => Only.Count == 0 || Only.Contains(scenario);
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var map = new Dictionary<string, string>();
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            map[args[i].TrimStart('-')] = args[i + 1];
+        }
+
+        int Int(string key, int fallback) => map.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        return new BenchOptions(
+            map.GetValueOrDefault("target", "http://127.0.0.1:8081"),
+            map.GetValueOrDefault("admin-key", "local-dev-admin-key"),
+            Int("rate", 10_000), Int("accept-rate", 5_000), TimeSpan.FromSeconds(Int("duration", 60)), TimeSpan.FromSeconds(Int("capacity-duration", 20)),
+            Int("clients", 64), Int("spike-clients", 2_000), Int("users", 300_000), Int("max-in-flight", 4_096),
+            map.TryGetValue("only", out var only) ? only.Split(',').ToHashSet() : []);
+    }
+}
+
+internal sealed class AdminApi(HttpClient admin)
+{
+    public async Task CreateUsersAsync(string prefix, int count)
+    {
+        for (var start = 0; start < count; start += 10_000)
+        {
+            var users = Enumerable.Range(start, Math.Min(10_000, count - start))
+                .Select(i => new { publicId = $"{prefix}-{i}", name = $"Bench {i}", email = $"{prefix}-{i}@bench.example" });
+            (await admin.PostAsJsonAsync("/api/admin/users", new { users })).EnsureSuccessStatusCode();
+        }
+    }
+
+    public async Task<long> CreateCouponAsync(int total)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var response = await admin.PostAsJsonAsync("/api/admin/coupons", new
+        {
+            name = "bench", couponType = "FIXED", discountAmount = 1000, totalQuantity = total,
+            startDate = now.AddMinutes(-1), endDate = now.AddHours(2), validityDays = 7,
+        });
+        response.EnsureSuccessStatusCode();
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        (await admin.PostAsync($"/api/admin/coupons/{id}/open", null)).EnsureSuccessStatusCode();
+        return id;
+    }
+
+    public async Task<JsonElement> WaitForDrainAsync(long couponId, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var report = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/coupons/{couponId}/consistency");
+            if (report.GetProperty("inFlight").GetInt64() == 0 && report.GetProperty("parked").GetInt64() == 0 || DateTime.UtcNow > deadline)
+            {
+                return report;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task<string> ConsistencyLineAsync(long couponId)
+    {
+        var report = await WaitForDrainAsync(couponId, TimeSpan.FromMinutes(5));
+        var db = report.GetProperty("database");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"coupon {couponId}: consistent={report.GetProperty("consistent").GetBoolean()} total={report.GetProperty("totalQuantity").GetInt32()} " +
+            $"rows={db.GetProperty("userCouponRows").GetInt64()} redisRemaining={report.GetProperty("redis").GetProperty("remainingStock")} " +
+            $"problems=[{string.Join("; ", report.GetProperty("problems").EnumerateArray().Select(p => p.GetString()))}]");
+    }
+}
