@@ -38,13 +38,16 @@ public sealed class ConsistencyReporter(IDbConnectionFactory connections, Coupon
         var accepted = await gate.ReadAcceptedRequestIdsAsync(couponId);
 
         await using var connection = await connections.OpenAsync(ct);
-        var rows = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM user_coupons WHERE coupon_id = @couponId", new { couponId }, cancellationToken: ct));
         var decided = (await connection.QueryAsync<DecidedRow>(new CommandDefinition(
             "SELECT request_id, status FROM issue_requests WHERE coupon_id = @couponId", new { couponId }, cancellationToken: ct)))
             .ToDictionary(r => Guid.Parse(r.RequestId), r => r.Status);
 
-        var inFlight = accepted.Count(id => !decided.ContainsKey(id));
+        var holding = (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT request_id FROM user_coupons WHERE coupon_id = @couponId", new { couponId }, cancellationToken: ct))).Select(Guid.Parse).ToHashSet();
+
+        // In flight: accepted by the gate, and the database has neither a decision nor a row for it yet.
+        var inFlight = accepted.Count(id => !decided.ContainsKey(id) && !holding.Contains(id));
+        long rows = holding.Count;
         var acceptedRejected = accepted.Count(id => decided.TryGetValue(id, out var s) && s == RequestStatus.Rejected);
         var database = new DatabaseView(
             coupon.IssuedQuantity, rows,

@@ -17,7 +17,7 @@ public sealed class PipelineDrain(ConsumerLag lag, ParkedRequests parked)
             var partitions = await lag.ReadAsync();
             return partitions.All(p => p.Lag == 0) && await parked.CountAllAsync(ct) == 0;
         }
-        catch (Exception ex) when (ex is KafkaException or DbException or TimeoutException)
+        catch (Exception ex) when (ex is KafkaException or DbException or TimeoutException or InvalidOperationException)
         {
             return false;
         }

@@ -44,8 +44,9 @@ public sealed partial class Reconciler(
         foreach (var (requestId, publicId) in accepted)
         {
             var status = decided.GetValueOrDefault(requestId);
-            var isLeak = status is null && RequestIds.CreatedAt(requestId) < cutoff;
-            if (status == RequestStatus.Issued || (status is null && !isLeak))
+            var holdsThroughThisRequest = holders.TryGetValue(publicId, out var holding) && holding == requestId;
+            var isLeak = status is null && !holdsThroughThisRequest && RequestIds.CreatedAt(requestId) < cutoff;
+            if (status == RequestStatus.Issued || holdsThroughThisRequest || (status is null && !isLeak))
             {
                 continue;
             }

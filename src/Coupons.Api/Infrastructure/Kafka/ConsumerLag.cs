@@ -36,9 +36,36 @@ public sealed class ConsumerLag(IProducer<string, byte[]> producer, IOptions<Kaf
             partitions.Select(tp => new TopicPartitionOffsetSpec { TopicPartition = tp, OffsetSpec = OffsetSpec.Latest() }),
             new ListOffsetsOptions { RequestTimeout = Timeout });
 
-        var committedBy = committed.Single().Partitions.ToDictionary(p => p.Partition.Value, p => p.Offset.Value);
-        return ends.ResultInfos
-            .Select(r => new PartitionLag(r.TopicPartitionOffsetError.Partition.Value, committedBy.GetValueOrDefault(r.TopicPartitionOffsetError.Partition.Value, -1), r.TopicPartitionOffsetError.Offset.Value))
+        var committedBy = committed.Single().Partitions
+            .Where(p => !p.Error.IsError)
+            .ToDictionary(p => p.Partition.Value, p => p.Offset.Value);
+        return Combine(partitions.Select(p => p.Partition.Value), committedBy,
+            ends.ResultInfos.Select(r => (r.TopicPartitionOffsetError.Partition.Value, r.TopicPartitionOffsetError.Offset.Value, r.TopicPartitionOffsetError.Error.IsError)));
+    }
+
+    /// <summary>
+    /// Lag per partition, refusing to guess: a partition whose log-end offset is missing, failed or negative makes the
+    /// whole answer unknown (throws), because "lag 0" is what allows gate rebuilds and stock to be returned.
+    /// A partition without a committed offset counts from 0.
+    /// </summary>
+    public static IReadOnlyList<PartitionLag> Combine(
+        IEnumerable<int> partitions, IReadOnlyDictionary<int, long> committed, IEnumerable<(int Partition, long End, bool Failed)> ends)
+    {
+        var endBy = new Dictionary<int, long>();
+        foreach (var (partition, end, failed) in ends)
+        {
+            if (failed || end < 0)
+            {
+                throw new InvalidOperationException($"log-end offset of partition {partition} is unknown");
+            }
+
+            endBy[partition] = end;
+        }
+
+        return partitions
+            .Select(p => endBy.TryGetValue(p, out var end)
+                ? new PartitionLag(p, committed.GetValueOrDefault(p, -1), end)
+                : throw new InvalidOperationException($"no log-end offset for partition {p}"))
             .OrderBy(p => p.Partition)
             .ToList();
     }
