@@ -29,8 +29,8 @@ public sealed partial class IssueRequestConsumer(
     private readonly ResiliencePipeline _dbRetry = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = new PredicateBuilder().Handle<DbException>().Handle<TimeoutException>()
-                .Handle<InvalidOperationException>(ex => ex.InnerException is DbException),
+            // Anything but shutdown: a batch that cannot be written now is retried, never skipped.
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
             MaxRetryAttempts = int.MaxValue,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
@@ -40,6 +40,7 @@ public sealed partial class IssueRequestConsumer(
             {
                 health.DatabaseFailing = true;
                 metrics.ConsumerDbFailures.Add(1);
+                BatchFailed(logger, args.AttemptNumber, args.Outcome.Exception?.GetType().Name ?? "", args.Outcome.Exception?.Message ?? "");
                 return ValueTask.CompletedTask;
             },
         })
@@ -62,7 +63,18 @@ public sealed partial class IssueRequestConsumer(
                 health.LastPoll = DateTimeOffset.UtcNow;
                 if (batch.Count > 0)
                 {
-                    ProcessAsync(consumer, batch, stoppingToken).GetAwaiter().GetResult();
+                    try
+                    {
+                        ProcessAsync(consumer, batch, stoppingToken).GetAwaiter().GetResult();
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        // E.g. the dead-letter topic refused a write. Nothing of this batch is committed; rewind so
+                        // the next poll reads it again instead of skipping it.
+                        Rewind(consumer, batch);
+                        BatchFailed(logger, 0, ex.GetType().Name, ex.Message);
+                        stoppingToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
+                    }
                 }
             }
         }
@@ -139,6 +151,21 @@ public sealed partial class IssueRequestConsumer(
         Commit(consumer, batch);
     }
 
+    private static void Rewind(IConsumer<string, byte[]> consumer, List<ConsumeResult<string, byte[]>> batch)
+    {
+        foreach (var partition in batch.GroupBy(r => r.TopicPartition))
+        {
+            try
+            {
+                consumer.Seek(new TopicPartitionOffset(partition.Key, partition.Min(r => r.Offset.Value)));
+            }
+            catch (KafkaException)
+            {
+                // No longer assigned here: its new owner starts from the last commit, which is before this batch.
+            }
+        }
+    }
+
     private void Commit(IConsumer<string, byte[]> consumer, List<ConsumeResult<string, byte[]>> batch)
     {
         var offsets = batch.GroupBy(r => r.TopicPartition)
@@ -190,6 +217,9 @@ public sealed partial class IssueRequestConsumer(
         .SetErrorHandler((_, e) => KafkaLog.ClientError(logger, e.Code.ToString(), e.Reason))
         .SetLogHandler((_, m) => KafkaLog.Client(logger, m.Level.ToString(), m.Facility, m.Message))
         .Build();
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Batch write failed (attempt {Attempt}), retrying: {ExceptionType} {Reason}")]
+    private static partial void BatchFailed(ILogger logger, int attempt, string exceptionType, string reason);
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Consuming {Topic} as group {Group}")]
     private static partial void Started(ILogger logger, string topic, string group);
