@@ -177,8 +177,11 @@ public sealed partial class IssueRequestConsumer(
         }
         catch (KafkaException ex)
         {
-            // E.g. the partitions were reassigned meanwhile: the new owner re-reads them; the store makes that harmless.
+            // E.g. a rebalance bumped the group generation. A partition we kept would otherwise never get this commit
+            // (its lag would stay above 0 and block gate rebuilds and reconciliation), so read the batch again: the
+            // store skips what is already decided and the next commit succeeds. A partition we lost is re-read by its new owner.
             CommitFailed(logger, ex.Error.Code.ToString(), ex.Error.Reason);
+            Rewind(consumer, batch);
         }
     }
 
