@@ -27,7 +27,8 @@ public static class CouponServices
         services.AddSingleton(TimeProvider.System);
         // Public endpoints carry no body; admin bodies are small except bulk users (see AdminApi).
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = DefaultMaxBodyBytes);
-        services.AddMemoryCache(o => o.SizeLimit = 200_000);
+        // Hot users and coupon definitions only: the Redis user registry holds the rest, and RSS stays bounded.
+        services.AddMemoryCache(o => o.SizeLimit = 50_000);
         services.AddProblemDetails();
         services.AddExceptionHandler<DependencyExceptionHandler>();
         // Unreadable bodies throw, so DependencyExceptionHandler answers them with coded problem details in every environment.
@@ -39,7 +40,7 @@ public static class CouponServices
         services.AddCouponKafka(configuration);
 
         services.AddSingleton<CouponRepository>().AddSingleton<CouponCatalog>().AddSingleton<IssuableCoupons>();
-        services.AddSingleton<UserRepository>().AddSingleton<UserDirectory>();
+        services.AddSingleton<UserRepository>().AddSingleton<UserRegistry>().AddSingleton<UserDirectory>();
         services.AddSingleton<UserCouponRepository>();
 
         services.AddSingleton<IssuanceGate>().AddSingleton<IssueRequestPublisher>().AddSingleton<ParkedRequests>();

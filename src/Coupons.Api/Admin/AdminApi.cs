@@ -43,7 +43,7 @@ public static class AdminApi
     }
 
     public static async Task<Results<Created<CreatedUsers>, ProblemHttpResult>> CreateUsers(
-        CreateUsersRequest request, UserRepository users, CancellationToken ct)
+        CreateUsersRequest request, UserRepository users, UserRegistry registry, CancellationToken ct)
     {
         if (request.Users is not { Count: > 0 and <= MaxUsersPerCall } list)
         {
@@ -58,7 +58,21 @@ public static class AdminApi
         }
 
         var created = await users.CreateManyAsync(list.Select(u => new NewUser(u.PublicId!, u.Name!, u.Email!)).ToList(), ct);
+        await WarmRegistryAsync(users, registry, list.Select(u => u.PublicId!).ToList(), ct);
         return TypedResults.Created("/api/admin/users", new CreatedUsers(list.Count, created));
+    }
+
+    /// <summary>New users go into the Redis registry at once, so their first click needs no MySQL lookup. Best effort.</summary>
+    private static async Task WarmRegistryAsync(UserRepository users, UserRegistry registry, IReadOnlyCollection<string> publicIds, CancellationToken ct)
+    {
+        try
+        {
+            await registry.RememberManyAsync(await users.FindIdsAsync(publicIds, ct));
+        }
+        catch (Exception ex) when (Infrastructure.Redis.RedisCircuit.IsUnavailable(ex))
+        {
+            // The directory falls back to MySQL and fills the registry on first use.
+        }
     }
 
     public static async Task<Results<Ok<OpenedEvent>, ProblemHttpResult>> OpenEvent(string couponId, EventOpener opener, CouponCatalog catalog, CancellationToken ct)

@@ -7,6 +7,19 @@ public sealed record NewUser(string PublicId, string Name, string Email);
 
 public sealed class UserRepository(IDbConnectionFactory connections, TimeProvider clock)
 {
+    public async Task<IReadOnlyList<(string PublicId, long Id)>> FindIdsAsync(IReadOnlyCollection<string> publicIds, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        var found = new List<(string, long)>(publicIds.Count);
+        foreach (var chunk in publicIds.Chunk(1000))
+        {
+            found.AddRange(await connection.QueryAsync<(string, long)>(new CommandDefinition(
+                "SELECT public_id, id FROM users WHERE public_id IN @chunk", new { chunk }, cancellationToken: ct)));
+        }
+
+        return found;
+    }
+
     public async Task<long?> FindIdAsync(string publicId, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);

@@ -1,0 +1,39 @@
+using System.Globalization;
+using System.IO.Hashing;
+using System.Text;
+using StackExchange.Redis;
+
+namespace Coupons.Users;
+
+/// <summary>
+/// publicId → user id in Redis, so a click from a user this instance has not seen costs one Redis round trip
+/// instead of a MySQL query. Only a cache: MySQL stays the source of truth, a miss falls back to it and fills
+/// the entry. Spread over 64 hashes (<c>users:registry:{n}</c>) so Redis Cluster shares the load.
+/// </summary>
+public sealed class UserRegistry(IConnectionMultiplexer redis)
+{
+    private const int Shards = 64;
+
+    public async Task<long?> FindAsync(string publicId)
+    {
+        var value = await redis.GetDatabase().HashGetAsync(Key(publicId), publicId);
+        return value.IsNull ? null : (long)value;
+    }
+
+    public Task RememberAsync(string publicId, long userId) =>
+        redis.GetDatabase().HashSetAsync(Key(publicId), publicId, userId, flags: CommandFlags.FireAndForget);
+
+    public async Task RememberManyAsync(IEnumerable<(string PublicId, long UserId)> users)
+    {
+        var db = redis.GetDatabase();
+        var writes = users.GroupBy(u => Key(u.PublicId))
+            .Select(g => db.HashSetAsync(g.Key, g.Select(u => new HashEntry(u.PublicId, u.UserId)).ToArray()));
+        await Task.WhenAll(writes);
+    }
+
+    private static RedisKey Key(string publicId)
+    {
+        var shard = XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(publicId)) % Shards;
+        return "users:registry:{" + shard.ToString(CultureInfo.InvariantCulture) + "}";
+    }
+}
