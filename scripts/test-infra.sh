@@ -50,10 +50,16 @@ start_mariadb() {
   nohup mariadbd --no-defaults --user=root --datadir="$dir/data" --port="$MYSQL_PORT" --bind-address=127.0.0.1 \
     --socket="$dir/mysqld.sock" --pid-file="$STATE/mysql.pid" --max-connections=2000 \
     --innodb-buffer-pool-size=256M --log-error="$dir/error.log" >/dev/null 2>&1 &
+  local up=0
   for _ in $(seq 1 60); do
-    mariadb --no-defaults -uroot --socket="$dir/mysqld.sock" -e "SELECT 1" >/dev/null 2>&1 && break
+    mariadb --no-defaults -uroot --socket="$dir/mysqld.sock" -e "SELECT 1" >/dev/null 2>&1 && { up=1; break; }
     sleep 0.5
   done
+  if [[ "$up" -ne 1 ]]; then
+    tail -20 "$dir/error.log" >&2 || true
+    log "mariadb did not start (is port $MYSQL_PORT already in use? scripts/test-infra.sh stop in the other checkout)"
+    exit 1
+  fi
   mariadb --no-defaults -uroot --socket="$dir/mysqld.sock" <<SQL
 CREATE DATABASE IF NOT EXISTS $DB_NAME CHARACTER SET utf8mb4;
 CREATE USER IF NOT EXISTS '$DB_USER'@'127.0.0.1' IDENTIFIED BY '$DB_PASSWORD';
