@@ -113,7 +113,12 @@ public sealed partial class FcfsIssuer(
         catch (Exception ex) when (RedisCircuit.IsUnavailable(ex))
         {
             // Fail fast: no DB-arbitrated fallback here, so a Redis outage cannot turn into a DB stampede.
-            GateFailed(logger, couponId, ex.GetType().Name, ex.Message);
+            if (ex is not Polly.CircuitBreaker.BrokenCircuitException)
+            {
+                // While the circuit is open every call fails the same way; the breaker logged that once.
+                GateFailed(logger, couponId, ex.GetType().Name, ex.Message);
+            }
+
             span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             return new(IssueStatus.RedisUnavailable);
         }
