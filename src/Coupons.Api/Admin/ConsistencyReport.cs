@@ -35,7 +35,7 @@ public sealed class ConsistencyReporter(IDbConnectionFactory connections, Coupon
         }
 
         var state = await gate.ReadStateAsync(couponId);
-        var accepted = await gate.ReadAcceptedRequestIdsAsync(couponId);
+        var accepted = (await gate.ReadAcceptedRequestsAsync(couponId)).Keys;
 
         await using var connection = await connections.OpenAsync(ct);
         var decided = (await connection.QueryAsync<DecidedRow>(new CommandDefinition(

@@ -102,13 +102,15 @@ public sealed partial class FcfsIssuer(
         GateDecision decision;
         var requestId = RequestIds.New(now);
         var started = Stopwatch.GetTimestamp();
-        using var span = CouponTracing.Source.StartActivity("coupon.gate", ActivityKind.Client);
+        // Not a using declaration: the gate span ends in the finally below, before the publish span starts.
+        var span = CouponTracing.Source.StartActivity("coupon.gate", ActivityKind.Client);
         span?.SetTag("coupon.id", couponId);
         try
         {
             // A timed-out call may have run on the server. Retrying with the same requestId is safe: the script
             // then answers Duplicate with *our* id, which means the unit is ours (see below).
             decision = await redisCircuit.Pipeline.ExecuteAsync(async _ => await gate.TryTakeAsync(couponId, publicId, requestId), ct);
+            span?.SetTag("coupon.gate.verdict", decision.Verdict.ToString());
         }
         catch (Exception ex) when (RedisCircuit.IsUnavailable(ex))
         {
@@ -125,10 +127,8 @@ public sealed partial class FcfsIssuer(
         finally
         {
             metrics.GateDuration.Record(CouponMetrics.Seconds(started));
+            span?.Dispose();
         }
-
-        span?.SetTag("coupon.gate.verdict", decision.Verdict.ToString());
-        span?.Dispose();
 
         if (decision is { Verdict: GateVerdict.Duplicate } && decision.RequestId == requestId)
         {

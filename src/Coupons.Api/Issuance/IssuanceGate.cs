@@ -72,12 +72,6 @@ public sealed class IssuanceGate(IConnectionMultiplexer redis)
         return new GateState(couponId, remaining is not null, remaining, users.Result, requests.Result);
     }
 
-    public async Task<IReadOnlyCollection<Guid>> ReadAcceptedRequestIdsAsync(long couponId)
-    {
-        var entries = await redis.GetDatabase().HashKeysAsync(new GateKeys(couponId).Requests);
-        return entries.Select(e => Guid.Parse((string)e!)).ToArray();
-    }
-
     /// <summary>
     /// Opens the gate from the database's view: who already holds the coupon and how much is left.
     /// Users are written before the stock key, because the stock key's presence is what makes the gate

@@ -11,7 +11,7 @@ public sealed class ProcessFaultTests
     private const int Users = 300;
 
     private static Dictionary<string, string> FastRepairEnvironment() =>
-        FaultCollection.FastRepair().ToDictionary(kv => kv.Key.Replace(":", "__", StringComparison.Ordinal), kv => kv.Value!);
+        FaultCollection.FastRepair().ToDictionary(kv => kv.Key, kv => kv.Value!);
 
     [Fact]
     public async Task Kill_minus_9_mid_load_loses_no_accepted_request()

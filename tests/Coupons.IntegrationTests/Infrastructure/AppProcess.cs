@@ -45,6 +45,7 @@ public sealed class AppProcess : IAsyncDisposable
 
     public static HttpClient ClientFor(int port) => new() { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
 
+    /// <param name="environment">Extra settings: configuration keys (':' separated) or plain environment variables.</param>
     public static async Task<AppProcess> StartAsync(int port, IReadOnlyDictionary<string, string>? environment = null, string name = "app")
     {
         var start = new ProcessStartInfo("dotnet")
@@ -54,28 +55,18 @@ public sealed class AppProcess : IAsyncDisposable
             RedirectStandardError = true,
         };
         start.ArgumentList.Add(AppDll);
-        var env = new Dictionary<string, string>
-        {
-            ["Urls"] = $"http://127.0.0.1:{port}", // overrides appsettings.json's 8081
-            ["ASPNETCORE_ENVIRONMENT"] = "Testing",
-            ["Database__Provider"] = "MySql",
-            ["Database__ConnectionString"] = TestStack.MySql,
-            ["Redis__Embedded"] = "false",
-            ["Redis__Configuration"] = TestStack.Redis,
-            ["Kafka__Embedded"] = "false",
-            ["Kafka__BootstrapServers"] = TestStack.Kafka,
-            ["Seed__DemoData"] = "false",
-            ["Admin__ApiKey"] = TestStack.AdminKey,
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
+        var settings = TestStack.AppSettings();
+        settings["Urls"] = $"http://127.0.0.1:{port}"; // overrides appsettings.json's 8081
+        settings["ASPNETCORE_ENVIRONMENT"] = "Testing";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
-            env[key] = value;
+            settings[key] = value;
         }
 
-        foreach (var (key, value) in env)
+        foreach (var (key, value) in settings)
         {
-            start.Environment[key] = value;
+            // Environment variables spell configuration sections with "__".
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
         var logPath = Path.Combine(StackControl.RepoRoot, ".test-infra", $"{name}-{port}-{DateTime.UtcNow:HHmmssfff}.log");

@@ -14,20 +14,7 @@ public sealed class CouponApiFactory : WebApplicationFactory<Program>
 
     public CouponApiFactory(IReadOnlyDictionary<string, string?>? overrides = null)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = "MySql",
-            ["Database:ConnectionString"] = TestStack.MySql,
-            ["Redis:Embedded"] = "false",
-            ["Redis:Configuration"] = TestStack.Redis,
-            ["Kafka:Embedded"] = "false",
-            ["Kafka:BootstrapServers"] = TestStack.Kafka,
-            ["Seed:DemoData"] = "false",
-            ["Admin:ApiKey"] = TestStack.AdminKey,
-            // Keep CI output readable: the tests assert on behaviour, not on log lines.
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:Coupons"] = "Warning",
-        };
+        var settings = TestStack.AppSettings();
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
             settings[key] = value;

@@ -17,6 +17,22 @@ public static class TestStack
 
     public static string KafkaControl => Required("COUPONS_TEST_KAFKA_CONTROL");
 
+    /// <summary>Configuration that points an app instance at this stack (configuration keys, ':' separated).</summary>
+    public static Dictionary<string, string?> AppSettings() => new()
+    {
+        ["Database:Provider"] = "MySql",
+        ["Database:ConnectionString"] = MySql,
+        ["Redis:Embedded"] = "false",
+        ["Redis:Configuration"] = Redis,
+        ["Kafka:Embedded"] = "false",
+        ["Kafka:BootstrapServers"] = Kafka,
+        ["Seed:DemoData"] = "false",
+        ["Admin:ApiKey"] = AdminKey,
+        // Keep CI output readable: the tests assert on behaviour, not on log lines.
+        ["Logging:LogLevel:Default"] = "Warning",
+        ["Logging:LogLevel:Coupons"] = "Warning",
+    };
+
     private static string Required(string name) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
             ? value
