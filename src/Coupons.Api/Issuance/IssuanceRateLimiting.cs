@@ -14,6 +14,10 @@ public static class IssuanceRateLimiting
     {
         services.AddOptions<IssuanceOptions>().Bind(configuration.GetSection(IssuanceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         var options = configuration.GetSection(IssuanceOptions.Section).Get<IssuanceOptions>() ?? new IssuanceOptions();
+        // Per user, on the FCFS route only: one script hammering the button cannot crowd out everyone else.
+        // A singleton, so the container disposes its sweep timer with the app.
+        services.AddSingleton(sp => new PerUserRateLimiter(options.PerUserPerSecond, FcfsClicker, sp.GetRequiredService<TimeProvider>()));
+        services.AddOptions<RateLimiterOptions>().Configure<PerUserRateLimiter>((limiter, perUser) => limiter.GlobalLimiter = perUser);
         services.AddRateLimiter(limiter =>
         {
             limiter.AddConcurrencyLimiter(FcfsPolicy, o =>
@@ -22,19 +26,6 @@ public static class IssuanceRateLimiting
                 o.QueueLimit = options.MaxQueuedRequests;
                 o.QueueProcessingOrder = QueueProcessingOrder.OldestFirst; // first come, first served, also here
             });
-            // Per user, on the FCFS route only: one script hammering the button cannot crowd out everyone else.
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName == FcfsEndpointName
-                && context.Request.RouteValues["publicId"] is string user
-                    ? RateLimitPartition.GetTokenBucketLimiter(user, _ => new TokenBucketRateLimiterOptions
-                    {
-                        TokenLimit = options.PerUserPerSecond,
-                        TokensPerPeriod = options.PerUserPerSecond,
-                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                        QueueLimit = 0,
-                        AutoReplenishment = true,
-                    })
-                    : RateLimitPartition.GetNoLimiter(""));
             limiter.OnRejected = async (context, ct) =>
             {
                 var response = context.HttpContext.Response;
@@ -47,4 +38,10 @@ public static class IssuanceRateLimiting
         });
         return services;
     }
+
+    /// <summary>The user an FCFS click counts against; null for every other request.</summary>
+    private static string? FcfsClicker(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName == FcfsEndpointName
+            ? context.Request.RouteValues["publicId"] as string
+            : null;
 }

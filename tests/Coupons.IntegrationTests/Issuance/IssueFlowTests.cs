@@ -54,6 +54,29 @@ public sealed class IssueFlowTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task A_user_hammering_the_button_gets_429_with_retry_after_and_other_users_are_not_slowed()
+    {
+        var couponId = await stack.Api.CreateOpenCouponAsync(10);
+        var users = await stack.Api.CreateUsersAsync(2);
+
+        // Default limit: 5 clicks a second per user, burst 5. The first click is accepted, the next ones are duplicates.
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var hammering = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => stack.Api.IssueAsync(couponId, users[0])));
+        var elapsed = started.Elapsed;
+        var other = await stack.Api.IssueAsync(couponId, users[1]);
+
+        var limited = hammering.Where(a => a.Status == HttpStatusCode.TooManyRequests).ToList();
+        // 5 from rest plus what refilled while the 20 ran: a bound on what got through, not a timing target.
+        Assert.InRange(20 - limited.Count, 5, 5 + (int)Math.Ceiling(elapsed.TotalSeconds * 5));
+        Assert.All(limited, a => Assert.Equal("RATE_LIMITED", a.Code));
+        Assert.All(limited, a => Assert.True(int.Parse(a.RetryAfter!, System.Globalization.CultureInfo.InvariantCulture) >= 1));
+        Assert.Equal(1, hammering.Count(a => a.Status == HttpStatusCode.Accepted));
+        Assert.Equal(HttpStatusCode.Accepted, other.Status);
+        var report = await stack.Api.WaitForDrainAsync(couponId);
+        Assert.Equal(2, report.Database.UserCouponRows);
+    }
+
+    [Fact]
     public async Task Events_that_have_not_started_or_have_ended_refuse_with_their_own_codes()
     {
         var now = DateTimeOffset.UtcNow;
