@@ -4,6 +4,7 @@ using Coupons.Catalog;
 using Coupons.Users;
 using Coupons.Infrastructure.Redis;
 using Coupons.Ops;
+using Polly.CircuitBreaker;
 using StackExchange.Redis;
 
 namespace Coupons.Issuance;
@@ -66,6 +67,13 @@ public sealed partial class FcfsIssuer(
 
     private async Task<IssueOutcome> DecideAsync(long couponId, string publicId, CancellationToken ct)
     {
+        if (redisCircuit.State.CircuitState is CircuitState.Open or CircuitState.Isolated)
+        {
+            // Nothing below can end well without the gate, and the user lookup would fall back to MySQL:
+            // answer now instead of turning a Redis outage into a database stampede.
+            return new(IssueStatus.RedisUnavailable);
+        }
+
         Coupon? coupon;
         long? userId;
         try

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Coupons.Infrastructure.Database;
 using Coupons.Issuance;
 using Dapper;
@@ -23,8 +24,42 @@ public sealed partial class Reconciler(
     TimeProvider clock,
     ILogger<Reconciler> logger)
 {
+    /// <summary>What the last full pass of each coupon saw: when, and how many rejected decisions the database had.</summary>
+    private readonly ConcurrentDictionary<long, (DateTimeOffset At, long Rejected)> _lastFullPass = new();
+
+    /// <summary>
+    /// The background round: a full pass only when cheap counts hint at drift, or when the last full pass is older
+    /// than <see cref="ReconciliationOptions.FullPassInterval"/>. A full pass reads every accepted request of the
+    /// coupon from Redis and the database; for a sale with hundreds of thousands of holders that is a burst of
+    /// memory and CPU, and it would otherwise run every <see cref="ReconciliationOptions.Interval"/> for nothing.
+    /// </summary>
+    public async Task<ReconcileResult> ReconcileIfDriftedAsync(long couponId, CancellationToken ct)
+    {
+        var gateState = await gate.ReadStateAsync(couponId);
+        if (!gateState.Open)
+        {
+            return new(couponId, false, "gate not open", 0, 0, 0);
+        }
+
+        var (holders, rejected) = await CountDatabaseAsync(couponId, ct);
+        var sameAsLastPass = _lastFullPass.TryGetValue(couponId, out var last)
+            && last.Rejected == rejected
+            && clock.GetUtcNow() - last.At < options.Value.FullPassInterval;
+        // Every drift changes a count: a rejected request still holding a unit arrives as a new rejected decision,
+        // a leaked unit makes the gate count more than the database, a holder the gate forgot makes it count less.
+        // (Two drifts cancelling each other exactly is left to the periodic full pass.)
+        if (sameAsLastPass && gateState.AcceptedRequests == holders)
+        {
+            return new(couponId, false, "no drift", 0, 0, 0);
+        }
+
+        return await ReconcileAsync(couponId, ct);
+    }
+
+    /// <summary>A full pass: compares every request the gate counts with the database and repairs what differs.</summary>
     public async Task<ReconcileResult> ReconcileAsync(long couponId, CancellationToken ct)
     {
+        var startedAt = clock.GetUtcNow();
         if (!await gate.IsOpenAsync(couponId))
         {
             return new(couponId, false, "gate not open", 0, 0, 0);
@@ -37,6 +72,7 @@ public sealed partial class Reconciler(
 
         var accepted = await gate.ReadAcceptedRequestsAsync(couponId);
         var (decided, holders) = await ReadDatabaseAsync(couponId, ct);
+        var rejectedDecisions = decided.Values.LongCount(status => status == RequestStatus.Rejected);
         var grace = options.Value.LeakGracePeriod > kafka.Value.DeliveryTimeout * 2 ? options.Value.LeakGracePeriod : kafka.Value.DeliveryTimeout * 2;
         var cutoff = clock.GetUtcNow() - grace;
 
@@ -82,7 +118,17 @@ public sealed partial class Reconciler(
             Repaired(logger, couponId, leaked, rejected, restored);
         }
 
+        _lastFullPass[couponId] = (startedAt, rejectedDecisions);
         return new(couponId, true, null, leaked, rejected, restored);
+    }
+
+    private async Task<(long Holders, long Rejected)> CountDatabaseAsync(long couponId, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(
+            "SELECT (SELECT COUNT(*) FROM user_coupons WHERE coupon_id = @couponId), " +
+            "(SELECT COUNT(*) FROM issue_requests WHERE coupon_id = @couponId AND status = @rejected)",
+            new { couponId, rejected = RequestStatus.Rejected }, cancellationToken: ct));
     }
 
     private async Task<(Dictionary<Guid, string> Decided, Dictionary<string, Guid> Holders)> ReadDatabaseAsync(long couponId, CancellationToken ct)

@@ -11,6 +11,12 @@ public sealed class ReconciliationOptions
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// Between full passes, a round only compares counts (see <see cref="Reconciler.ReconcileIfDriftedAsync"/>);
+    /// at least this often every open coupon gets a full pass anyway.
+    /// </summary>
+    public TimeSpan FullPassInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
     /// An accepted request with no trace in the database after this long (with the pipeline drained)
     /// never entered the pipeline, e.g. the app died between the gate and the publish: its unit is given back.
     /// </summary>

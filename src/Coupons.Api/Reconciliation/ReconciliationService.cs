@@ -21,7 +21,7 @@ public sealed class ReconciliationService(
             {
                 foreach (var coupon in await coupons.ListOpenAsync(clock.GetUtcNow().UtcDateTime, stoppingToken))
                 {
-                    await reconciler.ReconcileAsync(coupon.Id, stoppingToken);
+                    await reconciler.ReconcileIfDriftedAsync(coupon.Id, stoppingToken);
                 }
             }
             catch (Exception ex) when (ex is System.Data.Common.DbException || RedisCircuit.IsUnavailable(ex))

@@ -4,34 +4,39 @@ using Microsoft.Extensions.Caching.Memory;
 namespace Coupons.Users;
 
 /// <summary>
-/// publicId → internal user id for the hot path: in-process cache, then the Redis registry, then MySQL (which
-/// fills both). Users are immutable once created, so a found id is cached for long; an unknown id only briefly,
-/// so a user created a moment ago is found soon. Redis trouble never fails a lookup: it falls through to MySQL.
+/// publicId → internal user id for the hot path: the Redis registry, then MySQL (which fills the registry).
+/// Found ids are not kept in process: a sale brings hundreds of thousands of distinct users, each clicking a few
+/// times, so a local copy would cost memory in proportion to the crowd for few hits (the registry lookup rides
+/// the same multiplexed Redis connection as the gate). Unknown ids are remembered briefly in process, so a flood
+/// of made-up ids cannot turn into a flood of MySQL queries. Redis trouble never fails a lookup: it falls
+/// through to MySQL.
 /// </summary>
 public sealed class UserDirectory(UserRepository users, UserRegistry registry, RedisCircuit redisCircuit, IMemoryCache cache)
 {
-    private static readonly TimeSpan FoundTtl = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan MissingTtl = TimeSpan.FromSeconds(2);
 
     public async ValueTask<long?> FindIdAsync(string publicId, CancellationToken ct)
     {
-        var key = (nameof(UserDirectory), publicId);
-        if (cache.TryGetValue(key, out long? cached))
+        if (await FromRegistryAsync(publicId) is { } registered)
         {
-            return cached;
+            return registered;
         }
 
-        var id = await FromRegistryAsync(publicId);
+        var unknownKey = (nameof(UserDirectory), publicId);
+        if (cache.TryGetValue(unknownKey, out _))
+        {
+            return null;
+        }
+
+        var id = await users.FindIdAsync(publicId, ct);
         if (id is null)
         {
-            id = await users.FindIdAsync(publicId, ct);
-            if (id is not null)
-            {
-                await RememberAsync(publicId, id.Value);
-            }
+            // Briefly: a user created a moment later is found soon.
+            cache.Set(unknownKey, true, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = MissingTtl, Size = 1 });
+            return null;
         }
 
-        cache.Set(key, id, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = id is null ? MissingTtl : FoundTtl, Size = 1 });
+        await RememberAsync(publicId, id.Value);
         return id;
     }
 

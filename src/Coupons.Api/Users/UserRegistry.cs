@@ -14,6 +14,9 @@ public sealed class UserRegistry(IConnectionMultiplexer redis)
 {
     private const int Shards = 64;
 
+    private static readonly RedisKey[] ShardKeys =
+        [.. Enumerable.Range(0, Shards).Select(n => (RedisKey)("users:registry:{" + n.ToString(CultureInfo.InvariantCulture) + "}"))];
+
     public async Task<long?> FindAsync(string publicId)
     {
         var value = await redis.GetDatabase().HashGetAsync(Key(publicId), publicId);
@@ -33,7 +36,9 @@ public sealed class UserRegistry(IConnectionMultiplexer redis)
 
     private static RedisKey Key(string publicId)
     {
-        var shard = XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(publicId)) % Shards;
-        return "users:registry:{" + shard.ToString(CultureInfo.InvariantCulture) + "}";
+        // publicIds are at most 36 ASCII characters (validated at the edge); the hash of their UTF-8 bytes picks the shard.
+        Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(publicId.Length)];
+        var length = Encoding.UTF8.GetBytes(publicId, utf8);
+        return ShardKeys[XxHash32.HashToUInt32(utf8[..length]) % Shards];
     }
 }
