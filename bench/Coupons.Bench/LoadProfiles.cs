@@ -8,7 +8,9 @@ public static class LoadProfiles
     /// <summary>
     /// Sends <paramref name="rate"/> requests per second for <paramref name="duration"/>, whatever the answers take
     /// (open model). Latency is measured from each request's scheduled time, so a stalled server shows up as latency
-    /// instead of silently lowering the rate (no coordinated omission).
+    /// instead of silently lowering the rate (no coordinated omission). Like wrk2, requests go over a fixed pool of
+    /// keep-alive connections (the <paramref name="http"/> handler's limit); a request waiting for a free connection
+    /// is waiting for the server, and that wait is counted.
     /// </summary>
     public static async Task<LoadResult> ConstantRateAsync(string name, HttpClient http, Func<long, HttpRequestMessage> request, int rate, TimeSpan duration, int maxInFlight)
     {
@@ -16,7 +18,8 @@ public static class LoadProfiles
         var total = (long)(rate * duration.TotalSeconds);
         var ticksPerRequest = (double)Stopwatch.Frequency / rate;
         using var inFlight = new SemaphoreSlim(maxInFlight);
-        var tasks = new List<Task>((int)Math.Min(total, 2_000_000));
+        long outstanding = 1; // the sender itself, released after the last send
+        var allDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var start = Stopwatch.GetTimestamp();
         for (long i = 0; i < total; i++)
         {
@@ -28,23 +31,35 @@ public static class LoadProfiles
             }
 
             await inFlight.WaitAsync();
-            var n = i;
-            tasks.Add(Task.Run(async () =>
-            {
-                try
-                {
-                    await SendAsync(http, request(n), result, scheduled);
-                }
-                finally
-                {
-                    inFlight.Release();
-                }
-            }));
+            Interlocked.Increment(ref outstanding);
+            _ = SendThenReleaseAsync(i, scheduled);
         }
 
-        await Task.WhenAll(tasks);
+        Done();
+        await allDone.Task;
         result.Elapsed = Stopwatch.GetElapsedTime(start);
         return result;
+
+        async Task SendThenReleaseAsync(long n, long scheduled)
+        {
+            try
+            {
+                await SendAsync(http, request(n), result, scheduled);
+            }
+            finally
+            {
+                inFlight.Release();
+                Done();
+            }
+        }
+
+        void Done()
+        {
+            if (Interlocked.Decrement(ref outstanding) == 0)
+            {
+                allDone.SetResult();
+            }
+        }
     }
 
     /// <summary>Ramps from 0 to <paramref name="clients"/> concurrent clients over <paramref name="rampUp"/>, each sending back to back until <paramref name="duration"/> ends.</summary>

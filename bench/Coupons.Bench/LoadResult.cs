@@ -15,6 +15,9 @@ public sealed class LoadResult(string name)
 
     public TimeSpan Elapsed { get; set; }
 
+    /// <summary>The app's highest resident memory during the scenario (MiB), when the bench was given its pid.</summary>
+    public long? AppPeakRssMiB { get; set; }
+
     public long Total => _statuses.Values.Sum() + Interlocked.Read(ref _errors);
 
     public long Errors => Interlocked.Read(ref _errors);
@@ -42,13 +45,13 @@ public sealed class LoadResult(string name)
     public double PerSecond(long count) => count / Math.Max(Elapsed.TotalSeconds, 0.001);
 
     public static string Header =>
-        "| scenario | requests | req/s | 2xx/s | 409/s | 429 | 5xx | errors/timeouts | p50 ms | p95 ms | p99 ms | max ms |\n" +
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+        "| scenario | requests | req/s | 2xx/s | 409/s | 429 | 5xx | errors/timeouts | p50 ms | p95 ms | p99 ms | max ms | app RSS peak MiB |\n" +
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
 
     public string Row()
     {
         var ok = _statuses.Where(s => s.Key is >= 200 and < 300).Sum(s => s.Value);
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {Name} | {Total} | {PerSecond(Total):F0} | {PerSecond(ok):F0} | {PerSecond(Count(409)):F0} | {Count(429)} | {ServerErrors} | {Errors} | {PercentileMs(50):F2} | {PercentileMs(95):F2} | {PercentileMs(99):F2} | {MaxMs:F1} |");
+            $"| {Name} | {Total} | {PerSecond(Total):F0} | {PerSecond(ok):F0} | {PerSecond(Count(409)):F0} | {Count(429)} | {ServerErrors} | {Errors} | {PercentileMs(50):F2} | {PercentileMs(95):F2} | {PercentileMs(99):F2} | {MaxMs:F1} | {AppPeakRssMiB?.ToString(CultureInfo.InvariantCulture) ?? "-"} |");
     }
 }

@@ -1,7 +1,8 @@
 // Load generator for the coupon service (issue 5). Runs every scenario against one running app in one process,
 // so the ratios compare like with like on the same machine in the same minute.
 //   dotnet run -c Release --project bench/Coupons.Bench -- --target http://127.0.0.1:8081 --admin-key KEY \
-//       [--rate 10000] [--duration 60] [--clients 64] [--spike-clients 2000] [--users 300000] [--only fcfs,trivial,...]
+//       [--rate 10000] [--duration 60] [--clients 64] [--connections 256] [--spike-clients 2000] [--users 300000]
+//       [--only capacity,rate,accept,spike,soak] [--soak-minutes 10 --soak-rate 3000] [--app-pid PID: sample its RSS]
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -10,9 +11,13 @@ using Coupons.Bench;
 var options = BenchOptions.Parse(args);
 using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 4096, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
 using var http = new HttpClient(handler) { BaseAddress = new Uri(options.Target), Timeout = TimeSpan.FromSeconds(10) };
+// Open-model scenarios use a fixed pool of keep-alive connections, like wrk2 (see LoadProfiles.ConstantRateAsync).
+using var openHandler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+using var open = new HttpClient(openHandler) { BaseAddress = new Uri(options.Target), Timeout = TimeSpan.FromSeconds(10) };
 using var admin = new HttpClient { BaseAddress = new Uri(options.Target), Timeout = TimeSpan.FromMinutes(2) };
 admin.DefaultRequestHeaders.Add("X-Admin-Key", options.AdminKey);
 var api = new AdminApi(admin);
+var probe = new AppProbe(admin, options.AppPid);
 
 Console.WriteLine($"# bench {DateTime.UtcNow:u} target={options.Target} nproc={Environment.ProcessorCount} rate={options.Rate}/s duration={options.Duration.TotalSeconds}s clients={options.Clients}");
 var prefix = "bench-" + Guid.NewGuid().ToString("N")[..6];
@@ -24,14 +29,23 @@ string User() => $"{prefix}-{Interlocked.Increment(ref nextUser) % options.Users
 var results = new List<LoadResult>();
 var notes = new List<string>();
 
+// Runs one load profile while sampling the app's memory.
+async Task<LoadResult> Measured(Func<Task<LoadResult>> run)
+{
+    using var rss = probe.SampleRss();
+    var result = await run();
+    result.AppPeakRssMiB = options.AppPid is null ? null : rss.PeakMiB;
+    return result;
+}
+
 if (options.Wants("capacity"))
 {
     // Closed model, same client count for all three: the ratio of what each path can do flat out.
-    var trivial = await LoadProfiles.SpikeAsync("trivial GET /health/live (closed)", http, _ => new(HttpMethod.Get, "/health/live"), options.Clients, TimeSpan.Zero, options.CapacityDuration);
+    var trivial = await Measured(() => LoadProfiles.SpikeAsync("trivial GET /health/live (closed)", http, _ => new(HttpMethod.Get, "/health/live"), options.Clients, TimeSpan.Zero, options.CapacityDuration));
     var soldOut = await api.CreateCouponAsync(1_000);
-    var fcfs = await LoadProfiles.SpikeAsync("FCFS issue (closed)", http, _ => new(HttpMethod.Post, $"/api/coupons/{soldOut}/issue-fcfs/{User()}"), options.Clients, TimeSpan.Zero, options.CapacityDuration);
+    var fcfs = await Measured(() => LoadProfiles.SpikeAsync("FCFS issue (closed)", http, _ => new(HttpMethod.Post, $"/api/coupons/{soldOut}/issue-fcfs/{User()}"), options.Clients, TimeSpan.Zero, options.CapacityDuration));
     var lockCoupon = await api.CreateCouponAsync(1_000_000);
-    var dbLock = await LoadProfiles.SpikeAsync("DB-lock baseline (closed)", http, _ => new(HttpMethod.Post, $"/bench/db-lock/{lockCoupon}/{User()}"), options.Clients, TimeSpan.Zero, options.CapacityDuration);
+    var dbLock = await Measured(() => LoadProfiles.SpikeAsync("DB-lock baseline (closed)", http, _ => new(HttpMethod.Post, $"/bench/db-lock/{lockCoupon}/{User()}"), options.Clients, TimeSpan.Zero, options.CapacityDuration));
     results.AddRange([trivial, fcfs, dbLock]);
     notes.Add(string.Create(CultureInfo.InvariantCulture, $"FCFS / trivial throughput = {fcfs.PerSecond(fcfs.Total) / trivial.PerSecond(trivial.Total):F2}x (target >= 0.5x)"));
     notes.Add(string.Create(CultureInfo.InvariantCulture, $"FCFS / DB-lock throughput = {fcfs.PerSecond(fcfs.Total) / Math.Max(1, dbLock.PerSecond(dbLock.Total)):F1}x (target >= 10x)"));
@@ -41,8 +55,8 @@ if (options.Wants("capacity"))
 if (options.Wants("rate"))
 {
     var coupon = await api.CreateCouponAsync(1_000);
-    var constant = await LoadProfiles.ConstantRateAsync($"FCFS constant {options.Rate}/s (open)", http,
-        _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.Rate, options.Duration, options.MaxInFlight);
+    var constant = await Measured(() => LoadProfiles.ConstantRateAsync($"FCFS constant {options.Rate}/s (open, {options.Connections} connections)", open,
+        _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.Rate, options.Duration, options.MaxInFlight));
     results.Add(constant);
     notes.Add(await api.ConsistencyLineAsync(coupon));
 }
@@ -52,26 +66,51 @@ if (options.Wants("accept"))
     // Stock above the request count: every request is accepted, published and written. Measures the drain too.
     var requests = (int)(options.AcceptRate * options.Duration.TotalSeconds);
     var coupon = await api.CreateCouponAsync(requests + 1_000);
+    var endToEndBefore = await probe.EndToEndBucketsAsync();
     var started = DateTime.UtcNow;
-    var accepted = await LoadProfiles.ConstantRateAsync($"FCFS all accepted {options.AcceptRate}/s (open)", http,
-        _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.AcceptRate, options.Duration, options.MaxInFlight);
+    var accepted = await Measured(() => LoadProfiles.ConstantRateAsync($"FCFS all accepted {options.AcceptRate}/s (open, {options.Connections} connections)", open,
+        _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.AcceptRate, options.Duration, options.MaxInFlight));
     results.Add(accepted);
     var loadEnded = DateTime.UtcNow;
     var report = await api.WaitForDrainAsync(coupon, TimeSpan.FromMinutes(5));
     var drained = DateTime.UtcNow;
     var rows = report.GetProperty("database").GetProperty("userCouponRows").GetInt64();
+    var endToEndAfter = await probe.EndToEndBucketsAsync();
     notes.Add(string.Create(CultureInfo.InvariantCulture,
-        $"accept-all: {rows} rows written in {(drained - started).TotalSeconds:F1} s = {rows / (drained - started).TotalSeconds:F0} rows/s; lag back to 0 {(drained - loadEnded).TotalSeconds:F1} s after the load stopped"));
+        $"accept-all: {rows} rows written in {(drained - started).TotalSeconds:F1} s = {rows / (drained - started).TotalSeconds:F0} rows/s; lag back to 0 {(drained - loadEnded).TotalSeconds:F1} s after the load stopped; " +
+        $"end to end (202 -> decision committed, app histogram): p50 {AppProbe.QuantileBound(endToEndBefore, endToEndAfter, 0.5)}, p99 {AppProbe.QuantileBound(endToEndBefore, endToEndAfter, 0.99)}"));
     notes.Add(await api.ConsistencyLineAsync(coupon));
 }
 
 if (options.Wants("spike"))
 {
     var coupon = await api.CreateCouponAsync(1_000);
-    var spike = await LoadProfiles.SpikeAsync($"FCFS spike 0->{options.SpikeClients} clients in 5 s", http,
-        _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.SpikeClients, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15));
+    var spike = await Measured(() => LoadProfiles.SpikeAsync($"FCFS spike 0->{options.SpikeClients} clients in 5 s", http,
+        _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.SpikeClients, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15)));
     results.Add(spike);
     notes.Add(await api.ConsistencyLineAsync(coupon));
+}
+
+if (options.Wants("soak"))
+{
+    // A long steady run, one new 1,000-unit coupon a minute (a few accepted, the rest sold out): memory must stay flat.
+    using var rss = probe.SampleRss();
+    var perMinute = new List<string>();
+    for (var minute = 1; minute <= options.SoakMinutes; minute++)
+    {
+        var coupon = await api.CreateCouponAsync(1_000);
+        var round = await LoadProfiles.ConstantRateAsync($"soak minute {minute}", open,
+            _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.SoakRate, TimeSpan.FromMinutes(1), options.MaxInFlight);
+        var now = rss.Samples.LastOrDefault().MiB;
+        perMinute.Add(string.Create(CultureInfo.InvariantCulture, $"{minute}: {round.PerSecond(round.Total):F0}/s p99 {round.PercentileMs(99):F1} ms 5xx {round.ServerErrors} RSS {now} MiB"));
+        Console.WriteLine("# soak " + perMinute[^1]);
+    }
+
+    var samples = rss.Samples;
+    var firstMinute = samples.Where(s => s.At < TimeSpan.FromMinutes(1)).Select(s => s.MiB).DefaultIfEmpty(0).Max();
+    var lastMinute = samples.Where(s => s.At > samples[^1].At - TimeSpan.FromMinutes(1)).Select(s => s.MiB).DefaultIfEmpty(0).Max();
+    notes.Add(string.Create(CultureInfo.InvariantCulture,
+        $"soak {options.SoakMinutes} min at {options.SoakRate}/s: app RSS peak in minute 1 {firstMinute} MiB, in the last minute {lastMinute} MiB, overall peak {rss.PeakMiB} MiB; per minute: {string.Join("; ", perMinute)}"));
 }
 
 Console.WriteLine();
@@ -91,9 +130,10 @@ return results.Any(r => r.ServerErrors > 0) ? 1 : 0;
 
 internal sealed record BenchOptions(
     string Target, string AdminKey, int Rate, int AcceptRate, TimeSpan Duration, TimeSpan CapacityDuration, int Clients, int SpikeClients,
-    int Users, int MaxInFlight, HashSet<string> Only)
+    int Users, int MaxInFlight, int Connections, int SoakMinutes, int SoakRate, int? AppPid, HashSet<string> Only)
 {
-    public bool Wants(string scenario) => Only.Count == 0 || Only.Contains(scenario);
+    /// <summary>Without --only: every scenario but the soak (ten minutes on its own).</summary>
+    public bool Wants(string scenario) => Only.Count == 0 ? scenario != "soak" : Only.Contains(scenario);
 
     public static BenchOptions Parse(string[] args)
     {
@@ -108,7 +148,8 @@ internal sealed record BenchOptions(
             map.GetValueOrDefault("target", "http://127.0.0.1:8081"),
             map.GetValueOrDefault("admin-key", "local-dev-admin-key"),
             Int("rate", 10_000), Int("accept-rate", 5_000), TimeSpan.FromSeconds(Int("duration", 60)), TimeSpan.FromSeconds(Int("capacity-duration", 20)),
-            Int("clients", 64), Int("spike-clients", 2_000), Int("users", 300_000), Int("max-in-flight", 4_096),
+            Int("clients", 64), Int("spike-clients", 2_000), Int("users", 300_000), Int("max-in-flight", 20_000), Int("connections", 256), Int("soak-minutes", 10), Int("soak-rate", 3_000),
+            map.TryGetValue("app-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
             map.TryGetValue("only", out var only) ? only.Split(',').ToHashSet() : []);
     }
 }

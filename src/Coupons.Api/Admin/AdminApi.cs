@@ -23,9 +23,27 @@ public static class AdminApi
         group.MapGet("/coupons/{couponId}/consistency", Consistency);
         group.MapPost("/coupons/{couponId}/reconcile", Reconcile);
         group.MapPost("/coupons/{couponId}/rebuild-gate", RebuildGate);
+        group.MapPost("/consumer/pause", (ConsumerHealth consumer, CancellationToken ct) => SetConsumerPausedAsync(consumer, true, ct));
+        group.MapPost("/consumer/resume", (ConsumerHealth consumer, CancellationToken ct) => SetConsumerPausedAsync(consumer, false, ct));
         group.MapGet("/dead-letters", ListDeadLetters);
         group.MapPost("/dead-letters/{partition:int}/{offset:long}/replay", ReplayDeadLetter);
         return routes;
+    }
+
+    /// <summary>
+    /// This instance's consumer only (drills, DB maintenance, measuring the drain rate of a backlog). Answers once the
+    /// consumer loop has acted on it (it finishes the batch in hand first), so "paused" means nothing more is written.
+    /// </summary>
+    public static async Task<Ok<ConsumerState>> SetConsumerPausedAsync(ConsumerHealth consumer, bool paused, CancellationToken ct)
+    {
+        consumer.PauseRequested = paused;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (consumer.Holding != paused && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, ct);
+        }
+
+        return TypedResults.Ok(new ConsumerState(consumer.PauseRequested, consumer.Holding));
     }
 
     public static async Task<Results<Created<CreatedCoupon>, ProblemHttpResult>> CreateCoupon(

@@ -13,6 +13,9 @@ public sealed record CreateCouponRequest(
 
 public sealed record CreatedCoupon(long Id);
 
+/// <summary>Whether an operator asked this instance's consumer to pause, and whether it is holding its partitions now.</summary>
+public sealed record ConsumerState(bool PauseRequested, bool Paused);
+
 public sealed record NewUserRequest(string? PublicId, string? Name, string? Email);
 
 public sealed record CreateUsersRequest(IReadOnlyList<NewUserRequest>? Users);

@@ -1,9 +1,28 @@
 namespace Coupons.Issuance;
 
-/// <summary>What the consumer last did, for readiness and the consistency report.</summary>
+/// <summary>What the consumer last did, for readiness and the consistency report, and the operator's pause switch.</summary>
 public sealed class ConsumerHealth
 {
     private long _applied;
+    private volatile bool _pauseRequested;
+    private volatile bool _holding;
+
+    /// <summary>
+    /// Set by an operator (admin API): this instance stops taking messages from Kafka, which keeps them, until
+    /// cleared. Nothing is lost or skipped; lag grows and the lag alerts see it.
+    /// </summary>
+    public bool PauseRequested
+    {
+        get => _pauseRequested;
+        set => _pauseRequested = value;
+    }
+
+    /// <summary>True while the consumer loop is actually holding its partitions (set by the consumer itself).</summary>
+    public bool Holding
+    {
+        get => _holding;
+        set => _holding = value;
+    }
 
     public DateTimeOffset? LastPoll { get; set; }
 

@@ -22,6 +22,7 @@ public sealed partial class IssueRequestConsumer(
     IProducer<string, byte[]> producer,
     ConsumerHealth health,
     CouponMetrics metrics,
+    TimeProvider clock,
     ILogger<IssueRequestConsumer> logger) : BackgroundService
 {
     private readonly KafkaOptions _options = options.Value;
@@ -59,6 +60,20 @@ public sealed partial class IssueRequestConsumer(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                if (health.PauseRequested)
+                {
+                    Hold(consumer);
+                    health.Holding = true;
+                    health.LastPoll = DateTimeOffset.UtcNow;
+                    continue;
+                }
+
+                if (health.Holding)
+                {
+                    consumer.Resume(consumer.Assignment);
+                    health.Holding = false;
+                }
+
                 var batch = ReadBatch(consumer, stoppingToken);
                 health.LastPoll = DateTimeOffset.UtcNow;
                 if (batch.Count > 0)
@@ -86,6 +101,21 @@ public sealed partial class IssueRequestConsumer(
             // Leave the group cleanly so partitions move to other instances at once; uncommitted work is redelivered.
             consumer.Close();
             Stopped(logger);
+        }
+    }
+
+    /// <summary>
+    /// Paused by an operator: keep polling (so the group keeps this member) with every assigned partition paused.
+    /// A partition assigned by a rebalance meanwhile is not paused yet; a message it yields is put back unread.
+    /// </summary>
+    private static void Hold(IConsumer<string, byte[]> consumer)
+    {
+        consumer.Pause(consumer.Assignment);
+        var stray = consumer.Consume(TimeSpan.FromMilliseconds(200));
+        if (stray is { IsPartitionEOF: false })
+        {
+            consumer.Pause([stray.TopicPartition]);
+            consumer.Seek(stray.TopicPartitionOffset);
         }
     }
 
@@ -141,6 +171,7 @@ public sealed partial class IssueRequestConsumer(
             var decisions = await _dbRetry.ExecuteAsync(async token => await store.ApplyBatchAsync(requests, token, parents), ct);
             health.DatabaseFailing = false;
             health.RecordApplied(decisions.Count);
+            RecordEndToEnd(requests, decisions);
             foreach (var group in decisions.GroupBy(d => (d.Status, d.Reason)))
             {
                 metrics.ConsumerDecisions.Add(group.Count(),
@@ -149,6 +180,17 @@ public sealed partial class IssueRequestConsumer(
         }
 
         Commit(consumer, batch);
+    }
+
+    private void RecordEndToEnd(List<IssueRequested> requests, IReadOnlyList<IssueDecision> decisions)
+    {
+        // Only requests decided now: a redelivered one was decided (and measured) the first time.
+        var requestedAt = requests.DistinctBy(r => r.RequestId).ToDictionary(r => r.RequestId, r => r.RequestedAt);
+        var now = clock.GetUtcNow();
+        foreach (var decision in decisions)
+        {
+            metrics.EndToEndDuration.Record((now - requestedAt[decision.RequestId]).TotalSeconds);
+        }
     }
 
     private static void Rewind(IConsumer<string, byte[]> consumer, List<ConsumeResult<string, byte[]>> batch)

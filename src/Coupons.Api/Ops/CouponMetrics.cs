@@ -29,6 +29,8 @@ public sealed class CouponMetrics : IDisposable
         Relayed = _meter.CreateCounter<long>("coupons.relayed", description: "Parked requests relayed to Kafka.");
         ConsumerBatchSize = _meter.CreateHistogram<int>("coupons.consumer.batch.size", description: "Messages per consumer batch.",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 5, 10, 50, 100, 250, 500, 1000, 5000] });
+        EndToEndDuration = _meter.CreateHistogram("coupons.issue.end_to_end.duration", "s",
+            "From the gate accepting a request (the 202) to its decision being committed in the database.", advice: LatencyBuckets);
         ConsumerDecisions = _meter.CreateCounter<long>("coupons.consumer.decisions", description: "Requests decided by the database, by status and reason.");
         ConsumerDbFailures = _meter.CreateCounter<long>("coupons.consumer.db.failures", description: "Batch writes that failed and will be retried.");
         DeadLettered = _meter.CreateCounter<long>("coupons.consumer.dead.lettered", description: "Malformed messages sent to the dead-letter topic.");
@@ -54,6 +56,8 @@ public sealed class CouponMetrics : IDisposable
     public Counter<long> Relayed { get; }
 
     public Histogram<int> ConsumerBatchSize { get; }
+
+    public Histogram<double> EndToEndDuration { get; }
 
     public Counter<long> ConsumerDecisions { get; }
 

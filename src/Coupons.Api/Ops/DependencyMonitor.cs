@@ -29,7 +29,7 @@ public sealed class DependencyMonitor : BackgroundService
 
     public DependencyMonitor(
         IDbConnectionFactory db, IConnectionMultiplexer redis, ConsumerLag lag, ParkedRequests parked,
-        RedisCircuit redisCircuit, IssueRequestPublisher publisher, CouponMetrics metrics, TimeProvider clock)
+        RedisCircuit redisCircuit, IssueRequestPublisher publisher, ConsumerHealth consumer, CouponMetrics metrics, TimeProvider clock)
     {
         _db = db;
         _redis = redis;
@@ -47,6 +47,8 @@ public sealed class DependencyMonitor : BackgroundService
                 CircuitMeasurement("kafka", publisher.CircuitState.CircuitState),
             ],
             description: "0 closed, 1 open, 2 half-open, 3 isolated.");
+        metrics.Gauge<int>("coupons.consumer.paused", () => [new Measurement<int>(consumer.PauseRequested ? 1 : 0)],
+            description: "1 while an operator has paused this instance's consumer (admin API).");
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -48,6 +48,32 @@ public sealed class PipelineTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task A_paused_consumer_leaves_accepted_requests_in_kafka_and_writes_them_once_resumed()
+    {
+        var couponId = await stack.Api.CreateOpenCouponAsync(10);
+        var users = await stack.Api.CreateUsersAsync(3);
+        (await stack.Api.Admin.PostAsync("/api/admin/consumer/pause", null)).EnsureSuccessStatusCode();
+        try
+        {
+            var accepted = await Task.WhenAll(users.Select(u => stack.Api.IssueAsync(couponId, u)));
+            Assert.All(accepted, a => Assert.Equal(HttpStatusCode.Accepted, a.Status));
+
+            await Task.Delay(TimeSpan.FromSeconds(2)); // more than enough for an unpaused consumer (batch window 50 ms)
+            var paused = await stack.Api.ConsistencyAsync(couponId);
+            Assert.Equal((0L, 3L), (paused.Database.UserCouponRows, paused.InFlight));
+            Assert.Equal("PENDING", (await stack.Api.GetRequestAsync(couponId, accepted[0].RequestId!.Value))!.Status);
+        }
+        finally
+        {
+            (await stack.Api.Admin.PostAsync("/api/admin/consumer/resume", null)).EnsureSuccessStatusCode();
+        }
+
+        var report = await stack.Api.WaitForDrainAsync(couponId);
+        Assert.True(report.Consistent, string.Join("; ", report.Problems));
+        Assert.Equal(3, report.Database.UserCouponRows);
+    }
+
+    [Fact]
     public async Task A_malformed_message_goes_to_the_dead_letter_topic_and_the_consumer_keeps_going()
     {
         var marker = "garbage-" + Guid.NewGuid().ToString("N");

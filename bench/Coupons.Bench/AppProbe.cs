@@ -1,0 +1,117 @@
+using System.Globalization;
+
+namespace Coupons.Bench;
+
+/// <summary>
+/// What the app itself reports during a scenario: its resident memory (sampled from /proc when the bench runs on
+/// the same machine and is given the pid) and the end-to-end histogram it publishes on /metrics.
+/// </summary>
+public sealed class AppProbe(HttpClient http, int? pid)
+{
+    private const string EndToEndMetric = "coupons_issue_end_to_end_duration_seconds_bucket";
+
+    /// <summary>Samples the app's RSS every 250 ms until disposed; <see cref="RssSampler.PeakMiB"/> is the highest seen.</summary>
+    public RssSampler SampleRss() => new(pid);
+
+    /// <summary>Cumulative bucket counts (upper bound in seconds → count) of the end-to-end histogram, all label sets summed.</summary>
+    public async Task<SortedDictionary<double, long>> EndToEndBucketsAsync()
+    {
+        var buckets = new SortedDictionary<double, long>();
+        foreach (var line in (await http.GetStringAsync("/metrics")).Split('\n'))
+        {
+            if (!line.StartsWith(EndToEndMetric, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var le = line[(line.IndexOf("le=\"", StringComparison.Ordinal) + 4)..];
+            le = le[..le.IndexOf('"', StringComparison.Ordinal)];
+            var bound = le == "+Inf" ? double.PositiveInfinity : double.Parse(le, CultureInfo.InvariantCulture);
+            var count = long.Parse(line[(line.LastIndexOf(' ') + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture);
+            buckets[bound] = buckets.GetValueOrDefault(bound) + count;
+        }
+
+        return buckets;
+    }
+
+    /// <summary>The smallest bucket bound under which <paramref name="quantile"/> of the requests decided between the two scrapes fall.</summary>
+    public static string QuantileBound(SortedDictionary<double, long> before, SortedDictionary<double, long> after, double quantile)
+    {
+        var total = after.Values.DefaultIfEmpty(0).Max() - before.Values.DefaultIfEmpty(0).Max();
+        if (total <= 0)
+        {
+            return "n/a";
+        }
+
+        foreach (var (bound, count) in after)
+        {
+            if (count - before.GetValueOrDefault(bound) >= quantile * total)
+            {
+                return double.IsPositiveInfinity(bound) ? "> last bucket" : string.Create(CultureInfo.InvariantCulture, $"<= {bound * 1000:F0} ms");
+            }
+        }
+
+        return "n/a";
+    }
+}
+
+public sealed class RssSampler : IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private long _peakKiB;
+    private readonly List<(TimeSpan At, long MiB)> _samples = [];
+    private readonly DateTime _started = DateTime.UtcNow;
+
+    public RssSampler(int? pid) => _loop = pid is null ? Task.CompletedTask : LoopAsync(pid.Value);
+
+    public long PeakMiB => Interlocked.Read(ref _peakKiB) / 1024;
+
+    /// <summary>Every sample, for soak reports.</summary>
+    public IReadOnlyList<(TimeSpan At, long MiB)> Samples
+    {
+        get
+        {
+            lock (_samples)
+            {
+                return [.. _samples];
+            }
+        }
+    }
+
+    private async Task LoopAsync(int pid)
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            if (line is not null && long.TryParse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], out var kib))
+            {
+                if (kib > Interlocked.Read(ref _peakKiB))
+                {
+                    Interlocked.Exchange(ref _peakKiB, kib);
+                }
+
+                lock (_samples)
+                {
+                    _samples.Add((DateTime.UtcNow - _started, kib / 1024));
+                }
+            }
+
+            try
+            {
+                await Task.Delay(250, _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _loop.GetAwaiter().GetResult();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Starts the app in Release against the real test stack (MariaDB, redis-server, mock Kafka), isolated from the tests'
+# data: a fresh database `coupons_bench`, Redis database 1 (flushed), and a topic and consumer group of its own.
+# Writes the app's pid to .test-infra/bench-app.pid and waits until it is ready. Used by bench/run.sh.
+#   bench/app.sh [extra environment assignments, e.g. DOTNET_GCHeapHardLimit=0x10000000]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/test-infra.sh start >/dev/null
+# shellcheck disable=SC1091
+source .test-infra/env
+dotnet build src/Coupons.Api -c Release -v quiet -nologo >/dev/null
+
+run=$(date +%s)
+mariadb --no-defaults -h127.0.0.1 -P3317 -ucoupons -pcoupons-local-test \
+  -e "DROP DATABASE IF EXISTS coupons_bench; CREATE DATABASE coupons_bench CHARACTER SET utf8mb4;"
+redis-cli -p "${COUPONS_TEST_REDIS##*:}" -n 1 FLUSHDB >/dev/null
+
+port=18081
+export Urls="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production \
+  Database__Provider=MySql Database__ConnectionString="${COUPONS_TEST_MYSQL/Database=coupons_test/Database=coupons_bench}" \
+  Redis__Embedded=false Redis__Configuration="$COUPONS_TEST_REDIS,defaultDatabase=1" \
+  Kafka__Embedded=false Kafka__BootstrapServers="$COUPONS_TEST_KAFKA" \
+  Kafka__Topic="coupon.issue.requested.bench-$run" Kafka__DeadLetterTopic="coupon.issue.requested.bench-$run.dlq" \
+  Kafka__ConsumerGroup="coupon-issue-bench-$run" \
+  Seed__DemoData=false Admin__ApiKey="bench-admin-key-not-a-secret" Bench__DbLockBaseline=true \
+  Issuance__PerUserPerSecond=1000 Logging__LogLevel__Default=Warning
+for assignment in "$@"; do export "${assignment?}"; done
+nohup dotnet src/Coupons.Api/bin/Release/net10.0/Coupons.Api.dll > .test-infra/bench-app.log 2>&1 &
+echo $! > .test-infra/bench-app.pid
+for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null && exit 0; sleep 0.5; done
+echo "app did not become ready; see .test-infra/bench-app.log" >&2
+exit 1
