@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 dotnet build bench/Coupons.Bench -c Release -v quiet -nologo >/dev/null
-bench/app.sh
+# shellcheck disable=SC2086  # BENCH_APP_ENV: extra settings for the app, e.g. BENCH_APP_ENV="Kafka__ConsumerBatchSize=2000"
+bench/app.sh ${BENCH_APP_ENV:-}
 app=$(cat .test-infra/bench-app.pid)
 port=18081
 key="bench-admin-key-not-a-secret"

@@ -34,6 +34,21 @@ public sealed class AppProbe(HttpClient http, int? pid)
         return buckets;
     }
 
+    /// <summary>Requests the consumer has decided so far (coupons_consumer_decisions_total, every label set summed): updated per batch.</summary>
+    public async Task<long> DecisionsAsync()
+    {
+        long total = 0;
+        foreach (var line in (await http.GetStringAsync("/metrics")).Split('\n'))
+        {
+            if (line.StartsWith("coupons_consumer_decisions_total{", StringComparison.Ordinal))
+            {
+                total += long.Parse(line[(line.LastIndexOf(' ') + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture);
+            }
+        }
+
+        return total;
+    }
+
     /// <summary>The smallest bucket bound under which <paramref name="quantile"/> of the requests decided between the two scrapes fall.</summary>
     public static string QuantileBound(SortedDictionary<double, long> before, SortedDictionary<double, long> after, double quantile)
     {

@@ -2,7 +2,8 @@
 // so the ratios compare like with like on the same machine in the same minute.
 //   dotnet run -c Release --project bench/Coupons.Bench -- --target http://127.0.0.1:8081 --admin-key KEY \
 //       [--rate 10000] [--duration 60] [--clients 64] [--connections 256] [--spike-clients 2000] [--users 300000]
-//       [--only capacity,rate,accept,spike,soak] [--soak-minutes 10 --soak-rate 3000] [--app-pid PID: sample its RSS]
+//       [--only capacity,rate,accept,drain,spike,soak] [--drain-backlog 40000: fits the mock broker's 5 MiB a partition] [--soak-minutes 10 --soak-rate 3000] [--app-pid PID: sample its RSS]
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -82,6 +83,33 @@ if (options.Wants("accept"))
     notes.Add(await api.ConsistencyLineAsync(coupon));
 }
 
+if (options.Wants("drain"))
+{
+    // A backlog first (consumer paused, every request accepted and waiting in Kafka), then how fast it is written.
+    var requests = options.DrainBacklog;
+    var coupon = await api.CreateCouponAsync(requests + 1_000);
+    await api.SetConsumerPausedAsync(true);
+    var backlog = await Measured(() => LoadProfiles.ConstantRateAsync($"FCFS all accepted, consumer paused ({requests} backlog)", open,
+        _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.AcceptRate, TimeSpan.FromSeconds((double)requests / options.AcceptRate), options.MaxInFlight));
+    results.Add(backlog);
+    // Timed on the consumer's own decision counter (cheap to read every 20 ms), not the consistency report, whose
+    // full read of the gate would compete with the drain it measures.
+    var decidedBefore = await probe.DecisionsAsync();
+    var resumed = Stopwatch.GetTimestamp();
+    await api.SetConsumerPausedAsync(false);
+    var decided = decidedBefore;
+    while (decided - decidedBefore < backlog.Count(202) && Stopwatch.GetElapsedTime(resumed) < TimeSpan.FromMinutes(5))
+    {
+        await Task.Delay(20);
+        decided = await probe.DecisionsAsync();
+    }
+
+    var seconds = Stopwatch.GetElapsedTime(resumed).TotalSeconds;
+    notes.Add(string.Create(CultureInfo.InvariantCulture,
+        $"drain: a backlog of {backlog.Count(202)} accepted requests, {decided - decidedBefore} decided in {seconds:F2} s after resuming = {(decided - decidedBefore) / seconds:F0} rows/s (target >= 20,000)"));
+    notes.Add(await api.ConsistencyLineAsync(coupon));
+}
+
 if (options.Wants("spike"))
 {
     var coupon = await api.CreateCouponAsync(1_000);
@@ -130,7 +158,7 @@ return results.Any(r => r.ServerErrors > 0) ? 1 : 0;
 
 internal sealed record BenchOptions(
     string Target, string AdminKey, int Rate, int AcceptRate, TimeSpan Duration, TimeSpan CapacityDuration, int Clients, int SpikeClients,
-    int Users, int MaxInFlight, int Connections, int SoakMinutes, int SoakRate, int? AppPid, HashSet<string> Only)
+    int Users, int MaxInFlight, int Connections, int DrainBacklog, int SoakMinutes, int SoakRate, int? AppPid, HashSet<string> Only)
 {
     /// <summary>Without --only: every scenario but the soak (ten minutes on its own).</summary>
     public bool Wants(string scenario) => Only.Count == 0 ? scenario != "soak" : Only.Contains(scenario);
@@ -148,7 +176,7 @@ internal sealed record BenchOptions(
             map.GetValueOrDefault("target", "http://127.0.0.1:8081"),
             map.GetValueOrDefault("admin-key", "local-dev-admin-key"),
             Int("rate", 10_000), Int("accept-rate", 5_000), TimeSpan.FromSeconds(Int("duration", 60)), TimeSpan.FromSeconds(Int("capacity-duration", 20)),
-            Int("clients", 64), Int("spike-clients", 2_000), Int("users", 300_000), Int("max-in-flight", 20_000), Int("connections", 256), Int("soak-minutes", 10), Int("soak-rate", 3_000),
+            Int("clients", 64), Int("spike-clients", 2_000), Int("users", 300_000), Int("max-in-flight", 20_000), Int("connections", 256), Int("drain-backlog", 40_000), Int("soak-minutes", 10), Int("soak-rate", 3_000),
             map.TryGetValue("app-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
             map.TryGetValue("only", out var only) ? only.Split(',').ToHashSet() : []);
     }
@@ -178,6 +206,17 @@ internal sealed class AdminApi(HttpClient admin)
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
         (await admin.PostAsync($"/api/admin/coupons/{id}/open", null)).EnsureSuccessStatusCode();
         return id;
+    }
+
+    public async Task SetConsumerPausedAsync(bool paused)
+    {
+        using var response = await admin.PostAsync(paused ? "/api/admin/consumer/pause" : "/api/admin/consumer/resume", null);
+        response.EnsureSuccessStatusCode();
+        var state = await response.Content.ReadFromJsonAsync<JsonElement>();
+        if (state.GetProperty("paused").GetBoolean() != paused)
+        {
+            throw new InvalidOperationException($"the consumer did not {(paused ? "pause" : "resume")}: {state}");
+        }
     }
 
     public async Task<JsonElement> WaitForDrainAsync(long couponId, TimeSpan timeout)
