@@ -49,6 +49,24 @@ public sealed class AppProbe(HttpClient http, int? pid)
         return total;
     }
 
+    /// <summary>
+    /// Waits until the consumer has decided <paramref name="expected"/> more requests than <paramref name="before"/>
+    /// (or the timeout passes) and returns how many it decided. Timed on this counter, read every 20 ms, rather than
+    /// the consistency report, whose audit of the whole gate would compete with the writes it waits for.
+    /// </summary>
+    public async Task<long> WaitForDecisionsAsync(long before, long expected, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var decided = await DecisionsAsync() - before;
+        while (decided < expected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+            decided = await DecisionsAsync() - before;
+        }
+
+        return decided;
+    }
+
     /// <summary>The smallest bucket bound under which <paramref name="quantile"/> of the requests decided between the two scrapes fall.</summary>
     public static string QuantileBound(SortedDictionary<double, long> before, SortedDictionary<double, long> after, double quantile)
     {

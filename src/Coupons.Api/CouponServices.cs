@@ -53,7 +53,7 @@ public static class CouponServices
         }
 
         services.AddOptions<ReconciliationOptions>().Bind(configuration.GetSection(ReconciliationOptions.Section));
-        services.AddSingleton<ConsumerLag>().AddSingleton<PipelineDrain>().AddSingleton<Reconciler>();
+        services.AddSingleton<ConsumerLag>().AddSingleton<PipelineDrain>().AddSingleton<RequestFates>().AddSingleton<Reconciler>();
         services.AddHostedService<GateKeeper>().AddHostedService<ReconciliationService>();
 
         services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.Section));

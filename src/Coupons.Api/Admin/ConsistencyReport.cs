@@ -1,7 +1,6 @@
 using Coupons.Catalog;
-using Coupons.Infrastructure.Database;
 using Coupons.Issuance;
-using Dapper;
+using Coupons.Reconciliation;
 
 namespace Coupons.Admin;
 
@@ -24,7 +23,8 @@ public sealed record ConsistencyReportView(
     bool Consistent,
     IReadOnlyList<string> Problems);
 
-public sealed class ConsistencyReporter(IDbConnectionFactory connections, CouponRepository coupons, IssuanceGate gate, ParkedRequests parked)
+/// <summary>Redis vs database vs in flight for one coupon; reads the gate and the database a page at a time.</summary>
+public sealed class ConsistencyReporter(RequestFates fates, CouponRepository coupons, IssuanceGate gate, ParkedRequests parked)
 {
     public async Task<ConsistencyReportView?> ReportAsync(long couponId, CancellationToken ct)
     {
@@ -35,24 +35,18 @@ public sealed class ConsistencyReporter(IDbConnectionFactory connections, Coupon
         }
 
         var state = await gate.ReadStateAsync(couponId);
-        var accepted = (await gate.ReadAcceptedRequestsAsync(couponId)).Keys;
-
-        await using var connection = await connections.OpenAsync(ct);
-        var decided = (await connection.QueryAsync<DecidedRow>(new CommandDefinition(
-            "SELECT request_id, status FROM issue_requests WHERE coupon_id = @couponId", new { couponId }, cancellationToken: ct)))
-            .ToDictionary(r => Guid.Parse(r.RequestId), r => r.Status);
-
-        var holding = (await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT request_id FROM user_coupons WHERE coupon_id = @couponId", new { couponId }, cancellationToken: ct))).Select(Guid.Parse).ToHashSet();
+        var (rows, issuedRequests, rejectedRequests) = await fates.CountAsync(couponId, ct);
 
         // In flight: accepted by the gate, and the database has neither a decision nor a row for it yet.
-        var inFlight = accepted.Count(id => !decided.ContainsKey(id) && !holding.Contains(id));
-        long rows = holding.Count;
-        var acceptedRejected = accepted.Count(id => decided.TryGetValue(id, out var s) && s == RequestStatus.Rejected);
-        var database = new DatabaseView(
-            coupon.IssuedQuantity, rows,
-            decided.Values.Count(s => s == RequestStatus.Issued),
-            decided.Values.Count(s => s == RequestStatus.Rejected));
+        long inFlight = 0, acceptedRejected = 0;
+        await foreach (var page in gate.ScanAcceptedRequestsAsync(couponId, RequestFates.PageSize).WithCancellation(ct))
+        {
+            var known = await fates.ReadAsync(couponId, page, ct);
+            inFlight += page.Count(p => !known.Decided.ContainsKey(p.RequestId) && !known.HeldThrough.Contains(p.RequestId));
+            acceptedRejected += page.Count(p => known.Decided.GetValueOrDefault(p.RequestId) == RequestStatus.Rejected);
+        }
+
+        var database = new DatabaseView(coupon.IssuedQuantity, rows, issuedRequests, rejectedRequests);
         var redis = new RedisView(state.Open, state.RemainingStock, state.AcceptedRequests);
 
         var problems = new List<string>();
@@ -83,12 +77,5 @@ public sealed class ConsistencyReporter(IDbConnectionFactory connections, Coupon
 
         var parkedCount = await parked.CountAsync(couponId, ct);
         return new ConsistencyReportView(couponId, coupon.TotalQuantity, database, redis, inFlight, parkedCount, problems.Count == 0, problems);
-    }
-
-    private sealed class DecidedRow
-    {
-        public string RequestId { get; init; } = "";
-
-        public string Status { get; init; } = "";
     }
 }

@@ -4,7 +4,6 @@ using Coupons.Catalog;
 using Coupons.Users;
 using Coupons.Infrastructure.Redis;
 using Coupons.Ops;
-using Polly.CircuitBreaker;
 using StackExchange.Redis;
 
 namespace Coupons.Issuance;
@@ -67,13 +66,6 @@ public sealed partial class FcfsIssuer(
 
     private async Task<IssueOutcome> DecideAsync(long couponId, string publicId, CancellationToken ct)
     {
-        if (redisCircuit.State.CircuitState is CircuitState.Open or CircuitState.Isolated)
-        {
-            // Nothing below can end well without the gate, and the user lookup would fall back to MySQL:
-            // answer now instead of turning a Redis outage into a database stampede.
-            return new(IssueStatus.RedisUnavailable);
-        }
-
         Coupon? coupon;
         long? userId;
         try
@@ -84,11 +76,16 @@ public sealed partial class FcfsIssuer(
                 return new(IssueStatus.CouponNotFound);
             }
 
-            userId = await users.FindIdAsync(publicId, ct);
+            userId = await users.FindIdForIssueAsync(publicId, ct);
         }
         catch (DbException)
         {
             return new(IssueStatus.DatabaseUnavailable);
+        }
+        catch (Exception ex) when (RedisCircuit.IsUnavailable(ex))
+        {
+            // No gate without Redis either: answer now (the breaker logs its opening once).
+            return new(IssueStatus.RedisUnavailable);
         }
 
         if (userId is null)

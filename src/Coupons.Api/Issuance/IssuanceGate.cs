@@ -50,11 +50,35 @@ public sealed class IssuanceGate(IConnectionMultiplexer redis)
 
     public async Task<bool> IsOpenAsync(long couponId) => await redis.GetDatabase().KeyExistsAsync(new GateKeys(couponId).Stock);
 
-    /// <summary>requestId → publicId of every request the gate accepted and still counts.</summary>
-    public async Task<IReadOnlyDictionary<Guid, string>> ReadAcceptedRequestsAsync(long couponId)
+    /// <summary>
+    /// Every request the gate accepted and still counts (requestId, publicId), a page at a time (HSCAN), so a sale
+    /// with hundreds of thousands of holders is audited in bounded memory. HSCAN may return an entry twice when the
+    /// hash changes during the scan; callers only do idempotent work per entry or accept a snapshot's imprecision.
+    /// </summary>
+    public async IAsyncEnumerable<IReadOnlyList<(Guid RequestId, string PublicId)>> ScanAcceptedRequestsAsync(long couponId, int pageSize = 1_000)
     {
-        var entries = await redis.GetDatabase().HashGetAllAsync(new GateKeys(couponId).Requests);
-        return entries.ToDictionary(e => Guid.Parse((string)e.Name!), e => (string)e.Value!);
+        var page = new List<(Guid, string)>(pageSize);
+        await foreach (var entry in redis.GetDatabase().HashScanAsync(new GateKeys(couponId).Requests, pageSize: pageSize))
+        {
+            page.Add((Guid.Parse((string)entry.Name!), (string)entry.Value!));
+            if (page.Count == pageSize)
+            {
+                yield return page;
+                page = new List<(Guid, string)>(pageSize);
+            }
+        }
+
+        if (page.Count > 0)
+        {
+            yield return page;
+        }
+    }
+
+    /// <summary>Which of <paramref name="requestIds"/> the gate still counts as accepted.</summary>
+    public async Task<IReadOnlySet<Guid>> WhichAcceptedAsync(long couponId, IReadOnlyList<Guid> requestIds)
+    {
+        var values = await redis.GetDatabase().HashGetAsync(new GateKeys(couponId).Requests, [.. requestIds.Select(id => (RedisValue)id.ToString())]);
+        return requestIds.Where((_, i) => !values[i].IsNull).ToHashSet();
     }
 
     public async Task<bool> IsAcceptedRequestAsync(long couponId, Guid requestId) =>

@@ -47,6 +47,8 @@ public sealed partial class GateKeeper(
     {
         var now = clock.GetUtcNow();
         var settle = kafka.Value.DeliveryTimeout + TimeSpan.FromSeconds(1);
+        bool? drained = null; // asked once per round, and only if a gate is due: a lag query costs a broker round trip
+        var due = new List<long>();
         foreach (var coupon in await coupons.ListOpenAsync(now.UtcDateTime, ct))
         {
             if (await gate.IsOpenAsync(coupon.Id))
@@ -55,20 +57,29 @@ public sealed partial class GateKeeper(
                 continue;
             }
 
+            // While a gate is missing nothing new is accepted for its coupon, so one "drained" answer per round
+            // holds for every coupon rebuilt in it (after Redis lost everything, that is every open coupon).
             var since = _missingSince.TryGetValue(coupon.Id, out var seen) ? seen : _missingSince[coupon.Id] = now;
-            if (now - since < settle || !await drain.IsDrainedAsync(ct))
+            if (now - since < settle || !(drained ??= await drain.IsDrainedAsync(ct)))
             {
                 continue;
             }
 
-            if (await opener.OpenAsync(coupon.Id, ct) is { Opened: true } opened)
-            {
-                metrics.GateRebuilds.Add(1);
-                GateRebuilt(logger, coupon.Id, opened.State.RemainingStock ?? 0, opened.State.AcceptedRequests);
-            }
-
+            due.Add(coupon.Id);
             _missingSince.Remove(coupon.Id);
         }
+
+        // Newest events first and a few at a time: after Redis lost everything, one old coupon with hundreds of
+        // thousands of holders must not keep the sale running now waiting behind it.
+        due.Reverse();
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (couponId, token) =>
+        {
+            if (await opener.OpenAsync(couponId, token) is { Opened: true } opened)
+            {
+                metrics.GateRebuilds.Add(1);
+                GateRebuilt(logger, couponId, opened.State.RemainingStock ?? 0, opened.State.AcceptedRequests);
+            }
+        });
     }
 
     [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "Gate for coupon {CouponId} was missing and is rebuilt from the database: {Remaining} left, {Holders} holders")]

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using Coupons.Infrastructure.Database;
 using Coupons.Issuance;
-using Dapper;
 using Microsoft.Extensions.Options;
 
 namespace Coupons.Reconciliation;
@@ -15,7 +13,7 @@ public sealed record ReconcileResult(long CouponId, bool Ran, string? SkippedBec
 /// hold the coupon in the database but are unknown to the gate are put back in it.
 /// </summary>
 public sealed partial class Reconciler(
-    IDbConnectionFactory connections,
+    RequestFates fates,
     IssuanceGate gate,
     PipelineDrain drain,
     IOptions<ReconciliationOptions> options,
@@ -41,7 +39,7 @@ public sealed partial class Reconciler(
             return new(couponId, false, "gate not open", 0, 0, 0);
         }
 
-        var (holders, rejected) = await CountDatabaseAsync(couponId, ct);
+        var (holders, _, rejected) = await fates.CountAsync(couponId, ct);
         var sameAsLastPass = _lastFullPass.TryGetValue(couponId, out var last)
             && last.Rejected == rejected
             && clock.GetUtcNow() - last.At < options.Value.FullPassInterval;
@@ -70,44 +68,50 @@ public sealed partial class Reconciler(
             return new(couponId, false, "pipeline not drained", 0, 0, 0);
         }
 
-        var accepted = await gate.ReadAcceptedRequestsAsync(couponId);
-        var (decided, holders) = await ReadDatabaseAsync(couponId, ct);
-        var rejectedDecisions = decided.Values.LongCount(status => status == RequestStatus.Rejected);
+        var (_, _, rejectedDecisions) = await fates.CountAsync(couponId, ct);
         var grace = options.Value.LeakGracePeriod > kafka.Value.DeliveryTimeout * 2 ? options.Value.LeakGracePeriod : kafka.Value.DeliveryTimeout * 2;
         var cutoff = clock.GetUtcNow() - grace;
 
         int leaked = 0, rejected = 0;
-        foreach (var (requestId, publicId) in accepted)
+        await foreach (var page in gate.ScanAcceptedRequestsAsync(couponId, RequestFates.PageSize).WithCancellation(ct))
         {
-            var status = decided.GetValueOrDefault(requestId);
-            var holdsThroughThisRequest = holders.TryGetValue(publicId, out var holding) && holding == requestId;
-            var isLeak = status is null && !holdsThroughThisRequest && RequestIds.CreatedAt(requestId) < cutoff;
-            if (status == RequestStatus.Issued || holdsThroughThisRequest || (status is null && !isLeak))
+            var known = await fates.ReadAsync(couponId, page, ct);
+            foreach (var (requestId, publicId) in page)
             {
-                continue;
-            }
+                var status = known.Decided.GetValueOrDefault(requestId);
+                var holdsThroughThisRequest = known.HeldThrough.Contains(requestId);
+                var isLeak = status is null && !holdsThroughThisRequest && RequestIds.CreatedAt(requestId) < cutoff;
+                if (status == RequestStatus.Issued || holdsThroughThisRequest || (status is null && !isLeak))
+                {
+                    continue;
+                }
 
-            Guid? holder = holders.TryGetValue(publicId, out var h) ? h : null;
-            if (!await gate.ReturnUnitAsync(couponId, publicId, requestId, holder))
-            {
-                continue;
-            }
+                Guid? holder = known.HolderRequestByUser.TryGetValue(publicId, out var h) ? h : null;
+                if (!await gate.ReturnUnitAsync(couponId, publicId, requestId, holder))
+                {
+                    continue;
+                }
 
-            if (isLeak)
-            {
-                leaked++;
-            }
-            else
-            {
-                rejected++;
+                if (isLeak)
+                {
+                    leaked++;
+                }
+                else
+                {
+                    rejected++;
+                }
             }
         }
 
         var restored = 0;
-        foreach (var (publicId, holderRequest) in holders.Where(h => !accepted.ContainsKey(h.Value)))
+        await foreach (var holders in fates.ScanHoldersAsync(couponId, ct))
         {
-            // Held in the database but unknown to the gate (e.g. the gate lost data): make the gate count it.
-            restored += await gate.RestoreHolderAsync(couponId, publicId, holderRequest) ? 1 : 0;
+            var counted = await gate.WhichAcceptedAsync(couponId, [.. holders.Select(h => h.RequestId)]);
+            foreach (var holder in holders.Where(h => !counted.Contains(h.RequestId)))
+            {
+                // Held in the database but unknown to the gate (e.g. the gate lost data): make the gate count it.
+                restored += await gate.RestoreHolderAsync(couponId, holder.PublicId, holder.RequestId) ? 1 : 0;
+            }
         }
 
         if (leaked + rejected + restored > 0)
@@ -120,42 +124,6 @@ public sealed partial class Reconciler(
 
         _lastFullPass[couponId] = (startedAt, rejectedDecisions);
         return new(couponId, true, null, leaked, rejected, restored);
-    }
-
-    private async Task<(long Holders, long Rejected)> CountDatabaseAsync(long couponId, CancellationToken ct)
-    {
-        await using var connection = await connections.OpenAsync(ct);
-        return await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(
-            "SELECT (SELECT COUNT(*) FROM user_coupons WHERE coupon_id = @couponId), " +
-            "(SELECT COUNT(*) FROM issue_requests WHERE coupon_id = @couponId AND status = @rejected)",
-            new { couponId, rejected = RequestStatus.Rejected }, cancellationToken: ct));
-    }
-
-    private async Task<(Dictionary<Guid, string> Decided, Dictionary<string, Guid> Holders)> ReadDatabaseAsync(long couponId, CancellationToken ct)
-    {
-        await using var connection = await connections.OpenAsync(ct);
-        var decided = (await connection.QueryAsync<DecisionRow>(new CommandDefinition(
-                "SELECT request_id, status FROM issue_requests WHERE coupon_id = @couponId", new { couponId }, cancellationToken: ct)))
-            .ToDictionary(r => Guid.Parse(r.RequestId), r => r.Status);
-        var holders = (await connection.QueryAsync<HolderRow>(new CommandDefinition(
-                "SELECT u.public_id, uc.request_id FROM user_coupons uc JOIN users u ON u.id = uc.user_id WHERE uc.coupon_id = @couponId",
-                new { couponId }, cancellationToken: ct)))
-            .ToDictionary(r => r.PublicId, r => Guid.Parse(r.RequestId));
-        return (decided, holders);
-    }
-
-    private sealed class DecisionRow
-    {
-        public string RequestId { get; init; } = "";
-
-        public string Status { get; init; } = "";
-    }
-
-    private sealed class HolderRow
-    {
-        public string PublicId { get; init; } = "";
-
-        public string RequestId { get; init; } = "";
     }
 
     [LoggerMessage(EventId = 7101, Level = LogLevel.Warning,

@@ -15,13 +15,21 @@ public sealed class UserDirectory(UserRepository users, UserRegistry registry, R
 {
     private static readonly TimeSpan MissingTtl = TimeSpan.FromSeconds(2);
 
-    public async ValueTask<long?> FindIdAsync(string publicId, CancellationToken ct)
-    {
-        if (await FromRegistryAsync(publicId) is { } registered)
-        {
-            return registered;
-        }
+    /// <summary>For reads that must work without Redis (a user's coupons): Redis trouble falls through to MySQL.</summary>
+    public async ValueTask<long?> FindIdAsync(string publicId, CancellationToken ct) =>
+        await FromRegistryAsync(publicId) ?? await FromDatabaseAsync(publicId, ct);
 
+    /// <summary>
+    /// For the FCFS path, which needs Redis for the gate anyway: Redis trouble is thrown (the caller answers 503)
+    /// instead of turning a Redis outage into one MySQL query per click. The call goes through the Redis circuit,
+    /// so it is also what lets the circuit probe Redis again and close.
+    /// </summary>
+    public async ValueTask<long?> FindIdForIssueAsync(string publicId, CancellationToken ct) =>
+        await redisCircuit.Pipeline.ExecuteAsync(async _ => await registry.FindAsync(publicId), ct) ?? await FromDatabaseAsync(publicId, ct);
+
+    /// <summary>Not in the registry (never seen, or Redis lost it): MySQL decides, and fills the registry.</summary>
+    private async Task<long?> FromDatabaseAsync(string publicId, CancellationToken ct)
+    {
         var unknownKey = (nameof(UserDirectory), publicId);
         if (cache.TryGetValue(unknownKey, out _))
         {

@@ -39,7 +39,8 @@ CREATE TABLE IF NOT EXISTS user_coupons (
     CONSTRAINT fk_user_coupons_coupon FOREIGN KEY (coupon_id) REFERENCES coupons (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
--- The fate of every accepted request (PENDING until the consumer decides ISSUED or REJECTED).
+-- Requests the database refused, with the reason. An issued request's fate is its user_coupons row (request_id);
+-- rows with status ISSUED were written by earlier versions and still read the same.
 CREATE TABLE IF NOT EXISTS issue_requests (
     request_id    CHAR(36)    NOT NULL PRIMARY KEY,
     coupon_id     BIGINT      NOT NULL,

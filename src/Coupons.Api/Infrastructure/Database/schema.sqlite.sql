@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS user_coupons (
 
 CREATE INDEX IF NOT EXISTS ix_user_coupons_coupon ON user_coupons (coupon_id);
 
+-- Requests the database refused, with the reason; an issued request's fate is its user_coupons row (see schema.mysql.sql).
 CREATE TABLE IF NOT EXISTS issue_requests (
     request_id    TEXT    NOT NULL PRIMARY KEY,
     coupon_id     INTEGER NOT NULL,

@@ -1,0 +1,82 @@
+using Coupons.Infrastructure.Database;
+using Coupons.Issuance;
+using Dapper;
+
+namespace Coupons.Reconciliation;
+
+/// <summary>What the database knows about a page of requests the gate accepted for one coupon.</summary>
+public sealed record PageFates(IReadOnlyDictionary<Guid, string> Decided, IReadOnlyDictionary<string, Guid> HolderRequestByUser, IReadOnlySet<Guid> HeldThrough);
+
+/// <summary>A holder row of a coupon: the user's publicId and the request that issued it.</summary>
+public sealed record Holder(long RowId, string PublicId, Guid RequestId);
+
+/// <summary>
+/// The database side of an audit of the gate (reconciliation, consistency report), a page at a time: a whole
+/// coupon's requests can run to hundreds of thousands, far too many to hold in memory at once.
+/// </summary>
+public sealed class RequestFates(IDbConnectionFactory connections)
+{
+    public const int PageSize = 1_000;
+
+    /// <summary>Decisions of these requests, and who among their users holds the coupon, through which request.</summary>
+    public async Task<PageFates> ReadAsync(long couponId, IReadOnlyList<(Guid RequestId, string PublicId)> page, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        var ids = page.Select(p => p.RequestId.ToString()).ToList();
+        var decided = new Dictionary<Guid, string>();
+        foreach (var (requestId, status, _) in await connection.QueryAsync<(string, string, string?)>(new CommandDefinition(
+                     IssueRequestStore.DecisionsOf("@ids"), new { ids }, cancellationToken: ct)))
+        {
+            if (status != RequestStatus.Pending)
+            {
+                decided[Guid.Parse(requestId)] = status;
+            }
+        }
+
+        var users = page.Select(p => p.PublicId).Distinct().ToList();
+        var holders = (await connection.QueryAsync<(string PublicId, string RequestId)>(new CommandDefinition(
+                "SELECT u.public_id, uc.request_id FROM user_coupons uc JOIN users u ON u.id = uc.user_id " +
+                "WHERE uc.coupon_id = @couponId AND u.public_id IN @users", new { couponId, users }, cancellationToken: ct)))
+            .ToDictionary(r => r.PublicId, r => Guid.Parse(r.RequestId));
+        var heldThrough = page.Where(p => holders.TryGetValue(p.PublicId, out var through) && through == p.RequestId).Select(p => p.RequestId).ToHashSet();
+        return new PageFates(decided, holders, heldThrough);
+    }
+
+    /// <summary>Every holder row of the coupon, a page at a time in row order (keyset pagination).</summary>
+    public async IAsyncEnumerable<IReadOnlyList<Holder>> ScanHoldersAsync(long couponId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        long after = 0;
+        while (true)
+        {
+            List<Holder> page;
+            await using (var connection = await connections.OpenAsync(ct))
+            {
+                page = (await connection.QueryAsync<(long RowId, string PublicId, string RequestId)>(new CommandDefinition(
+                        "SELECT uc.id, u.public_id, uc.request_id FROM user_coupons uc JOIN users u ON u.id = uc.user_id " +
+                        "WHERE uc.coupon_id = @couponId AND uc.id > @after ORDER BY uc.id LIMIT " + PageSize,
+                        new { couponId, after }, cancellationToken: ct)))
+                    .Select(r => new Holder(r.RowId, r.PublicId, Guid.Parse(r.RequestId)))
+                    .ToList();
+            }
+
+            if (page.Count == 0)
+            {
+                yield break;
+            }
+
+            yield return page;
+            after = page[^1].RowId;
+        }
+    }
+
+    /// <summary>Counts of the coupon's rows and decisions, without reading them. Issued requests are the rows.</summary>
+    public async Task<(long Rows, long Issued, long Rejected)> CountAsync(long couponId, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        var (rows, rejected) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(
+            "SELECT (SELECT COUNT(*) FROM user_coupons WHERE coupon_id = @couponId), " +
+            "(SELECT COUNT(*) FROM issue_requests WHERE coupon_id = @couponId AND status = @rejected)",
+            new { couponId, rejected = RequestStatus.Rejected }, cancellationToken: ct));
+        return (rows, rows, rejected);
+    }
+}
