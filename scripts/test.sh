@@ -14,7 +14,8 @@ scripts/check-monitoring.sh
 log="$(mktemp)"
 rm -f .test-infra/fault-outcomes.log
 status=0
-dotnet test Coupons.slnx -c Release --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
+# A test stuck for 10 minutes fails the run (and names itself) instead of eating the CI budget.
+dotnet test Coupons.slnx -c Release --logger "console;verbosity=normal" --blame-hang-timeout 10m --blame-hang-dump-type none 2>&1 | tee "$log" || status=$?
 
 # One plain summary line over all test assemblies.
 count() { awk -v key="$1" '$1 == key":" && $2 ~ /^[0-9]+$/ {s += $2} END {print s + 0}' "$log"; }
