@@ -67,55 +67,101 @@ public sealed partial class FcfsIssuer(
     private async Task<IssueOutcome> DecideAsync(long couponId, string publicId, CancellationToken ct)
     {
         Coupon? coupon;
-        long? userId;
         try
         {
             coupon = await catalog.FindAsync(couponId, ct);
-            if (coupon is null)
-            {
-                return new(IssueStatus.CouponNotFound);
-            }
-
-            userId = await users.FindIdForIssueAsync(publicId, ct);
         }
         catch (DbException)
         {
             return new(IssueStatus.DatabaseUnavailable);
         }
-        catch (Exception ex) when (RedisCircuit.IsUnavailable(ex))
-        {
-            // No gate without Redis either: answer now (the breaker logs its opening once).
-            return new(IssueStatus.RedisUnavailable);
-        }
 
-        if (userId is null)
+        if (coupon is null)
         {
-            return new(IssueStatus.UserNotFound);
+            return new(IssueStatus.CouponNotFound);
         }
 
         var now = clock.GetUtcNow();
-        if (now.UtcDateTime < coupon.StartDate)
+        if (now.UtcDateTime < coupon.StartDate || now.UtcDateTime >= coupon.EndDate)
         {
-            return new(IssueStatus.NotOpen);
+            return await OutsideTheEventAsync(coupon, publicId, now, ct);
         }
 
-        if (now.UtcDateTime >= coupon.EndDate)
-        {
-            return new(IssueStatus.Ended);
-        }
-
-        GateDecision decision;
+        // One round trip decides the usual click: the gate script also checks the user registry.
         var requestId = RequestIds.New(now);
+        var decision = await AskGateAsync(couponId, publicId, requestId, knownUserId: null, ct);
+        if (decision is { Verdict: GateVerdict.UnknownUser })
+        {
+            // Not in the registry (never seen here, or Redis lost it): MySQL decides, and the gate registers them.
+            long? userId;
+            try
+            {
+                userId = await users.FindInDatabaseAsync(publicId, ct);
+            }
+            catch (DbException)
+            {
+                return new(IssueStatus.DatabaseUnavailable);
+            }
+
+            if (userId is null)
+            {
+                return new(IssueStatus.UserNotFound);
+            }
+
+            decision = await AskGateAsync(couponId, publicId, requestId, userId, ct);
+        }
+
+        if (decision is not { } answer)
+        {
+            return new(IssueStatus.RedisUnavailable);
+        }
+
+        if (answer is { Verdict: GateVerdict.Duplicate } && answer.RequestId == requestId)
+        {
+            answer = answer with { Verdict = GateVerdict.Accepted };
+        }
+
+        return answer.Verdict switch
+        {
+            GateVerdict.Accepted => await PublishAsync(new IssueRequested(requestId, couponId, answer.UserId, publicId, now)),
+            GateVerdict.Duplicate => new(IssueStatus.AlreadyRequested, answer.RequestId),
+            GateVerdict.SoldOut => new(IssueStatus.SoldOut),
+            _ => new(IssueStatus.GateNotReady),
+        };
+    }
+
+    /// <summary>Before the start or after the end: an unknown user still hears 404 first, as on an open coupon.</summary>
+    private async Task<IssueOutcome> OutsideTheEventAsync(Coupon coupon, string publicId, DateTimeOffset now, CancellationToken ct)
+    {
+        try
+        {
+            if (await users.FindIdAsync(publicId, ct) is null)
+            {
+                return new(IssueStatus.UserNotFound);
+            }
+        }
+        catch (DbException)
+        {
+            return new(IssueStatus.DatabaseUnavailable);
+        }
+
+        return new(now.UtcDateTime < coupon.StartDate ? IssueStatus.NotOpen : IssueStatus.Ended);
+    }
+
+    /// <summary>The gate's decision, or null when Redis cannot answer (the caller answers 503).</summary>
+    private async Task<GateDecision?> AskGateAsync(long couponId, string publicId, Guid requestId, long? knownUserId, CancellationToken ct)
+    {
         var started = Stopwatch.GetTimestamp();
-        // Not a using declaration: the gate span ends in the finally below, before the publish span starts.
-        var span = CouponTracing.Source.StartActivity("coupon.gate", ActivityKind.Client);
+        using var span = CouponTracing.Source.StartActivity("coupon.gate", ActivityKind.Client);
         span?.SetTag("coupon.id", couponId);
         try
         {
             // A timed-out call may have run on the server. Retrying with the same requestId is safe: the script
-            // then answers Duplicate with *our* id, which means the unit is ours (see below).
-            decision = await redisCircuit.Pipeline.ExecuteAsync(async _ => await gate.TryTakeAsync(couponId, publicId, requestId), ct);
+            // then answers Duplicate with *our* id, which means the unit is ours (see DecideAsync).
+            var decision = await redisCircuit.Pipeline.ExecuteAsync(
+                async _ => await gate.TryTakeAsync(couponId, publicId, requestId, knownUserId), ct);
             span?.SetTag("coupon.gate.verdict", decision.Verdict.ToString());
+            return decision;
         }
         catch (Exception ex) when (RedisCircuit.IsUnavailable(ex))
         {
@@ -127,26 +173,12 @@ public sealed partial class FcfsIssuer(
             }
 
             span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
-            return new(IssueStatus.RedisUnavailable);
+            return null;
         }
         finally
         {
             metrics.GateDuration.Record(CouponMetrics.Seconds(started));
-            span?.Dispose();
         }
-
-        if (decision is { Verdict: GateVerdict.Duplicate } && decision.RequestId == requestId)
-        {
-            decision = decision with { Verdict = GateVerdict.Accepted };
-        }
-
-        return decision.Verdict switch
-        {
-            GateVerdict.Accepted => await PublishAsync(new IssueRequested(requestId, couponId, userId.Value, publicId, now)),
-            GateVerdict.Duplicate => new(IssueStatus.AlreadyRequested, decision.RequestId),
-            GateVerdict.SoldOut => new(IssueStatus.SoldOut),
-            _ => new(IssueStatus.GateNotReady),
-        };
     }
 
     private async Task<IssueOutcome> PublishAsync(IssueRequested request)

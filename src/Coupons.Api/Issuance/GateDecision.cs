@@ -6,9 +6,15 @@ public enum GateVerdict
     SoldOut = 1,
     Duplicate = 2,
     NotReady = 3,
+
+    /// <summary>The user is not in the Redis registry: look them up in MySQL and ask again with their id.</summary>
+    UnknownUser = 4,
 }
 
-/// <summary>What the gate said. For <see cref="GateVerdict.Duplicate"/>, <see cref="RequestId"/> is the earlier request.</summary>
-public readonly record struct GateDecision(GateVerdict Verdict, Guid RequestId);
+/// <summary>
+/// What the gate said. For <see cref="GateVerdict.Duplicate"/>, <see cref="RequestId"/> is the earlier request;
+/// <see cref="UserId"/> is the registered user's internal id (0 for <see cref="GateVerdict.UnknownUser"/>).
+/// </summary>
+public readonly record struct GateDecision(GateVerdict Verdict, Guid RequestId, long UserId);
 
 public sealed record GateState(long CouponId, bool Open, long? RemainingStock, long AcceptedUsers, long AcceptedRequests);

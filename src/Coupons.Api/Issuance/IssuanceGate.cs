@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Reflection;
+using Coupons.Users;
 using StackExchange.Redis;
 
 namespace Coupons.Issuance;
@@ -14,13 +16,20 @@ public sealed class IssuanceGate(IConnectionMultiplexer redis)
     private static readonly string ReconcileScript = ReadScript("reconcile.lua");
     private static readonly string RestoreHolderScript = ReadScript("restore-holder.lua");
 
-    public async Task<GateDecision> TryTakeAsync(long couponId, string publicId, Guid requestId)
+    /// <summary>
+    /// The click's decision in one round trip (take.lua). Without <paramref name="knownUserId"/> an unregistered user
+    /// gets <see cref="GateVerdict.UnknownUser"/>; with it (found in MySQL) the user is registered in the same step.
+    /// </summary>
+    public async Task<GateDecision> TryTakeAsync(long couponId, string publicId, Guid requestId, long? knownUserId = null)
     {
         var keys = new GateKeys(couponId);
-        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(TakeScript, keys.All, [publicId, requestId.ToString()]))!;
+        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(TakeScript,
+            [keys.Stock, keys.Users, keys.Requests, UserRegistry.KeyOf(publicId)],
+            [publicId, requestId.ToString(), knownUserId?.ToString(CultureInfo.InvariantCulture) ?? ""]))!;
         var verdict = (GateVerdict)(int)result[0];
         var id = verdict is GateVerdict.Accepted or GateVerdict.Duplicate ? Guid.Parse((string)result[1]!) : Guid.Empty;
-        return new GateDecision(verdict, id);
+        var userId = verdict is GateVerdict.UnknownUser ? 0 : long.Parse((string)result[2]!, CultureInfo.InvariantCulture);
+        return new GateDecision(verdict, id, userId);
     }
 
     /// <summary>Returns the unit taken by <paramref name="requestId"/>; true when something was released.</summary>

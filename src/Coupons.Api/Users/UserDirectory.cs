@@ -4,31 +4,38 @@ using Microsoft.Extensions.Caching.Memory;
 namespace Coupons.Users;
 
 /// <summary>
-/// publicId → internal user id for the hot path: the Redis registry, then MySQL (which fills the registry).
+/// publicId → internal user id: the Redis registry, then MySQL (which fills the registry). An FCFS click reads the
+/// registry inside the gate script (one round trip) and comes here only for users the registry lacks.
 /// Found ids are not kept in process: a sale brings hundreds of thousands of distinct users, each clicking a few
-/// times, so a local copy would cost memory in proportion to the crowd for few hits (the registry lookup rides
-/// the same multiplexed Redis connection as the gate). Unknown ids are remembered briefly in process, so a flood
-/// of made-up ids cannot turn into a flood of MySQL queries. Redis trouble never fails a lookup: it falls
-/// through to MySQL.
+/// times, so a local copy would cost memory in proportion to the crowd for few hits. Unknown ids are remembered
+/// briefly in process, so a flood of made-up ids cannot turn into a flood of MySQL queries.
 /// </summary>
 public sealed class UserDirectory(UserRepository users, UserRegistry registry, RedisCircuit redisCircuit, IMemoryCache cache)
 {
     private static readonly TimeSpan MissingTtl = TimeSpan.FromSeconds(2);
 
     /// <summary>For reads that must work without Redis (a user's coupons): Redis trouble falls through to MySQL.</summary>
-    public async ValueTask<long?> FindIdAsync(string publicId, CancellationToken ct) =>
-        await FromRegistryAsync(publicId) ?? await FromDatabaseAsync(publicId, ct);
+    public async ValueTask<long?> FindIdAsync(string publicId, CancellationToken ct)
+    {
+        if (await FromRegistryAsync(publicId) is { } registered)
+        {
+            return registered;
+        }
+
+        var id = await FindInDatabaseAsync(publicId, ct);
+        if (id is not null)
+        {
+            await RememberAsync(publicId, id.Value);
+        }
+
+        return id;
+    }
 
     /// <summary>
-    /// For the FCFS path, which needs Redis for the gate anyway: Redis trouble is thrown (the caller answers 503)
-    /// instead of turning a Redis outage into one MySQL query per click. The call goes through the Redis circuit,
-    /// so it is also what lets the circuit probe Redis again and close.
+    /// MySQL only, for a user the registry does not know (the FCFS gate script checks the registry itself and
+    /// registers the id it is given). Unknown ids are remembered briefly, so made-up ids cannot flood MySQL.
     /// </summary>
-    public async ValueTask<long?> FindIdForIssueAsync(string publicId, CancellationToken ct) =>
-        await redisCircuit.Pipeline.ExecuteAsync(async _ => await registry.FindAsync(publicId), ct) ?? await FromDatabaseAsync(publicId, ct);
-
-    /// <summary>Not in the registry (never seen, or Redis lost it): MySQL decides, and fills the registry.</summary>
-    private async Task<long?> FromDatabaseAsync(string publicId, CancellationToken ct)
+    public async Task<long?> FindInDatabaseAsync(string publicId, CancellationToken ct)
     {
         var unknownKey = (nameof(UserDirectory), publicId);
         if (cache.TryGetValue(unknownKey, out _))
@@ -41,10 +48,8 @@ public sealed class UserDirectory(UserRepository users, UserRegistry registry, R
         {
             // Briefly: a user created a moment later is found soon.
             cache.Set(unknownKey, true, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = MissingTtl, Size = 1 });
-            return null;
         }
 
-        await RememberAsync(publicId, id.Value);
         return id;
     }
 

@@ -19,22 +19,23 @@ public sealed class UserRegistry(IConnectionMultiplexer redis)
 
     public async Task<long?> FindAsync(string publicId)
     {
-        var value = await redis.GetDatabase().HashGetAsync(Key(publicId), publicId);
+        var value = await redis.GetDatabase().HashGetAsync(KeyOf(publicId), publicId);
         return value.IsNull ? null : (long)value;
     }
 
     public Task RememberAsync(string publicId, long userId) =>
-        redis.GetDatabase().HashSetAsync(Key(publicId), publicId, userId, flags: CommandFlags.FireAndForget);
+        redis.GetDatabase().HashSetAsync(KeyOf(publicId), publicId, userId, flags: CommandFlags.FireAndForget);
 
     public async Task RememberManyAsync(IEnumerable<(string PublicId, long UserId)> users)
     {
         var db = redis.GetDatabase();
-        var writes = users.GroupBy(u => Key(u.PublicId))
+        var writes = users.GroupBy(u => KeyOf(u.PublicId))
             .Select(g => db.HashSetAsync(g.Key, g.Select(u => new HashEntry(u.PublicId, u.UserId)).ToArray()));
         await Task.WhenAll(writes);
     }
 
-    private static RedisKey Key(string publicId)
+    /// <summary>The registry shard holding <paramref name="publicId"/> (the gate script reads it too).</summary>
+    public static RedisKey KeyOf(string publicId)
     {
         // publicIds are at most 36 ASCII characters (validated at the edge); the hash of their UTF-8 bytes picks the shard.
         Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(publicId.Length)];
