@@ -17,17 +17,11 @@ public sealed class AppProbe(HttpClient http, int? pid)
     public async Task<SortedDictionary<double, long>> EndToEndBucketsAsync()
     {
         var buckets = new SortedDictionary<double, long>();
-        foreach (var line in (await http.GetStringAsync("/metrics")).Split('\n'))
+        foreach (var (line, count) in await SamplesAsync(EndToEndMetric))
         {
-            if (!line.StartsWith(EndToEndMetric, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
             var le = line[(line.IndexOf("le=\"", StringComparison.Ordinal) + 4)..];
             le = le[..le.IndexOf('"', StringComparison.Ordinal)];
             var bound = le == "+Inf" ? double.PositiveInfinity : double.Parse(le, CultureInfo.InvariantCulture);
-            var count = long.Parse(line[(line.LastIndexOf(' ') + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture);
             buckets[bound] = buckets.GetValueOrDefault(bound) + count;
         }
 
@@ -35,19 +29,13 @@ public sealed class AppProbe(HttpClient http, int? pid)
     }
 
     /// <summary>Requests the consumer has decided so far (coupons_consumer_decisions_total, every label set summed): updated per batch.</summary>
-    public async Task<long> DecisionsAsync()
-    {
-        long total = 0;
-        foreach (var line in (await http.GetStringAsync("/metrics")).Split('\n'))
-        {
-            if (line.StartsWith("coupons_consumer_decisions_total{", StringComparison.Ordinal))
-            {
-                total += long.Parse(line[(line.LastIndexOf(' ') + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture);
-            }
-        }
+    public async Task<long> DecisionsAsync() => (await SamplesAsync("coupons_consumer_decisions_total{")).Sum(s => s.Value);
 
-        return total;
-    }
+    /// <summary>Every sample line of /metrics starting with <paramref name="prefix"/>, with its value.</summary>
+    private async Task<List<(string Line, long Value)>> SamplesAsync(string prefix) =>
+        [.. (await http.GetStringAsync("/metrics")).Split('\n')
+            .Where(line => line.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(line => (line, long.Parse(line[(line.LastIndexOf(' ') + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture)))];
 
     /// <summary>
     /// Waits until the consumer has decided <paramref name="expected"/> more requests than <paramref name="before"/>

@@ -35,7 +35,7 @@ public sealed class ConsistencyReporter(RequestFates fates, CouponRepository cou
         }
 
         var state = await gate.ReadStateAsync(couponId);
-        var (rows, issuedRequests, rejectedRequests) = await fates.CountAsync(couponId, ct);
+        var (rows, rejectedRequests) = await fates.CountAsync(couponId, ct);
 
         // In flight: accepted by the gate, and the database has neither a decision nor a row for it yet.
         long inFlight = 0, acceptedRejected = 0;
@@ -46,7 +46,7 @@ public sealed class ConsistencyReporter(RequestFates fates, CouponRepository cou
             acceptedRejected += page.Count(p => known.Decided.GetValueOrDefault(p.RequestId) == RequestStatus.Rejected);
         }
 
-        var database = new DatabaseView(coupon.IssuedQuantity, rows, issuedRequests, rejectedRequests);
+        var database = new DatabaseView(coupon.IssuedQuantity, rows, IssuedRequests: rows, rejectedRequests);
         var redis = new RedisView(state.Open, state.RemainingStock, state.AcceptedRequests);
 
         var problems = new List<string>();

@@ -44,7 +44,17 @@ public sealed partial class FcfsIssuer(
 
     public async Task<IssueOutcome> IssueAsync(long couponId, string publicId, CancellationToken ct)
     {
-        var outcome = await DecideAsync(couponId, publicId, ct);
+        IssueOutcome outcome;
+        try
+        {
+            outcome = await DecideAsync(couponId, publicId, ct);
+        }
+        catch (DbException)
+        {
+            // The coupon definition or an unregistered user needed MySQL (parking handles its own failures).
+            outcome = new(IssueStatus.DatabaseUnavailable);
+        }
+
         metrics.IssueRequests.Add(1, new KeyValuePair<string, object?>("outcome", OutcomeLabel(outcome.Status)));
         return outcome;
     }
@@ -66,16 +76,7 @@ public sealed partial class FcfsIssuer(
 
     private async Task<IssueOutcome> DecideAsync(long couponId, string publicId, CancellationToken ct)
     {
-        Coupon? coupon;
-        try
-        {
-            coupon = await catalog.FindAsync(couponId, ct);
-        }
-        catch (DbException)
-        {
-            return new(IssueStatus.DatabaseUnavailable);
-        }
-
+        var coupon = await catalog.FindAsync(couponId, ct);
         if (coupon is null)
         {
             return new(IssueStatus.CouponNotFound);
@@ -93,16 +94,7 @@ public sealed partial class FcfsIssuer(
         if (decision is { Verdict: GateVerdict.UnknownUser })
         {
             // Not in the registry (never seen here, or Redis lost it): MySQL decides, and the gate registers them.
-            long? userId;
-            try
-            {
-                userId = await users.FindInDatabaseAsync(publicId, ct);
-            }
-            catch (DbException)
-            {
-                return new(IssueStatus.DatabaseUnavailable);
-            }
-
+            var userId = await users.FindInDatabaseAsync(publicId, ct);
             if (userId is null)
             {
                 return new(IssueStatus.UserNotFound);
@@ -133,16 +125,9 @@ public sealed partial class FcfsIssuer(
     /// <summary>Before the start or after the end: an unknown user still hears 404 first, as on an open coupon.</summary>
     private async Task<IssueOutcome> OutsideTheEventAsync(Coupon coupon, string publicId, DateTimeOffset now, CancellationToken ct)
     {
-        try
+        if (await users.FindIdAsync(publicId, ct) is null)
         {
-            if (await users.FindIdAsync(publicId, ct) is null)
-            {
-                return new(IssueStatus.UserNotFound);
-            }
-        }
-        catch (DbException)
-        {
-            return new(IssueStatus.DatabaseUnavailable);
+            return new(IssueStatus.UserNotFound);
         }
 
         return new(now.UtcDateTime < coupon.StartDate ? IssueStatus.NotOpen : IssueStatus.Ended);

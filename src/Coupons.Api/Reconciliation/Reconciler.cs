@@ -39,36 +39,39 @@ public sealed partial class Reconciler(
             return new(couponId, false, "gate not open", 0, 0, 0);
         }
 
-        var (holders, _, rejected) = await fates.CountAsync(couponId, ct);
+        var (holders, rejected) = await fates.CountAsync(couponId, ct);
         var sameAsLastPass = _lastFullPass.TryGetValue(couponId, out var last)
             && last.Rejected == rejected
             && clock.GetUtcNow() - last.At < options.Value.FullPassInterval;
         // Every drift changes a count: a rejected request still holding a unit arrives as a new rejected decision,
         // a leaked unit makes the gate count more than the database, a holder the gate forgot makes it count less.
         // (Two drifts cancelling each other exactly is left to the periodic full pass.)
-        if (sameAsLastPass && gateState.AcceptedRequests == holders)
-        {
-            return new(couponId, false, "no drift", 0, 0, 0);
-        }
-
-        return await ReconcileAsync(couponId, ct);
+        return sameAsLastPass && gateState.AcceptedRequests == holders
+            ? new(couponId, false, "no drift", 0, 0, 0)
+            : await FullPassAsync(couponId, rejected, ct);
     }
 
-    /// <summary>A full pass: compares every request the gate counts with the database and repairs what differs.</summary>
+    /// <summary>A full pass (the admin API's reconcile): compares every request the gate counts with the database and repairs what differs.</summary>
     public async Task<ReconcileResult> ReconcileAsync(long couponId, CancellationToken ct)
     {
-        var startedAt = clock.GetUtcNow();
         if (!await gate.IsOpenAsync(couponId))
         {
             return new(couponId, false, "gate not open", 0, 0, 0);
         }
 
+        var (_, rejected) = await fates.CountAsync(couponId, ct);
+        return await FullPassAsync(couponId, rejected, ct);
+    }
+
+    /// <param name="rejectedDecisions">The database's count of refusals, remembered so later rounds can tell new ones.</param>
+    private async Task<ReconcileResult> FullPassAsync(long couponId, long rejectedDecisions, CancellationToken ct)
+    {
+        var startedAt = clock.GetUtcNow();
         if (!await drain.IsDrainedAsync(ct))
         {
             return new(couponId, false, "pipeline not drained", 0, 0, 0);
         }
 
-        var (_, _, rejectedDecisions) = await fates.CountAsync(couponId, ct);
         var grace = options.Value.LeakGracePeriod > kafka.Value.DeliveryTimeout * 2 ? options.Value.LeakGracePeriod : kafka.Value.DeliveryTimeout * 2;
         var cutoff = clock.GetUtcNow() - grace;
 

@@ -69,14 +69,13 @@ public sealed class RequestFates(IDbConnectionFactory connections)
         }
     }
 
-    /// <summary>Counts of the coupon's rows and decisions, without reading them. Issued requests are the rows.</summary>
-    public async Task<(long Rows, long Issued, long Rejected)> CountAsync(long couponId, CancellationToken ct)
+    /// <summary>How many hold the coupon (its rows, which are also its issued requests) and how many were refused.</summary>
+    public async Task<(long Holders, long Rejected)> CountAsync(long couponId, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
-        var (rows, rejected) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(
+        return await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(
             "SELECT (SELECT COUNT(*) FROM user_coupons WHERE coupon_id = @couponId), " +
             "(SELECT COUNT(*) FROM issue_requests WHERE coupon_id = @couponId AND status = @rejected)",
             new { couponId, rejected = RequestStatus.Rejected }, cancellationToken: ct));
-        return (rows, rows, rejected);
     }
 }

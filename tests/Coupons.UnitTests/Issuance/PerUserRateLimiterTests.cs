@@ -31,6 +31,9 @@ public sealed class PerUserRateLimiterTests : IDisposable
         return lease.IsAcquired;
     }
 
+    /// <summary>Five clicks at once, all granted: the user's allowance is now empty.</summary>
+    private void UseTheBurst(string user) => Assert.All(Enumerable.Range(0, 5), _ => Assert.True(TryClick(user)));
+
     [Fact]
     public void A_user_at_rest_gets_a_burst_of_the_per_second_limit_then_is_refused()
     {
@@ -42,10 +45,7 @@ public sealed class PerUserRateLimiterTests : IDisposable
     [Fact]
     public void A_refusal_says_when_the_next_click_will_be_allowed_and_it_is()
     {
-        for (var i = 0; i < 5; i++)
-        {
-            Assert.True(TryClick("alice"));
-        }
+        UseTheBurst("alice");
 
         using var refused = _limiter.AttemptAcquire(Click("alice"));
         Assert.False(refused.IsAcquired);
@@ -62,10 +62,7 @@ public sealed class PerUserRateLimiterTests : IDisposable
     [Fact]
     public void Users_do_not_share_an_allowance()
     {
-        for (var i = 0; i < 5; i++)
-        {
-            Assert.True(TryClick("alice"));
-        }
+        UseTheBurst("alice");
 
         Assert.False(TryClick("alice"));
         Assert.True(TryClick("bob"));
@@ -97,10 +94,7 @@ public sealed class PerUserRateLimiterTests : IDisposable
     public void The_sweep_forgets_users_whose_allowance_is_full_again_and_keeps_the_others()
     {
         Assert.True(TryClick("rested"));
-        for (var i = 0; i < 5; i++)
-        {
-            Assert.True(TryClick("busy"));
-        }
+        UseTheBurst("busy");
 
         _clock.Advance(TimeSpan.FromMilliseconds(500)); // rested is full again; busy still owes 500 ms
         _limiter.Sweep();
