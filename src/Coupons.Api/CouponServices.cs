@@ -43,7 +43,7 @@ public static class CouponServices
         services.AddSingleton<UserRepository>().AddSingleton<UserRegistry>().AddSingleton<UserDirectory>();
         services.AddSingleton<UserCouponRepository>();
 
-        services.AddSingleton<IssuanceGate>().AddSingleton<IssueRequestPublisher>().AddSingleton<ParkedRequests>();
+        services.AddSingleton<IssuanceGate>().AddSingleton<GateBatcher>().AddSingleton<IssueRequestPublisher>().AddSingleton<ParkedRequests>();
         services.AddIssuanceRateLimiting(configuration);
         services.AddSingleton<FcfsIssuer>().AddSingleton<IssueRequestStore>().AddSingleton<ConsumerHealth>();
         services.AddHostedService<ParkedRequestRelay>();

@@ -34,9 +34,9 @@ public sealed partial class FcfsIssuer(
     CouponCatalog catalog,
     UserDirectory users,
     IssuanceGate gate,
+    GateBatcher gateBatcher,
     IssueRequestPublisher publisher,
     ParkedRequests parked,
-    RedisCircuit redisCircuit,
     CouponMetrics metrics,
     TimeProvider clock,
     ILogger<FcfsIssuer> logger)
@@ -90,7 +90,7 @@ public sealed partial class FcfsIssuer(
 
         // One round trip decides the usual click: the gate script also checks the user registry.
         var requestId = RequestIds.New(now);
-        var decision = await AskGateAsync(couponId, publicId, requestId, knownUserId: null, ct);
+        var decision = await AskGateAsync(couponId, publicId, requestId, knownUserId: null);
         if (decision is { Verdict: GateVerdict.UnknownUser })
         {
             // Not in the registry (never seen here, or Redis lost it): MySQL decides, and the gate registers them.
@@ -100,7 +100,7 @@ public sealed partial class FcfsIssuer(
                 return new(IssueStatus.UserNotFound);
             }
 
-            decision = await AskGateAsync(couponId, publicId, requestId, userId, ct);
+            decision = await AskGateAsync(couponId, publicId, requestId, userId);
         }
 
         if (decision is not { } answer)
@@ -134,17 +134,16 @@ public sealed partial class FcfsIssuer(
     }
 
     /// <summary>The gate's decision, or null when Redis cannot answer (the caller answers 503).</summary>
-    private async Task<GateDecision?> AskGateAsync(long couponId, string publicId, Guid requestId, long? knownUserId, CancellationToken ct)
+    private async Task<GateDecision?> AskGateAsync(long couponId, string publicId, Guid requestId, long? knownUserId)
     {
         var started = Stopwatch.GetTimestamp();
         using var span = CouponTracing.Source.StartActivity("coupon.gate", ActivityKind.Client);
         span?.SetTag("coupon.id", couponId);
         try
         {
-            // A timed-out call may have run on the server. Retrying with the same requestId is safe: the script
-            // then answers Duplicate with *our* id, which means the unit is ours (see DecideAsync).
-            var decision = await redisCircuit.Pipeline.ExecuteAsync(
-                async _ => await gate.TryTakeAsync(couponId, publicId, requestId, knownUserId), ct);
+            // Through the Redis circuit, batched with concurrent clicks. A timed-out call may have run on the server;
+            // the retry keeps our requestId, so the script then answers Duplicate with *our* id: the unit is ours (see DecideAsync).
+            var decision = await gateBatcher.TakeAsync(new GateClick(couponId, publicId, requestId, knownUserId));
             span?.SetTag("coupon.gate.verdict", decision.Verdict.ToString());
             return decision;
         }

@@ -12,6 +12,12 @@ public enum GateVerdict
 }
 
 /// <summary>
+/// One click for the gate to decide. <see cref="KnownUserId"/> is the user's id when the caller looked them up in
+/// MySQL (the gate then registers them); without it an unregistered user gets <see cref="GateVerdict.UnknownUser"/>.
+/// </summary>
+public readonly record struct GateClick(long CouponId, string PublicId, Guid RequestId, long? KnownUserId = null);
+
+/// <summary>
 /// What the gate said. For <see cref="GateVerdict.Duplicate"/>, <see cref="RequestId"/> is the earlier request;
 /// <see cref="UserId"/> is the registered user's internal id (0 for <see cref="GateVerdict.UnknownUser"/>).
 /// </summary>

@@ -17,19 +17,33 @@ public sealed class IssuanceGate(IConnectionMultiplexer redis)
     private static readonly string RestoreHolderScript = ReadScript("restore-holder.lua");
 
     /// <summary>
-    /// The click's decision in one round trip (take.lua). Without <paramref name="knownUserId"/> an unregistered user
-    /// gets <see cref="GateVerdict.UnknownUser"/>; with it (found in MySQL) the user is registered in the same step.
+    /// The decisions for a batch of clicks in one round trip (take.lua), in the order given; see <see cref="GateClick"/>.
+    /// <see cref="GateBatcher"/> forms the batches.
     /// </summary>
-    public async Task<GateDecision> TryTakeAsync(long couponId, string publicId, Guid requestId, long? knownUserId = null)
+    public async Task<GateDecision[]> TryTakeAsync(IReadOnlyList<GateClick> clicks)
     {
-        var keys = new GateKeys(couponId);
-        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(TakeScript,
-            [keys.Stock, keys.Users, keys.Requests, UserRegistry.KeyOf(publicId)],
-            [publicId, requestId.ToString(), knownUserId?.ToString(CultureInfo.InvariantCulture) ?? ""]))!;
-        var verdict = (GateVerdict)(int)result[0];
-        var id = verdict is GateVerdict.Accepted or GateVerdict.Duplicate ? Guid.Parse((string)result[1]!) : Guid.Empty;
-        var userId = verdict is GateVerdict.UnknownUser ? 0 : long.Parse((string)result[2]!, CultureInfo.InvariantCulture);
-        return new GateDecision(verdict, id, userId);
+        var keys = new RedisKey[clicks.Count * 4];
+        var args = new RedisValue[clicks.Count * 3];
+        for (var i = 0; i < clicks.Count; i++)
+        {
+            var (couponId, publicId, requestId, knownUserId) = clicks[i];
+            var coupon = new GateKeys(couponId);
+            (keys[4 * i], keys[4 * i + 1], keys[4 * i + 2], keys[4 * i + 3]) = (coupon.Stock, coupon.Users, coupon.Requests, UserRegistry.KeyOf(publicId));
+            (args[3 * i], args[3 * i + 1], args[3 * i + 2]) =
+                (publicId, requestId.ToString(), knownUserId?.ToString(CultureInfo.InvariantCulture) ?? "");
+        }
+
+        var answers = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(TakeScript, keys, args))!;
+        var decisions = new GateDecision[clicks.Count];
+        for (var i = 0; i < decisions.Length; i++)
+        {
+            var verdict = (GateVerdict)(int)answers[3 * i];
+            var id = verdict is GateVerdict.Accepted or GateVerdict.Duplicate ? Guid.Parse((string)answers[3 * i + 1]!) : Guid.Empty;
+            var userId = verdict is GateVerdict.UnknownUser ? 0 : long.Parse((string)answers[3 * i + 2]!, CultureInfo.InvariantCulture);
+            decisions[i] = new GateDecision(verdict, id, userId);
+        }
+
+        return decisions;
     }
 
     /// <summary>Returns the unit taken by <paramref name="requestId"/>; true when something was released.</summary>

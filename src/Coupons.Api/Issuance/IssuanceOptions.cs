@@ -20,4 +20,15 @@ public sealed class IssuanceOptions
     /// <summary>FCFS clicks one user may make per second (token bucket, burst of the same size); more get 429.</summary>
     [Range(1, 10_000)]
     public int PerUserPerSecond { get; set; } = 5;
+
+    /// <summary>Most clicks one gate script call decides (see <see cref="GateBatcher"/>).</summary>
+    [Range(1, 1_000)]
+    public int GateMaxBatch { get; set; } = 64;
+
+    /// <summary>
+    /// Gate script calls in flight at once per instance. Clicks arriving meanwhile wait for the next call, which is
+    /// what forms batches under load; when idle a click is sent at once.
+    /// </summary>
+    [Range(1, 64)]
+    public int GateCallsInFlight { get; set; } = 4;
 }

@@ -1,33 +1,46 @@
--- The FCFS decision, atomic per coupon, in one round trip: is this a known user, did they click before, is there stock.
--- KEYS[1] stock     (string: remaining units; absent = gate not open/ready)
--- KEYS[2] users     (hash: publicId -> requestId of the accepted request)
--- KEYS[3] requests  (hash: requestId -> publicId, so a request's PENDING state can be looked up)
--- KEYS[4] the user registry shard holding ARGV[1] (hash: publicId -> user id; see UserRegistry)
--- ARGV[1] publicId, ARGV[2] new requestId, ARGV[3] the user id when the caller looked it up in MySQL, else ''
--- Returns {verdict, requestId, userId}: {0, requestId, userId} accepted | {1, '', userId} sold out |
--- {2, existingRequestId, userId} duplicate | {3, '', userId} gate not ready | {4, '', ''} user not in the registry
--- KEYS[1..3] share the hash tag {coupon:<id>}; KEYS[4] does not, so the gate needs one Redis primary (with replicas
--- or Sentinel), not Redis Cluster: checking the user in the same step saves a round trip on every click.
-local user = redis.call('HGET', KEYS[4], ARGV[1])
-if not user then
-  if ARGV[3] == '' then
-    return {4, '', ''}
+-- The FCFS decision for a batch of clicks, in one round trip, each click decided in turn (arrival order) and
+-- atomically: is this a known user, did they click before, is there stock. GateBatcher coalesces concurrent clicks
+-- into one call, so a flash sale costs Redis one script run per batch instead of per click.
+-- Per click i (0-based), four keys and three arguments:
+-- KEYS[4i+1] stock     (string: remaining units; absent = gate not open/ready)
+-- KEYS[4i+2] users     (hash: publicId -> requestId of the accepted request)
+-- KEYS[4i+3] requests  (hash: requestId -> publicId, so a request's PENDING state can be looked up)
+-- KEYS[4i+4] the user registry shard holding the publicId (hash: publicId -> user id; see UserRegistry)
+-- ARGV[3i+1] publicId, ARGV[3i+2] new requestId, ARGV[3i+3] the user id when the caller looked it up in MySQL, else ''
+-- Returns three values per click, {verdict, requestId, userId}: {0, requestId, userId} accepted | {1, '', userId}
+-- sold out | {2, existingRequestId, userId} duplicate | {3, '', userId} gate not ready | {4, '', ''} user not in
+-- the registry. A stock/users/requests triple shares the hash tag {coupon:<id>}; the registry shards do not, and a
+-- batch spans coupons, so the gate needs one Redis primary (with replicas or Sentinel), not Redis Cluster.
+local function decide(stock_key, users_key, requests_key, registry_key, public_id, request_id, known_user)
+  local user = redis.call('HGET', registry_key, public_id)
+  if not user then
+    if known_user == '' then
+      return 4, '', ''
+    end
+    user = known_user
+    redis.call('HSET', registry_key, public_id, user)
   end
-  user = ARGV[3]
-  redis.call('HSET', KEYS[4], ARGV[1], user)
+  local existing = redis.call('HGET', users_key, public_id)
+  if existing then
+    return 2, existing, user
+  end
+  local stock = redis.call('GET', stock_key)
+  if not stock then
+    return 3, '', user
+  end
+  if tonumber(stock) <= 0 then
+    return 1, '', user
+  end
+  redis.call('DECR', stock_key)
+  redis.call('HSET', users_key, public_id, request_id)
+  redis.call('HSET', requests_key, request_id, public_id)
+  return 0, request_id, user
 end
-local existing = redis.call('HGET', KEYS[2], ARGV[1])
-if existing then
-  return {2, existing, user}
+
+local answers = {}
+for i = 0, #ARGV / 3 - 1 do
+  local k, a = 4 * i, 3 * i
+  answers[a + 1], answers[a + 2], answers[a + 3] =
+    decide(KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3])
 end
-local stock = redis.call('GET', KEYS[1])
-if not stock then
-  return {3, '', user}
-end
-if tonumber(stock) <= 0 then
-  return {1, '', user}
-end
-redis.call('DECR', KEYS[1])
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-redis.call('HSET', KEYS[3], ARGV[2], ARGV[1])
-return {0, ARGV[2], user}
+return answers

@@ -23,6 +23,8 @@ public sealed class CouponMetrics : IDisposable
         _meter = meters.Create(MeterName);
         IssueRequests = _meter.CreateCounter<long>("coupons.issue.requests", description: "FCFS answers by outcome (accepted, sold_out, already_requested, redis_unavailable, ...).");
         GateDuration = _meter.CreateHistogram("coupons.gate.duration", "s", "Time of the Redis gate decision, including retries.", advice: LatencyBuckets);
+        GateBatchSize = _meter.CreateHistogram<int>("coupons.gate.batch.size", description: "Clicks decided by one gate script call (see GateBatcher).",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 250] });
         ProduceDuration = _meter.CreateHistogram("coupons.kafka.produce.duration", "s", "Time until Kafka acknowledged (or refused) a publish.", advice: LatencyBuckets);
         ProduceFailures = _meter.CreateCounter<long>("coupons.kafka.produce.failures", description: "Publishes Kafka did not confirm, by result (not_persisted, ambiguous, circuit_open).");
         Parked = _meter.CreateCounter<long>("coupons.parked", description: "Accepted requests parked in the database because Kafka did not confirm them.");
@@ -46,6 +48,8 @@ public sealed class CouponMetrics : IDisposable
     public Counter<long> IssueRequests { get; }
 
     public Histogram<double> GateDuration { get; }
+
+    public Histogram<int> GateBatchSize { get; }
 
     public Histogram<double> ProduceDuration { get; }
 

@@ -1,0 +1,107 @@
+using Coupons.Infrastructure.Redis;
+using Coupons.IntegrationTests.Infrastructure;
+using Coupons.Issuance;
+using Coupons.Ops;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Coupons.IntegrationTests.Issuance;
+
+/// <summary>The gate deciding several clicks in one script call (take.lua, GateBatcher), against the real redis-server.</summary>
+[Collection(StackCollection.Name)]
+public sealed class GateBatchTests(StackFixture stack)
+{
+    private IssuanceGate Gate => stack.App.Services.GetRequiredService<IssuanceGate>();
+
+    [Fact]
+    public async Task One_call_decides_each_click_in_order_across_coupons_as_if_they_came_one_by_one()
+    {
+        var scarce = await stack.Api.CreateOpenCouponAsync(1);
+        var plenty = await stack.Api.CreateOpenCouponAsync(5);
+        var notOpen = await stack.Api.CreateOpenCouponAsync(5, open: false);
+        var (ann, bob, nobody) = (UniqueUser(), UniqueUser(), UniqueUser());
+        var ids = Enumerable.Range(0, 6).Select(_ => Guid.CreateVersion7()).ToArray();
+
+        var decisions = await Gate.TryTakeAsync(
+        [
+            new(scarce, ann, ids[0], KnownUserId: 11),   // registers ann, takes the only unit
+            new(scarce, ann, ids[1]),                    // ann again, same batch: her first request
+            new(scarce, bob, ids[2], KnownUserId: 12),   // registers bob; nothing left
+            new(plenty, nobody, ids[3]),                 // not registered, no id given
+            new(plenty, bob, ids[4]),                    // bob is known from the click before
+            new(notOpen, ann, ids[5]),                   // that gate was never opened
+        ]);
+
+        Assert.Equal(
+            [
+                new(GateVerdict.Accepted, ids[0], 11),
+                new(GateVerdict.Duplicate, ids[0], 11),
+                new(GateVerdict.SoldOut, Guid.Empty, 12),
+                new(GateVerdict.UnknownUser, Guid.Empty, 0),
+                new(GateVerdict.Accepted, ids[4], 12),
+                new GateDecision(GateVerdict.NotReady, Guid.Empty, 11),
+            ],
+            decisions);
+
+        // A retried call (the first timed out but ran) finds the click's own request: the unit is still that click's.
+        Assert.Equal([new GateDecision(GateVerdict.Duplicate, ids[0], 11)], await Gate.TryTakeAsync([new(scarce, ann, ids[0])]));
+
+        Assert.True(await Gate.ReleaseAsync(scarce, ann, ids[0]));
+        Assert.True(await Gate.ReleaseAsync(plenty, bob, ids[4]));
+    }
+
+    [Fact]
+    public async Task Two_thousand_simultaneous_clicks_take_exactly_the_stock_in_fewer_calls_than_clicks()
+    {
+        const int Clicks = 2_000, Stock = 100, MaxBatch = 64;
+        var couponId = await stack.Api.CreateOpenCouponAsync(Stock);
+        using var metricsServices = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = metricsServices.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        using var metrics = new CouponMetrics(meters);
+        using var batchSizes = new MetricCollector<int>(meters, CouponMetrics.MeterName, "coupons.gate.batch.size");
+        await using var batcher = new GateBatcher(Gate, new RedisCircuit(Options.Create(new RedisOptions()), NullLogger<RedisCircuit>.Instance),
+            metrics, Options.Create(new IssuanceOptions { GateMaxBatch = MaxBatch, GateCallsInFlight = 2 }));
+
+        var clicks = Enumerable.Range(0, Clicks).Select(i => new GateClick(couponId, UniqueUser(), Guid.CreateVersion7(), KnownUserId: 1_000_000 + i)).ToList();
+        var decisions = await Task.WhenAll(clicks.Select(batcher.TakeAsync));
+
+        var accepted = clicks.Zip(decisions).Where(c => c.Second.Verdict == GateVerdict.Accepted).ToList();
+        Assert.Equal(Stock, accepted.Count);
+        Assert.All(accepted, c => Assert.Equal(c.First.RequestId, c.Second.RequestId));
+        Assert.Equal(Clicks - Stock, decisions.Count(d => d.Verdict == GateVerdict.SoldOut));
+
+        var batches = batchSizes.GetMeasurementSnapshot().Select(m => m.Value).ToList();
+        Assert.Equal(Clicks, batches.Sum());
+        Assert.All(batches, size => Assert.InRange(size, 1, MaxBatch));
+        Assert.True(batches.Count < Clicks, $"{batches.Count} script calls for {Clicks} clicks: nothing was batched");
+
+        foreach (var (click, _) in accepted)
+        {
+            Assert.True(await Gate.ReleaseAsync(couponId, click.PublicId, click.RequestId));
+        }
+    }
+
+    [Fact]
+    public async Task When_Redis_cannot_answer_a_batch_every_click_in_it_fails_as_unavailable()
+    {
+        // Nothing listens on port 1: every call fails fast, as when redis-server is down.
+        await using var unreachable = await ConnectionMultiplexer.ConnectAsync("127.0.0.1:1,abortConnect=false,connectTimeout=200,asyncTimeout=300");
+        using var metricsServices = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var metrics = new CouponMetrics(metricsServices.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        await using var batcher = new GateBatcher(new IssuanceGate(unreachable), new RedisCircuit(Options.Create(new RedisOptions()), NullLogger<RedisCircuit>.Instance),
+            metrics, Options.Create(new IssuanceOptions()));
+
+        var clicks = Enumerable.Range(0, 20).Select(i => batcher.TakeAsync(new GateClick(1, UniqueUser(), Guid.CreateVersion7()))).ToList();
+
+        foreach (var click in clicks)
+        {
+            var failure = await Assert.ThrowsAnyAsync<Exception>(() => click);
+            Assert.True(RedisCircuit.IsUnavailable(failure), failure.GetType().Name);
+        }
+    }
+
+    private static string UniqueUser() => "gate-" + Guid.NewGuid().ToString("N")[..20];
+}
