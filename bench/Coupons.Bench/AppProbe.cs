@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 
 namespace Coupons.Bench;
@@ -42,17 +43,27 @@ public sealed class AppProbe(HttpClient http, int? pid)
     /// (or the timeout passes) and returns how many it decided. Timed on this counter, read every 20 ms, rather than
     /// the consistency report, whose audit of the whole gate would compete with the writes it waits for.
     /// </summary>
-    public async Task<long> WaitForDecisionsAsync(long before, long expected, TimeSpan timeout)
+    public async Task<long> WaitForDecisionsAsync(long before, long expected, TimeSpan timeout) =>
+        (await WatchDrainAsync(before, expected, timeout)).Decided;
+
+    /// <summary>
+    /// Like <see cref="WaitForDecisionsAsync"/>, and also when the first decisions appeared (stopwatch timestamp) and
+    /// how many were in, so a drain's writing rate can be told apart from the time the consumer took to start.
+    /// </summary>
+    public async Task<DrainWatch> WatchDrainAsync(long before, long expected, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
+        (long At, long Decided)? first = null;
         var decided = await DecisionsAsync() - before;
         while (decided < expected && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20);
             decided = await DecisionsAsync() - before;
+            first ??= decided > 0 ? (Stopwatch.GetTimestamp(), decided) : null;
         }
 
-        return decided;
+        var done = Stopwatch.GetTimestamp();
+        return new DrainWatch(decided, first?.At ?? done, first?.Decided ?? decided, done);
     }
 
     /// <summary>The smallest bucket bound under which <paramref name="quantile"/> of the requests decided between the two scrapes fall.</summary>
@@ -135,4 +146,11 @@ public sealed class RssSampler : IDisposable
         _loop.GetAwaiter().GetResult();
         _stop.Dispose();
     }
+}
+
+/// <summary>A drain as the probe saw it: rows decided, the first poll that saw any (and how many), the poll that saw them all.</summary>
+public sealed record DrainWatch(long Decided, long FirstSeenAt, long DecidedWhenFirstSeen, long DoneAt)
+{
+    /// <summary>Rows per second between the first poll that saw progress and the last; the start-up is not in it.</summary>
+    public double WritingRate => (Decided - DecidedWhenFirstSeen) / Math.Max(1e-3, Stopwatch.GetElapsedTime(FirstSeenAt, DoneAt).TotalSeconds);
 }

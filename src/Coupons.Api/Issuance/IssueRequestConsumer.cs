@@ -111,7 +111,7 @@ public sealed partial class IssueRequestConsumer(
     private static void Hold(IConsumer<string, byte[]> consumer)
     {
         consumer.Pause(consumer.Assignment);
-        var stray = consumer.Consume(TimeSpan.FromMilliseconds(200));
+        var stray = consumer.Consume(TimeSpan.FromMilliseconds(50)); // short: a resume acts within 50 ms
         if (stray is { IsPartitionEOF: false })
         {
             consumer.Pause([stray.TopicPartition]);
