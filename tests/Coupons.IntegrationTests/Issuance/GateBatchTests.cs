@@ -85,14 +85,17 @@ public sealed class GateBatchTests(StackFixture stack)
     }
 
     [Fact]
-    public async Task When_Redis_cannot_answer_a_batch_every_click_in_it_fails_as_unavailable()
+    public async Task When_Redis_cannot_answer_every_click_in_the_batch_fails_as_unavailable_and_the_circuit_opens()
     {
-        // Nothing listens on port 1: every call fails fast, as when redis-server is down.
-        await using var unreachable = await ConnectionMultiplexer.ConnectAsync("127.0.0.1:1,abortConnect=false,connectTimeout=200,asyncTimeout=300");
+        // Nothing listens on port 1: configured like the app's connection (fail at once while disconnected), every
+        // call fails fast, as when redis-server is down.
+        var config = ConfigurationOptions.Parse("127.0.0.1:1,abortConnect=false,connectTimeout=200,asyncTimeout=300");
+        config.BacklogPolicy = BacklogPolicy.FailFast;
+        await using var unreachable = await ConnectionMultiplexer.ConnectAsync(config);
         using var metricsServices = new ServiceCollection().AddMetrics().BuildServiceProvider();
         using var metrics = new CouponMetrics(metricsServices.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        await using var batcher = new GateBatcher(new IssuanceGate(unreachable), new RedisCircuit(Options.Create(new RedisOptions()), NullLogger<RedisCircuit>.Instance),
-            metrics, Options.Create(new IssuanceOptions()));
+        var circuit = new RedisCircuit(Options.Create(new RedisOptions()), NullLogger<RedisCircuit>.Instance);
+        await using var batcher = new GateBatcher(new IssuanceGate(unreachable), circuit, metrics, Options.Create(new IssuanceOptions()));
 
         var clicks = Enumerable.Range(0, 20).Select(i => batcher.TakeAsync(new GateClick(1, UniqueUser(), Guid.CreateVersion7()))).ToList();
 
@@ -101,6 +104,17 @@ public sealed class GateBatchTests(StackFixture stack)
             var failure = await Assert.ThrowsAnyAsync<Exception>(() => click);
             Assert.True(RedisCircuit.IsUnavailable(failure), failure.GetType().Name);
         }
+
+        // A failed batch counts against the circuit like a failed single call did: once enough calls failed it opens,
+        // and clicks fail fast without waiting on Redis. One click at a time, so each is a call of its own.
+        for (var call = 0; circuit.State.CircuitState == Polly.CircuitBreaker.CircuitState.Closed && call < 10; call++)
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => batcher.TakeAsync(new GateClick(1, UniqueUser(), Guid.CreateVersion7())));
+        }
+
+        Assert.Equal(Polly.CircuitBreaker.CircuitState.Open, circuit.State.CircuitState);
+        var fast = await Assert.ThrowsAnyAsync<Exception>(() => batcher.TakeAsync(new GateClick(1, UniqueUser(), Guid.CreateVersion7())));
+        Assert.IsType<Polly.CircuitBreaker.BrokenCircuitException>(fast);
     }
 
     private static string UniqueUser() => "gate-" + Guid.NewGuid().ToString("N")[..20];

@@ -27,7 +27,9 @@ public sealed partial class RedisCircuit
             {
                 ShouldHandle = new PredicateBuilder().Handle<RedisException>().Handle<TimeoutException>(),
                 FailureRatio = 0.5,
-                MinimumThroughput = 10,
+                // Counted per call, and a gate call carries a whole batch of clicks (GateBatcher): with a handful of
+                // calls in flight, waiting for 10 would keep a hung Redis's clicks waiting through three timeouts.
+                MinimumThroughput = 4,
                 SamplingDuration = TimeSpan.FromSeconds(5),
                 BreakDuration = options.Value.CircuitBreakDuration,
                 StateProvider = State,
