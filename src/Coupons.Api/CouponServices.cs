@@ -43,10 +43,11 @@ public static class CouponServices
         services.AddSingleton<UserRepository>().AddSingleton<UserRegistry>().AddSingleton<UserDirectory>();
         services.AddSingleton<UserCouponRepository>();
 
-        services.AddSingleton<IssuanceGate>().AddSingleton<GateBatcher>().AddSingleton<IssueRequestPublisher>().AddSingleton<ParkedRequests>();
+        services.AddSingleton<IssuanceGate>().AddSingleton<GateBatcher>().AddSingleton<UncertainTakes>();
+        services.AddSingleton<IssueRequestPublisher>().AddSingleton<ParkedRequests>();
         services.AddIssuanceRateLimiting(configuration);
         services.AddSingleton<FcfsIssuer>().AddSingleton<IssueRequestStore>().AddSingleton<ConsumerHealth>();
-        services.AddHostedService<ParkedRequestRelay>();
+        services.AddHostedService<ParkedRequestRelay>().AddHostedService(sp => sp.GetRequiredService<UncertainTakes>());
         if (configuration.GetValue($"{KafkaOptions.Section}:{nameof(KafkaOptions.RunConsumer)}", true))
         {
             services.AddHostedService<IssueRequestConsumer>();

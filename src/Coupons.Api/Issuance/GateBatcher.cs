@@ -23,14 +23,15 @@ public sealed class GateBatcher : IAsyncDisposable
     private readonly IssuanceGate _gate;
     private readonly RedisCircuit _circuit;
     private readonly CouponMetrics _metrics;
+    private readonly UncertainTakes _uncertain;
     private readonly int _maxBatch;
     private readonly int _callsInFlight;
     private readonly SemaphoreSlim _callSlots;
     private readonly Task _sender;
 
-    public GateBatcher(IssuanceGate gate, RedisCircuit circuit, CouponMetrics metrics, IOptions<IssuanceOptions> options)
+    public GateBatcher(IssuanceGate gate, RedisCircuit circuit, CouponMetrics metrics, UncertainTakes uncertain, IOptions<IssuanceOptions> options)
     {
-        (_gate, _circuit, _metrics) = (gate, circuit, metrics);
+        (_gate, _circuit, _metrics, _uncertain) = (gate, circuit, metrics, uncertain);
         (_maxBatch, _callsInFlight) = (options.Value.GateMaxBatch, options.Value.GateCallsInFlight);
         _callSlots = new SemaphoreSlim(_callsInFlight);
         _sender = Task.Run(SendBatchesAsync);
@@ -67,11 +68,10 @@ public sealed class GateBatcher : IAsyncDisposable
     private async Task DecideAsync(List<PendingClick> batch)
     {
         _metrics.GateBatchSize.Record(batch.Count);
+        var call = new GateCall(_gate, batch.ConvertAll(pending => pending.Click));
         try
         {
-            var clicks = batch.ConvertAll(pending => pending.Click);
-            var decisions = await _circuit.Pipeline.ExecuteAsync(
-                static (state, _) => new ValueTask<GateDecision[]>(state.Gate.TryTakeAsync(state.Clicks)), (Gate: _gate, Clicks: clicks));
+            var decisions = await _circuit.Pipeline.ExecuteAsync(static (call, _) => call.RunAsync(), call);
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Decision.SetResult(decisions[i]);
@@ -79,6 +79,12 @@ public sealed class GateBatcher : IAsyncDisposable
         }
         catch (Exception ex)
         {
+            if (call.TimedOut)
+            {
+                // An attempt may have run on Redis after all: units nobody was promised go back (see UncertainTakes).
+                _uncertain.Add(call.Clicks);
+            }
+
             batch.ForEach(pending => pending.Decision.TrySetException(ex));
         }
         finally
@@ -101,4 +107,25 @@ public sealed class GateBatcher : IAsyncDisposable
     }
 
     private sealed record PendingClick(GateClick Click, TaskCompletionSource<GateDecision> Decision);
+
+    /// <summary>One gate call, tried once or more by the circuit's retry; remembers whether any attempt timed out.</summary>
+    private sealed class GateCall(IssuanceGate gate, List<GateClick> clicks)
+    {
+        public List<GateClick> Clicks => clicks;
+
+        public bool TimedOut { get; private set; }
+
+        public async ValueTask<GateDecision[]> RunAsync()
+        {
+            try
+            {
+                return await gate.TryTakeAsync(clicks);
+            }
+            catch (TimeoutException)
+            {
+                TimedOut = true; // RedisTimeoutException too: the command was sent, its answer never came
+                throw;
+            }
+        }
+    }
 }

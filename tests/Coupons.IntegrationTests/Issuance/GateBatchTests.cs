@@ -63,7 +63,7 @@ public sealed class GateBatchTests(StackFixture stack)
         using var metrics = new CouponMetrics(meters);
         using var batchSizes = new MetricCollector<int>(meters, CouponMetrics.MeterName, "coupons.gate.batch.size");
         await using var batcher = new GateBatcher(Gate, new RedisCircuit(Options.Create(new RedisOptions()), NullLogger<RedisCircuit>.Instance),
-            metrics, Options.Create(new IssuanceOptions { GateMaxBatch = MaxBatch, GateCallsInFlight = 2 }));
+            metrics, Uncertain(Gate, metrics), Options.Create(new IssuanceOptions { GateMaxBatch = MaxBatch, GateCallsInFlight = 2 }));
 
         var clicks = Enumerable.Range(0, Clicks).Select(i => new GateClick(couponId, UniqueUser(), Guid.CreateVersion7(), KnownUserId: 1_000_000 + i)).ToList();
         var decisions = await Task.WhenAll(clicks.Select(batcher.TakeAsync));
@@ -95,7 +95,8 @@ public sealed class GateBatchTests(StackFixture stack)
         using var metricsServices = new ServiceCollection().AddMetrics().BuildServiceProvider();
         using var metrics = new CouponMetrics(metricsServices.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         var circuit = new RedisCircuit(Options.Create(new RedisOptions()), NullLogger<RedisCircuit>.Instance);
-        await using var batcher = new GateBatcher(new IssuanceGate(unreachable), circuit, metrics, Options.Create(new IssuanceOptions()));
+        var gate = new IssuanceGate(unreachable);
+        await using var batcher = new GateBatcher(gate, circuit, metrics, Uncertain(gate, metrics), Options.Create(new IssuanceOptions()));
 
         var clicks = Enumerable.Range(0, 20).Select(i => batcher.TakeAsync(new GateClick(1, UniqueUser(), Guid.CreateVersion7()))).ToList();
 
@@ -116,6 +117,9 @@ public sealed class GateBatchTests(StackFixture stack)
         var fast = await Assert.ThrowsAnyAsync<Exception>(() => batcher.TakeAsync(new GateClick(1, UniqueUser(), Guid.CreateVersion7())));
         Assert.IsType<Polly.CircuitBreaker.BrokenCircuitException>(fast);
     }
+
+    private static UncertainTakes Uncertain(IssuanceGate gate, CouponMetrics metrics) =>
+        new(gate, metrics, TimeProvider.System, NullLogger<UncertainTakes>.Instance);
 
     private static string UniqueUser() => "gate-" + Guid.NewGuid().ToString("N")[..20];
 }

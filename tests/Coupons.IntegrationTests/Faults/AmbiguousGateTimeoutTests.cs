@@ -1,0 +1,52 @@
+using System.Net;
+using Coupons.IntegrationTests.Infrastructure;
+
+namespace Coupons.IntegrationTests.Faults;
+
+/// <summary>
+/// A gate call that times out but ran on Redis anyway: the click answered 503, yet its request id holds a unit.
+/// The unit must come back as soon as Redis answers again (UncertainTakes), not only when reconciliation's grace
+/// period (60 s by default, left at that here so reconciliation cannot be what passes this test) has passed.
+/// </summary>
+[Collection(FaultCollection.Name)]
+public sealed class AmbiguousGateTimeoutTests
+{
+    [Fact]
+    public async Task A_click_whose_gate_call_timed_out_but_ran_gives_its_unit_back_so_the_user_can_click_again()
+    {
+        var redis = TestStack.Redis.Split(':');
+        await using var proxy = new FaultProxy(redis[0], int.Parse(redis[1], System.Globalization.CultureInfo.InvariantCulture));
+        await using var app = new CouponApiFactory(new Dictionary<string, string?> { ["Redis:Configuration"] = proxy.Endpoint });
+        var api = new ApiDriver(app.CreateClient(), app.CreateAdminClient());
+        await ApiDriver.WaitUntilReadyAsync(api.Client);
+        var couponId = await api.CreateOpenCouponAsync(1);
+        var user = (await api.CreateUsersAsync(1))[0];
+        // A click elsewhere first, so the gate knows the user: the late attempt takes a unit rather than asking for a
+        // MySQL lookup.
+        Assert.Equal(HttpStatusCode.Accepted, (await api.IssueAsync(await api.CreateOpenCouponAsync(1), user)).Status);
+
+        // Every byte takes 1.5 s each way: the gate script reaches Redis and runs, its answer comes after the app's
+        // 1 s timeout, three attempts in a row. The first attempt takes the unit; the click hears 503.
+        proxy.Latency = TimeSpan.FromSeconds(1.5);
+        var first = await api.IssueAsync(couponId, user);
+        await Task.Delay(TimeSpan.FromSeconds(2)); // the last attempt's bytes arrive before the delay is lifted
+        proxy.Latency = TimeSpan.Zero;
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, first.Status);
+
+        // Without the give-back the user would hear ALREADY_REQUESTED, for a request that never got a 202, for 60 s.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var again = await api.IssueAsync(couponId, user);
+        while (again.Status != HttpStatusCode.Accepted && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(500);
+            again = await api.IssueAsync(couponId, user);
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, again.Status);
+        var report = await api.WaitForDrainAsync(couponId);
+        Assert.True(report.Consistent, string.Join("; ", report.Problems));
+        var facts = await Invariants.AssertHoldAsync(couponId, [again.RequestId!.Value]);
+        Assert.Equal(1, facts.Rows);
+        Assert.Empty(app.ServerErrors.Errors);
+    }
+}
