@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Coupons.Infrastructure.Redis;
 using Coupons.IntegrationTests.Infrastructure;
 using Coupons.Issuance;
@@ -58,12 +59,9 @@ public sealed class GateBatchTests(StackFixture stack)
     {
         const int Clicks = 2_000, Stock = 100, MaxBatch = 64;
         var couponId = await stack.Api.CreateOpenCouponAsync(Stock);
-        using var metricsServices = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var meters = metricsServices.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
-        using var metrics = new CouponMetrics(meters);
-        using var batchSizes = new MetricCollector<int>(meters, CouponMetrics.MeterName, "coupons.gate.batch.size");
-        await using var batcher = new GateBatcher(Gate, new RedisCircuit(Options.Create(new RedisOptions()), NullLogger<RedisCircuit>.Instance),
-            metrics, Uncertain(Gate, metrics), Options.Create(new IssuanceOptions { GateMaxBatch = MaxBatch, GateCallsInFlight = 2 }));
+        await using var own = new OwnBatcher(Gate, new IssuanceOptions { GateMaxBatch = MaxBatch, GateCallsInFlight = 2 });
+        using var batchSizes = new MetricCollector<int>(own.Meters, CouponMetrics.MeterName, "coupons.gate.batch.size");
+        var batcher = own.Batcher;
 
         var clicks = Enumerable.Range(0, Clicks).Select(i => new GateClick(couponId, UniqueUser(), Guid.CreateVersion7(), KnownUserId: 1_000_000 + i)).ToList();
         var decisions = await Task.WhenAll(clicks.Select(batcher.TakeAsync));
@@ -92,11 +90,8 @@ public sealed class GateBatchTests(StackFixture stack)
         var config = ConfigurationOptions.Parse("127.0.0.1:1,abortConnect=false,connectTimeout=200,asyncTimeout=300");
         config.BacklogPolicy = BacklogPolicy.FailFast;
         await using var unreachable = await ConnectionMultiplexer.ConnectAsync(config);
-        using var metricsServices = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        using var metrics = new CouponMetrics(metricsServices.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        var circuit = new RedisCircuit(Options.Create(new RedisOptions()), NullLogger<RedisCircuit>.Instance);
-        var gate = new IssuanceGate(unreachable);
-        await using var batcher = new GateBatcher(gate, circuit, metrics, Uncertain(gate, metrics), Options.Create(new IssuanceOptions()));
+        await using var own = new OwnBatcher(new IssuanceGate(unreachable), new IssuanceOptions());
+        var (batcher, circuit) = (own.Batcher, own.Circuit);
 
         var clicks = Enumerable.Range(0, 20).Select(i => batcher.TakeAsync(new GateClick(1, UniqueUser(), Guid.CreateVersion7()))).ToList();
 
@@ -118,8 +113,33 @@ public sealed class GateBatchTests(StackFixture stack)
         Assert.IsType<Polly.CircuitBreaker.BrokenCircuitException>(fast);
     }
 
-    private static UncertainTakes Uncertain(IssuanceGate gate, CouponMetrics metrics) =>
-        new(gate, metrics, TimeProvider.System, NullLogger<UncertainTakes>.Instance);
+    /// <summary>A GateBatcher wired as the app wires it, but with a circuit and meters of its own.</summary>
+    private sealed class OwnBatcher : IAsyncDisposable
+    {
+        private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        private readonly CouponMetrics _metrics;
+
+        public OwnBatcher(IssuanceGate gate, IssuanceOptions options)
+        {
+            Meters = _services.GetRequiredService<IMeterFactory>();
+            _metrics = new CouponMetrics(Meters);
+            var uncertain = new UncertainTakes(gate, _metrics, TimeProvider.System, NullLogger<UncertainTakes>.Instance);
+            Batcher = new GateBatcher(gate, Circuit, _metrics, uncertain, Options.Create(options));
+        }
+
+        public IMeterFactory Meters { get; }
+
+        public RedisCircuit Circuit { get; } = new(Options.Create(new RedisOptions()), NullLogger<RedisCircuit>.Instance);
+
+        public GateBatcher Batcher { get; }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Batcher.DisposeAsync();
+            _metrics.Dispose();
+            await _services.DisposeAsync();
+        }
+    }
 
     private static string UniqueUser() => "gate-" + Guid.NewGuid().ToString("N")[..20];
 }
