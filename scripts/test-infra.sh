@@ -7,6 +7,8 @@
 #   scripts/test-infra.sh status
 # Fault injection for tests and drills (the real processes, not fakes):
 #   scripts/test-infra.sh redis-stop | redis-start     # stop redis-server; start it again EMPTY (no persistence)
+#   scripts/test-infra.sh redis-snapshot NAME          # SAVE now, kept as NAME (what an RDB/AOF restore would bring back)
+#   scripts/test-infra.sh redis-restart-from NAME      # kill redis-server and start it from snapshot NAME: STALE, not empty
 #   scripts/test-infra.sh mysql-stop | mysql-start     # stop / start mariadbd on the same data directory
 #   scripts/test-infra.sh kafka "down all" | "up all" | "rtt all 500"   # mock broker control
 # Ports are fixed and unusual so a developer's own MySQL/Redis are left alone. Passwords are local-test defaults.
@@ -72,9 +74,12 @@ SQL
 }
 
 start_redis() {
+  local dbfile="${1:-}"   # optional: an RDB file in $STATE to load at start (a stale restore); none = empty
   if redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then log "redis already running"; return; fi
+  rm -f "$STATE/redis-load.rdb"
+  [[ -n "$dbfile" ]] && cp "$STATE/$dbfile" "$STATE/redis-load.rdb"
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
-    --pidfile "$STATE/redis.pid" --logfile "$STATE/redis.log" --dir "$STATE"
+    --pidfile "$STATE/redis.pid" --logfile "$STATE/redis.log" --dir "$STATE" --dbfilename redis-load.rdb
   for _ in $(seq 1 40); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.25; done
   log "redis on 127.0.0.1:$REDIS_PORT"
 }
@@ -138,6 +143,20 @@ case "${1:-}" in
   redis-start)
     start_redis
     ;;
+  redis-snapshot)
+    name="${2:?snapshot name}"
+    redis-cli -p "$REDIS_PORT" save >/dev/null
+    cp "$STATE/$(redis-cli -p "$REDIS_PORT" config get dbfilename | tail -1)" "$STATE/snapshot-$name.rdb"
+    log "redis snapshot $name taken"
+    ;;
+  redis-restart-from)
+    name="${2:?snapshot name}"
+    [[ -f "$STATE/snapshot-$name.rdb" ]] || { log "no snapshot $name"; exit 1; }
+    redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+    for _ in $(seq 1 40); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 || break; sleep 0.1; done
+    start_redis "snapshot-$name.rdb"
+    log "redis restarted from snapshot $name"
+    ;;
   mysql-stop)
     stop_pidfile "$STATE/mysql.pid"
     log "mariadb stopped"
@@ -159,5 +178,5 @@ case "${1:-}" in
     [[ -f "$STATE/kafka.pid" ]] && kill -0 "$(cat "$STATE/kafka.pid")" 2>/dev/null && echo "kafka mock up" || echo "kafka mock down"
     ;;
   *)
-    echo "usage: $0 start|stop|status|redis-stop|redis-start|mysql-stop|mysql-start|kafka CMD" >&2; exit 2 ;;
+    echo "usage: $0 start|stop|status|redis-stop|redis-start|redis-snapshot NAME|redis-restart-from NAME|mysql-stop|mysql-start|kafka CMD" >&2; exit 2 ;;
 esac

@@ -2,7 +2,8 @@
 // so the ratios compare like with like on the same machine in the same minute.
 //   dotnet run -c Release --project bench/Coupons.Bench -- --target http://127.0.0.1:8081 --admin-key KEY \
 //       [--rate 10000] [--duration 60] [--clients 64] [--connections 256] [--spike-clients 2000] [--users 300000]
-//       [--only capacity,rate,accept,drain,spike,soak] [--drain-backlog 40000: fits the mock broker's 5 MiB a partition] [--soak-minutes 10 --soak-rate 3000] [--app-pid PID: sample its RSS]
+//       [--only capacity,rate,accept,drain,spike,soak,mysql-outage] [--drain-backlog 40000: fits the mock broker's 5 MiB a partition]
+//       [--soak-minutes 10 --soak-rate 3000] [--outage-seconds 60 --outage-rate 500] [--app-pid PID: sample its RSS]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
@@ -137,6 +138,28 @@ if (options.Wants("soak"))
         $"soak {options.SoakMinutes} min at {options.SoakRate}/s: app RSS peak in minute 1 {firstMinute} MiB, in the last minute {lastMinute} MiB, overall peak {rss.PeakMiB} MiB; per minute: {string.Join("; ", perMinute)}"));
 }
 
+if (options.Wants("mysql-outage"))
+{
+    // The sale riding out a MySQL outage (issue 10): steady clicks, every one accepted, MariaDB stopped 10 s in for
+    // --outage-seconds. Measures what was accepted meanwhile and how long the backlog took to be written once it was back.
+    var seconds = options.OutageSeconds + 20;
+    var coupon = await api.CreateCouponAsync(options.OutageRate * seconds + 1_000);
+    var decidedBefore = await probe.DecisionsAsync();
+    var load = LoadProfiles.ConstantRateAsync($"FCFS {options.OutageRate}/s through a {options.OutageSeconds} s MySQL outage", open,
+        _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.OutageRate, TimeSpan.FromSeconds(seconds), options.MaxInFlight);
+    await Task.Delay(TimeSpan.FromSeconds(10));
+    await TestInfra.RunAsync("mysql-stop");
+    await Task.Delay(TimeSpan.FromSeconds(options.OutageSeconds));
+    await TestInfra.RunAsync("mysql-start");
+    var back = Stopwatch.GetTimestamp();
+    var outage = await load;
+    var drain = await probe.WatchDrainAsync(decidedBefore, outage.Count(202), TimeSpan.FromMinutes(10));
+    notes.Add(string.Create(CultureInfo.InvariantCulture,
+        $"mysql outage {options.OutageSeconds} s at {options.OutageRate}/s: {outage.Count(202)} accepted, {outage.Count(503)} refused (503), {outage.Errors} errors, p99 {outage.PercentileMs(99):F1} ms; " +
+        $"{drain.Decided} decided, the last {Stopwatch.GetElapsedTime(back, drain.DoneAt).TotalSeconds:F1} s after MariaDB was started again"));
+    notes.Add(await api.ConsistencyLineAsync(coupon));
+}
+
 Console.WriteLine();
 Console.WriteLine(LoadResult.Header);
 foreach (var result in results)
@@ -154,10 +177,11 @@ return results.Any(r => r.ServerErrors > 0) ? 1 : 0;
 
 internal sealed record BenchOptions(
     string Target, string AdminKey, int Rate, int AcceptRate, TimeSpan Duration, TimeSpan CapacityDuration, int Clients, int SpikeClients,
-    int Users, int MaxInFlight, int Connections, int DrainBacklog, int SoakMinutes, int SoakRate, int? AppPid, HashSet<string> Only)
+    int Users, int MaxInFlight, int Connections, int DrainBacklog, int SoakMinutes, int SoakRate, int OutageSeconds, int OutageRate, int? AppPid,
+    HashSet<string> Only)
 {
-    /// <summary>Without --only: every scenario but the soak (ten minutes on its own).</summary>
-    public bool Wants(string scenario) => Only.Count == 0 ? scenario != "soak" : Only.Contains(scenario);
+    /// <summary>Without --only: every scenario but the soak (ten minutes on its own) and the MySQL outage (it stops MariaDB).</summary>
+    public bool Wants(string scenario) => Only.Count == 0 ? scenario is not ("soak" or "mysql-outage") : Only.Contains(scenario);
 
     public static BenchOptions Parse(string[] args)
     {
@@ -173,6 +197,7 @@ internal sealed record BenchOptions(
             map.GetValueOrDefault("admin-key", "local-dev-admin-key"),
             Int("rate", 10_000), Int("accept-rate", 5_000), TimeSpan.FromSeconds(Int("duration", 60)), TimeSpan.FromSeconds(Int("capacity-duration", 20)),
             Int("clients", 64), Int("spike-clients", 2_000), Int("users", 300_000), Int("max-in-flight", 20_000), Int("connections", 256), Int("drain-backlog", 40_000), Int("soak-minutes", 10), Int("soak-rate", 3_000),
+            Int("outage-seconds", 60), Int("outage-rate", 500),
             map.TryGetValue("app-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
             map.TryGetValue("only", out var only) ? only.Split(',').ToHashSet() : []);
     }
@@ -238,5 +263,19 @@ internal sealed class AdminApi(HttpClient admin)
             $"coupon {couponId}: consistent={report.GetProperty("consistent").GetBoolean()} total={report.GetProperty("totalQuantity").GetInt32()} " +
             $"rows={db.GetProperty("userCouponRows").GetInt64()} redisRemaining={report.GetProperty("redis").GetProperty("remainingStock")} " +
             $"problems=[{string.Join("; ", report.GetProperty("problems").EnumerateArray().Select(p => p.GetString()))}]");
+    }
+}
+
+/// <summary>Breaks and heals the real stack the way the tests and drills do (scripts/test-infra.sh).</summary>
+internal static class TestInfra
+{
+    public static async Task RunAsync(string command)
+    {
+        using var process = Process.Start(new ProcessStartInfo("bash", ["scripts/test-infra.sh", command]))!;
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"scripts/test-infra.sh {command} failed with {process.ExitCode}");
+        }
     }
 }

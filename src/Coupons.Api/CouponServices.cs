@@ -47,6 +47,9 @@ public static class CouponServices
         services.AddSingleton<IssueRequestPublisher>().AddSingleton<ParkedRequests>();
         services.AddIssuanceRateLimiting(configuration);
         services.AddSingleton<FcfsIssuer>().AddSingleton<IssueRequestStore>().AddSingleton<ConsumerHealth>();
+        services.AddKeyedSingleton(DatabaseServiceCollectionExtensions.ConsumerPool, (sp, key) =>
+            new IssueRequestStore(sp.GetRequiredKeyedService<IDbConnectionFactory>(key), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ConsumerBatchWriter>().AddSingleton<DeadLetterWriter>();
         services.AddHostedService<ParkedRequestRelay>().AddHostedService(sp => sp.GetRequiredService<UncertainTakes>());
         if (configuration.GetValue($"{KafkaOptions.Section}:{nameof(KafkaOptions.RunConsumer)}", true))
         {
@@ -55,9 +58,11 @@ public static class CouponServices
 
         services.AddOptions<ReconciliationOptions>().Bind(configuration.GetSection(ReconciliationOptions.Section));
         services.AddSingleton<ConsumerLag>().AddSingleton<PipelineDrain>().AddSingleton<RequestFates>().AddSingleton<Reconciler>();
+        services.AddSingleton<GateTrustVerifier>();
         services.AddHostedService<GateKeeper>().AddHostedService<ReconciliationService>();
 
         services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.Section));
+        services.AddAdminAuthentication();
         services.AddSingleton<EventOpener>().AddSingleton<ConsistencyReporter>().AddSingleton<DeadLetters>();
 
         services.AddOptions<SeedOptions>().Bind(configuration.GetSection(SeedOptions.Section));

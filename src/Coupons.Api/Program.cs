@@ -19,6 +19,8 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseMiddleware<RetryAfterMiddleware>();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();      // before any endpoint reads a body: the admin key is checked first
 app.UseRateLimiter();
 
 app.MapCatalogApi();

@@ -14,9 +14,13 @@ public static class AdminApi
     public const long MaxUsersBodyBytes = 4 * 1024 * 1024; // 10,000 users at ~400 bytes each
     private static readonly string[] CouponTypes = ["FIXED", "PERCENTAGE"];
 
+    /// <summary>How long rebuild-gate waits for the gate keeper to rebuild an open coupon's gate before answering 202.</summary>
+    public static readonly TimeSpan RebuildWait = TimeSpan.FromSeconds(30);
+
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/admin").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>();
+        // Authorization runs before the endpoint reads its body (see AdminKeyAuthenticationHandler).
+        var group = routes.MapGroup("/api/admin").WithTags("Admin").RequireAuthorization(AdminKeyAuthenticationHandler.Policy);
         group.MapPost("/coupons", CreateCoupon);
         group.MapPost("/users", CreateUsers).WithMetadata(new RequestSizeLimitAttribute(MaxUsersBodyBytes));
         group.MapPost("/coupons/{couponId}/open", OpenEvent);
@@ -76,7 +80,7 @@ public static class AdminApi
         }
 
         var created = await users.CreateManyAsync(list.Select(u => new NewUser(u.PublicId!, u.Name!, u.Email!)).ToList(), ct);
-        await WarmRegistryAsync(users, registry, list.Select(u => u.PublicId!).ToList(), ct);
+        await WarmRegistryAsync(users, registry, list.Select(u => Ids.Canonical(u.PublicId!)).ToList(), ct);
         return TypedResults.Created("/api/admin/users", new CreatedUsers(list.Count, created));
     }
 
@@ -135,24 +139,43 @@ public static class AdminApi
             : Problems.Conflict(ProblemCodes.NotReconcilable, $"Cannot reconcile now: {result.SkippedBecause}.");
     }
 
-    /// <summary>Throws the gate away and rebuilds it from the database. Only with a drained pipeline, or accepted requests would be forgotten.</summary>
-    public static async Task<Results<Ok<OpenedEvent>, ProblemHttpResult>> RebuildGate(
-        string couponId, PipelineDrain drain, Issuance.IssuanceGate gate, EventOpener opener, CancellationToken ct)
+    /// <summary>
+    /// Throws the gate away and rebuilds it from the database. The gate is deleted first, in one step, so no click is
+    /// accepted from then on (they hear 503 GATE_NOT_READY); the rebuild then waits, as after Redis lost data, until what
+    /// the coupon accepted before has reached the database (<see cref="GateKeeper"/>). Answers 200 once rebuilt, or 202
+    /// if that takes longer than <see cref="RebuildWait"/> (the gate keeper finishes it).
+    /// </summary>
+    public static async Task<Results<Ok<OpenedEvent>, Accepted<OpenedEvent>, ProblemHttpResult>> RebuildGate(
+        string couponId, CouponRepository coupons, Issuance.IssuanceGate gate, EventOpener opener, TimeProvider clock, CancellationToken ct)
     {
         if (!Ids.TryParseCouponId(couponId, out var id))
         {
             return Problems.BadRequest(ProblemCodes.InvalidCouponId, "couponId must be a positive 64-bit integer.");
         }
 
-        if (!await drain.IsDrainedAsync(ct))
+        if (await coupons.FindAsync(id, ct) is not { } coupon)
         {
-            return Problems.Conflict(ProblemCodes.NotReconcilable, "The pipeline is not drained (consumer lag or parked requests); retry when it is.");
+            return Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {id} does not exist.");
         }
 
         await gate.ResetAsync(id);
-        return await opener.OpenAsync(id, ct) is { } opened
-            ? TypedResults.Ok(new OpenedEvent(id, opened.Opened, opened.State.RemainingStock, opened.State.AcceptedRequests))
-            : Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {id} does not exist.");
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (now < coupon.StartDate || now >= coupon.EndDate)
+        {
+            // Outside its window no click reaches the gate, so nothing can be in flight: rebuild at once.
+            var rebuilt = (await opener.OpenAsync(id, ct))!.Value;
+            return TypedResults.Ok(new OpenedEvent(id, rebuilt.Opened, rebuilt.State.RemainingStock, rebuilt.State.AcceptedRequests));
+        }
+
+        var deadline = clock.GetUtcNow() + RebuildWait;
+        while (!await gate.IsOpenAsync(id) && clock.GetUtcNow() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250), clock, ct);
+        }
+
+        var state = await gate.ReadStateAsync(id);
+        var view = new OpenedEvent(id, state.Open, state.RemainingStock, state.AcceptedRequests);
+        return state.Open ? TypedResults.Ok(view) : TypedResults.Accepted($"/api/admin/coupons/{id}/consistency", view);
     }
 
     public static async Task<Ok<IReadOnlyList<DeadLetter>>> ListDeadLetters(DeadLetters deadLetters, int? max) =>

@@ -28,24 +28,32 @@ public sealed class ConsistencyReporter(RequestFates fates, CouponRepository cou
 {
     public async Task<ConsistencyReportView?> ReportAsync(long couponId, CancellationToken ct)
     {
-        var coupon = await coupons.FindAsync(couponId, ct);
-        if (coupon is null)
+        if (await coupons.FindAsync(couponId, ct) is not { } coupon)
         {
             return null;
         }
 
-        var state = await gate.ReadStateAsync(couponId);
-        var (rows, rejectedRequests) = await fates.CountAsync(couponId, ct);
-
-        // In flight: accepted by the gate, and the database has neither a decision nor a row for it yet.
-        long inFlight = 0, acceptedRejected = 0;
-        await foreach (var page in gate.ScanAcceptedRequestsAsync(couponId, RequestFates.PageSize).WithCancellation(ct))
+        // Redis and the database cannot be read at one instant. A request decided while the pages are scanned would be
+        // counted neither as in flight nor as a row (or twice), so the figures are read until they stand still around
+        // the scan; with traffic still moving them after a few tries, the report says so.
+        GateState state;
+        (long Holders, long Rejected) counts;
+        long inFlight, acceptedRejected;
+        var attempts = 0;
+        bool stable;
+        do
         {
-            var known = await fates.ReadAsync(couponId, page, ct);
-            inFlight += page.Count(p => !known.Decided.ContainsKey(p.RequestId) && !known.HeldThrough.Contains(p.RequestId));
-            acceptedRejected += page.Count(p => known.Decided.GetValueOrDefault(p.RequestId) == RequestStatus.Rejected);
+            state = await gate.ReadStateAsync(couponId);
+            counts = await fates.CountAsync(couponId, ct);
+            (inFlight, acceptedRejected) = await ScanAsync(couponId, ct);
+            var after = await coupons.FindAsync(couponId, ct) ?? coupon;
+            stable = state == await gate.ReadStateAsync(couponId) && counts == await fates.CountAsync(couponId, ct)
+                && after.IssuedQuantity == coupon.IssuedQuantity;
+            coupon = after;
         }
+        while (!stable && ++attempts < 3);
 
+        var (rows, rejectedRequests) = counts;
         var database = new DatabaseView(coupon.IssuedQuantity, rows, IssuedRequests: rows, rejectedRequests);
         var redis = new RedisView(state.Open, state.RemainingStock, state.AcceptedRequests);
 
@@ -75,7 +83,26 @@ public sealed class ConsistencyReporter(RequestFates fates, CouponRepository cou
             problems.Add($"Redis stock {state.RemainingStock} + issued {rows} + in flight {inFlight} != total {coupon.TotalQuantity}");
         }
 
+        if (!stable && problems.Count > 0)
+        {
+            problems.Add("the figures moved while they were read (traffic or the consumer at work): ask again once it settles");
+        }
+
         var parkedCount = await parked.CountAsync(couponId, ct);
         return new ConsistencyReportView(couponId, coupon.TotalQuantity, database, redis, inFlight, parkedCount, problems.Count == 0, problems);
+    }
+
+    /// <summary>Requests the gate counts that the database has not decided yet, and those it rejected.</summary>
+    private async Task<(long InFlight, long Rejected)> ScanAsync(long couponId, CancellationToken ct)
+    {
+        long inFlight = 0, rejected = 0;
+        await foreach (var page in gate.ScanAcceptedRequestsAsync(couponId, RequestFates.PageSize).WithCancellation(ct))
+        {
+            var known = await fates.ReadAsync(couponId, page, ct);
+            inFlight += page.Count(p => !known.Decided.ContainsKey(p.RequestId) && !known.HeldThrough.Contains(p.RequestId));
+            rejected += page.Count(p => known.Decided.GetValueOrDefault(p.RequestId) == RequestStatus.Rejected);
+        }
+
+        return (inFlight, rejected);
     }
 }

@@ -17,22 +17,11 @@ public sealed class EventOpener(IDbConnectionFactory connections, CouponReposito
         }
 
         await using var connection = await connections.OpenAsync(ct);
-        var holders = (await connection.QueryAsync<HolderRow>(new CommandDefinition(
-            """
-            SELECT u.public_id, uc.request_id
-            FROM user_coupons uc JOIN users u ON u.id = uc.user_id
-            WHERE uc.coupon_id = @couponId
-            """,
-            new { couponId }, cancellationToken: ct))).Select(h => (h.PublicId, Guid.Parse(h.RequestId))).ToList();
+        var holders = (await connection.QueryAsync<(long UserId, string RequestId)>(new CommandDefinition(
+            "SELECT user_id, request_id FROM user_coupons WHERE coupon_id = @couponId", new { couponId }, cancellationToken: ct)))
+            .Select(h => (h.UserId, Guid.Parse(h.RequestId))).ToList();
 
         var opened = await gate.OpenAsync(couponId, Math.Max(0, coupon.TotalQuantity - holders.Count), holders);
         return (opened, await gate.ReadStateAsync(couponId));
-    }
-
-    private sealed class HolderRow
-    {
-        public string PublicId { get; init; } = "";
-
-        public string RequestId { get; init; } = "";
     }
 }

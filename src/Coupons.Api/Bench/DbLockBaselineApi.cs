@@ -25,7 +25,7 @@ public static class DbLockBaselineApi
     public static async Task<Results<Created, ProblemHttpResult>> IssueWithRowLock(
         long couponId, string publicId, IDbConnectionFactory connections, TimeProvider clock, CancellationToken ct)
     {
-        if (!Ids.IsValidPublicId(publicId))
+        if (!Ids.TryCanonicalPublicId(publicId, out var person))
         {
             return Problems.BadRequest(ProblemCodes.InvalidPublicId, "publicId must be 1-36 characters of letters, digits, '-' or '_'.");
         }
@@ -41,7 +41,7 @@ public static class DbLockBaselineApi
         }
 
         var userId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "SELECT id FROM users WHERE public_id = @publicId", new { publicId }, tx, cancellationToken: ct));
+            "SELECT id FROM users WHERE public_id = @person", new { person }, tx, cancellationToken: ct));
         if (userId is null)
         {
             return Problems.NotFound(ProblemCodes.UserNotFound, "No such user.");

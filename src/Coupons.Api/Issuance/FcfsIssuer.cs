@@ -21,6 +21,9 @@ public enum IssueStatus
     RedisUnavailable,
     KafkaUnavailable,
     DatabaseUnavailable,
+
+    /// <summary>Too much work of this kind in progress (e.g. MySQL lookups of users the registry lacks): 429.</summary>
+    Busy,
 }
 
 public readonly record struct IssueOutcome(IssueStatus Status, Guid RequestId = default);
@@ -54,6 +57,10 @@ public sealed partial class FcfsIssuer(
             // The coupon definition or an unregistered user needed MySQL (parking handles its own failures).
             outcome = new(IssueStatus.DatabaseUnavailable);
         }
+        catch (UserLookupsBusyException)
+        {
+            outcome = new(IssueStatus.Busy);
+        }
 
         metrics.IssueRequests.Add(1, new KeyValuePair<string, object?>("outcome", OutcomeLabel(outcome.Status)));
         return outcome;
@@ -71,6 +78,7 @@ public sealed partial class FcfsIssuer(
         IssueStatus.GateNotReady => "gate_not_ready",
         IssueStatus.RedisUnavailable => "redis_unavailable",
         IssueStatus.KafkaUnavailable => "kafka_unavailable",
+        IssueStatus.Busy => "busy",
         _ => "database_unavailable",
     };
 
@@ -202,7 +210,7 @@ public sealed partial class FcfsIssuer(
     {
         try
         {
-            await gate.ReleaseAsync(request.CouponId, request.PublicId, request.RequestId);
+            await gate.ReleaseAsync(request.CouponId, request.RequestId);
         }
         catch (Exception ex) when (RedisCircuit.IsUnavailable(ex))
         {

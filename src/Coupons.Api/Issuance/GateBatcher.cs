@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Coupons.Infrastructure.Redis;
 using Coupons.Ops;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Coupons.Issuance;
 
@@ -79,7 +80,7 @@ public sealed class GateBatcher : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            if (call.TimedOut)
+            if (call.MayHaveRun)
             {
                 // An attempt may have run on Redis after all: units nobody was promised go back (see UncertainTakes).
                 _uncertain.Add(call.Clicks);
@@ -108,12 +109,15 @@ public sealed class GateBatcher : IAsyncDisposable
 
     private sealed record PendingClick(GateClick Click, TaskCompletionSource<GateDecision> Decision);
 
-    /// <summary>One gate call, tried once or more by the circuit's retry; remembers whether any attempt timed out.</summary>
+    /// <summary>
+    /// One gate call, tried once or more by the circuit's retry; remembers whether any attempt may have run on Redis
+    /// without its answer arriving: it timed out, or the connection broke after the command was sent.
+    /// </summary>
     private sealed class GateCall(IssuanceGate gate, List<GateClick> clicks)
     {
         public List<GateClick> Clicks => clicks;
 
-        public bool TimedOut { get; private set; }
+        public bool MayHaveRun { get; private set; }
 
         public async ValueTask<GateDecision[]> RunAsync()
         {
@@ -121,11 +125,23 @@ public sealed class GateBatcher : IAsyncDisposable
             {
                 return await gate.TryTakeAsync(clicks);
             }
-            catch (TimeoutException)
+            catch (Exception ex) when (MayHaveBeenSent(ex))
             {
-                TimedOut = true; // RedisTimeoutException too: the command was sent, its answer never came
+                MayHaveRun = true;
                 throw;
             }
         }
+
+        /// <summary>
+        /// A timeout means the command was sent and its answer never came (RedisTimeoutException too). A broken connection
+        /// (e.g. reset after the script ran) is certain only when the command never left: while disconnected, commands
+        /// fail at once without being sent (BacklogPolicy.FailFast).
+        /// </summary>
+        private static bool MayHaveBeenSent(Exception ex) => ex switch
+        {
+            TimeoutException => true,
+            RedisConnectionException connection => connection.CommandStatus is not (CommandStatus.WaitingToBeSent or CommandStatus.WaitingInBacklog),
+            _ => false,
+        };
     }
 }

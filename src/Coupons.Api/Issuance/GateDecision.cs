@@ -19,8 +19,15 @@ public readonly record struct GateClick(long CouponId, string PublicId, Guid Req
 
 /// <summary>
 /// What the gate said. For <see cref="GateVerdict.Duplicate"/>, <see cref="RequestId"/> is the earlier request;
-/// <see cref="UserId"/> is the registered user's internal id (0 for <see cref="GateVerdict.UnknownUser"/>).
+/// <see cref="UserId"/> is the registered user's internal id (0 for <see cref="GateVerdict.UnknownUser"/>, and for
+/// <see cref="GateVerdict.NotReady"/> while the gates are not trusted).
 /// </summary>
 public readonly record struct GateDecision(GateVerdict Verdict, Guid RequestId, long UserId);
+
+/// <summary>The Redis server's run_id and the run_id its gates were verified under; trusted when they are the same.</summary>
+public sealed record GateTrust(string RunId, string TrustedRunId)
+{
+    public bool Trusted => RunId == TrustedRunId;
+}
 
 public sealed record GateState(long CouponId, bool Open, long? RemainingStock, long AcceptedUsers, long AcceptedRequests);

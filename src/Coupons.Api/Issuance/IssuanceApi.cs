@@ -16,7 +16,8 @@ public static class IssuanceApi
         var group = routes.MapGroup("/api/coupons").WithTags("Issuance");
         group.MapPost("/{couponId}/issue-fcfs/{publicId}", IssueFcfs).WithName(IssuanceRateLimiting.FcfsEndpointName)
             .RequireRateLimiting(IssuanceRateLimiting.FcfsPolicy);
-        group.MapGet("/{couponId}/issue-requests/{requestId}", GetIssueRequest).WithName("GetIssueRequest");
+        group.MapGet("/{couponId}/issue-requests/{requestId}", GetIssueRequest).WithName("GetIssueRequest")
+            .RequireRateLimiting(IssuanceRateLimiting.ReadsPolicy);
         return routes;
     }
 
@@ -28,11 +29,12 @@ public static class IssuanceApi
             return Problems.BadRequest(ProblemCodes.InvalidCouponId, "couponId must be a positive 64-bit integer.");
         }
 
-        if (!Ids.IsValidPublicId(publicId))
+        if (!Ids.TryCanonicalPublicId(publicId, out var person))
         {
             return Problems.BadRequest(ProblemCodes.InvalidPublicId, "publicId must be 1-36 characters of letters, digits, '-' or '_'.");
         }
 
+        publicId = person; // one person however the id is cased (SPEC I6)
         var outcome = await issuer.IssueAsync(id, publicId, ct);
         return outcome.Status switch
         {
@@ -49,6 +51,7 @@ public static class IssuanceApi
             IssueStatus.GateNotReady => Problems.Unavailable(ProblemCodes.GateNotReady, "The coupon event is not open for issuing yet."),
             IssueStatus.RedisUnavailable => Problems.Unavailable(ProblemCodes.RedisUnavailable, "Issuing is paused: the stock gate is unavailable."),
             IssueStatus.KafkaUnavailable => Problems.Unavailable(ProblemCodes.KafkaUnavailable, "Issuing is paused: the request could not be queued."),
+            IssueStatus.Busy => Problems.Create(StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited, "Too many requests", "The service is at capacity; retry shortly."),
             _ => Problems.Unavailable(ProblemCodes.DatabaseUnavailable, "Issuing is paused: the database is unavailable."),
         };
     }

@@ -15,6 +15,10 @@ public sealed class IssuanceGate(IConnectionMultiplexer redis)
     private static readonly string ReleaseScript = ReadScript("release.lua");
     private static readonly string ReconcileScript = ReadScript("reconcile.lua");
     private static readonly string RestoreHolderScript = ReadScript("restore-holder.lua");
+    private static readonly string TrustScript = ReadScript("trust.lua");
+
+    /// <summary>The run_id of the Redis server whose gates were last verified (see trust.lua).</summary>
+    public static readonly RedisKey TrustKey = "gates:trusted-run-id";
 
     /// <summary>
     /// The decisions for a batch of clicks in one round trip (take.lua), in the order given; see <see cref="GateClick"/>.
@@ -22,13 +26,14 @@ public sealed class IssuanceGate(IConnectionMultiplexer redis)
     /// </summary>
     public async Task<GateDecision[]> TryTakeAsync(IReadOnlyList<GateClick> clicks)
     {
-        var keys = new RedisKey[clicks.Count * 4];
+        var keys = new RedisKey[1 + clicks.Count * 4];
         var args = new RedisValue[clicks.Count * 3];
+        keys[0] = TrustKey;
         for (var i = 0; i < clicks.Count; i++)
         {
             var (couponId, publicId, requestId, knownUserId) = clicks[i];
             var coupon = new GateKeys(couponId);
-            (keys[4 * i], keys[4 * i + 1], keys[4 * i + 2], keys[4 * i + 3]) = (coupon.Stock, coupon.Users, coupon.Requests, UserRegistry.KeyOf(publicId));
+            (keys[4 * i + 1], keys[4 * i + 2], keys[4 * i + 3], keys[4 * i + 4]) = (coupon.Stock, coupon.Users, coupon.Requests, UserRegistry.KeyOf(publicId));
             (args[3 * i], args[3 * i + 1], args[3 * i + 2]) =
                 (publicId, requestId.ToString(), knownUserId?.ToString(CultureInfo.InvariantCulture) ?? "");
         }
@@ -39,7 +44,7 @@ public sealed class IssuanceGate(IConnectionMultiplexer redis)
         {
             var verdict = (GateVerdict)(int)answers[3 * i];
             var id = verdict is GateVerdict.Accepted or GateVerdict.Duplicate ? Guid.Parse((string)answers[3 * i + 1]!) : Guid.Empty;
-            var userId = verdict is GateVerdict.UnknownUser ? 0 : long.Parse((string)answers[3 * i + 2]!, CultureInfo.InvariantCulture);
+            var userId = long.TryParse((string?)answers[3 * i + 2], CultureInfo.InvariantCulture, out var known) ? known : 0; // '' when unknown or untrusted
             decisions[i] = new GateDecision(verdict, id, userId);
         }
 
@@ -47,47 +52,63 @@ public sealed class IssuanceGate(IConnectionMultiplexer redis)
     }
 
     /// <summary>Returns the unit taken by <paramref name="requestId"/>; true when something was released.</summary>
-    public async Task<bool> ReleaseAsync(long couponId, string publicId, Guid requestId)
+    public async Task<bool> ReleaseAsync(long couponId, Guid requestId)
     {
         var keys = new GateKeys(couponId);
-        var released = await redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, keys.All, [publicId, requestId.ToString()]);
+        var released = await redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, keys.All, [requestId.ToString()]);
         return (int)released == 1;
     }
 
     /// <summary>Returns the unit of a request the database will never issue; see reconcile.lua.</summary>
-    public async Task<bool> ReturnUnitAsync(long couponId, string publicId, Guid requestId, Guid? holderRequestId)
+    public async Task<bool> ReturnUnitAsync(long couponId, Guid requestId, Guid? holderRequestId)
     {
         var keys = new GateKeys(couponId);
-        var returned = await redis.GetDatabase().ScriptEvaluateAsync(ReconcileScript, keys.All,
-            [publicId, requestId.ToString(), holderRequestId?.ToString() ?? ""]);
+        var returned = await redis.GetDatabase().ScriptEvaluateAsync(ReconcileScript, keys.All, [requestId.ToString(), holderRequestId?.ToString() ?? ""]);
         return (int)returned == 1;
     }
 
     /// <summary>Makes the gate count a holder the database knows and the gate forgot; see restore-holder.lua.</summary>
-    public async Task<bool> RestoreHolderAsync(long couponId, string publicId, Guid holderRequestId)
+    public async Task<bool> RestoreHolderAsync(long couponId, long userId, Guid holderRequestId)
     {
         var keys = new GateKeys(couponId);
-        var restored = await redis.GetDatabase().ScriptEvaluateAsync(RestoreHolderScript, keys.All, [publicId, holderRequestId.ToString()]);
+        var restored = await redis.GetDatabase().ScriptEvaluateAsync(RestoreHolderScript, keys.All, [userId, holderRequestId.ToString()]);
         return (int)restored == 1;
+    }
+
+    /// <summary>Whether this Redis server's gates were verified since it started (see trust.lua).</summary>
+    public async Task<GateTrust> ReadTrustAsync()
+    {
+        var answer = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(TrustScript, [TrustKey], ["read"]))!;
+        return new GateTrust((string)answer[0]!, (string)answer[1]!);
+    }
+
+    /// <summary>
+    /// Throws away the gates of <paramref name="couponIds"/> and marks this server's gates trusted, in one step, unless
+    /// they already are; true when this call did it. The gates are then missing, and rebuilt from the database.
+    /// </summary>
+    public async Task<bool> ResetUntrustedAsync(IReadOnlyCollection<long> couponIds)
+    {
+        RedisKey[] keys = [TrustKey, .. couponIds.SelectMany(id => new GateKeys(id).All)];
+        return (int)await redis.GetDatabase().ScriptEvaluateAsync(TrustScript, keys, ["reset"]) == 1;
     }
 
     public async Task<bool> IsOpenAsync(long couponId) => await redis.GetDatabase().KeyExistsAsync(new GateKeys(couponId).Stock);
 
     /// <summary>
-    /// Every request the gate accepted and still counts (requestId, publicId), a page at a time (HSCAN), so a sale
+    /// Every request the gate accepted and still counts (requestId, user id), a page at a time (HSCAN), so a sale
     /// with hundreds of thousands of holders is audited in bounded memory. HSCAN may return an entry twice when the
     /// hash changes during the scan; callers only do idempotent work per entry or accept a snapshot's imprecision.
     /// </summary>
-    public async IAsyncEnumerable<IReadOnlyList<(Guid RequestId, string PublicId)>> ScanAcceptedRequestsAsync(long couponId, int pageSize = 1_000)
+    public async IAsyncEnumerable<IReadOnlyList<(Guid RequestId, long UserId)>> ScanAcceptedRequestsAsync(long couponId, int pageSize = 1_000)
     {
-        var page = new List<(Guid, string)>(pageSize);
+        var page = new List<(Guid, long)>(pageSize);
         await foreach (var entry in redis.GetDatabase().HashScanAsync(new GateKeys(couponId).Requests, pageSize: pageSize))
         {
-            page.Add((Guid.Parse((string)entry.Name!), (string)entry.Value!));
+            page.Add((Guid.Parse((string)entry.Name!), (long)entry.Value));
             if (page.Count == pageSize)
             {
                 yield return page;
-                page = new List<(Guid, string)>(pageSize);
+                page = new List<(Guid, long)>(pageSize);
             }
         }
 
@@ -124,7 +145,7 @@ public sealed class IssuanceGate(IConnectionMultiplexer redis)
     /// Users are written before the stock key, because the stock key's presence is what makes the gate
     /// ready; a gate that is already open is left alone (returns false).
     /// </summary>
-    public async Task<bool> OpenAsync(long couponId, long remaining, IReadOnlyCollection<(string PublicId, Guid RequestId)> holders)
+    public async Task<bool> OpenAsync(long couponId, long remaining, IReadOnlyCollection<(long UserId, Guid RequestId)> holders)
     {
         var keys = new GateKeys(couponId);
         var db = redis.GetDatabase();
@@ -136,8 +157,8 @@ public sealed class IssuanceGate(IConnectionMultiplexer redis)
         foreach (var chunk in holders.Chunk(1000))
         {
             var batch = db.CreateBatch();
-            var users = batch.HashSetAsync(keys.Users, chunk.Select(h => new HashEntry(h.PublicId, h.RequestId.ToString())).ToArray());
-            var requests = batch.HashSetAsync(keys.Requests, chunk.Select(h => new HashEntry(h.RequestId.ToString(), h.PublicId)).ToArray());
+            var users = batch.HashSetAsync(keys.Users, chunk.Select(h => new HashEntry(h.UserId, h.RequestId.ToString())).ToArray());
+            var requests = batch.HashSetAsync(keys.Requests, chunk.Select(h => new HashEntry(h.RequestId.ToString(), h.UserId)).ToArray());
             batch.Execute();
             await Task.WhenAll(users, requests);
         }

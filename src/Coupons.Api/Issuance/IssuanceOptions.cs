@@ -21,6 +21,34 @@ public sealed class IssuanceOptions
     [Range(1, 10_000)]
     public int PerUserPerSecond { get; set; } = 5;
 
+    /// <summary>Reads of one person's coupons per second (same token bucket); more get 429.</summary>
+    [Range(1, 10_000)]
+    public int ReadsPerUserPerSecond { get; set; } = 10;
+
+    /// <summary>
+    /// Most people the per-person limits track at once, whatever ids are sent (bounded memory: about 150 bytes each).
+    /// An entry is forgotten once its allowance refills (0.2 s after a click at 5/s), so only a flood of distinct ids
+    /// far beyond a sale's click rate fills it; newcomers are then refused with 429 until room frees up.
+    /// </summary>
+    [Range(1_000, 10_000_000)]
+    public int MaxTrackedPeople { get; set; } = 100_000;
+
+    /// <summary>Reads that reach MySQL (a user's coupons, a request's status) working at once per instance.</summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrentReads { get; set; } = 64;
+
+    /// <summary>Reads allowed to wait for a slot; beyond this, 429.</summary>
+    [Range(0, 1_000_000)]
+    public int MaxQueuedReads { get; set; } = 1_000;
+
+    /// <summary>
+    /// MySQL lookups of users the Redis registry lacks, at once per instance. Unknown ids cost one each (briefly
+    /// remembered per id); this bounds how much of the pool a flood of made-up ids can take. Beyond it (and a queue of
+    /// ten times as many), 429.
+    /// </summary>
+    [Range(1, 1_000)]
+    public int MaxConcurrentUserLookups { get; set; } = 16;
+
     /// <summary>Most clicks one gate script call decides (see <see cref="GateBatcher"/>).</summary>
     [Range(1, 1_000)]
     public int GateMaxBatch { get; set; } = 64;
@@ -31,4 +59,12 @@ public sealed class IssuanceOptions
     /// </summary>
     [Range(1, 64)]
     public int GateCallsInFlight { get; set; } = 4;
+
+    /// <summary>
+    /// How long FCFS keeps accepting while MySQL cannot be reached: coupon definitions read before the outage stand in,
+    /// the gate decides, accepted requests wait in Kafka and are written when MySQL returns. After this, clicks are
+    /// refused with 503 DATABASE_UNAVAILABLE, bounding the backlog (and the wait for ISSUED) an outage can build.
+    /// Kafka's retention of coupon.issue.requested must be far longer. Zero refuses as soon as a definition is stale (5 s).
+    /// </summary>
+    public TimeSpan MaxDatabaseOutage { get; set; } = TimeSpan.FromMinutes(10);
 }

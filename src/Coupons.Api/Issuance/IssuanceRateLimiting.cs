@@ -8,16 +8,20 @@ namespace Coupons.Issuance;
 public static class IssuanceRateLimiting
 {
     public const string FcfsPolicy = "fcfs";
+    public const string ReadsPolicy = "reads";
     public const string FcfsEndpointName = "IssueFcfs";
 
     public static IServiceCollection AddIssuanceRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<IssuanceOptions>().Bind(configuration.GetSection(IssuanceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         var options = configuration.GetSection(IssuanceOptions.Section).Get<IssuanceOptions>() ?? new IssuanceOptions();
-        // Per user, on the FCFS route only: one script hammering the button cannot crowd out everyone else.
-        // A singleton, so the container disposes its sweep timer with the app.
-        services.AddSingleton(sp => new PerUserRateLimiter(options.PerUserPerSecond, FcfsClicker, sp.GetRequiredService<TimeProvider>()));
-        services.AddOptions<RateLimiterOptions>().Configure<PerUserRateLimiter>((limiter, perUser) => limiter.GlobalLimiter = perUser);
+        // Per person, on their clicks and on reads of their coupons: one script hammering the button or polling cannot
+        // crowd out everyone else. Keyed by the canonical publicId; memory bounded whatever ids are sent. Singletons,
+        // so the container disposes their sweep timers with the app.
+        services.AddSingleton(sp => new PersonLimits(
+            new PerUserRateLimiter(options.PerUserPerSecond, FcfsClicker, sp.GetRequiredService<TimeProvider>(), options.MaxTrackedPeople),
+            new PerUserRateLimiter(options.ReadsPerUserPerSecond, PersonReader, sp.GetRequiredService<TimeProvider>(), options.MaxTrackedPeople)));
+        services.AddOptions<RateLimiterOptions>().Configure<PersonLimits>((limiter, people) => limiter.GlobalLimiter = people.Global);
         services.AddRateLimiter(limiter =>
         {
             limiter.AddConcurrencyLimiter(FcfsPolicy, o =>
@@ -25,6 +29,14 @@ public static class IssuanceRateLimiting
                 o.PermitLimit = options.MaxConcurrentRequests;
                 o.QueueLimit = options.MaxQueuedRequests;
                 o.QueueProcessingOrder = QueueProcessingOrder.OldestFirst; // first come, first served, also here
+            });
+            // Reads that reach MySQL (a user's coupons, a request's status) share its pool with the rest of the app: a flood
+            // of them, valid ids or not, waits here instead of there. (The consumer has a pool of its own.)
+            limiter.AddConcurrencyLimiter(ReadsPolicy, o =>
+            {
+                o.PermitLimit = options.MaxConcurrentReads;
+                o.QueueLimit = options.MaxQueuedReads;
+                o.QueueProcessingOrder = QueueProcessingOrder.OldestFirst;
             });
             limiter.OnRejected = async (context, ct) =>
             {
@@ -39,9 +51,39 @@ public static class IssuanceRateLimiting
         return services;
     }
 
-    /// <summary>The user an FCFS click counts against; null for every other request.</summary>
+    /// <summary>
+    /// The person an FCFS click counts against (the canonical publicId, so re-casing an id does not buy a fresh
+    /// allowance); null for every other request and for an invalid id, which is answered 400 without any I/O.
+    /// </summary>
     private static string? FcfsClicker(HttpContext context) =>
         context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName == FcfsEndpointName
-            ? context.Request.RouteValues["publicId"] as string
+        && Ids.TryCanonicalPublicId(context.Request.RouteValues["publicId"] as string, out var person)
+            ? person
             : null;
+
+    /// <summary>The person whose coupons a read asks for (canonical publicId); null for other requests and invalid ids.</summary>
+    private static string? PersonReader(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<PersonReadLimit>() is not null
+        && Ids.TryCanonicalPublicId(context.Request.RouteValues["publicId"] as string, out var person)
+            ? person
+            : null;
+}
+
+/// <summary>The per-person limits, as one global limiter (a request passes both: each applies only to its own routes).</summary>
+public sealed class PersonLimits(PerUserRateLimiter clicks, PerUserRateLimiter reads) : IDisposable
+{
+    public PartitionedRateLimiter<HttpContext> Global { get; } = PartitionedRateLimiter.CreateChained(clicks, reads);
+
+    public void Dispose()
+    {
+        Global.Dispose();
+        clicks.Dispose();
+        reads.Dispose();
+    }
+}
+
+/// <summary>Endpoint metadata: reads of this endpoint count against the person in its <c>{publicId}</c>.</summary>
+public sealed class PersonReadLimit
+{
+    public static readonly PersonReadLimit Instance = new();
 }

@@ -1,55 +1,58 @@
-using System.Data.Common;
 using System.Diagnostics;
-using System.Text;
 using Confluent.Kafka;
 using Coupons.Infrastructure.Kafka;
 using Coupons.Ops;
 using Microsoft.Extensions.Options;
-using Polly;
-using Polly.Retry;
 
 namespace Coupons.Issuance;
 
 /// <summary>
 /// Consumer group <c>coupon-issue-service</c>: reads accepted requests in batches, writes each batch in one
-/// database transaction, and only then commits the offsets. A crash before the commit means redelivery,
-/// which the idempotent store absorbs (I5). While the database is down the batch is retried with backoff,
-/// nothing is skipped and nothing is committed. Malformed messages go to the dead-letter topic.
+/// database transaction (<see cref="ConsumerBatchWriter"/>), and only then commits the offsets. A crash before the
+/// commit means redelivery, which the idempotent store absorbs (I5). While a write waits for the database (an outage
+/// of any length), this loop keeps polling with its partitions paused, so the group keeps this member and nothing
+/// is skipped or committed early. A message that can never be applied goes to the dead-letter topic with its reason
+/// (I6). Whatever breaks, the loop starts over with a new consumer: it never stops the host.
 /// </summary>
 public sealed partial class IssueRequestConsumer(
     IOptions<KafkaOptions> options,
-    IssueRequestStore store,
-    IProducer<string, byte[]> producer,
+    ConsumerBatchWriter writer,
+    DeadLetterWriter deadLetters,
     ConsumerHealth health,
     CouponMetrics metrics,
     TimeProvider clock,
     ILogger<IssueRequestConsumer> logger) : BackgroundService
 {
-    private readonly KafkaOptions _options = options.Value;
+    /// <summary>A write taking longer than this makes the loop hold its partitions and poll while it waits.</summary>
+    private static readonly TimeSpan HoldAfter = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan RestartDelay = TimeSpan.FromSeconds(2);
 
-    private readonly ResiliencePipeline _dbRetry = new ResiliencePipelineBuilder()
-        .AddRetry(new RetryStrategyOptions
-        {
-            // Anything but shutdown: a batch that cannot be written now is retried, never skipped.
-            ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
-            MaxRetryAttempts = int.MaxValue,
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = TimeSpan.FromMilliseconds(100),
-            MaxDelay = TimeSpan.FromSeconds(5),
-            OnRetry = args =>
-            {
-                health.DatabaseFailing = true;
-                metrics.ConsumerDbFailures.Add(1);
-                BatchFailed(logger, args.AttemptNumber, args.Outcome.Exception?.GetType().Name ?? "", args.Outcome.Exception?.Message ?? "");
-                return ValueTask.CompletedTask;
-            },
-        })
-        .Build();
+    private readonly KafkaOptions _options = options.Value;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         // librdkafka's Consume blocks; keep it off the thread pool.
-        Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Task.Factory.StartNew(() => Supervise(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    /// <summary>Runs the loop until the host stops; anything that escapes it is logged and the loop starts over.</summary>
+    private void Supervise(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                Run(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Nothing was committed that was not written; a new consumer re-reads from the last commit.
+                Restarting(logger, ex.GetType().Name, ex.Message);
+                stoppingToken.WaitHandle.WaitOne(RestartDelay);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
 
     private void Run(CancellationToken stoppingToken)
     {
@@ -64,7 +67,7 @@ public sealed partial class IssueRequestConsumer(
                 {
                     Hold(consumer);
                     health.Holding = true;
-                    health.LastPoll = DateTimeOffset.UtcNow;
+                    health.LastPoll = clock.GetUtcNow();
                     continue;
                 }
 
@@ -75,43 +78,37 @@ public sealed partial class IssueRequestConsumer(
                 }
 
                 var batch = ReadBatch(consumer, stoppingToken);
-                health.LastPoll = DateTimeOffset.UtcNow;
+                health.LastPoll = clock.GetUtcNow();
                 if (batch.Count > 0)
                 {
-                    try
-                    {
-                        ProcessAsync(consumer, batch, stoppingToken).GetAwaiter().GetResult();
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        // E.g. the dead-letter topic refused a write. Nothing of this batch is committed; rewind so
-                        // the next poll reads it again instead of skipping it.
-                        Rewind(consumer, batch);
-                        BatchFailed(logger, 0, ex.GetType().Name, ex.Message);
-                        stoppingToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
-                    }
+                    Process(consumer, batch, stoppingToken);
                 }
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
         }
         finally
         {
             // Leave the group cleanly so partitions move to other instances at once; uncommitted work is redelivered.
-            consumer.Close();
+            try
+            {
+                consumer.Close();
+            }
+            catch (KafkaException ex)
+            {
+                CloseFailed(logger, ex.Error.Code.ToString(), ex.Error.Reason);
+            }
+
             Stopped(logger);
         }
     }
 
     /// <summary>
-    /// Paused by an operator: keep polling (so the group keeps this member) with every assigned partition paused.
-    /// A partition assigned by a rebalance meanwhile is not paused yet; a message it yields is put back unread.
+    /// Paused (by an operator, or while a write waits): poll (so the group keeps this member) with every assigned
+    /// partition paused. A partition assigned by a rebalance meanwhile is not paused yet; a message it yields is put back unread.
     /// </summary>
     private static void Hold(IConsumer<string, byte[]> consumer)
     {
         consumer.Pause(consumer.Assignment);
-        var stray = consumer.Consume(TimeSpan.FromMilliseconds(50)); // short: a resume acts within 50 ms
+        var stray = Poll(consumer, TimeSpan.FromMilliseconds(50)); // short: a resume acts within 50 ms
         if (stray is { IsPartitionEOF: false })
         {
             consumer.Pause([stray.TopicPartition]);
@@ -122,18 +119,18 @@ public sealed partial class IssueRequestConsumer(
     private List<ConsumeResult<string, byte[]>> ReadBatch(IConsumer<string, byte[]> consumer, CancellationToken ct)
     {
         var batch = new List<ConsumeResult<string, byte[]>>();
-        var first = consumer.Consume(TimeSpan.FromMilliseconds(250));
+        var first = Poll(consumer, TimeSpan.FromMilliseconds(250));
         if (first is null || first.IsPartitionEOF)
         {
             return batch;
         }
 
         batch.Add(first);
-        var deadline = DateTime.UtcNow + _options.ConsumerBatchWindow;
+        var deadline = clock.GetUtcNow() + _options.ConsumerBatchWindow;
         while (batch.Count < _options.ConsumerBatchSize && !ct.IsCancellationRequested)
         {
-            var remaining = deadline - DateTime.UtcNow;
-            var next = remaining > TimeSpan.Zero ? consumer.Consume(remaining) : consumer.Consume(TimeSpan.Zero);
+            var remaining = deadline - clock.GetUtcNow();
+            var next = Poll(consumer, remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
             if (next is null)
             {
                 break;
@@ -148,48 +145,108 @@ public sealed partial class IssueRequestConsumer(
         return batch;
     }
 
-    private async Task ProcessAsync(IConsumer<string, byte[]> consumer, List<ConsumeResult<string, byte[]>> batch, CancellationToken ct)
+    /// <summary>
+    /// One poll. An error the client reports through Consume (e.g. the poll interval was exceeded and the member left
+    /// the group) is logged; librdkafka rejoins on the next poll, and uncommitted messages are read again.
+    /// </summary>
+    private static ConsumeResult<string, byte[]>? Poll(IConsumer<string, byte[]> consumer, TimeSpan timeout)
     {
+        try
+        {
+            return consumer.Consume(timeout);
+        }
+        catch (ConsumeException ex) when (!ex.Error.IsFatal)
+        {
+            return null;
+        }
+    }
+
+    private void Process(IConsumer<string, byte[]> consumer, List<ConsumeResult<string, byte[]>> batch, CancellationToken ct)
+    {
+        metrics.ConsumerBatchSize.Record(batch.Count);
         var requests = new List<IssueRequested>(batch.Count);
         var parents = new List<ActivityContext>(batch.Count);
-        metrics.ConsumerBatchSize.Record(batch.Count);
+        // By reference: each parsed message is its own object, so copies of one request id map to their own offsets.
+        var sources = new Dictionary<IssueRequested, ConsumeResult<string, byte[]>>(ReferenceEqualityComparer.Instance);
+        var unreadable = new List<(ConsumeResult<string, byte[]> Source, string Reason, string Detail)>();
         foreach (var result in batch)
         {
             try
             {
-                requests.Add(IssueRequested.Parse(result.Message.Value));
+                var request = IssueRequested.Parse(result.Message.Value);
+                requests.Add(request);
                 parents.Add(CouponTracing.ExtractContext(result.Message.Headers));
+                sources[request] = result;
             }
-            catch (FormatException ex)
+            catch (UnreadableMessageException ex)
             {
-                await DeadLetterAsync(result, ex);
+                unreadable.Add((result, ex.Reason, ex.Message));
             }
         }
 
-        if (requests.Count > 0)
+        try
         {
-            var decisions = await _dbRetry.ExecuteAsync(async token => await store.ApplyBatchAsync(requests, token, parents), ct);
-            health.DatabaseFailing = false;
-            health.RecordApplied(decisions.Count);
-            RecordEndToEnd(requests, decisions);
-            foreach (var group in decisions.GroupBy(d => (d.Status, d.Reason)))
+            var written = requests.Count == 0 ? new BatchResult([], []) : WriteHolding(consumer, requests, parents, ct);
+            RecordDecisions(requests, written.Decisions);
+            foreach (var (source, reason, detail) in unreadable.Concat(written.Unappliable.Select(u => (sources[u.Request], u.Reason, u.Detail))))
             {
-                metrics.ConsumerDecisions.Add(group.Count(),
-                    new KeyValuePair<string, object?>("status", group.Key.Status), new KeyValuePair<string, object?>("reason", group.Key.Reason ?? "none"));
+                deadLetters.WriteAsync(source, reason, detail).GetAwaiter().GetResult();
             }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // E.g. the dead-letter topic refused a write. Nothing of this batch is committed; rewind so the next poll
+            // reads it again instead of skipping it (what was written is recognised and not written twice).
+            Rewind(consumer, batch);
+            BatchNotFinished(logger, ex.GetType().Name, ex.Message);
+            ct.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
+            return;
         }
 
         Commit(consumer, batch);
     }
 
-    private void RecordEndToEnd(List<IssueRequested> requests, IReadOnlyList<IssueDecision> decisions)
+    /// <summary>
+    /// Writes the batch on the thread pool while this thread keeps the group membership: after <see cref="HoldAfter"/>
+    /// it pauses every partition and polls until the write is done, however long the database takes.
+    /// </summary>
+    private BatchResult WriteHolding(IConsumer<string, byte[]> consumer, List<IssueRequested> requests, List<ActivityContext> parents, CancellationToken ct)
     {
-        // Only requests decided now: a redelivered one was decided (and measured) the first time.
+        var write = Task.Run(() => writer.WriteAsync(requests, parents, ct), ct);
+        if (write.Wait(HoldAfter, CancellationToken.None))
+        {
+            return write.GetAwaiter().GetResult();
+        }
+
+        while (!write.IsCompleted)
+        {
+            Hold(consumer);
+            health.LastPoll = clock.GetUtcNow();
+        }
+
+        if (!health.PauseRequested)
+        {
+            consumer.Resume(consumer.Assignment);
+        }
+
+        return write.GetAwaiter().GetResult();
+    }
+
+    private void RecordDecisions(List<IssueRequested> requests, IReadOnlyList<IssueDecision> decisions)
+    {
+        health.RecordApplied(decisions.Count);
+        // The end-to-end time of every request decided in this batch (a redelivered one reports its first decision again).
         var requestedAt = requests.DistinctBy(r => r.RequestId).ToDictionary(r => r.RequestId, r => r.RequestedAt);
         var now = clock.GetUtcNow();
         foreach (var decision in decisions)
         {
             metrics.EndToEndDuration.Record((now - requestedAt[decision.RequestId]).TotalSeconds);
+        }
+
+        foreach (var group in decisions.GroupBy(d => (d.Status, d.Reason)))
+        {
+            metrics.ConsumerDecisions.Add(group.Count(),
+                new KeyValuePair<string, object?>("status", group.Key.Status), new KeyValuePair<string, object?>("reason", group.Key.Reason ?? "none"));
         }
     }
 
@@ -219,30 +276,12 @@ public sealed partial class IssueRequestConsumer(
         }
         catch (KafkaException ex)
         {
-            // E.g. a rebalance bumped the group generation. A partition we kept would otherwise never get this commit
-            // (its lag would stay above 0 and block gate rebuilds and reconciliation), so read the batch again: the
+            // E.g. a rebalance bumped the group generation, or a long wait cost this member its place. A partition we
+            // kept would otherwise never get this commit (its lag would stay above 0), so read the batch again: the
             // store skips what is already decided and the next commit succeeds. A partition we lost is re-read by its new owner.
             CommitFailed(logger, ex.Error.Code.ToString(), ex.Error.Reason);
             Rewind(consumer, batch);
         }
-    }
-
-    private async Task DeadLetterAsync(ConsumeResult<string, byte[]> result, FormatException error)
-    {
-        var headers = new Headers
-        {
-            { "dlq-error", Encoding.UTF8.GetBytes(error.Message) },
-            { "dlq-source", Encoding.UTF8.GetBytes(result.TopicPartitionOffset.ToString()) },
-            { "dlq-at", Encoding.UTF8.GetBytes(DateTimeOffset.UtcNow.ToString("O")) },
-        };
-        await producer.ProduceAsync(_options.DeadLetterTopic, new Message<string, byte[]>
-        {
-            Key = result.Message.Key,
-            Value = result.Message.Value,
-            Headers = headers,
-        });
-        metrics.DeadLettered.Add(1);
-        DeadLettered(logger, result.TopicPartitionOffset.ToString(), error.Message);
     }
 
     private IConsumer<string, byte[]> BuildConsumer() =>
@@ -255,8 +294,9 @@ public sealed partial class IssueRequestConsumer(
             EnableAutoOffsetStore = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
-            SessionTimeoutMs = 10_000,
+            SessionTimeoutMs = (int)_options.ConsumerSessionTimeout.TotalMilliseconds,
             HeartbeatIntervalMs = 1_000,
+            MaxPollIntervalMs = (int)_options.ConsumerMaxPollInterval.TotalMilliseconds,
             ReconnectBackoffMaxMs = 1_000,
             // A fetch waits at most this long for data. librdkafka's 500 ms default showed up as ~250-500 ms of
             // 202 -> row latency against the mock broker; an idle consumer asking 10 times a second costs nothing.
@@ -265,9 +305,6 @@ public sealed partial class IssueRequestConsumer(
         .SetErrorHandler((_, e) => KafkaLog.ClientError(logger, e.Code.ToString(), e.Reason))
         .SetLogHandler((_, m) => KafkaLog.Client(logger, m.Level.ToString(), m.Facility, m.Message))
         .Build();
-
-    [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Batch write failed (attempt {Attempt}), retrying: {ExceptionType} {Reason}")]
-    private static partial void BatchFailed(ILogger logger, int attempt, string exceptionType, string reason);
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Consuming {Topic} as group {Group}")]
     private static partial void Started(ILogger logger, string topic, string group);
@@ -278,6 +315,12 @@ public sealed partial class IssueRequestConsumer(
     [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Offset commit failed ({Code}): {Reason}")]
     private static partial void CommitFailed(ILogger logger, string code, string reason);
 
-    [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "Malformed message at {Source} sent to dead-letter topic: {Error}")]
-    private static partial void DeadLettered(ILogger logger, string source, string error);
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "Batch not finished, read again: {ExceptionType} {Reason}")]
+    private static partial void BatchNotFinished(ILogger logger, string exceptionType, string reason);
+
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Error, Message = "Consumer loop failed and starts over with a new consumer: {ExceptionType} {Reason}")]
+    private static partial void Restarting(ILogger logger, string exceptionType, string reason);
+
+    [LoggerMessage(EventId = 5009, Level = LogLevel.Warning, Message = "Consumer close failed ({Code}): {Reason}")]
+    private static partial void CloseFailed(ILogger logger, string code, string reason);
 }

@@ -8,12 +8,17 @@ using Dapper;
 
 namespace Coupons.Issuance;
 
+/// <summary>What a batch write did: the decisions (in batch order), and the messages set aside as unappliable.</summary>
+public sealed record BatchResult(IReadOnlyList<IssueDecision> Decisions, IReadOnlyList<UnappliableRequest> Unappliable);
+
 /// <summary>
 /// Writes accepted requests to the database, the final arbiter, a whole batch per transaction with a handful of
 /// set-based statements: lock the batch's coupon rows, read what is already decided and who already holds what,
 /// decide in memory (<see cref="BatchDecider"/>), then insert the rows and decisions and move each counter once.
 /// unique (user_id, coupon_id), unique request_id and the counter's guard stay as the last line of defence:
-/// if anything disagrees the transaction fails and the batch is retried from fresh reads.
+/// if anything disagrees the transaction fails and the batch is retried from fresh reads. Messages that can never be
+/// applied (unknown coupon or user, a publicId that is not the user's) are left out and handed back for the
+/// dead-letter topic, so a forged message cannot stall the requests that share its batch.
 /// </summary>
 public sealed class IssueRequestStore(IDbConnectionFactory connections, TimeProvider clock)
 {
@@ -21,7 +26,8 @@ public sealed class IssueRequestStore(IDbConnectionFactory connections, TimeProv
 
     /// <param name="batch">Requests in Kafka order; a request id seen twice is applied once.</param>
     /// <param name="parents">Optional trace context of each request (same order), so its database write joins the click's trace.</param>
-    public async Task<IReadOnlyList<IssueDecision>> ApplyBatchAsync(IReadOnlyList<IssueRequested> batch, CancellationToken ct, IReadOnlyList<ActivityContext>? parents = null)
+    /// <returns>A decision per request in <paramref name="batch"/> order (each request id once), except the unappliable ones.</returns>
+    public async Task<BatchResult> ApplyBatchAsync(IReadOnlyList<IssueRequested> batch, CancellationToken ct, IReadOnlyList<ActivityContext>? parents = null)
     {
         var started = clock.GetUtcNow();
         var unique = batch.Select((r, i) => (Request: r, Parent: parents?[i] ?? default)).DistinctBy(x => x.Request.RequestId).ToList();
@@ -32,9 +38,10 @@ public sealed class IssueRequestStore(IDbConnectionFactory connections, TimeProv
         var coupons = await LockCouponsAsync(connection, tx, requests.Select(r => r.CouponId).Distinct().ToList(), ct);
         var decided = await ReadDecidedAsync(connection, tx, requests, ct);
         var pending = requests.Where(r => !decided.ContainsKey(r.RequestId)).ToList();
+        var users = await ReadUsersAsync(connection, tx, pending, ct);
         var holders = await ReadHoldersAsync(connection, tx, pending, ct);
 
-        var plan = BatchDecider.Decide(pending, coupons, holders);
+        var plan = BatchDecider.Decide(batch, decided, coupons, users, holders);
         var now = clock.GetUtcNow().UtcDateTime;
         await InsertRowsAsync(connection, tx, "user_coupons", ["user_id", "coupon_id", "status", "issued_at", "expires_at", "request_id"],
             plan.NewRows.Select(r => new object[] { r.UserId, r.CouponId, "UNUSED", now, now.AddDays(coupons[r.CouponId].ValidityDays), r.RequestId.ToString() }), ct);
@@ -45,23 +52,21 @@ public sealed class IssueRequestStore(IDbConnectionFactory connections, TimeProv
                 new { couponId, count }, tx, cancellationToken: ct));
             if (moved != 1)
             {
-                throw new InvalidOperationException($"coupon {couponId} changed under the batch's lock; the batch is retried");
+                throw new System.Data.DBConcurrencyException($"coupon {couponId} changed under the batch's lock; the batch is retried");
             }
         }
 
         var byId = requests.ToDictionary(r => r.RequestId);
-        // An issued request's fate is its user_coupons row; only refusals get a row here (half the writes per batch).
+        // An issued request's fate is its user_coupons row; only new refusals get a row here (half the writes per batch).
         await InsertRowsAsync(connection, tx, "issue_requests", ["request_id", "coupon_id", "user_id", "status", "reason", "requested_at", "decided_at"],
-            plan.Decisions.Where(d => d.Status != RequestStatus.Issued).Select(d => new object[]
+            plan.Decisions.Where(d => d.Status != RequestStatus.Issued && !decided.ContainsKey(d.RequestId)).Select(d => new object[]
             {
                 d.RequestId.ToString(), byId[d.RequestId].CouponId, byId[d.RequestId].UserId, d.Status, d.Reason!, byId[d.RequestId].RequestedAt.UtcDateTime, now,
             }), ct);
         await tx.CommitAsync(ct);
 
-        var fresh = plan.Decisions.ToDictionary(d => d.RequestId);
-        var decisions = requests.Select(r => decided.TryGetValue(r.RequestId, out var old) ? old : fresh[r.RequestId]).ToList();
-        TraceWrites(unique, decisions, started);
-        return decisions;
+        TraceWrites(unique, plan.Decisions, decided, started);
+        return new BatchResult(plan.Decisions, plan.Unappliable);
     }
 
     public async Task<IssueDecision?> FindAsync(Guid requestId, CancellationToken ct)
@@ -78,8 +83,8 @@ public sealed class IssueRequestStore(IDbConnectionFactory connections, TimeProv
     /// getting an issue_requests row read as ISSUED either way.
     /// </summary>
     public static string DecisionsOf(string idsParameter) =>
-        $"SELECT request_id, '{RequestStatus.Issued}' AS status, NULL AS reason FROM user_coupons WHERE request_id IN {idsParameter} " +
-        $"UNION ALL SELECT request_id, status, reason FROM issue_requests WHERE request_id IN {idsParameter}";
+        $"SELECT request_id, '{RequestStatus.Issued}' AS status, NULL AS reason, coupon_id, user_id FROM user_coupons WHERE request_id IN {idsParameter} " +
+        $"UNION ALL SELECT request_id, status, reason, coupon_id, user_id FROM issue_requests WHERE request_id IN {idsParameter}";
 
     private async Task<Dictionary<long, CouponStock>> LockCouponsAsync(DbConnection connection, DbTransaction tx, List<long> ids, CancellationToken ct)
     {
@@ -91,9 +96,9 @@ public sealed class IssueRequestStore(IDbConnectionFactory connections, TimeProv
         return rows.ToDictionary(c => c.Id);
     }
 
-    private static async Task<Dictionary<Guid, IssueDecision>> ReadDecidedAsync(DbConnection connection, DbTransaction tx, List<IssueRequested> requests, CancellationToken ct)
+    private static async Task<Dictionary<Guid, DecidedRequest>> ReadDecidedAsync(DbConnection connection, DbTransaction tx, List<IssueRequested> requests, CancellationToken ct)
     {
-        var decided = new Dictionary<Guid, IssueDecision>();
+        var decided = new Dictionary<Guid, DecidedRequest>();
         foreach (var chunk in requests.Chunk(RowsPerStatement))
         {
             var rows = await connection.QueryAsync<StatusRow>(new CommandDefinition(
@@ -102,11 +107,27 @@ public sealed class IssueRequestStore(IDbConnectionFactory connections, TimeProv
             foreach (var row in rows.Where(r => r.Status != RequestStatus.Pending))
             {
                 var id = Guid.Parse(row.RequestId);
-                decided[id] = new IssueDecision(id, row.Status, row.Reason);
+                decided[id] = new DecidedRequest(new IssueDecision(id, row.Status, row.Reason), row.CouponId, row.UserId);
             }
         }
 
         return decided;
+    }
+
+    /// <summary>The users the requests name that exist, with their stored publicId.</summary>
+    private static async Task<Dictionary<long, string>> ReadUsersAsync(DbConnection connection, DbTransaction tx, List<IssueRequested> pending, CancellationToken ct)
+    {
+        var users = new Dictionary<long, string>();
+        foreach (var chunk in pending.Select(r => r.UserId).Distinct().Chunk(RowsPerStatement))
+        {
+            foreach (var (id, publicId) in await connection.QueryAsync<(long, string)>(new CommandDefinition(
+                         "SELECT id, public_id FROM users WHERE id IN @ids", new { ids = chunk }, tx, cancellationToken: ct)))
+            {
+                users[id] = publicId;
+            }
+        }
+
+        return users;
     }
 
     private static async Task<Dictionary<(long, long), Guid>> ReadHoldersAsync(DbConnection connection, DbTransaction tx, List<IssueRequested> pending, CancellationToken ct)
@@ -153,19 +174,23 @@ public sealed class IssueRequestStore(IDbConnectionFactory connections, TimeProv
         }
     }
 
-    private static void TraceWrites(List<(IssueRequested Request, ActivityContext Parent)> requests, List<IssueDecision> decisions, DateTimeOffset started)
+    private static void TraceWrites(
+        List<(IssueRequested Request, ActivityContext Parent)> requests, IReadOnlyList<IssueDecision> decisions, Dictionary<Guid, DecidedRequest> decidedBefore, DateTimeOffset started)
     {
         if (!CouponTracing.Source.HasListeners())
         {
             return;
         }
 
-        for (var i = 0; i < requests.Count; i++)
+        var byId = decisions.ToDictionary(d => d.RequestId);
+        foreach (var (request, parent) in requests.Where(r => byId.ContainsKey(r.Request.RequestId)))
         {
             // One span per request, in the click's trace, covering the batch transaction that wrote it.
-            using var span = CouponTracing.Source.StartActivity("coupon.persist", ActivityKind.Consumer, requests[i].Parent, startTime: started);
-            span?.SetTag("coupon.request.id", requests[i].Request.RequestId.ToString());
-            span?.SetTag("coupon.request.status", decisions[i].Status);
+            using var span = CouponTracing.Source.StartActivity("coupon.persist", ActivityKind.Consumer, parent, startTime: started);
+            span?.SetTag("coupon.request.id", request.RequestId.ToString());
+            span?.SetTag("coupon.request.status", byId[request.RequestId].Status);
+            // Kafka delivers at least once: a request decided by an earlier delivery is read, not written again.
+            span?.SetTag("coupon.request.redelivered", decidedBefore.ContainsKey(request.RequestId));
         }
     }
 
@@ -176,6 +201,10 @@ public sealed class IssueRequestStore(IDbConnectionFactory connections, TimeProv
         public string Status { get; init; } = "";
 
         public string? Reason { get; init; }
+
+        public long CouponId { get; init; }
+
+        public long UserId { get; init; }
     }
 
     private sealed class HolderRow

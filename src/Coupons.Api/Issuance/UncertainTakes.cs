@@ -5,8 +5,9 @@ using Coupons.Ops;
 namespace Coupons.Issuance;
 
 /// <summary>
-/// Gives back units that clicks may have taken without anyone being promised them. A gate call that timed out may
-/// still have run on Redis: its clicks answered 503, yet their units can be held by their request ids. Left alone,
+/// Gives back units that clicks may have taken without anyone being promised them. A gate call that timed out, or
+/// whose connection broke after the command was sent, may still have run on Redis: its clicks answered 503, yet their
+/// units can be held by their request ids. Left alone,
 /// reconciliation returns such a unit only after its grace period, and meanwhile the user's next click hears
 /// ALREADY_REQUESTED for a request that never got a 202. Here each such click is released as soon as Redis answers
 /// again; release.lua only frees a unit still held by that very request id, so a click that never ran costs nothing.
@@ -19,7 +20,7 @@ public sealed partial class UncertainTakes(IssuanceGate gate, CouponMetrics metr
     private static readonly TimeSpan GiveUpAfter = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan RetryEvery = TimeSpan.FromMilliseconds(500);
 
-    // Bounded: only clicks of timed-out calls come here (an open circuit sends nothing), and if a flood overflows
+    // Bounded: only clicks of calls that may have run come here (an open circuit sends nothing), and if a flood overflows
     // it, reconciliation returns the rest.
     private readonly Channel<(GateClick Click, DateTimeOffset Since)> _clicks =
         Channel.CreateBounded<(GateClick, DateTimeOffset)>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
@@ -49,7 +50,7 @@ public sealed partial class UncertainTakes(IssuanceGate gate, CouponMetrics metr
     {
         try
         {
-            if (await gate.ReleaseAsync(click.CouponId, click.PublicId, click.RequestId))
+            if (await gate.ReleaseAsync(click.CouponId, click.RequestId))
             {
                 metrics.ReconcileRepairs.Add(1, new KeyValuePair<string, object?>("kind", "timed_out_click_returned"));
                 Returned(logger, click.RequestId, click.CouponId);
@@ -63,6 +64,6 @@ public sealed partial class UncertainTakes(IssuanceGate gate, CouponMetrics metr
         }
     }
 
-    [LoggerMessage(EventId = 4204, Level = LogLevel.Warning, Message = "Request {RequestId}: its gate call timed out but had taken a unit of coupon {CouponId}; the unit is returned")]
+    [LoggerMessage(EventId = 4204, Level = LogLevel.Warning, Message = "Request {RequestId}: its gate call failed (timeout or broken connection) but had taken a unit of coupon {CouponId}; the unit is returned")]
     private static partial void Returned(ILogger logger, Guid requestId, long couponId);
 }

@@ -39,6 +39,8 @@ public sealed class CouponMetrics : IDisposable
         CacheRequests = _meter.CreateCounter<long>("coupons.cache.requests", description: "Issuable-list cache lookups by result (local_hit, redis_hit, miss, error).");
         ReconcileRepairs = _meter.CreateCounter<long>("coupons.reconcile.repairs", description: "Units returned or holders restored by reconciliation, by kind.");
         GateRebuilds = _meter.CreateCounter<long>("coupons.gate.rebuilds", description: "Gates rebuilt from the database (event start or Redis data loss).");
+        GateTrustResets = _meter.CreateCounter<long>("coupons.gate.trust.resets",
+            description: "Times the gates were thrown away because the Redis serving them restarted, failed over or was restored since they were verified.");
 
         // The GC's own view, including DOTNET_GCHeapHardLimit or the container limit: the seed's "heap > 85 %" alert.
         _meter.CreateObservableGauge("coupons.gc.heap.size", () => GC.GetGCMemoryInfo().HeapSizeBytes, "By", "Managed heap size after the last GC.");
@@ -74,6 +76,8 @@ public sealed class CouponMetrics : IDisposable
     public Counter<long> ReconcileRepairs { get; }
 
     public Counter<long> GateRebuilds { get; }
+
+    public Counter<long> GateTrustResets { get; }
 
     /// <summary>Registers an observable gauge (state that is read, not counted: dependency up, lag, circuit state).</summary>
     public void Gauge<T>(string name, Func<IEnumerable<Measurement<T>>> observe, string? unit = null, string? description = null)

@@ -9,14 +9,16 @@ using Microsoft.Extensions.Options;
 namespace Coupons.Reconciliation;
 
 /// <summary>
-/// Keeps a gate in front of every open coupon. A missing gate (an event that just started, or Redis restarted
-/// empty) is rebuilt from the database, but only once the pipeline is drained and every publish that might
-/// still have been in flight has had time to land, so the database already holds everything Redis had accepted.
+/// Keeps a trusted gate in front of every open coupon. A missing gate (an event that just started, Redis restarted
+/// empty, or gates thrown away because Redis lost history: <see cref="GateTrustVerifier"/>) is rebuilt from the database,
+/// but only once every publish that might still have been in flight has had time to land and the pipeline has delivered
+/// everything the coupon accepted (<see cref="PipelineDrain"/>), so the database already holds all that Redis had accepted.
 /// Until then FCFS answers 503 GATE_NOT_READY. No app restart is ever needed.
 /// </summary>
 public sealed partial class GateKeeper(
     CouponRepository coupons,
     IssuanceGate gate,
+    GateTrustVerifier trust,
     EventOpener opener,
     PipelineDrain drain,
     IOptions<KafkaOptions> kafka,
@@ -25,48 +27,67 @@ public sealed partial class GateKeeper(
     TimeProvider clock,
     ILogger<GateKeeper> logger) : BackgroundService
 {
-    private readonly Dictionary<long, DateTimeOffset> _missingSince = [];
+    private readonly Dictionary<long, MissingGate> _missing = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.GateCheckInterval, clock);
         while (await timer.TickAsync(stoppingToken))
         {
-            try
-            {
-                await CheckAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is System.Data.Common.DbException || RedisCircuit.IsUnavailable(ex))
-            {
-                // Nothing to do until the dependency is back; the next tick tries again.
-            }
+            await BackgroundRound.RunAsync(CheckAsync, ex => ex is System.Data.Common.DbException || RedisCircuit.IsUnavailable(ex), logger, nameof(GateKeeper), stoppingToken);
         }
     }
 
     private async Task CheckAsync(CancellationToken ct)
     {
+        await trust.EnsureTrustedAsync(ct); // a Redis that lost history has its gates thrown away here, then rebuilt below
         var now = clock.GetUtcNow();
         var settle = kafka.Value.DeliveryTimeout + TimeSpan.FromSeconds(1);
-        bool? drained = null; // asked once per round, and only if a gate is due: a lag query costs a broker round trip
+        IReadOnlyList<PartitionLag>? positions = null; // read once per round, and only if a gate is due: a broker round trip
         var due = new List<long>();
-        foreach (var coupon in await coupons.ListOpenAsync(now.UtcDateTime, ct))
+        var open = await coupons.ListOpenAsync(now.UtcDateTime, ct);
+        foreach (var gone in _missing.Keys.Where(id => open.All(c => c.Id != id)).ToList())
+        {
+            _missing.Remove(gone); // ended meanwhile
+        }
+
+        foreach (var coupon in open)
         {
             if (await gate.IsOpenAsync(coupon.Id))
             {
-                _missingSince.Remove(coupon.Id);
+                _missing.Remove(coupon.Id);
                 continue;
             }
 
-            // While a gate is missing nothing new is accepted for its coupon, so one "drained" answer per round
-            // holds for every coupon rebuilt in it (after Redis lost everything, that is every open coupon).
-            var since = _missingSince.TryGetValue(coupon.Id, out var seen) ? seen : _missingSince[coupon.Id] = now;
-            if (now - since < settle || !(drained ??= await drain.IsDrainedAsync(ct)))
+            // While a gate is missing nothing new is accepted for its coupon. Once every publish that was in flight has
+            // landed (settle) and none of its requests is parked, a mark of where the topic ends covers all of them;
+            // the gate is rebuilt once the consumer group is past that mark, however busy other coupons keep the topic.
+            var missing = _missing.TryGetValue(coupon.Id, out var seen) ? seen : _missing[coupon.Id] = new MissingGate(now);
+            if (now - missing.Since < settle)
             {
                 continue;
             }
 
-            due.Add(coupon.Id);
-            _missingSince.Remove(coupon.Id);
+            if (await drain.HasParkedAsync(coupon.Id, ct) is not false)
+            {
+                missing.Mark = null; // a parked request goes to Kafka later: mark after it has
+                continue;
+            }
+
+            if ((positions ??= await drain.ReadPositionsAsync()) is not { } topic)
+            {
+                break; // Kafka cannot say where the group is; next round
+            }
+
+            if (missing.Mark is null)
+            {
+                missing.Mark = PipelineDrain.Mark(topic);
+            }
+            else if (PipelineDrain.IsPast(topic, missing.Mark))
+            {
+                due.Add(coupon.Id);
+                _missing.Remove(coupon.Id);
+            }
         }
 
         // Newest events first and a few at a time: after Redis lost everything, one old coupon with hundreds of
@@ -80,6 +101,14 @@ public sealed partial class GateKeeper(
                 GateRebuilt(logger, couponId, opened.State.RemainingStock ?? 0, opened.State.AcceptedRequests);
             }
         });
+    }
+
+    /// <summary>A gate seen missing since <see cref="Since"/>; <see cref="Mark"/> is what the consumer group must get past before it is rebuilt.</summary>
+    private sealed class MissingGate(DateTimeOffset since)
+    {
+        public DateTimeOffset Since { get; } = since;
+
+        public DrainMark? Mark { get; set; }
     }
 
     [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "Gate for coupon {CouponId} was missing and is rebuilt from the database: {Remaining} left, {Holders} holders")]

@@ -67,7 +67,9 @@ public sealed partial class Reconciler(
     private async Task<ReconcileResult> FullPassAsync(long couponId, long rejectedDecisions, CancellationToken ct)
     {
         var startedAt = clock.GetUtcNow();
-        if (!await drain.IsDrainedAsync(ct))
+        // Everything the coupon accepted before now must be decided (or dead-lettered) first: a request still on its way
+        // would otherwise look like a leak. Scoped to this coupon, so other coupons' traffic cannot hold it up.
+        if (!await drain.WaitUntilDeliveredAsync(couponId, options.Value.DrainWait, ct))
         {
             return new(couponId, false, "pipeline not drained", 0, 0, 0);
         }
@@ -79,7 +81,7 @@ public sealed partial class Reconciler(
         await foreach (var page in gate.ScanAcceptedRequestsAsync(couponId, RequestFates.PageSize).WithCancellation(ct))
         {
             var known = await fates.ReadAsync(couponId, page, ct);
-            foreach (var (requestId, publicId) in page)
+            foreach (var (requestId, userId) in page)
             {
                 var status = known.Decided.GetValueOrDefault(requestId);
                 var holdsThroughThisRequest = known.HeldThrough.Contains(requestId);
@@ -89,8 +91,8 @@ public sealed partial class Reconciler(
                     continue;
                 }
 
-                Guid? holder = known.HolderRequestByUser.TryGetValue(publicId, out var h) ? h : null;
-                if (!await gate.ReturnUnitAsync(couponId, publicId, requestId, holder))
+                Guid? holder = known.HolderRequestByUser.TryGetValue(userId, out var h) ? h : null;
+                if (!await gate.ReturnUnitAsync(couponId, requestId, holder))
                 {
                     continue;
                 }
@@ -113,7 +115,7 @@ public sealed partial class Reconciler(
             foreach (var holder in holders.Where(h => !counted.Contains(h.RequestId)))
             {
                 // Held in the database but unknown to the gate (e.g. the gate lost data): make the gate count it.
-                restored += await gate.RestoreHolderAsync(couponId, holder.PublicId, holder.RequestId) ? 1 : 0;
+                restored += await gate.RestoreHolderAsync(couponId, holder.UserId, holder.RequestId) ? 1 : 0;
             }
         }
 

@@ -21,4 +21,7 @@ public sealed class ReconciliationOptions
     /// never entered the pipeline, e.g. the app died between the gate and the publish: its unit is given back.
     /// </summary>
     public TimeSpan LeakGracePeriod { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a full pass waits for the pipeline to deliver what the coupon accepted before it, before it skips the round.</summary>
+    public TimeSpan DrainWait { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -10,24 +10,24 @@ public sealed class ReconciliationService(
     CouponRepository coupons,
     Reconciler reconciler,
     IOptions<ReconciliationOptions> options,
-    TimeProvider clock) : BackgroundService
+    TimeProvider clock,
+    ILogger<ReconciliationService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.Interval, clock);
         while (await timer.TickAsync(stoppingToken))
         {
-            try
-            {
-                foreach (var coupon in await coupons.ListOpenAsync(clock.GetUtcNow().UtcDateTime, stoppingToken))
-                {
-                    await reconciler.ReconcileIfDriftedAsync(coupon.Id, stoppingToken);
-                }
-            }
-            catch (Exception ex) when (ex is System.Data.Common.DbException || RedisCircuit.IsUnavailable(ex))
-            {
-                // A dependency is down: drift cannot be judged now; the next round will.
-            }
+            await BackgroundRound.RunAsync(ReconcileOpenCouponsAsync, ex => ex is System.Data.Common.DbException || RedisCircuit.IsUnavailable(ex),
+                logger, nameof(ReconciliationService), stoppingToken);
+        }
+    }
+
+    private async Task ReconcileOpenCouponsAsync(CancellationToken ct)
+    {
+        foreach (var coupon in await coupons.ListOpenAsync(clock.GetUtcNow().UtcDateTime, ct))
+        {
+            await reconciler.ReconcileIfDriftedAsync(coupon.Id, ct);
         }
     }
 }

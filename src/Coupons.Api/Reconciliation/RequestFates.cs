@@ -5,10 +5,10 @@ using Dapper;
 namespace Coupons.Reconciliation;
 
 /// <summary>What the database knows about a page of requests the gate accepted for one coupon.</summary>
-public sealed record PageFates(IReadOnlyDictionary<Guid, string> Decided, IReadOnlyDictionary<string, Guid> HolderRequestByUser, IReadOnlySet<Guid> HeldThrough);
+public sealed record PageFates(IReadOnlyDictionary<Guid, string> Decided, IReadOnlyDictionary<long, Guid> HolderRequestByUser, IReadOnlySet<Guid> HeldThrough);
 
-/// <summary>A holder row of a coupon: the user's publicId and the request that issued it.</summary>
-public sealed record Holder(long RowId, string PublicId, Guid RequestId);
+/// <summary>A holder row of a coupon: the user's id and the request that issued it.</summary>
+public sealed record Holder(long RowId, long UserId, Guid RequestId);
 
 /// <summary>
 /// The database side of an audit of the gate (reconciliation, consistency report), a page at a time: a whole
@@ -19,12 +19,12 @@ public sealed class RequestFates(IDbConnectionFactory connections)
     public const int PageSize = 1_000;
 
     /// <summary>Decisions of these requests, and who among their users holds the coupon, through which request.</summary>
-    public async Task<PageFates> ReadAsync(long couponId, IReadOnlyList<(Guid RequestId, string PublicId)> page, CancellationToken ct)
+    public async Task<PageFates> ReadAsync(long couponId, IReadOnlyList<(Guid RequestId, long UserId)> page, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
         var ids = page.Select(p => p.RequestId.ToString()).ToList();
         var decided = new Dictionary<Guid, string>();
-        foreach (var (requestId, status, _) in await connection.QueryAsync<(string, string, string?)>(new CommandDefinition(
+        foreach (var (requestId, status, _, _, _) in await connection.QueryAsync<(string, string, string?, long, long)>(new CommandDefinition(
                      IssueRequestStore.DecisionsOf("@ids"), new { ids }, cancellationToken: ct)))
         {
             if (status != RequestStatus.Pending)
@@ -33,12 +33,11 @@ public sealed class RequestFates(IDbConnectionFactory connections)
             }
         }
 
-        var users = page.Select(p => p.PublicId).Distinct().ToList();
-        var holders = (await connection.QueryAsync<(string PublicId, string RequestId)>(new CommandDefinition(
-                "SELECT u.public_id, uc.request_id FROM user_coupons uc JOIN users u ON u.id = uc.user_id " +
-                "WHERE uc.coupon_id = @couponId AND u.public_id IN @users", new { couponId, users }, cancellationToken: ct)))
-            .ToDictionary(r => r.PublicId, r => Guid.Parse(r.RequestId));
-        var heldThrough = page.Where(p => holders.TryGetValue(p.PublicId, out var through) && through == p.RequestId).Select(p => p.RequestId).ToHashSet();
+        var users = page.Select(p => p.UserId).Distinct().ToList();
+        var holders = (await connection.QueryAsync<(long UserId, string RequestId)>(new CommandDefinition(
+                "SELECT user_id, request_id FROM user_coupons WHERE coupon_id = @couponId AND user_id IN @users", new { couponId, users }, cancellationToken: ct)))
+            .ToDictionary(r => r.UserId, r => Guid.Parse(r.RequestId));
+        var heldThrough = page.Where(p => holders.TryGetValue(p.UserId, out var through) && through == p.RequestId).Select(p => p.RequestId).ToHashSet();
         return new PageFates(decided, holders, heldThrough);
     }
 
@@ -51,11 +50,10 @@ public sealed class RequestFates(IDbConnectionFactory connections)
             List<Holder> page;
             await using (var connection = await connections.OpenAsync(ct))
             {
-                page = (await connection.QueryAsync<(long RowId, string PublicId, string RequestId)>(new CommandDefinition(
-                        "SELECT uc.id, u.public_id, uc.request_id FROM user_coupons uc JOIN users u ON u.id = uc.user_id " +
-                        "WHERE uc.coupon_id = @couponId AND uc.id > @after ORDER BY uc.id LIMIT " + PageSize,
+                page = (await connection.QueryAsync<(long RowId, long UserId, string RequestId)>(new CommandDefinition(
+                        "SELECT id, user_id, request_id FROM user_coupons WHERE coupon_id = @couponId AND id > @after ORDER BY id LIMIT " + PageSize,
                         new { couponId, after }, cancellationToken: ct)))
-                    .Select(r => new Holder(r.RowId, r.PublicId, Guid.Parse(r.RequestId)))
+                    .Select(r => new Holder(r.RowId, r.UserId, Guid.Parse(r.RequestId)))
                     .ToList();
             }
 

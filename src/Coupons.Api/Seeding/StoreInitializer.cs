@@ -21,6 +21,7 @@ public sealed partial class StoreInitializer(
     CouponRepository coupons,
     UserRepository users,
     EventOpener opener,
+    Reconciliation.GateTrustVerifier gateTrust,
     IOptions<SeedOptions> seed,
     TimeProvider clock,
     ILogger<StoreInitializer> logger) : IHostedService
@@ -48,9 +49,27 @@ public sealed partial class StoreInitializer(
         }).AddTimeout(StartupDeadline).Build();
         await retry.ExecuteAsync(async token => await schema.MigrateAsync(token), ct);
         await topics.EnsureAsync();
+        await VerifyGatesAsync(ct);
         if (seed.Value.DemoData)
         {
             await SeedDemoDataAsync(ct);
+        }
+    }
+
+    /// <summary>
+    /// Before the first click: gates a restarted, failed-over or restored Redis kept are thrown away (and rebuilt), so
+    /// they are never trusted, and gates opened from now on are. Redis being down is no reason not to start: the gate
+    /// keeper does this as soon as it answers.
+    /// </summary>
+    private async Task VerifyGatesAsync(CancellationToken ct)
+    {
+        try
+        {
+            await gateTrust.EnsureTrustedAsync(ct);
+        }
+        catch (Exception ex) when (Infrastructure.Redis.RedisCircuit.IsUnavailable(ex))
+        {
+            GatesNotVerified(logger, ex.GetType().Name);
         }
     }
 
@@ -75,6 +94,9 @@ public sealed partial class StoreInitializer(
 
     [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "Database not ready (attempt {Attempt}): {Reason}")]
     private static partial void DatabaseNotReady(ILogger logger, int attempt, string reason);
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Warning, Message = "Redis did not answer at start ({ExceptionType}); the gate keeper verifies the gates once it does")]
+    private static partial void GatesNotVerified(ILogger logger, string exceptionType);
 
     [LoggerMessage(EventId = 6001, Level = LogLevel.Information,
         Message = "Demo data ready: coupon {CouponId}, {Users} users. Try: curl -X POST http://localhost:8081/api/coupons/11/issue-fcfs/test-user")]

@@ -1,4 +1,5 @@
 using Coupons.Infrastructure.Http;
+using Coupons.Issuance;
 using Coupons.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -12,7 +13,8 @@ public static class UserCouponsApi
 {
     public static IEndpointRouteBuilder MapUserCouponsApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/coupons/user").WithTags("UserCoupons");
+        var group = routes.MapGroup("/api/coupons/user").WithTags("UserCoupons").WithMetadata(PersonReadLimit.Instance)
+            .RequireRateLimiting(IssuanceRateLimiting.ReadsPolicy);
         group.MapGet("/{publicId}", (string publicId, UserDirectory users, UserCouponRepository repo, TimeProvider clock, CancellationToken ct)
             => List(publicId, availableOnly: false, users, repo, clock, ct));
         group.MapGet("/{publicId}/available", (string publicId, UserDirectory users, UserCouponRepository repo, TimeProvider clock, CancellationToken ct)
@@ -23,12 +25,12 @@ public static class UserCouponsApi
     public static async Task<Results<Ok<IReadOnlyList<UserCouponView>>, ProblemHttpResult>> List(
         string publicId, bool availableOnly, UserDirectory users, UserCouponRepository repo, TimeProvider clock, CancellationToken ct)
     {
-        if (!Ids.IsValidPublicId(publicId))
+        if (!Ids.TryCanonicalPublicId(publicId, out var person))
         {
             return Problems.BadRequest(ProblemCodes.InvalidPublicId, "publicId must be 1-36 characters of letters, digits, '-' or '_'.");
         }
 
-        var userId = await users.FindIdAsync(publicId, ct);
+        var userId = await users.FindIdAsync(person, ct);
         if (userId is null)
         {
             return Problems.NotFound(ProblemCodes.UserNotFound, "No user has this publicId.");

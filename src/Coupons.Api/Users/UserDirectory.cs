@@ -1,5 +1,8 @@
+using System.Threading.RateLimiting;
 using Coupons.Infrastructure.Redis;
+using Coupons.Issuance;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 
 namespace Coupons.Users;
 
@@ -8,11 +11,21 @@ namespace Coupons.Users;
 /// registry inside the gate script (one round trip) and comes here only for users the registry lacks.
 /// Found ids are not kept in process: a sale brings hundreds of thousands of distinct users, each clicking a few
 /// times, so a local copy would cost memory in proportion to the crowd for few hits. Unknown ids are remembered
-/// briefly in process, so a flood of made-up ids cannot turn into a flood of MySQL queries.
+/// briefly in process, and MySQL lookups go through a bulkhead (<see cref="IssuanceOptions.MaxConcurrentUserLookups"/>),
+/// so a flood of made-up ids cannot turn into a flood of MySQL queries: beyond it they are refused
+/// (<see cref="UserLookupsBusyException"/>, 429) instead of taking the pool from everyone else.
 /// </summary>
-public sealed class UserDirectory(UserRepository users, UserRegistry registry, RedisCircuit redisCircuit, IMemoryCache cache)
+public sealed class UserDirectory(UserRepository users, UserRegistry registry, RedisCircuit redisCircuit, IMemoryCache cache, IOptions<IssuanceOptions> options)
+    : IDisposable
 {
     private static readonly TimeSpan MissingTtl = TimeSpan.FromSeconds(2);
+
+    private readonly ConcurrencyLimiter _lookups = new(new ConcurrencyLimiterOptions
+    {
+        PermitLimit = options.Value.MaxConcurrentUserLookups,
+        QueueLimit = options.Value.MaxConcurrentUserLookups * 10,
+        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+    });
 
     /// <summary>For reads that must work without Redis (a user's coupons): Redis trouble falls through to MySQL.</summary>
     public async ValueTask<long?> FindIdAsync(string publicId, CancellationToken ct)
@@ -41,6 +54,12 @@ public sealed class UserDirectory(UserRepository users, UserRegistry registry, R
         if (cache.TryGetValue(unknownKey, out _))
         {
             return null;
+        }
+
+        using var lease = await _lookups.AcquireAsync(1, ct);
+        if (!lease.IsAcquired)
+        {
+            throw new UserLookupsBusyException();
         }
 
         var id = await users.FindIdAsync(publicId, ct);
@@ -76,4 +95,9 @@ public sealed class UserDirectory(UserRepository users, UserRegistry registry, R
             // Only a cache; the next lookup of this user goes to MySQL again.
         }
     }
+
+    public void Dispose() => _lookups.Dispose();
 }
+
+/// <summary>Too many MySQL lookups of users at once (e.g. a flood of made-up ids): answered 429, retry shortly.</summary>
+public sealed class UserLookupsBusyException() : Exception("Too many user lookups in progress; retry shortly.");

@@ -76,6 +76,48 @@ public sealed class BadInputTests(StackFixture stack)
         await AssertProblemAsync(await stack.Api.Client.SendAsync(wrong), HttpStatusCode.Forbidden, "ADMIN_KEY_INVALID");
     }
 
+    /// <summary>The key is checked before the body is read: garbage from a caller without a key is never parsed.</summary>
+    [Theory]
+    [InlineData("/api/admin/coupons")]
+    [InlineData("/api/admin/users")]
+    public async Task Admin_endpoints_refuse_a_caller_without_the_key_before_reading_the_body(string path)
+    {
+        var garbage = await stack.Api.Client.PostAsync(path, new StringContent("{not json", Encoding.UTF8, "application/json"));
+
+        await AssertProblemAsync(garbage, HttpStatusCode.Unauthorized, "ADMIN_KEY_MISSING");
+    }
+
+    /// <summary>
+    /// A 2.4 MB body announced and never sent (raw HTTP/1.1 on real Kestrel): an app that reads before it checks the key
+    /// waits for the body; one that checks first answers 401 at once.
+    /// </summary>
+    [Fact]
+    public async Task An_admin_call_without_the_key_is_answered_before_its_body_arrives()
+    {
+        await using var app = new CouponApiFactory();
+        app.UseKestrel(0);
+        app.StartServer();
+        var address = app.CreateClient().BaseAddress!;
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(address.Host, address.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            "POST /api/admin/users HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 2400000\r\n\r\n{\"users\":["));
+
+        var response = new StringBuilder();
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!response.ToString().Contains("\r\n0\r\n\r\n", StringComparison.Ordinal)) // the end of the chunked body
+        {
+            var read = await stream.ReadAsync(buffer, timeout.Token);
+            Assert.True(read > 0, "the connection closed before the answer was complete: " + response);
+            response.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+
+        Assert.StartsWith("HTTP/1.1 401", response.ToString(), StringComparison.Ordinal);
+        Assert.Contains("ADMIN_KEY_MISSING", response.ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("{\"name\":\"x\"}")]
     [InlineData("{\"name\":\"x\",\"couponType\":\"FIXED\",\"totalQuantity\":-1,\"startDate\":\"2026-01-01T00:00:00Z\",\"endDate\":\"2026-02-01T00:00:00Z\"}")]

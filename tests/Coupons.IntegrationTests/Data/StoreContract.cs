@@ -73,13 +73,27 @@ public abstract class StoreContract<THarness> : IAsyncLifetime
         Assert.Null(await Users().FindIdAsync("u-3", default));
     }
 
+    /// <summary>SPEC I6: SQLite (bytewise by default) and MariaDB (case-insensitive collation) agree that casing does not make a new person.</summary>
+    [Fact]
+    public async Task A_public_id_is_one_user_whatever_its_casing()
+    {
+        Assert.Equal(1, await Users().CreateManyAsync([new NewUser("case-a", "A", "case-a@x.example")], default));
+        Assert.Equal(0, await Users().CreateManyAsync([new NewUser("CASE-A", "A again", "case-a-again@x.example")], default));
+
+        var id = await Users().FindIdAsync("case-a", default);
+        Assert.NotNull(id);
+        Assert.Equal(id, await Users().FindIdAsync("CASE-A", default));
+        Assert.Equal(id, await Users().FindIdAsync("Case-A", default));
+        Assert.Equal([("case-a", id.Value)], await Users().FindIdsAsync(["Case-A"], default));
+    }
+
     [Fact]
     public async Task A_batch_issues_up_to_the_total_and_rejects_the_rest_as_sold_out()
     {
         var couponId = await Coupons().CreateAsync(Coupon(3), null, default);
         var requests = await RequestsAsync(couponId, 5);
 
-        var decisions = await Store().ApplyBatchAsync(requests, default);
+        var decisions = (await Store().ApplyBatchAsync(requests, default)).Decisions;
 
         Assert.Equal(3, decisions.Count(d => d.Status == RequestStatus.Issued));
         Assert.All(decisions.Skip(3), d => Assert.Equal((RequestStatus.Rejected, RejectReason.SoldOut), (d.Status, d.Reason)));
@@ -91,9 +105,9 @@ public abstract class StoreContract<THarness> : IAsyncLifetime
     {
         var couponId = await Coupons().CreateAsync(Coupon(2), null, default);
         var requests = await RequestsAsync(couponId, 3);
-        var first = await Store().ApplyBatchAsync(requests, default);
+        var first = (await Store().ApplyBatchAsync(requests, default)).Decisions;
 
-        var replay = await Store().ApplyBatchAsync([.. requests, .. requests], default);
+        var replay = (await Store().ApplyBatchAsync([.. requests, .. requests], default)).Decisions;
 
         Assert.Equal(first, replay);
         Assert.Equal((2, 2), await CountsAsync(couponId));
@@ -106,7 +120,7 @@ public abstract class StoreContract<THarness> : IAsyncLifetime
         var first = (await RequestsAsync(couponId, 1))[0];
         var second = first with { RequestId = Guid.CreateVersion7() };
 
-        var decisions = await Store().ApplyBatchAsync([first, second], default);
+        var decisions = (await Store().ApplyBatchAsync([first, second], default)).Decisions;
 
         Assert.Equal(RequestStatus.Issued, decisions[0].Status);
         Assert.Equal((RequestStatus.Rejected, RejectReason.Duplicate), (decisions[1].Status, decisions[1].Reason));
@@ -114,14 +128,25 @@ public abstract class StoreContract<THarness> : IAsyncLifetime
         Assert.Equal(RequestStatus.Rejected, (await Store().FindAsync(second.RequestId, default))!.Status);
     }
 
+    /// <summary>SPEC I6: a forged message (unknown coupon or user, someone else's publicId) is set aside, never retried, and never blocks the real ones beside it.</summary>
     [Fact]
-    public async Task A_request_for_a_missing_coupon_is_rejected_not_retried_forever()
+    public async Task Messages_that_can_never_be_applied_are_set_aside_and_the_real_ones_beside_them_are_written()
     {
-        var request = (await RequestsAsync(1, 1))[0] with { CouponId = 987_654 };
+        var couponId = await Coupons().CreateAsync(Coupon(5), null, default);
+        var real = await RequestsAsync(couponId, 2);
+        var unknownCoupon = real[0] with { RequestId = Guid.CreateVersion7(), CouponId = 987_654 };
+        var unknownUser = real[0] with { RequestId = Guid.CreateVersion7(), UserId = 999_999_999, PublicId = "ghost" };
+        var someoneElse = real[0] with { RequestId = Guid.CreateVersion7(), PublicId = real[1].PublicId };
 
-        var decision = Assert.Single(await Store().ApplyBatchAsync([request], default));
+        var result = await Store().ApplyBatchAsync([unknownCoupon, real[0], unknownUser, someoneElse, real[1]], default);
 
-        Assert.Equal((RequestStatus.Rejected, RejectReason.CouponNotFound), (decision.Status, decision.Reason));
+        Assert.Equal(
+            [(unknownCoupon.RequestId, DeadLetterReason.UnknownCoupon), (unknownUser.RequestId, DeadLetterReason.UnknownUser), (someoneElse.RequestId, DeadLetterReason.PublicIdMismatch)],
+            result.Unappliable.Select(u => (u.Request.RequestId, u.Reason)));
+        Assert.Equal([real[0].RequestId, real[1].RequestId], result.Decisions.Select(d => d.RequestId));
+        Assert.All(result.Decisions, d => Assert.Equal(RequestStatus.Issued, d.Status));
+        Assert.Equal((2, 2), await CountsAsync(couponId));
+        Assert.Null(await Store().FindAsync(unknownUser.RequestId, default));
     }
 
     [Fact]

@@ -43,6 +43,14 @@ public sealed class FaultProxy : IAsyncDisposable
 
     public TimeSpan Latency { get; set; } = TimeSpan.Zero;
 
+    private int _resetNextReply;
+
+    /// <summary>
+    /// One shot: the next bytes the target sends back are not delivered; the client's connection is reset instead.
+    /// The request reached the target and ran there; the client only learns that its connection broke.
+    /// </summary>
+    public void ResetNextReply() => Volatile.Write(ref _resetNextReply, 1);
+
     public void SetMode(ProxyMode mode)
     {
         Mode = mode;
@@ -102,8 +110,8 @@ public sealed class FaultProxy : IAsyncDisposable
         try
         {
             await outbound.ConnectAsync(_target, _stop.Token);
-            var a = PumpAsync(inbound.GetStream(), outbound.GetStream());
-            var b = PumpAsync(outbound.GetStream(), inbound.GetStream());
+            var a = PumpAsync(inbound.GetStream(), outbound.GetStream(), reply: null);
+            var b = PumpAsync(outbound.GetStream(), inbound.GetStream(), reply: inbound);
             await Task.WhenAny(a, b);
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
@@ -118,7 +126,8 @@ public sealed class FaultProxy : IAsyncDisposable
         }
     }
 
-    private async Task PumpAsync(NetworkStream from, NetworkStream to)
+    /// <param name="reply">The client's socket when this pump carries the target's replies to it, else null.</param>
+    private async Task PumpAsync(NetworkStream from, NetworkStream to, TcpClient? reply)
     {
         var buffer = new byte[16 * 1024];
         while (true)
@@ -138,6 +147,13 @@ public sealed class FaultProxy : IAsyncDisposable
             if (Latency > TimeSpan.Zero)
             {
                 await Task.Delay(Latency, _stop.Token);
+            }
+
+            if (reply is not null && Interlocked.Exchange(ref _resetNextReply, 0) == 1)
+            {
+                reply.Client.LingerState = new LingerOption(true, 0); // RST, not FIN
+                reply.Close();
+                return;
             }
 
             await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);

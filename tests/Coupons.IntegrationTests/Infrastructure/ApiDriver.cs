@@ -32,10 +32,10 @@ public sealed class ApiDriver(HttpClient client, HttpClient admin)
         return id;
     }
 
-    /// <summary>Creates <paramref name="count"/> users with unique public ids and returns those ids.</summary>
-    public async Task<IReadOnlyList<string>> CreateUsersAsync(int count)
+    /// <summary>Creates <paramref name="count"/> users with unique public ids (lower case, starting with <paramref name="prefix"/>) and returns those ids.</summary>
+    public async Task<IReadOnlyList<string>> CreateUsersAsync(int count, string prefix = "")
     {
-        var prefix = Guid.NewGuid().ToString("N")[..12];
+        prefix += Guid.NewGuid().ToString("N")[..12];
         var users = Enumerable.Range(0, count)
             .Select(i => new NewUserRequest($"{prefix}-{i}", $"User {i}", $"{prefix}-{i}@test.example"))
             .ToList();

@@ -37,6 +37,15 @@ public static class Invariants
         return new CouponFacts(coupon.Total, coupon.Issued, rows, duplicates, issued, statuses);
     }
 
+    /// <summary>Each issued request of the coupon and the publicId of the user it was issued to.</summary>
+    public static async Task<IReadOnlyDictionary<Guid, string>> ReadHoldersAsync(long couponId)
+    {
+        await using var connection = new MySqlConnection(TestStack.MySql);
+        return (await connection.QueryAsync<(string RequestId, string PublicId)>(
+                "SELECT uc.request_id, u.public_id FROM user_coupons uc JOIN users u ON u.id = uc.user_id WHERE uc.coupon_id = @couponId", new { couponId }))
+            .ToDictionary(r => Guid.Parse(r.RequestId), r => r.PublicId);
+    }
+
     public static async Task<long> ReadUserIdAsync(string publicId)
     {
         await using var connection = new MySqlConnection(TestStack.MySql);

@@ -12,6 +12,12 @@ public static class StackControl
     /// <summary>Starts redis-server again; it has no persistence, so it comes back empty.</summary>
     public static Task StartRedisAsync() => RunAsync("redis-start");
 
+    /// <summary>SAVE now and keep it as <paramref name="name"/>: what an RDB or AOF restore would later bring back.</summary>
+    public static Task SnapshotRedisAsync(string name) => RunAsync("redis-snapshot", name);
+
+    /// <summary>Kills redis-server and starts it from snapshot <paramref name="name"/>: up, not empty, and stale.</summary>
+    public static Task RestartRedisFromSnapshotAsync(string name) => RunAsync("redis-restart-from", name);
+
     public static Task StopMySqlAsync() => RunAsync("mysql-stop");
 
     public static Task StartMySqlAsync() => RunAsync("mysql-start");

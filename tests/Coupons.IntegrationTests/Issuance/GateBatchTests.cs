@@ -50,8 +50,8 @@ public sealed class GateBatchTests(StackFixture stack)
         // A retried call (the first timed out but ran) finds the click's own request: the unit is still that click's.
         Assert.Equal([new GateDecision(GateVerdict.Duplicate, ids[0], 11)], await Gate.TryTakeAsync([new(scarce, ann, ids[0])]));
 
-        Assert.True(await Gate.ReleaseAsync(scarce, ann, ids[0]));
-        Assert.True(await Gate.ReleaseAsync(plenty, bob, ids[4]));
+        Assert.True(await Gate.ReleaseAsync(scarce, ids[0]));
+        Assert.True(await Gate.ReleaseAsync(plenty, ids[4]));
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class GateBatchTests(StackFixture stack)
 
         foreach (var (click, _) in accepted)
         {
-            Assert.True(await Gate.ReleaseAsync(couponId, click.PublicId, click.RequestId));
+            Assert.True(await Gate.ReleaseAsync(couponId, click.RequestId));
         }
     }
 

@@ -11,9 +11,6 @@ namespace Coupons.IntegrationTests.Issuance;
 [Collection(StackCollection.Name)]
 public sealed class PipelineTests(StackFixture stack)
 {
-    private const string Topic = "coupon.issue.requested";
-    private const string DeadLetterTopic = "coupon.issue.requested.dlq";
-
     [Fact]
     public async Task Redelivered_and_replayed_messages_add_no_row_and_count_nothing_twice()
     {
@@ -26,16 +23,16 @@ public sealed class PipelineTests(StackFixture stack)
 
         // The same request three more times (a redelivery after a crash before commit, and two replays).
         var replay = new IssueRequested(accepted.RequestId!.Value, couponId, userId, users[0], DateTimeOffset.UtcNow);
-        using (var producer = NewProducer())
+        using (var producer = KafkaTestClients.Producer())
         {
             for (var i = 0; i < 3; i++)
             {
-                await producer.ProduceAsync(Topic, new Message<string, byte[]> { Key = replay.Key, Value = replay.ToBytes() });
+                await producer.ProduceAsync(KafkaTestClients.Topic, new Message<string, byte[]> { Key = replay.Key, Value = replay.ToBytes() });
             }
 
             // A forged second request for the same user: must be rejected by the database, not issued.
             var forged = replay with { RequestId = Guid.CreateVersion7() };
-            await producer.ProduceAsync(Topic, new Message<string, byte[]> { Key = forged.Key, Value = forged.ToBytes() });
+            await producer.ProduceAsync(KafkaTestClients.Topic, new Message<string, byte[]> { Key = forged.Key, Value = forged.ToBytes() });
             await WaitForDecisionAsync(couponId, forged.RequestId);
         }
 
@@ -77,16 +74,13 @@ public sealed class PipelineTests(StackFixture stack)
     public async Task A_malformed_message_goes_to_the_dead_letter_topic_and_the_consumer_keeps_going()
     {
         var marker = "garbage-" + Guid.NewGuid().ToString("N");
-        using (var producer = NewProducer())
+        using (var producer = KafkaTestClients.Producer())
         {
-            await producer.ProduceAsync(Topic, new Message<string, byte[]> { Key = marker, Value = Encoding.UTF8.GetBytes("{ this is not json") });
+            await producer.ProduceAsync(KafkaTestClients.Topic, new Message<string, byte[]> { Key = marker, Value = Encoding.UTF8.GetBytes("{ this is not json") });
         }
 
-        var dead = ReadDeadLetter(marker, TimeSpan.FromSeconds(60));
-        Assert.NotNull(dead);
-        var error = dead.Message.Headers.FirstOrDefault(h => h.Key == "dlq-error");
-        Assert.NotNull(error);
-        Assert.Contains("not a valid IssueRequested", Encoding.UTF8.GetString(error.GetValueBytes()), StringComparison.Ordinal);
+        var dead = Assert.Single(KafkaTestClients.ReadDeadLetters(new HashSet<string> { marker }, 1, TimeSpan.FromSeconds(60)));
+        Assert.Contains("not a valid IssueRequested", KafkaTestClients.Header(dead, "dlq-error"), StringComparison.Ordinal);
 
         // Operators see it through the admin API and can send it back (it fails again and returns to the DLQ).
         var listed = await stack.Api.Admin.GetFromJsonAsync<List<Coupons.Admin.DeadLetter>>("/api/admin/dead-letters?max=1000");
@@ -106,50 +100,7 @@ public sealed class PipelineTests(StackFixture stack)
         await Invariants.AssertHoldAsync(couponId, [answer.RequestId!.Value]);
     }
 
-    private async Task WaitForDecisionAsync(long couponId, Guid requestId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await stack.Api.GetRequestAsync(couponId, requestId))?.Status is null or "PENDING")
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"request {requestId} was never decided");
-            await Task.Delay(200);
-        }
-    }
-
-    private static IProducer<string, byte[]> NewProducer()
-    {
-        Coupons.Infrastructure.Kafka.KafkaServiceCollectionExtensions.LoadNativeClient();
-        return new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = TestStack.Kafka, Acks = Acks.All, EnableIdempotence = true }).Build();
-    }
-
-    private static ConsumeResult<string, byte[]>? ReadDeadLetter(string key, TimeSpan timeout)
-    {
-        Coupons.Infrastructure.Kafka.KafkaServiceCollectionExtensions.LoadNativeClient();
-        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
-        {
-            BootstrapServers = TestStack.Kafka,
-            GroupId = "dlq-test-" + Guid.NewGuid().ToString("N"),
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
-        }).Build();
-        consumer.Subscribe(DeadLetterTopic);
-        var deadline = DateTime.UtcNow + timeout;
-        try
-        {
-            while (DateTime.UtcNow < deadline)
-            {
-                var result = consumer.Consume(TimeSpan.FromMilliseconds(500));
-                if (result?.Message?.Key == key)
-                {
-                    return result;
-                }
-            }
-
-            return null;
-        }
-        finally
-        {
-            consumer.Close();
-        }
-    }
+    private Task WaitForDecisionAsync(long couponId, Guid requestId) =>
+        Eventually.TrueAsync(async () => (await stack.Api.GetRequestAsync(couponId, requestId))?.Status is "ISSUED" or "REJECTED",
+            TimeSpan.FromSeconds(60), $"request {requestId} was never decided");
 }

@@ -5,7 +5,7 @@ using Coupons.Reconciliation;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using MySqlConnector;
-using StackExchange.Redis;
+using Coupons.Issuance;
 
 namespace Coupons.IntegrationTests.Reconciliation;
 
@@ -97,6 +97,30 @@ public sealed class ReconciliationTests(StackFixture stack)
         Assert.Equal("no drift", (await reconciler.ReconcileIfDriftedAsync(couponId, CancellationToken.None)).SkippedBecause);
     }
 
+    /// <summary>
+    /// The gate's own invariant, stock + accepted requests == total, holds whatever order repairs come in: a holder the
+    /// gate forgot, restored while the stock is already 0, and then a leaked unit returned, leave the stock at 0. (With the
+    /// restore skipping its take at 0 the stock went to 1 while the database was sold out: every round one more user got
+    /// a 202 that the database then rejected.)
+    /// </summary>
+    [Fact]
+    public async Task A_holder_restored_at_zero_stock_and_a_unit_returned_after_it_leave_the_gate_sold_out()
+    {
+        var gate = stack.App.Services.GetRequiredService<IssuanceGate>();
+        var couponId = await stack.Api.CreateOpenCouponAsync(1);
+        var users = await stack.Api.CreateUsersAsync(3);
+        var (forgotten, leaked) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        await TakeAtTheGateAsync(couponId, users[1], leaked); // the only unit, by a request the database will never see
+
+        Assert.True(await gate.RestoreHolderAsync(couponId, await Invariants.ReadUserIdAsync(users[0]), forgotten));
+        Assert.True(await gate.ReturnUnitAsync(couponId, leaked, holderRequestId: null));
+
+        var state = await gate.ReadStateAsync(couponId);
+        Assert.Equal(1, state.RemainingStock + state.AcceptedRequests);
+        var late = await gate.TryTakeAsync([new GateClick(couponId, users[2], Guid.CreateVersion7(), await Invariants.ReadUserIdAsync(users[2]))]);
+        Assert.Equal(GateVerdict.SoldOut, Assert.Single(late).Verdict);
+    }
+
     private static async Task<ReconcileResult> EventuallyAsync(Func<Task<ReconcileResult>> reconcile)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -130,15 +154,11 @@ public sealed class ReconciliationTests(StackFixture stack)
         }
     }
 
-    private static async Task TakeAtTheGateAsync(long couponId, string user, Guid requestId)
+    private async Task TakeAtTheGateAsync(long couponId, string user, Guid requestId)
     {
         // The same atomic step the FCFS endpoint takes, without the publish that should follow it.
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(TestStack.Redis);
-        var db = redis.GetDatabase();
-        var tag = $"{{coupon:{couponId}}}";
-        var stock = (long)await db.StringDecrementAsync($"{tag}:stock");
-        Assert.True(stock >= 0);
-        await db.HashSetAsync($"{tag}:users", user, requestId.ToString());
-        await db.HashSetAsync($"{tag}:requests", requestId.ToString(), user);
+        var gate = stack.App.Services.GetRequiredService<IssuanceGate>();
+        var taken = await gate.TryTakeAsync([new GateClick(couponId, user, requestId, await Invariants.ReadUserIdAsync(user))]);
+        Assert.Equal(GateVerdict.Accepted, Assert.Single(taken).Verdict);
     }
 }

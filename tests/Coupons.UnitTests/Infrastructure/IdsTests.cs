@@ -38,6 +38,26 @@ public sealed class IdsTests
     public void Public_ids_are_1_to_36_safe_characters(string raw, bool valid) =>
         Assert.Equal(valid, Ids.IsValidPublicId(raw));
 
+    [Theory]
+    [InlineData("test-user", "test-user")]
+    [InlineData("TEST-USER", "test-user")]
+    [InlineData("Case_A-1", "case_a-1")]
+    [InlineData("0F8FAD5B-D9CB-469F-A165-70867728950E", "0f8fad5b-d9cb-469f-a165-70867728950e")]
+    public void A_public_id_has_one_canonical_form_whatever_its_casing(string raw, string canonical)
+    {
+        Assert.True(Ids.TryCanonicalPublicId(raw, out var result));
+        Assert.Equal(canonical, result);
+    }
+
+    [Fact]
+    public void A_canonical_public_id_is_returned_as_it_is()
+    {
+        const string id = "already-lower";
+        Assert.True(Ids.TryCanonicalPublicId(id, out var result));
+        Assert.Same(id, result);
+        Assert.False(Ids.TryCanonicalPublicId("bad id", out _));
+    }
+
     [Fact]
     public void Request_ids_must_be_hyphenated_uuids()
     {

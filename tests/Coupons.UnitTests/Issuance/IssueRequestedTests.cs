@@ -24,6 +24,21 @@ public sealed class IssueRequestedTests
     [InlineData("{\"requestId\":\"01a212dc-e4f1-7517-ae43-b4ad71e461f0\",\"couponId\":-1,\"userId\":1,\"publicId\":\"u\"}")]
     [InlineData("{\"requestId\":\"01a212dc-e4f1-7517-ae43-b4ad71e461f0\",\"couponId\":1,\"userId\":1,\"publicId\":\"bad id\"}")]
     [InlineData("{\"requestId\":\"01a212dc-e4f1-7517-ae43-b4ad71e461f0\",\"couponId\":\"x\",\"userId\":1,\"publicId\":\"u\"}")]
-    public void Malformed_messages_are_rejected_with_a_format_error(string payload) =>
-        Assert.Throws<FormatException>(() => IssueRequested.Parse(Encoding.UTF8.GetBytes(payload)));
+    [InlineData("{\"requestId\":\"01a212dc-e4f1-7517-ae43-b4ad71e461f0\",\"couponId\":1,\"userId\":1,\"publicId\":\"u\"}")]
+    [InlineData("{\"requestId\":\"01a212dc-e4f1-7517-ae43-b4ad71e461f0\",\"couponId\":1,\"userId\":1,\"publicId\":\"u\",\"requestedAt\":\"0001-01-01T00:00:00Z\"}")]
+    public void Malformed_messages_are_rejected_with_a_format_error(string payload)
+    {
+        var error = Assert.Throws<UnreadableMessageException>(() => IssueRequested.Parse(Encoding.UTF8.GetBytes(payload)));
+        Assert.Equal(DeadLetterReason.Malformed, error.Reason);
+    }
+
+    [Fact]
+    public void An_oversized_message_is_refused_before_it_is_parsed()
+    {
+        var padded = Encoding.UTF8.GetBytes("{\"publicId\":\"" + new string('x', IssueRequested.MaxBytes) + "\"}");
+
+        var error = Assert.Throws<UnreadableMessageException>(() => IssueRequested.Parse(padded));
+
+        Assert.Equal(DeadLetterReason.TooLarge, error.Reason);
+    }
 }

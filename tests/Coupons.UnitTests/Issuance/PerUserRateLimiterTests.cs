@@ -119,4 +119,25 @@ public sealed class PerUserRateLimiterTests : IDisposable
 
         Assert.Equal(5, granted);
     }
+
+    /// <summary>
+    /// Memory stays bounded whatever ids are sent: past the cap, users not yet tracked are refused (after an attempt to
+    /// make room), users already tracked go on as before, and once their allowances refill there is room again.
+    /// </summary>
+    [Fact]
+    public void A_flood_of_distinct_users_cannot_grow_the_table_past_its_cap()
+    {
+        using var bounded = new PerUserRateLimiter(perSecond: 5, c => c.Request.RouteValues["publicId"] as string, _clock, maxTrackedUsers: 1_000);
+
+        var flood = Enumerable.Range(0, 5_000).Select(i => bounded.AttemptAcquire(Click($"bot-{i}"))).ToList();
+
+        Assert.Equal(1_000, flood.Count(lease => lease.IsAcquired));
+        Assert.Equal(1_000, bounded.TrackedUsers);
+        Assert.All(flood.Where(lease => !lease.IsAcquired), lease => Assert.True(lease.TryGetMetadata(MetadataName.RetryAfter, out _)));
+        Assert.True(bounded.AttemptAcquire(Click("bot-1")).IsAcquired); // already tracked: its own allowance decides
+
+        _clock.Advance(TimeSpan.FromMilliseconds(400)); // every tracked allowance is full again: they can be forgotten
+        Assert.True(bounded.AttemptAcquire(Click("newcomer")).IsAcquired);
+        Assert.True(bounded.TrackedUsers <= 1_000);
+    }
 }

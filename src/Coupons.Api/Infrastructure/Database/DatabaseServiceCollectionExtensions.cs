@@ -5,29 +5,44 @@ namespace Coupons.Infrastructure.Database;
 
 public static class DatabaseServiceCollectionExtensions
 {
+    /// <summary>
+    /// The keyed connection factory of the Kafka consumer: a pool of its own, so that no flood of requests (reads, lookups of
+    /// made-up ids) can take every connection while accepted requests wait to be written.
+    /// </summary>
+    public const string ConsumerPool = "consumer";
+
     public static IServiceCollection AddCouponDatabase(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
 
-        services.AddSingleton<IDbConnectionFactory>(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-            if (options.Provider == DatabaseProvider.Sqlite)
-            {
-                return new SqliteConnectionFactory(options.ConnectionString);
-            }
-
-            // Bounded waits: a pool exhausted by a slow MySQL makes callers fail after ConnectionTimeout, not hang.
-            var builder = new MySqlConnectionStringBuilder(options.ConnectionString)
-            {
-                ConnectionTimeout = (uint)Math.Max(1, options.CommandTimeout.TotalSeconds),
-                DefaultCommandTimeout = (uint)Math.Max(1, options.CommandTimeout.TotalSeconds),
-            };
-            MySqlConnectionFactory.ApplyConventions(builder);
-            return new MySqlConnectionFactory(new MySqlDataSourceBuilder(builder.ConnectionString).Build());
-        });
+        services.AddSingleton(sp => Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, maxPoolSize: null));
+        // The consumer writes one batch at a time; a few connections are plenty.
+        services.AddKeyedSingleton(ConsumerPool, (sp, _) => Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, maxPoolSize: 4));
         services.AddSingleton<SchemaMigrator>();
         return services;
+    }
+
+    private static IDbConnectionFactory Create(DatabaseOptions options, uint? maxPoolSize)
+    {
+        if (options.Provider == DatabaseProvider.Sqlite)
+        {
+            return new SqliteConnectionFactory(options.ConnectionString);
+        }
+
+        // Bounded waits: a pool exhausted by a slow MySQL makes callers fail after ConnectionTimeout, not hang.
+        var builder = new MySqlConnectionStringBuilder(options.ConnectionString)
+        {
+            ConnectionTimeout = (uint)Math.Max(1, options.CommandTimeout.TotalSeconds),
+            DefaultCommandTimeout = (uint)Math.Max(1, options.CommandTimeout.TotalSeconds),
+        };
+        if (maxPoolSize is { } max)
+        {
+            builder.MaximumPoolSize = max;
+            builder.MinimumPoolSize = Math.Min(builder.MinimumPoolSize, max);
+        }
+
+        MySqlConnectionFactory.ApplyConventions(builder);
+        return new MySqlConnectionFactory(new MySqlDataSourceBuilder(builder.ConnectionString).Build());
     }
 }

@@ -1,7 +1,7 @@
 -- Applied at every start; every statement must be idempotent. No semicolons inside statements.
 CREATE TABLE IF NOT EXISTS users (
     id          BIGINT AUTO_INCREMENT PRIMARY KEY,
-    public_id   VARCHAR(36)  NOT NULL,
+    public_id   VARCHAR(36)  NOT NULL COLLATE utf8mb4_general_ci,  -- case-insensitive: one person however cased (SPEC I6)
     name        VARCHAR(100) NOT NULL,
     email       VARCHAR(255) NOT NULL,
     created_at  DATETIME(6)  NOT NULL,

@@ -1,7 +1,7 @@
 -- Same logical model as schema.mysql.sql. Applied at every start; statements must be idempotent.
 CREATE TABLE IF NOT EXISTS users (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    public_id   TEXT NOT NULL UNIQUE,
+    public_id   TEXT NOT NULL UNIQUE COLLATE NOCASE,  -- one person however cased, as in MySQL (SPEC I6)
     name        TEXT NOT NULL,
     email       TEXT NOT NULL UNIQUE,
     created_at  TEXT NOT NULL

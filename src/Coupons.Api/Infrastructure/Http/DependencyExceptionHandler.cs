@@ -14,6 +14,12 @@ public sealed partial class DependencyExceptionHandler(ILogger<DependencyExcepti
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
         var (status, code) = Classify(exception);
+        if (status == StatusCodes.Status429TooManyRequests)
+        {
+            await Problems.Create(status, code, "Too many requests", "The service is at capacity; retry shortly.").ExecuteAsync(context);
+            return true;
+        }
+
         if (status < StatusCodes.Status500InternalServerError)
         {
             // Unreadable body, wrong content type, body too large: the client's mistake, said plainly.
@@ -40,6 +46,7 @@ public sealed partial class DependencyExceptionHandler(ILogger<DependencyExcepti
     public static (int Status, string Code) Classify(Exception exception) => exception switch
     {
         BadHttpRequestException bad => (bad.StatusCode, ProblemCodes.InvalidRequest),
+        Users.UserLookupsBusyException => (StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited),
         RedisException or RedisTimeoutException or RedisConnectionException => (StatusCodes.Status503ServiceUnavailable, ProblemCodes.RedisUnavailable),
         KafkaException => (StatusCodes.Status503ServiceUnavailable, ProblemCodes.KafkaUnavailable),
         DbException => (StatusCodes.Status503ServiceUnavailable, ProblemCodes.DatabaseUnavailable),

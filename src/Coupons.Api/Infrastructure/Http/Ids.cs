@@ -29,5 +29,30 @@ public static class Ids
         return true;
     }
 
+    /// <summary>
+    /// A valid publicId in its canonical form. A publicId names one person however it is cased (SPEC I6): the canonical
+    /// form is ASCII lower case, and the gate, the user registry, the rate limiter and the database all see only it.
+    /// Allocates only when <paramref name="raw"/> has upper-case letters.
+    /// </summary>
+    public static bool TryCanonicalPublicId(string? raw, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? canonical)
+    {
+        canonical = IsValidPublicId(raw) ? Canonical(raw!) : null;
+        return canonical is not null;
+    }
+
+    /// <summary>ASCII lower case; <paramref name="publicId"/> must already be valid (ASCII only).</summary>
+    public static string Canonical(string publicId)
+    {
+        foreach (var c in publicId)
+        {
+            if (char.IsAsciiLetterUpper(c))
+            {
+                return publicId.ToLowerInvariant();
+            }
+        }
+
+        return publicId;
+    }
+
     public static bool TryParseRequestId(string? raw, out Guid requestId) => Guid.TryParseExact(raw, "D", out requestId);
 }

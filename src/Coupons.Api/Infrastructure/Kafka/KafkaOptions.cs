@@ -40,6 +40,16 @@ public sealed class KafkaOptions
 
     public bool RunConsumer { get; set; } = true;
 
+    /// <summary>librdkafka's session.timeout.ms: a member silent this long is dropped from the group.</summary>
+    public TimeSpan ConsumerSessionTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// librdkafka's max.poll.interval.ms: a member that does not poll for this long leaves the group. The consumer polls
+    /// while it waits for the database, so this bounds only a stuck loop; tests shrink it to prove an outage outlasting it.
+    /// At least <see cref="ConsumerSessionTimeout"/>.
+    /// </summary>
+    public TimeSpan ConsumerMaxPollInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How long the publish circuit stays open before one trial send.</summary>
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(2);
 }

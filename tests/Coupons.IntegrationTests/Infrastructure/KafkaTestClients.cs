@@ -1,0 +1,63 @@
+using Confluent.Kafka;
+using Coupons.Infrastructure.Kafka;
+
+namespace Coupons.IntegrationTests.Infrastructure;
+
+/// <summary>Raw Kafka clients on the test stack, for what reaches the consumer straight from the topic (replays, forgeries, garbage).</summary>
+public static class KafkaTestClients
+{
+    public const string Topic = "coupon.issue.requested";
+    public const string DeadLetterTopic = "coupon.issue.requested.dlq";
+
+    public static IProducer<string, byte[]> Producer()
+    {
+        KafkaServiceCollectionExtensions.LoadNativeClient();
+        return new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = TestStack.Kafka, Acks = Acks.All, EnableIdempotence = true }).Build();
+    }
+
+    /// <summary>Produces <paramref name="value"/> to every partition of the request topic (a poison message reaches every consumer).</summary>
+    public static async Task ProduceToEveryPartitionAsync(string key, byte[] value, int partitions = 4)
+    {
+        using var producer = Producer();
+        for (var partition = 0; partition < partitions; partition++)
+        {
+            await producer.ProduceAsync(new TopicPartition(Topic, partition), new Message<string, byte[]> { Key = key, Value = value });
+        }
+    }
+
+    /// <summary>Every dead letter whose key is in <paramref name="keys"/>, waiting until all are there or <paramref name="timeout"/> passes.</summary>
+    public static IReadOnlyList<ConsumeResult<string, byte[]>> ReadDeadLetters(IReadOnlySet<string> keys, int expected, TimeSpan timeout)
+    {
+        KafkaServiceCollectionExtensions.LoadNativeClient();
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = TestStack.Kafka,
+            GroupId = "dlq-test-" + Guid.NewGuid().ToString("N"),
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = false,
+        }).Build();
+        consumer.Subscribe(DeadLetterTopic);
+        var found = new List<ConsumeResult<string, byte[]>>();
+        var deadline = DateTime.UtcNow + timeout;
+        try
+        {
+            while (found.Count < expected && DateTime.UtcNow < deadline)
+            {
+                var result = consumer.Consume(TimeSpan.FromMilliseconds(500));
+                if (result?.Message?.Key is { } key && keys.Contains(key))
+                {
+                    found.Add(result);
+                }
+            }
+
+            return found;
+        }
+        finally
+        {
+            consumer.Close();
+        }
+    }
+
+    public static string? Header(ConsumeResult<string, byte[]> result, string name) =>
+        result.Message.Headers?.TryGetLastBytes(name, out var bytes) == true ? System.Text.Encoding.UTF8.GetString(bytes) : null;
+}
