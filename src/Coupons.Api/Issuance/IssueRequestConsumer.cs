@@ -105,7 +105,7 @@ public sealed partial class IssueRequestConsumer(
     /// Paused (by an operator, or while a write waits): poll (so the group keeps this member) with every assigned
     /// partition paused. A partition assigned by a rebalance meanwhile is not paused yet; a message it yields is put back unread.
     /// </summary>
-    private static void Hold(IConsumer<string, byte[]> consumer)
+    private void Hold(IConsumer<string, byte[]> consumer)
     {
         consumer.Pause(consumer.Assignment);
         var stray = Poll(consumer, TimeSpan.FromMilliseconds(50)); // short: a resume acts within 50 ms
@@ -149,7 +149,7 @@ public sealed partial class IssueRequestConsumer(
     /// One poll. An error the client reports through Consume (e.g. the poll interval was exceeded and the member left
     /// the group) is logged; librdkafka rejoins on the next poll, and uncommitted messages are read again.
     /// </summary>
-    private static ConsumeResult<string, byte[]>? Poll(IConsumer<string, byte[]> consumer, TimeSpan timeout)
+    private ConsumeResult<string, byte[]>? Poll(IConsumer<string, byte[]> consumer, TimeSpan timeout)
     {
         try
         {
@@ -157,6 +157,7 @@ public sealed partial class IssueRequestConsumer(
         }
         catch (ConsumeException ex) when (!ex.Error.IsFatal)
         {
+            PollFailed(logger, ex.Error.Code.ToString(), ex.Error.Reason);
             return null;
         }
     }
@@ -320,6 +321,9 @@ public sealed partial class IssueRequestConsumer(
 
     [LoggerMessage(EventId = 5008, Level = LogLevel.Error, Message = "Consumer loop failed and starts over with a new consumer: {ExceptionType} {Reason}")]
     private static partial void Restarting(ILogger logger, string exceptionType, string reason);
+
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Warning, Message = "Consumer poll reported {Code}: {Reason}; it goes on (a member that left the group rejoins)")]
+    private static partial void PollFailed(ILogger logger, string code, string reason);
 
     [LoggerMessage(EventId = 5009, Level = LogLevel.Warning, Message = "Consumer close failed ({Code}): {Reason}")]
     private static partial void CloseFailed(ILogger logger, string code, string reason);
