@@ -24,6 +24,7 @@ export Urls="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production \
   Kafka__Topic="coupon.issue.requested.bench-$run" Kafka__DeadLetterTopic="coupon.issue.requested.bench-$run.dlq" \
   Kafka__ConsumerGroup="coupon-issue-bench-$run" \
   Seed__DemoData=false Admin__ApiKey="bench-admin-key-not-a-secret" Bench__DbLockBaseline=true \
+  Auth__AllowAnonymous=true \
   Issuance__PerUserPerSecond=1000 Logging__LogLevel__Default=Warning
 for assignment in "$@"; do export "${assignment?}"; done
 nohup dotnet src/Coupons.Api/bin/Release/net10.0/Coupons.Api.dll > .test-infra/bench-app.log 2>&1 &

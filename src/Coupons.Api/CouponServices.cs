@@ -1,4 +1,5 @@
 using Coupons.Admin;
+using Coupons.Auth;
 using Coupons.Catalog;
 using Coupons.Infrastructure.Database;
 using Coupons.Infrastructure.Http;
@@ -44,7 +45,7 @@ public static class CouponServices
         services.AddSingleton<UserCouponRepository>();
 
         services.AddSingleton<IssuanceGate>().AddSingleton<GateBatcher>().AddSingleton<UncertainTakes>();
-        services.AddSingleton<IssueRequestPublisher>().AddSingleton<ParkedRequests>();
+        services.AddSingleton<IssueRequestPublisher>().AddSingleton<ParkedRequests>().AddSingleton<RequestStatusLookup>();
         services.AddIssuanceRateLimiting(configuration);
         services.AddSingleton<FcfsIssuer>().AddSingleton<IssueRequestStore>().AddSingleton<ConsumerHealth>();
         services.AddKeyedSingleton(DatabaseServiceCollectionExtensions.ConsumerPool, (sp, key) =>
@@ -63,6 +64,7 @@ public static class CouponServices
 
         services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.Section));
         services.AddAdminAuthentication();
+        services.AddUserAuthentication(configuration).AddHostedService<AnonymousAccessWarning>();
         services.AddSingleton<EventOpener>().AddSingleton<ConsistencyReporter>().AddSingleton<DeadLetters>();
 
         services.AddOptions<SeedOptions>().Bind(configuration.GetSection(SeedOptions.Section));
@@ -73,15 +75,28 @@ public static class CouponServices
         return builder;
     }
 
-    /// <summary>Embedded dev mode runs without configured secrets; it alone gets the marked local-dev admin key.</summary>
-    public static WebApplicationBuilder UseDevAdminKeyWhenEmbedded(this WebApplicationBuilder builder)
+    /// <summary>Embedded dev mode: Redis and Kafka in-process, nothing installed, no secrets configured.</summary>
+    public static bool IsEmbeddedDevMode(this IConfiguration configuration) =>
+        configuration.GetValue<bool>("Redis:Embedded") && configuration.GetValue<bool>("Kafka:Embedded");
+
+    /// <summary>
+    /// Embedded dev mode runs without configured secrets; it alone gets the marked local-dev admin key and token key,
+    /// and anonymous clicks as in the seed's curl (each unless configured otherwise).
+    /// </summary>
+    public static WebApplicationBuilder UseDevDefaultsWhenEmbedded(this WebApplicationBuilder builder)
     {
-        var embedded = builder.Configuration.GetValue<bool>("Redis:Embedded") && builder.Configuration.GetValue<bool>("Kafka:Embedded");
-        if (embedded && string.IsNullOrEmpty(builder.Configuration["Admin:ApiKey"]))
+        if (!builder.Configuration.IsEmbeddedDevMode())
         {
-            builder.Configuration.AddInMemoryCollection([new("Admin:ApiKey", AdminOptions.EmbeddedDevKey)]);
+            return builder;
         }
 
+        var defaults = DevTokens.Defaults(builder.Configuration).ToList();
+        if (string.IsNullOrEmpty(builder.Configuration["Admin:ApiKey"]))
+        {
+            defaults.Add(new("Admin:ApiKey", AdminOptions.EmbeddedDevKey));
+        }
+
+        builder.Configuration.AddInMemoryCollection(defaults);
         return builder;
     }
 }

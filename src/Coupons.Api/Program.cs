@@ -1,5 +1,6 @@
 using Coupons;
 using Coupons.Admin;
+using Coupons.Auth;
 using Coupons.Bench;
 using Coupons.Catalog;
 using Coupons.Infrastructure;
@@ -11,7 +12,7 @@ using Coupons.UserCoupons;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddEmbeddedDependencies()      // dev mode: Garnet + mock Kafka in-process
-       .UseDevAdminKeyWhenEmbedded()
+       .UseDevDefaultsWhenEmbedded()  // dev mode only: local-dev admin key, token key, anonymous clicks
        .AddCouponServices();
 
 var app = builder.Build();
@@ -30,6 +31,10 @@ app.MapAdminApi();
 app.MapHealthApi();
 app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapDbLockBaselineApi(app.Configuration);   // bench-only, off by default
+if (app.Configuration.IsEmbeddedDevMode())
+{
+    app.MapDevTokens();                          // dev mode only: POST /dev/token/{publicId}
+}
 
 await app.RunAsync();
 

@@ -1,7 +1,10 @@
 using System.Data.Common;
+using System.Security.Claims;
+using Coupons.Auth;
 using Coupons.Infrastructure.Http;
+using Coupons.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
-using StackExchange.Redis;
+using Microsoft.Extensions.Options;
 
 namespace Coupons.Issuance;
 
@@ -14,9 +17,12 @@ public static class IssuanceApi
     public static IEndpointRouteBuilder MapIssuanceApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/coupons").WithTags("Issuance");
+        // A token whose subject is the publicId (401 / 403 before any I/O); anonymous only where Auth:AllowAnonymous.
         group.MapPost("/{couponId}/issue-fcfs/{publicId}", IssueFcfs).WithName(IssuanceRateLimiting.FcfsEndpointName)
+            .RequireAuthorization(UserAuthentication.Policy).AddEndpointFilter<SubjectFilter>()
             .RequireRateLimiting(IssuanceRateLimiting.FcfsPolicy);
         group.MapGet("/{couponId}/issue-requests/{requestId}", GetIssueRequest).WithName("GetIssueRequest")
+            .RequireAuthorization(UserAuthentication.Policy)
             .RequireRateLimiting(IssuanceRateLimiting.ReadsPolicy);
         return routes;
     }
@@ -56,8 +62,12 @@ public static class IssuanceApi
         };
     }
 
+    /// <summary>
+    /// A request's status, for its own user only: someone else's request is 404, exactly like one that does not exist,
+    /// so status URLs leak nothing (where anonymous requests are allowed, anyone may read any).
+    /// </summary>
     public static async Task<Results<Ok<IssueRequestView>, ProblemHttpResult>> GetIssueRequest(
-        string couponId, string requestId, IssueRequestStore store, IssuanceGate gate, ParkedRequests parked, CancellationToken ct)
+        string couponId, string requestId, ClaimsPrincipal user, RequestStatusLookup lookup, UserDirectory users, IOptions<UserAuthOptions> auth, CancellationToken ct)
     {
         if (!Ids.TryParseCouponId(couponId, out var id))
         {
@@ -71,14 +81,10 @@ public static class IssuanceApi
 
         try
         {
-            if (await store.FindAsync(request, ct) is { } decided)
+            if (await lookup.FindAsync(id, request, ct) is { } found
+                && (user.Identity?.IsAuthenticated != true || await IsOwnerAsync(user, found.UserId, users, auth.Value, ct)))
             {
-                return TypedResults.Ok(new IssueRequestView(request, id, decided.Status, decided.Reason));
-            }
-
-            if (await IsInFlightAsync(gate, parked, id, request, ct))
-            {
-                return TypedResults.Ok(new IssueRequestView(request, id, RequestStatus.Pending, null));
+                return TypedResults.Ok(new IssueRequestView(request, id, found.Status, found.Reason));
             }
         }
         catch (DbException)
@@ -89,22 +95,8 @@ public static class IssuanceApi
         return Problems.NotFound(ProblemCodes.RequestNotFound, "No such issue request for this coupon.");
     }
 
-    private static async Task<bool> IsInFlightAsync(IssuanceGate gate, ParkedRequests parked, long couponId, Guid requestId, CancellationToken ct)
-    {
-        try
-        {
-            if (await gate.IsAcceptedRequestAsync(couponId, requestId))
-            {
-                return true;
-            }
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            // Fall through to the parked table; without Redis an in-flight request may read as not found for a moment.
-        }
-
-        return await parked.ContainsAsync(requestId, ct);
-    }
+    private static async Task<bool> IsOwnerAsync(ClaimsPrincipal user, long owner, UserDirectory users, UserAuthOptions auth, CancellationToken ct) =>
+        SubjectFilter.SubjectOf(user, auth) is { } subject && await users.FindIdAsync(subject, ct) == owner;
 
     private static string StatusUrl(long couponId, Guid requestId) => $"/api/coupons/{couponId}/issue-requests/{requestId}";
 }

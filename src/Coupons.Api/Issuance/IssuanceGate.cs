@@ -125,8 +125,12 @@ public sealed class IssuanceGate(IConnectionMultiplexer redis)
         return requestIds.Where((_, i) => !values[i].IsNull).ToHashSet();
     }
 
-    public async Task<bool> IsAcceptedRequestAsync(long couponId, Guid requestId) =>
-        await redis.GetDatabase().HashExistsAsync(new GateKeys(couponId).Requests, requestId.ToString());
+    /// <summary>The user whose request the gate still counts as accepted, or null.</summary>
+    public async Task<long?> OwnerOfAsync(long couponId, Guid requestId)
+    {
+        var owner = await redis.GetDatabase().HashGetAsync(new GateKeys(couponId).Requests, requestId.ToString());
+        return owner.IsNull ? null : (long)owner;
+    }
 
     public async Task<GateState> ReadStateAsync(long couponId)
     {

@@ -69,12 +69,13 @@ public sealed class IssueRequestStore(IDbConnectionFactory connections, TimeProv
         return new BatchResult(plan.Decisions, plan.Unappliable);
     }
 
-    public async Task<IssueDecision?> FindAsync(Guid requestId, CancellationToken ct)
+    /// <summary>The database's decision on a request, with the coupon and user it was decided for; null while undecided.</summary>
+    public async Task<DecidedRequest?> FindAsync(Guid requestId, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
         var row = (await connection.QueryAsync<StatusRow>(new CommandDefinition(
             DecisionsOf("@ids"), new { ids = new[] { requestId.ToString() } }, cancellationToken: ct))).FirstOrDefault(r => r.Status != RequestStatus.Pending);
-        return row is null ? null : new IssueDecision(requestId, row.Status, row.Reason);
+        return row is null ? null : new DecidedRequest(new IssueDecision(requestId, row.Status, row.Reason), row.CouponId, row.UserId);
     }
 
     /// <summary>

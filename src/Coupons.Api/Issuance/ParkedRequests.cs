@@ -34,11 +34,13 @@ public sealed class ParkedRequests(IDbConnectionFactory connections, TimeProvide
             "DELETE FROM parked_requests WHERE request_id = @id", new { id = requestId.ToString() }, cancellationToken: ct));
     }
 
-    public async Task<bool> ContainsAsync(Guid requestId, CancellationToken ct)
+    /// <summary>The parked request with this id, or null.</summary>
+    public async Task<IssueRequested?> FindAsync(Guid requestId, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM parked_requests WHERE request_id = @id", new { id = requestId.ToString() }, cancellationToken: ct)) > 0;
+        var payload = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT payload FROM parked_requests WHERE request_id = @id", new { id = requestId.ToString() }, cancellationToken: ct));
+        return payload is null ? null : IssueRequested.Parse(System.Text.Encoding.UTF8.GetBytes(payload));
     }
 
     public async Task<long> CountAllAsync(CancellationToken ct)

@@ -1,3 +1,4 @@
+using Coupons.Auth;
 using Coupons.Infrastructure.Http;
 using Coupons.Issuance;
 using Coupons.Users;
@@ -14,6 +15,7 @@ public static class UserCouponsApi
     public static IEndpointRouteBuilder MapUserCouponsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/coupons/user").WithTags("UserCoupons").WithMetadata(PersonReadLimit.Instance)
+            .RequireAuthorization(UserAuthentication.Policy).AddEndpointFilter<SubjectFilter>()
             .RequireRateLimiting(IssuanceRateLimiting.ReadsPolicy);
         group.MapGet("/{publicId}", (string publicId, UserDirectory users, UserCouponRepository repo, TimeProvider clock, CancellationToken ct)
             => List(publicId, availableOnly: false, users, repo, clock, ct));

@@ -125,7 +125,8 @@ public abstract class StoreContract<THarness> : IAsyncLifetime
         Assert.Equal(RequestStatus.Issued, decisions[0].Status);
         Assert.Equal((RequestStatus.Rejected, RejectReason.Duplicate), (decisions[1].Status, decisions[1].Reason));
         Assert.Equal((1, 1), await CountsAsync(couponId));
-        Assert.Equal(RequestStatus.Rejected, (await Store().FindAsync(second.RequestId, default))!.Status);
+        var found = await Store().FindAsync(second.RequestId, default);
+        Assert.Equal((RequestStatus.Rejected, couponId, second.UserId), (found!.Decision.Status, found.CouponId, found.UserId));
     }
 
     /// <summary>SPEC I6: a forged message (unknown coupon or user, someone else's publicId) is set aside, never retried, and never blocks the real ones beside it.</summary>
@@ -177,7 +178,7 @@ public abstract class StoreContract<THarness> : IAsyncLifetime
         await parked.ParkAsync(request, default);
 
         Assert.Equal([request], await parked.TakeBatchAsync(10, default));
-        Assert.True(await parked.ContainsAsync(request.RequestId, default));
+        Assert.Equal(request, await parked.FindAsync(request.RequestId, default));
         Assert.Equal(1, await parked.CountAsync(11, default));
         await parked.RemoveAsync(request.RequestId, default);
         Assert.Empty(await parked.TakeBatchAsync(10, default));

@@ -72,6 +72,24 @@ public sealed class EmbeddedModeTests : IAsyncLifetime
         }
     }
 
+    /// <summary>Dev mode issues tokens for demo users, so the authenticated path can be tried in a minute; a token is then checked.</summary>
+    [Fact]
+    public async Task Dev_mode_issues_tokens_for_demo_users_and_a_token_only_clicks_for_its_own_user()
+    {
+        var client = _app.CreateClient();
+        await ApiDriver.WaitUntilReadyAsync(client);
+        using var issued = await client.PostAsync("/dev/token/demo-user-7", null);
+        Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
+        using var json = JsonDocument.Parse(await issued.Content.ReadAsStringAsync());
+        var token = json.RootElement.GetProperty("token").GetString()!;
+
+        var own = await ApiDriver.IssueAsync(_app.CreateClient().WithToken(token), 11, "demo-user-7");
+        var someoneElses = await ApiDriver.IssueAsync(_app.CreateClient().WithToken(token), 11, "demo-user-8");
+
+        Assert.Equal(HttpStatusCode.Accepted, own.Status);
+        Assert.Equal((HttpStatusCode.Forbidden, "SUBJECT_MISMATCH"), (someoneElses.Status, someoneElses.Code));
+    }
+
     private sealed class EmbeddedFactory(string database) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)

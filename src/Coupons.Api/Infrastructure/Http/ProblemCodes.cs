@@ -19,6 +19,9 @@ public static class ProblemCodes
     public const string RedisUnavailable = "REDIS_UNAVAILABLE";
     public const string KafkaUnavailable = "KAFKA_UNAVAILABLE";
     public const string DatabaseUnavailable = "DATABASE_UNAVAILABLE";
+    public const string TokenMissing = "TOKEN_MISSING";
+    public const string TokenInvalid = "TOKEN_INVALID";
+    public const string SubjectMismatch = "SUBJECT_MISMATCH";
     public const string AdminKeyMissing = "ADMIN_KEY_MISSING";
     public const string AdminKeyInvalid = "ADMIN_KEY_INVALID";
     public const string Conflict = "CONFLICT";

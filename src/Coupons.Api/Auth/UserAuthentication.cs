@@ -1,0 +1,87 @@
+using Coupons.Infrastructure.Http;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Coupons.Auth;
+
+/// <summary>
+/// Bearer tokens for users: JwtBearer validates signature (HS256 only: <c>alg: none</c> and algorithm confusion are
+/// refused), issuer, audience, expiry and not-before. Refusals are problem details with a stable code:
+/// 401 <c>TOKEN_MISSING</c> / <c>TOKEN_INVALID</c>; 403 <c>SUBJECT_MISMATCH</c> comes from <see cref="SubjectFilter"/>.
+/// </summary>
+public static partial class UserAuthentication
+{
+    public const string Scheme = JwtBearerDefaults.AuthenticationScheme;
+    public const string Policy = "User";
+
+    public static IServiceCollection AddUserAuthentication(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<UserAuthOptions>().Bind(configuration.GetSection(UserAuthOptions.Section))
+            .Validate(o => o.AllowAnonymous || o.SigningKeys.Count > 0 || !string.IsNullOrEmpty(o.Authority),
+                "Auth: configure Auth__SigningKeys (or Auth__Authority) for user tokens, or allow anonymous requests with Auth__AllowAnonymous=true")
+            .Validate(o => o.SigningKeys.All(k => k.Id.Length > 0 && TryKeyBytes(k.Key) is { Length: >= 32 }),
+                "Auth: every signing key needs an Id and a base64 Key of at least 32 bytes")
+            .ValidateOnStart();
+
+        services.AddAuthentication().AddJwtBearer(Scheme, _ => { });
+        services.AddOptions<JwtBearerOptions>(Scheme).Configure<IOptions<UserAuthOptions>>((jwt, auth) => Configure(jwt, auth.Value));
+
+        // Anonymous requests pass only where allowed, and only without an Authorization header: a token that is sent is checked.
+        services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy
+            .AddAuthenticationSchemes(Scheme)
+            .RequireAssertion(context => context.User.Identity?.IsAuthenticated == true || AnonymousAllowed(context.Resource)));
+        return services;
+    }
+
+    private static bool AnonymousAllowed(object? resource) =>
+        resource is HttpContext http
+        && http.RequestServices.GetRequiredService<IOptions<UserAuthOptions>>().Value.AllowAnonymous
+        && !http.Request.Headers.ContainsKey("Authorization");
+
+    private static void Configure(JwtBearerOptions jwt, UserAuthOptions auth)
+    {
+        jwt.MapInboundClaims = false; // keep "sub" as "sub"
+        if (!string.IsNullOrEmpty(auth.Authority))
+        {
+            jwt.Authority = auth.Authority;
+        }
+
+        jwt.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidIssuer = auth.Issuer,
+            ValidAudience = auth.Audience,
+            ValidateIssuer = true,
+            ValidateAudience = true,
+            ValidateLifetime = true,
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ValidateIssuerSigningKey = true,
+            IssuerSigningKeys = auth.SigningKeys.Select(k => new SymmetricSecurityKey(TryKeyBytes(k.Key)!) { KeyId = k.Id }).ToList(),
+            ValidAlgorithms = string.IsNullOrEmpty(auth.Authority)
+                ? [SecurityAlgorithms.HmacSha256]
+                : [SecurityAlgorithms.HmacSha256, SecurityAlgorithms.RsaSha256, SecurityAlgorithms.EcdsaSha256],
+            ClockSkew = auth.ClockSkew,
+            NameClaimType = auth.SubjectClaim,
+        };
+        jwt.Events = new JwtBearerEvents
+        {
+            OnChallenge = async context =>
+            {
+                context.HandleResponse(); // ours instead of the bare 401
+                var invalid = context.AuthenticateFailure is not null || context.Request.Headers.ContainsKey("Authorization");
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+                await Problems.Create(StatusCodes.Status401Unauthorized,
+                    invalid ? ProblemCodes.TokenInvalid : ProblemCodes.TokenMissing, "Unauthorized",
+                    invalid ? "The bearer token is not valid (signature, issuer, audience or expiry)." : "Send a bearer token for this user.")
+                    .ExecuteAsync(context.HttpContext);
+            },
+        };
+    }
+
+    private static byte[]? TryKeyBytes(string base64)
+    {
+        var bytes = new byte[base64.Length];
+        return Convert.TryFromBase64String(base64, bytes, out var written) ? bytes[..written] : null;
+    }
+}
