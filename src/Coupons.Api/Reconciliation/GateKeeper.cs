@@ -74,16 +74,19 @@ public sealed partial class GateKeeper(
                 continue;
             }
 
+            if (missing.Mark is null)
+            {
+                // Read now, after the parked check: a request relayed from the parked table before it is inside the mark.
+                missing.Mark = await drain.ReadPositionsAsync() is { } ends ? PipelineDrain.Mark(ends) : null;
+                continue;
+            }
+
             if ((positions ??= await drain.ReadPositionsAsync()) is not { } topic)
             {
                 break; // Kafka cannot say where the group is; next round
             }
 
-            if (missing.Mark is null)
-            {
-                missing.Mark = PipelineDrain.Mark(topic);
-            }
-            else if (PipelineDrain.IsPast(topic, missing.Mark))
+            if (PipelineDrain.IsPast(topic, missing.Mark))
             {
                 due.Add(coupon.Id);
                 _missing.Remove(coupon.Id);
