@@ -12,6 +12,8 @@ WORKDIR /app
 COPY --from=build /app .
 ENV ASPNETCORE_ENVIRONMENT=Production \
     Urls=http://0.0.0.0:8081
-EXPOSE 8081
+# 8081: the public API (behind nginx); 9081: admin API and /metrics when Admin__Url is set (internal network only).
+EXPOSE 8081 9081
+# The aspnet image's unprivileged user (uid 1654): the app needs no root, and a compromise gets none.
 USER app
 ENTRYPOINT ["dotnet", "Coupons.Api.dll"]

@@ -22,9 +22,12 @@ export Urls="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production \
   Redis__Embedded=false Redis__Configuration="$COUPONS_TEST_REDIS,defaultDatabase=1" \
   Kafka__Embedded=false Kafka__BootstrapServers="$COUPONS_TEST_KAFKA" \
   Kafka__Topic="coupon.issue.requested.bench-$run" Kafka__DeadLetterTopic="coupon.issue.requested.bench-$run.dlq" \
-  Kafka__ConsumerGroup="coupon-issue-bench-$run" \
-  Seed__DemoData=false Admin__ApiKey="bench-admin-key-not-a-secret" Bench__DbLockBaseline=true \
-  Auth__AllowAnonymous=true \
+  Kafka__ConsumerGroup="coupon-issue-bench-$run" Kafka__ReplicationFactor=1 Kafka__MinInSyncReplicas=1 \
+  Seed__DemoData=false Admin__ApiKey="bench-admin-key-not-a-secret-0123456789abcdef" Bench__DbLockBaseline=true \
+  Auth__AllowAnonymous=true Production__AllowAnonymousClicks=true \
+  Auth__Issuer=coupons-bench Auth__Audience=coupons-api Auth__SigningKeys__0__Id=bench \
+  Auth__SigningKeys__0__Key="YmVuY2gtand0LWtleS1ub3QtYS1zZWNyZXQtMDEyMzQ1Njc4OQ==" \
+  Edge__ClicksPerClientPerSecond=10000000 Edge__ReadsPerClientPerSecond=10000000 Edge__AdminPerClientPerSecond=10000000 \
   Issuance__PerUserPerSecond=1000 Logging__LogLevel__Default=Warning
 for assignment in "$@"; do export "${assignment?}"; done
 nohup dotnet src/Coupons.Api/bin/Release/net10.0/Coupons.Api.dll > .test-infra/bench-app.log 2>&1 &

@@ -12,7 +12,7 @@ dotnet build bench/Coupons.Bench -c Release -v quiet -nologo >/dev/null
 bench/app.sh ${BENCH_APP_ENV:-}
 app=$(cat .test-infra/bench-app.pid)
 port=18081
-key="bench-admin-key-not-a-secret"
+key="bench-admin-key-not-a-secret-0123456789abcdef"
 trap 'kill $app 2>/dev/null || true' EXIT
 
 rss() { awk '/VmHWM|VmRSS/ {printf "%s %d MiB  ", $1, $2/1024}' "/proc/$app/status"; echo; }

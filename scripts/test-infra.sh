@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts (or stops) the real dependencies the integration tests run against, as plain loopback processes:
 # MariaDB, redis-server and the librdkafka mock Kafka cluster (scripts cannot use Docker here). Also installs
-# Prometheus and Alertmanager (promtool, amtool, and a real Prometheus for the alert-detection tests).
+# Prometheus and Alertmanager (promtool, amtool, and a real Prometheus for the alert-detection tests) and nginx
+# (deploy/nginx.conf in front of the app).
 #   scripts/test-infra.sh start   # installs what is missing (apt), starts all three, writes .test-infra/env
 #   scripts/test-infra.sh stop
 #   scripts/test-infra.sh status
@@ -31,6 +32,7 @@ install_packages() {
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
   command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+  [[ -x /usr/sbin/nginx ]] || command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)   # deploy/nginx.conf, tested in front of the app
   if ((${#missing[@]})); then
     log "installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive

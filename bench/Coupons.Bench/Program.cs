@@ -2,7 +2,7 @@
 // so the ratios compare like with like on the same machine in the same minute.
 //   dotnet run -c Release --project bench/Coupons.Bench -- --target http://127.0.0.1:8081 --admin-key KEY \
 //       [--rate 10000] [--duration 60] [--clients 64] [--connections 256] [--spike-clients 2000] [--users 300000]
-//       [--only capacity,rate,accept,drain,spike,soak,mysql-outage] [--drain-backlog 40000: fits the mock broker's 5 MiB a partition]
+//       [--only capacity,auth,rate,accept,drain,spike,soak,mysql-outage] [--drain-backlog 40000: fits the mock broker's 5 MiB a partition]
 //       [--soak-minutes 10 --soak-rate 3000] [--outage-seconds 60 --outage-rate 500] [--app-pid PID: sample its RSS]
 using System.Diagnostics;
 using System.Globalization;
@@ -52,6 +52,37 @@ if (options.Wants("capacity"))
     notes.Add(string.Create(CultureInfo.InvariantCulture, $"FCFS / trivial throughput = {fcfs.PerSecond(fcfs.Total) / trivial.PerSecond(trivial.Total):F2}x (target >= 0.5x)"));
     notes.Add(string.Create(CultureInfo.InvariantCulture, $"FCFS / DB-lock throughput = {fcfs.PerSecond(fcfs.Total) / Math.Max(1, dbLock.PerSecond(dbLock.Total)):F1}x (target >= 10x)"));
     notes.Add(await api.ConsistencyLineAsync(soldOut));
+}
+
+if (options.Wants("auth"))
+{
+    // What validating a bearer token costs the FCFS path: the same closed load on a sold-out coupon, anonymous and with a
+    // token per user, alternated (anonymous, JWT, anonymous, JWT) so drift over the run shows instead of biasing one side.
+    var coupon = await api.CreateCouponAsync(1_000);
+    var subjects = Enumerable.Range(0, Math.Min(options.Users, 50_000)).Select(i => $"{prefix}-{i}").ToArray();
+    var tokens = BenchTokens.Mint(subjects);
+    HttpRequestMessage Anonymous(long n) => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{subjects[n % subjects.Length]}");
+    HttpRequestMessage WithToken(long n)
+    {
+        var request = Anonymous(n);
+        request.Headers.Authorization = new("Bearer", tokens[n % tokens.Length]);
+        return request;
+    }
+
+    var runs = new List<(LoadResult Anonymous, LoadResult Jwt)>();
+    for (var round = 1; round <= 2; round++)
+    {
+        var anonymous = await Measured(() => LoadProfiles.SpikeAsync($"FCFS anonymous (closed, round {round})", http, Anonymous, options.Clients, TimeSpan.Zero, options.CapacityDuration));
+        var jwt = await Measured(() => LoadProfiles.SpikeAsync($"FCFS with JWT (closed, round {round})", http, WithToken, options.Clients, TimeSpan.Zero, options.CapacityDuration));
+        results.AddRange([anonymous, jwt]);
+        runs.Add((anonymous, jwt));
+    }
+
+    var anonymousRate = runs.Average(r => r.Anonymous.PerSecond(r.Anonymous.Total));
+    var jwtRate = runs.Average(r => r.Jwt.PerSecond(r.Jwt.Total));
+    var refused = runs.Sum(r => r.Jwt.Count(401) + r.Jwt.Count(403));
+    notes.Add(string.Create(CultureInfo.InvariantCulture,
+        $"JWT / anonymous FCFS throughput = {jwtRate / anonymousRate:F3}x ({jwtRate:F0} vs {anonymousRate:F0} req/s, mean of 2 rounds each; target >= 0.85x); {refused} token refusals (expected 0)"));
 }
 
 if (options.Wants("rate"))

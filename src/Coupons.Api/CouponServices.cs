@@ -2,6 +2,7 @@ using Coupons.Admin;
 using Coupons.Auth;
 using Coupons.Catalog;
 using Coupons.Infrastructure.Database;
+using Coupons.Infrastructure.Edge;
 using Coupons.Infrastructure.Http;
 using Coupons.Infrastructure.Kafka;
 using Coupons.Infrastructure.Redis;
@@ -16,8 +17,6 @@ namespace Coupons;
 
 public static class CouponServices
 {
-    public const long DefaultMaxBodyBytes = 64 * 1024;
-
     public static WebApplicationBuilder AddCouponServices(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -26,8 +25,8 @@ public static class CouponServices
         // First hosted service: the store is ready before the consumer runs and before Kestrel listens.
         services.AddSingleton<StoreInitializer>().AddHostedService(sp => sp.GetRequiredService<StoreInitializer>());
         services.AddSingleton(TimeProvider.System);
-        // Public endpoints carry no body; admin bodies are small except bulk users (see AdminApi).
-        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = DefaultMaxBodyBytes);
+        // Client address from trusted proxies, Kestrel limits, per-client limits, request timeout (public endpoints take no body).
+        services.AddEdge(configuration);
         // Hot users and coupon definitions only: the Redis user registry holds the rest, and RSS stays bounded.
         services.AddMemoryCache(o => o.SizeLimit = 50_000);
         services.AddProblemDetails();
@@ -62,10 +61,13 @@ public static class CouponServices
         services.AddSingleton<GateTrustVerifier>();
         services.AddHostedService<GateKeeper>().AddHostedService<ReconciliationService>();
 
-        services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.Section));
+        services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.Section))
+            .Validate(o => o.Keys.All(k => k.Id.Length > 0 && k.Key.Length > 0), "Admin: every Admin__Keys entry needs an Id and a Key")
+            .Validate(o => o.Url.Length == 0 || o.Port is not null, "Admin: Admin__Url must be an absolute URL such as http://127.0.0.1:9081")
+            .ValidateOnStart();
         services.AddAdminAuthentication();
         services.AddUserAuthentication(configuration).AddHostedService<AnonymousAccessWarning>();
-        services.AddSingleton<EventOpener>().AddSingleton<ConsistencyReporter>().AddSingleton<DeadLetters>();
+        services.AddSingleton<EventOpener>().AddSingleton<ConsistencyReporter>().AddSingleton<DeadLetters>().AddSingleton<AdminAuditLog>();
 
         services.AddOptions<SeedOptions>().Bind(configuration.GetSection(SeedOptions.Section));
 

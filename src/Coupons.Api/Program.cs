@@ -4,6 +4,7 @@ using Coupons.Auth;
 using Coupons.Bench;
 using Coupons.Catalog;
 using Coupons.Infrastructure;
+using Coupons.Infrastructure.Edge;
 using Coupons.Infrastructure.Http;
 using Coupons.Issuance;
 using Coupons.Ops;
@@ -11,25 +12,38 @@ using Coupons.UserCoupons;
 
 var builder = WebApplication.CreateBuilder(args);
 
+if (ProductionGuard.Refuses(builder))   // Production: no embedded stores, demo data, dev keys or anonymous clicks unless allowed
+{
+    Environment.ExitCode = ProductionGuard.ExitCode;
+    return;
+}
+
 builder.AddEmbeddedDependencies()      // dev mode: Garnet + mock Kafka in-process
        .UseDevDefaultsWhenEmbedded()  // dev mode only: local-dev admin key, token key, anonymous clicks
+       .AddAdminListener()            // optional second listener for the admin API and /metrics
        .AddCouponServices();
 
 var app = builder.Build();
 
+app.UseForwardedClient();     // the client's address, believed from configured proxies only
 app.UseExceptionHandler();
 app.UseMiddleware<RetryAfterMiddleware>();
 app.UseStatusCodePages();
+app.UseAdminListener();       // admin API and /metrics: 404 on the public listener when an admin one is configured
+app.UseClientLimits();        // per client address, before any token or key is checked
 app.UseAuthentication();
-app.UseAuthorization();      // before any endpoint reads a body: the admin key is checked first
-app.UseRateLimiter();
+app.UseAuthorization();       // before any endpoint reads a body: the admin key and user tokens are checked first
+app.UseBodyLimit();           // 413 for a body larger than the endpoint takes, before it is read
+app.UseRateLimiter();         // per person and bulkheads, after authentication
+app.UseRequestTimeouts();
+app.UseMiddleware<AdminAuditMiddleware>();
 
 app.MapCatalogApi();
 app.MapIssuanceApi();
 app.MapUserCouponsApi();
 app.MapAdminApi();
 app.MapHealthApi();
-app.MapPrometheusScrapingEndpoint("/metrics");
+app.MapPrometheusScrapingEndpoint(AdminListener.MetricsPath);
 app.MapDbLockBaselineApi(app.Configuration);   // bench-only, off by default
 if (app.Configuration.IsEmbeddedDevMode())
 {

@@ -1,4 +1,5 @@
 using Coupons.Catalog;
+using Coupons.Infrastructure.Edge;
 using Coupons.Infrastructure.Http;
 using Coupons.Issuance;
 using Coupons.Reconciliation;
@@ -12,6 +13,7 @@ public static class AdminApi
 {
     public const int MaxUsersPerCall = 10_000;
     public const long MaxUsersBodyBytes = 4 * 1024 * 1024; // 10,000 users at ~400 bytes each
+    public const long MaxBodyBytes = 64 * 1024;
     private static readonly string[] CouponTypes = ["FIXED", "PERCENTAGE"];
 
     /// <summary>How long rebuild-gate waits for the gate keeper to rebuild an open coupon's gate before answering 202.</summary>
@@ -19,8 +21,13 @@ public static class AdminApi
 
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder routes)
     {
-        // Authorization runs before the endpoint reads its body (see AdminKeyAuthenticationHandler).
-        var group = routes.MapGroup("/api/admin").WithTags("Admin").RequireAuthorization(AdminKeyAuthenticationHandler.Policy);
+        // Authorization runs before the endpoint reads its body (see AdminKeyAuthenticationHandler). Every call is
+        // audited, limited per client address, takes bodies up to 64 KB (bulk users more) and may take up to two
+        // minutes (a rebuild waits for the pipeline to drain).
+        var group = routes.MapGroup("/api/admin").WithTags("Admin");
+        group.RequireAuthorization(AdminKeyAuthenticationHandler.Policy)
+            .WithMetadata(AdminAudited.Instance, ClientLimit.Admin, new RequestSizeLimitAttribute(MaxBodyBytes))
+            .WithRequestTimeout(TimeSpan.FromMinutes(2));
         group.MapPost("/coupons", CreateCoupon);
         group.MapPost("/users", CreateUsers).WithMetadata(new RequestSizeLimitAttribute(MaxUsersBodyBytes));
         group.MapPost("/coupons/{couponId}/open", OpenEvent);
@@ -31,6 +38,7 @@ public static class AdminApi
         group.MapPost("/consumer/resume", (ConsumerHealth consumer, CancellationToken ct) => SetConsumerPausedAsync(consumer, false, ct));
         group.MapGet("/dead-letters", ListDeadLetters);
         group.MapPost("/dead-letters/{partition:int}/{offset:long}/replay", ReplayDeadLetter);
+        group.MapGet("/audit", ListAudit);
         return routes;
     }
 
@@ -51,7 +59,7 @@ public static class AdminApi
     }
 
     public static async Task<Results<Created<CreatedCoupon>, ProblemHttpResult>> CreateCoupon(
-        CreateCouponRequest request, CouponRepository coupons, CancellationToken ct)
+        CreateCouponRequest request, CouponRepository coupons, HttpContext context, CancellationToken ct)
     {
         if (Validate(request) is { } error)
         {
@@ -61,6 +69,7 @@ public static class AdminApi
         var id = await coupons.CreateAsync(new NewCoupon(
             request.Name!, request.CouponType!.ToUpperInvariant(), request.DiscountRate, request.DiscountAmount, request.MinOrderAmount ?? 0,
             request.TotalQuantity!.Value, request.StartDate!.Value, request.EndDate!.Value, request.ValidityDays ?? 30), explicitId: null, ct);
+        AdminAudited.NoteCoupon(context, id);
         return TypedResults.Created($"/api/admin/coupons/{id}", new CreatedCoupon(id));
     }
 
@@ -185,6 +194,30 @@ public static class AdminApi
         await deadLetters.ReplayAsync(partition, offset)
             ? TypedResults.Accepted((string?)null)
             : Problems.NotFound(ProblemCodes.NotFound, $"No dead letter at partition {partition}, offset {offset}.");
+
+    /// <summary>The admin audit, newest first; <c>couponId</c>, <c>actor</c> and <c>client</c> narrow it.</summary>
+    public static async Task<Results<Ok<IReadOnlyList<AdminAuditEntry>>, ProblemHttpResult>> ListAudit(
+        AdminAuditLog audit, int? max, string? couponId, string? actor, string? client, CancellationToken ct)
+    {
+        long? coupon = null;
+        if (couponId is not null)
+        {
+            if (!Ids.TryParseCouponId(couponId, out var id))
+            {
+                return Problems.BadRequest(ProblemCodes.InvalidCouponId, "couponId must be a positive 64-bit integer.");
+            }
+
+            coupon = id;
+        }
+
+        if (actor?.Length > 100 || client?.Length > 64)
+        {
+            return Problems.BadRequest(ProblemCodes.InvalidRequest, "actor is at most 100 characters, client at most 64.");
+        }
+
+        var filter = new AuditFilter(coupon, actor, client);
+        return TypedResults.Ok(await audit.ListAsync(Math.Clamp(max ?? 100, 1, AdminAuditLog.MaxListed), filter, ct));
+    }
 
     internal static string? Validate(CreateCouponRequest r)
     {

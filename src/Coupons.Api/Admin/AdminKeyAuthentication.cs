@@ -12,7 +12,8 @@ namespace Coupons.Admin;
 /// The admin API key as an authentication scheme, so the check runs in the authorization middleware, before the
 /// endpoint binds (reads) its body: an unauthenticated caller cannot make the app parse megabytes of JSON, and
 /// hears 401 whatever it sent. 401 <c>ADMIN_KEY_MISSING</c> without <c>X-Admin-Key</c>, 403 <c>ADMIN_KEY_INVALID</c>
-/// with a wrong one; compared in constant time.
+/// with a wrong one. Several keys may be valid at once (rotation, <see cref="AdminOptions.Keys"/>); optionally a user
+/// token with the admin role stands in for a key (<see cref="AdminOptions.TokenRole"/>).
 /// </summary>
 public sealed class AdminKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
@@ -24,22 +25,58 @@ public sealed class AdminKeyAuthenticationHandler(
     public const string Policy = "Admin";
     public const string Header = "X-Admin-Key";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    /// <summary>The claim that names who acted: the key's id, or <c>token:{subject}</c> for an admin token.</summary>
+    public const string ActorClaim = "coupons:admin-actor";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var presented = Request.Headers[Header].ToString();
         if (presented.Length == 0)
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return await AuthenticateTokenAsync();
         }
 
-        var expected = admin.Value.ApiKey;
-        if (expected.Length == 0 || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(expected)))
+        // Every key is compared, in constant time, so the time taken does not tell which (or whether one) came close.
+        var presentedBytes = Encoding.UTF8.GetBytes(presented);
+        AdminKey? match = null;
+        foreach (var key in admin.Value.AllKeys())
         {
-            return Task.FromResult(AuthenticateResult.Fail("The admin API key is not valid."));
+            if (CryptographicOperations.FixedTimeEquals(presentedBytes, Encoding.UTF8.GetBytes(key.Key)))
+            {
+                match = key;
+            }
         }
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "admin-key")], SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        return match is null
+            ? AuthenticateResult.Fail("The admin API key is not valid.")
+            : Success(match.Id);
+    }
+
+    /// <summary>A user bearer token with the configured admin role, when one is configured (<see cref="AdminOptions.TokenRole"/>).</summary>
+    private async Task<AuthenticateResult> AuthenticateTokenAsync()
+    {
+        var role = admin.Value.TokenRole;
+        if (role.Length == 0 || !Request.Headers.ContainsKey("Authorization"))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var token = await Context.AuthenticateAsync(Auth.UserAuthentication.Scheme);
+        if (!token.Succeeded)
+        {
+            return AuthenticateResult.Fail("The bearer token is not valid.");
+        }
+
+        var user = token.Principal;
+        return user.FindAll("role").Concat(user.FindAll("roles")).Any(c => c.Value == role)
+            ? Success($"token:{user.Identity?.Name}")
+            : AuthenticateResult.Fail("The bearer token does not carry the admin role.");
+    }
+
+    private static AuthenticateResult Success(string actor)
+    {
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, actor), new Claim(ActorClaim, actor)], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -1,3 +1,4 @@
+using Coupons.Infrastructure.Edge;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Coupons.Catalog;
@@ -6,7 +7,7 @@ public static class CatalogApi
 {
     public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGroup("/api/coupons").WithTags("Catalog")
+        routes.MapGroup("/api/coupons").WithTags("Catalog").WithMetadata(ClientLimit.Read)
             .MapGet("/issuable", GetIssuable).WithName("GetIssuableCoupons");
         return routes;
     }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Security.Claims;
 using Coupons.Auth;
+using Coupons.Infrastructure.Edge;
 using Coupons.Infrastructure.Http;
 using Coupons.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,10 +21,10 @@ public static class IssuanceApi
         // A token whose subject is the publicId (401 / 403 before any I/O); anonymous only where Auth:AllowAnonymous.
         group.MapPost("/{couponId}/issue-fcfs/{publicId}", IssueFcfs).WithName(IssuanceRateLimiting.FcfsEndpointName)
             .RequireAuthorization(UserAuthentication.Policy).AddEndpointFilter<SubjectFilter>()
-            .RequireRateLimiting(IssuanceRateLimiting.FcfsPolicy);
+            .RequireRateLimiting(IssuanceRateLimiting.FcfsPolicy).WithMetadata(ClientLimit.Click);
         group.MapGet("/{couponId}/issue-requests/{requestId}", GetIssueRequest).WithName("GetIssueRequest")
             .RequireAuthorization(UserAuthentication.Policy)
-            .RequireRateLimiting(IssuanceRateLimiting.ReadsPolicy);
+            .RequireRateLimiting(IssuanceRateLimiting.ReadsPolicy).WithMetadata(ClientLimit.Read);
         return routes;
     }
 

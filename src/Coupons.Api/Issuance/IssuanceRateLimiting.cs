@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
+using Coupons.Infrastructure.Edge;
 using Coupons.Infrastructure.Http;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -19,8 +19,10 @@ public static class IssuanceRateLimiting
         // crowd out everyone else. Keyed by the canonical publicId; memory bounded whatever ids are sent. Singletons,
         // so the container disposes their sweep timers with the app.
         services.AddSingleton(sp => new PersonLimits(
-            new PerUserRateLimiter(options.PerUserPerSecond, FcfsClicker, sp.GetRequiredService<TimeProvider>(), options.MaxTrackedPeople),
-            new PerUserRateLimiter(options.ReadsPerUserPerSecond, PersonReader, sp.GetRequiredService<TimeProvider>(), options.MaxTrackedPeople)));
+            new KeyedRateLimiter(options.PerUserPerSecond, FcfsClicker, sp.GetRequiredService<TimeProvider>(), options.MaxTrackedPeople),
+            new KeyedRateLimiter(options.ReadsPerUserPerSecond, PersonReader, sp.GetRequiredService<TimeProvider>(), options.MaxTrackedPeople)));
+        // After authentication: a caller without a valid token cannot spend someone else's allowance. (Per client
+        // address, the limits come before it: see ClientLimits.)
         services.AddOptions<RateLimiterOptions>().Configure<PersonLimits>((limiter, people) => limiter.GlobalLimiter = people.Global);
         services.AddRateLimiter(limiter =>
         {
@@ -38,15 +40,7 @@ public static class IssuanceRateLimiting
                 o.QueueLimit = options.MaxQueuedReads;
                 o.QueueProcessingOrder = QueueProcessingOrder.OldestFirst;
             });
-            limiter.OnRejected = async (context, ct) =>
-            {
-                var response = context.HttpContext.Response;
-                response.Headers.RetryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
-                    ? ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture)
-                    : RetryAfterMiddleware.DefaultSeconds;
-                await Problems.Create(StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited, "Too many requests",
-                    "The service is at capacity; retry shortly.").ExecuteAsync(context.HttpContext);
-            };
+            limiter.OnRejected = (context, _) => new ValueTask(RateLimitedResponse.WriteAsync(context.HttpContext, context.Lease));
         });
         return services;
     }
@@ -70,7 +64,7 @@ public static class IssuanceRateLimiting
 }
 
 /// <summary>The per-person limits, as one global limiter (a request passes both: each applies only to its own routes).</summary>
-public sealed class PersonLimits(PerUserRateLimiter clicks, PerUserRateLimiter reads) : IDisposable
+public sealed class PersonLimits(KeyedRateLimiter clicks, KeyedRateLimiter reads) : IDisposable
 {
     public PartitionedRateLimiter<HttpContext> Global { get; } = PartitionedRateLimiter.CreateChained(clicks, reads);
 

@@ -1,4 +1,5 @@
 using Coupons.Auth;
+using Coupons.Infrastructure.Edge;
 using Coupons.Infrastructure.Http;
 using Coupons.Issuance;
 using Coupons.Users;
@@ -14,7 +15,7 @@ public static class UserCouponsApi
 {
     public static IEndpointRouteBuilder MapUserCouponsApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/coupons/user").WithTags("UserCoupons").WithMetadata(PersonReadLimit.Instance)
+        var group = routes.MapGroup("/api/coupons/user").WithTags("UserCoupons").WithMetadata(PersonReadLimit.Instance, ClientLimit.Read)
             .RequireAuthorization(UserAuthentication.Policy).AddEndpointFilter<SubjectFilter>()
             .RequireRateLimiting(IssuanceRateLimiting.ReadsPolicy);
         group.MapGet("/{publicId}", (string publicId, UserDirectory users, UserCouponRepository repo, TimeProvider clock, CancellationToken ct)

@@ -48,27 +48,7 @@ public sealed class AppProcess : IAsyncDisposable
     /// <param name="environment">Extra settings: configuration keys (':' separated) or plain environment variables.</param>
     public static async Task<AppProcess> StartAsync(int port, IReadOnlyDictionary<string, string>? environment = null, string name = "app")
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Path.GetDirectoryName(AppDll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(AppDll);
-        var settings = TestStack.AppSettings();
-        settings["Urls"] = $"http://127.0.0.1:{port}"; // overrides appsettings.json's 8081
-        settings["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            settings[key] = value;
-        }
-
-        foreach (var (key, value) in settings)
-        {
-            // Environment variables spell configuration sections with "__".
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
+        var start = StartInfo(port, environment);
         var logPath = Path.Combine(StackControl.RepoRoot, ".test-infra", $"{name}-{port}-{DateTime.UtcNow:HHmmssfff}.log");
         var log = new StreamWriter(logPath) { AutoFlush = true };
         var process = Process.Start(start)!;
@@ -97,6 +77,52 @@ public sealed class AppProcess : IAsyncDisposable
             Assert.True(DateTime.UtcNow < deadline, $"app did not become ready; see {logPath}");
             await Task.Delay(200);
         }
+    }
+
+    /// <summary>The app's command line with the test stack's settings, then <paramref name="environment"/>'s.</summary>
+    private static ProcessStartInfo StartInfo(int port, IReadOnlyDictionary<string, string>? environment)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(AppDll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(AppDll);
+        var settings = TestStack.AppSettings();
+        settings["Urls"] = $"http://127.0.0.1:{port}"; // overrides appsettings.json's 8081
+        settings["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
+        foreach (var (key, value) in settings)
+        {
+            // Environment variables spell configuration sections with "__".
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        return start;
+    }
+
+    /// <summary>Runs the app expecting it to exit on its own (a refused start); returns its exit code and standard error.</summary>
+    public static async Task<(int ExitCode, string StandardError)> RunToExitAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
+    {
+        using var process = Process.Start(StartInfo(FreeTcpPort.Find(), environment))!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"the app did not exit within {timeout.TotalSeconds} s; it started instead of refusing");
+        }
+
+        return (process.ExitCode, await stderr);
     }
 
     /// <summary>kill -9: no shutdown hooks, no flush, in-flight work simply vanishes.</summary>

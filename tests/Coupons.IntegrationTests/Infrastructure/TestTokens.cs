@@ -22,7 +22,8 @@ public static class TestTokens
     public static readonly (string Id, string Key) Forged = ("test-2026-11", Convert.ToBase64String(Encoding.ASCII.GetBytes("an-attackers-own-key-of-plenty-bytes-0003")));
 
     public static string For(
-        string subject, (string Id, string Key)? key = null, string issuer = Issuer, string audience = Audience, DateTimeOffset? expires = null, DateTimeOffset? notBefore = null)
+        string subject, (string Id, string Key)? key = null, string issuer = Issuer, string audience = Audience, DateTimeOffset? expires = null, DateTimeOffset? notBefore = null,
+        string? role = null)
     {
         var (id, secret) = key ?? Current;
         var now = DateTimeOffset.UtcNow;
@@ -30,7 +31,7 @@ public static class TestTokens
         {
             Issuer = issuer,
             Audience = audience,
-            Subject = new ClaimsIdentity([new Claim("sub", subject)]),
+            Subject = new ClaimsIdentity(role is null ? [new Claim("sub", subject)] : [new Claim("sub", subject), new Claim("role", role)]),
             IssuedAt = now.UtcDateTime,
             NotBefore = (notBefore ?? now.AddMinutes(-1)).UtcDateTime,
             Expires = (expires ?? now.AddMinutes(10)).UtcDateTime,

@@ -60,3 +60,16 @@ CREATE TABLE IF NOT EXISTS parked_requests (
     parked_at   DATETIME(6) NOT NULL,
     attempts    INT         NOT NULL DEFAULT 0
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+;
+
+-- Every authenticated admin call (who: key id or token subject; what; which coupon; from which client; result; when).
+CREATE TABLE IF NOT EXISTS admin_audit (
+    id          BIGINT       NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    at          DATETIME(6)  NOT NULL,
+    actor       VARCHAR(100) NOT NULL,
+    action      VARCHAR(200) NOT NULL,
+    coupon_id   BIGINT       NULL,
+    client      VARCHAR(64)  NOT NULL,
+    status      INT          NOT NULL,
+    KEY ix_admin_audit_coupon (coupon_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4

@@ -55,3 +55,17 @@ CREATE TABLE IF NOT EXISTS parked_requests (
     parked_at   TEXT    NOT NULL,
     attempts    INTEGER NOT NULL DEFAULT 0
 )
+;
+
+-- Every authenticated admin call (see schema.mysql.sql).
+CREATE TABLE IF NOT EXISTS admin_audit (
+    id          INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    at          TEXT    NOT NULL,
+    actor       TEXT    NOT NULL,
+    action      TEXT    NOT NULL,
+    coupon_id   INTEGER NULL,
+    client      TEXT    NOT NULL,
+    status      INTEGER NOT NULL
+);
+
+CREATE INDEX IF NOT EXISTS ix_admin_audit_coupon ON admin_audit (coupon_id)

@@ -26,6 +26,8 @@ public static class ProblemCodes
     public const string AdminKeyInvalid = "ADMIN_KEY_INVALID";
     public const string Conflict = "CONFLICT";
     public const string RateLimited = "RATE_LIMITED";
+    public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
+    public const string RequestTimeout = "REQUEST_TIMEOUT";
     public const string NotReconcilable = "NOT_RECONCILABLE";
     public const string InternalError = "INTERNAL_ERROR";
     public const string NotFound = "NOT_FOUND";

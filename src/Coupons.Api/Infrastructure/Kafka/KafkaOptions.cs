@@ -25,6 +25,20 @@ public sealed class KafkaOptions
     public int Partitions { get; set; } = 4;
 
     /// <summary>
+    /// Copies of each partition when the app creates its topics. Three, so a broker can fail (or be upgraded) without
+    /// losing an accepted request; fewer only where there are fewer brokers (the single-broker test stack and compose).
+    /// </summary>
+    [Range(1, 16)]
+    public short ReplicationFactor { get; set; } = 3;
+
+    /// <summary>
+    /// min.insync.replicas of the app's topics: with acks=all a publish succeeds only once this many copies have it, so
+    /// a 202 survives the loss of any one broker. At most <see cref="ReplicationFactor"/>.
+    /// </summary>
+    [Range(1, 16)]
+    public int MinInSyncReplicas { get; set; } = 2;
+
+    /// <summary>
     /// How long a publish may take before the request is answered. librdkafka's message.timeout.ms:
     /// after it a delivery is reported failed, but may still have been written (PossiblyPersisted).
     /// </summary>

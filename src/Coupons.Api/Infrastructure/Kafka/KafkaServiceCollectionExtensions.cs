@@ -11,7 +11,9 @@ public static class KafkaServiceCollectionExtensions
     {
         LoadNativeClient();
         services.AddOptions<KafkaOptions>().Bind(configuration.GetSection(KafkaOptions.Section))
-            .ValidateDataAnnotations().ValidateOnStart();
+            .ValidateDataAnnotations()
+            .Validate(o => o.MinInSyncReplicas <= o.ReplicationFactor, "Kafka: MinInSyncReplicas cannot exceed ReplicationFactor")
+            .ValidateOnStart();
         services.AddSingleton<IProducer<string, byte[]>>(sp => BuildProducer(sp.GetRequiredService<IOptions<KafkaOptions>>().Value, sp));
         services.AddSingleton<KafkaTopics>();
         return services;

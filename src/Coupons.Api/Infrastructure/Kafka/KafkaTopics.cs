@@ -21,7 +21,13 @@ public sealed class KafkaTopics(IOptions<KafkaOptions> options, ILogger<KafkaTop
             try
             {
                 await admin.CreateTopicsAsync(
-                    [new TopicSpecification { Name = topic, NumPartitions = o.Partitions, ReplicationFactor = 1 }],
+                    [new TopicSpecification
+                    {
+                        Name = topic,
+                        NumPartitions = o.Partitions,
+                        ReplicationFactor = o.ReplicationFactor,
+                        Configs = new() { ["min.insync.replicas"] = o.MinInSyncReplicas.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                    }],
                     new CreateTopicsOptions { RequestTimeout = TimeSpan.FromSeconds(5), OperationTimeout = TimeSpan.FromSeconds(5) });
             }
             catch (CreateTopicsException ex) when (ex.Results.All(r => r.Error.Code is ErrorCode.TopicAlreadyExists or ErrorCode.NoError))

@@ -1,16 +1,16 @@
 using System.Threading.RateLimiting;
-using Coupons.Issuance;
+using Coupons.Infrastructure.Edge;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Coupons.UnitTests.Issuance;
+namespace Coupons.UnitTests.Edge;
 
-public sealed class PerUserRateLimiterTests : IDisposable
+public sealed class KeyedRateLimiterTests : IDisposable
 {
     private readonly FakeTimeProvider _clock = new();
-    private readonly PerUserRateLimiter _limiter;
+    private readonly KeyedRateLimiter _limiter;
 
-    public PerUserRateLimiterTests() => _limiter = new PerUserRateLimiter(perSecond: 5, c => c.Request.RouteValues["publicId"] as string, _clock);
+    public KeyedRateLimiterTests() => _limiter = new KeyedRateLimiter(perSecond: 5, c => c.Request.RouteValues["publicId"] as string, _clock);
 
     public void Dispose() => _limiter.Dispose();
 
@@ -127,7 +127,7 @@ public sealed class PerUserRateLimiterTests : IDisposable
     [Fact]
     public void A_flood_of_distinct_users_cannot_grow_the_table_past_its_cap()
     {
-        using var bounded = new PerUserRateLimiter(perSecond: 5, c => c.Request.RouteValues["publicId"] as string, _clock, maxTrackedUsers: 1_000);
+        using var bounded = new KeyedRateLimiter(perSecond: 5, c => c.Request.RouteValues["publicId"] as string, _clock, maxTrackedUsers: 1_000);
 
         var flood = Enumerable.Range(0, 5_000).Select(i => bounded.AttemptAcquire(Click($"bot-{i}"))).ToList();
 

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 
-namespace Coupons.Issuance;
+namespace Coupons.Infrastructure.Edge;
 
 /// <summary>
-/// A per-user limit on FCFS clicks: <c>perSecond</c> clicks a second with a burst of the same size (GCRA, the
+/// A limit per key (a person's canonical publicId, a client address): <c>perSecond</c> calls a second with a burst of the same size (GCRA, the
 /// token bucket's equivalent kept as one timestamp per user).
 /// <para>
 /// Why not <see cref="PartitionedRateLimiter.Create{TResource, TPartitionKey}"/> with a token bucket per user: its
@@ -21,7 +21,7 @@ namespace Coupons.Issuance;
 /// entry is forgotten about 0.2 s after its click), and it refuses newcomers rather than letting the flood grow the heap.
 /// </para>
 /// </summary>
-public sealed class PerUserRateLimiter : PartitionedRateLimiter<HttpContext>
+public sealed class KeyedRateLimiter : PartitionedRateLimiter<HttpContext>
 {
     private static readonly TimeSpan SweepPeriod = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan FullRetryAfter = TimeSpan.FromSeconds(1);
@@ -40,7 +40,7 @@ public sealed class PerUserRateLimiter : PartitionedRateLimiter<HttpContext>
     /// <param name="userOf">The user a request counts against; null for requests this limit does not apply to.</param>
     /// <param name="clock">Time source (a fake one in tests).</param>
     /// <param name="maxTrackedUsers">Most users tracked at once; see the remarks on memory.</param>
-    public PerUserRateLimiter(int perSecond, Func<HttpContext, string?> userOf, TimeProvider clock, int maxTrackedUsers = 100_000)
+    public KeyedRateLimiter(int perSecond, Func<HttpContext, string?> userOf, TimeProvider clock, int maxTrackedUsers = 100_000)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(perSecond, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxTrackedUsers, 1);

@@ -1,0 +1,17 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+
+namespace Coupons.Infrastructure.Http;
+
+/// <summary>The one 429: problem details <c>RATE_LIMITED</c> and a Retry-After from the limiter when it knows one.</summary>
+public static class RateLimitedResponse
+{
+    public static Task WriteAsync(HttpContext context, RateLimitLease lease)
+    {
+        context.Response.Headers.RetryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
+            ? ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture)
+            : RetryAfterMiddleware.DefaultSeconds;
+        return Problems.Create(StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited, "Too many requests",
+            "The service is at capacity; retry shortly.").ExecuteAsync(context);
+    }
+}

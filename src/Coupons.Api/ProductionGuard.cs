@@ -1,0 +1,74 @@
+using System.Text;
+using Coupons.Admin;
+using Coupons.Auth;
+
+namespace Coupons;
+
+/// <summary>
+/// Production refuses the conveniences of dev mode (SPEC §10). Each is an unsafe default that is easy to ship by
+/// accident: the appsettings.json defaults are the embedded dev mode, so a deployment that forgets one setting would
+/// otherwise run on an in-process Redis, a SQLite file, demo users, a published dev key or anonymous clicks. In the
+/// Production environment the app does not start with any of them unless that one is explicitly allowed
+/// (<c>Production__Allow…=true</c>); it prints one line per finding, naming the setting, and exits with
+/// <see cref="ExitCode"/>.
+/// </summary>
+public static class ProductionGuard
+{
+    /// <summary>EX_CONFIG from sysexits.h: a configuration error.</summary>
+    public const int ExitCode = 78;
+
+    public const string Section = "Production";
+
+    private const int MinAdminKeyBytes = 32;
+
+    /// <summary>Findings for this configuration; empty outside Production or when everything is safe or allowed.</summary>
+    public static IReadOnlyList<string> Check(IConfiguration configuration, IHostEnvironment environment)
+    {
+        if (!environment.IsProduction())
+        {
+            return [];
+        }
+
+        var findings = new List<string>();
+        void Refuse(string allowance, bool unsafeSetting, string what)
+        {
+            if (unsafeSetting && !configuration.GetValue<bool>($"{Section}:{allowance}"))
+            {
+                findings.Add($"Refusing to start in Production: {what}. Fix it, or allow it explicitly with {Section}__{allowance}=true.");
+            }
+        }
+
+        Refuse("AllowEmbeddedRedis", configuration.GetValue<bool>("Redis:Embedded"),
+            "Redis__Embedded=true runs an in-process Garnet that loses the gate with the process (set Redis__Embedded=false and Redis__Configuration)");
+        Refuse("AllowEmbeddedKafka", configuration.GetValue<bool>("Kafka:Embedded"),
+            "Kafka__Embedded=true runs an in-process mock broker that loses accepted requests with the process (set Kafka__Embedded=false and Kafka__BootstrapServers)");
+        Refuse("AllowSqlite", !string.Equals(configuration["Database:Provider"] ?? "Sqlite", "MySql", StringComparison.OrdinalIgnoreCase),
+            "Database__Provider is Sqlite, a local file (set Database__Provider=MySql and Database__ConnectionString)");
+        Refuse("AllowDemoData", configuration.GetValue<bool>("Seed:DemoData"),
+            "Seed__DemoData=true seeds demo users and coupon 11 (set Seed__DemoData=false)");
+
+        var adminKeys = AdminOptions.ConfiguredKeys(configuration).ToList();
+        Refuse("AllowDevAdminKey", adminKeys.Any(k => k.Key == AdminOptions.EmbeddedDevKey),
+            $"an admin key ({string.Join(", ", adminKeys.Where(k => k.Key == AdminOptions.EmbeddedDevKey).Select(k => k.Setting))}) is the published local-dev key");
+        Refuse("AllowShortAdminKey", adminKeys.Any(k => k.Key != AdminOptions.EmbeddedDevKey && Encoding.UTF8.GetByteCount(k.Key) < MinAdminKeyBytes),
+            $"an admin key ({string.Join(", ", adminKeys.Where(k => k.Key != AdminOptions.EmbeddedDevKey && Encoding.UTF8.GetByteCount(k.Key) < MinAdminKeyBytes).Select(k => k.Setting))}) is shorter than {MinAdminKeyBytes} bytes");
+        Refuse("AllowAnonymousClicks", configuration.GetValue<bool>($"{UserAuthOptions.Section}:{nameof(UserAuthOptions.AllowAnonymous)}"),
+            "Auth__AllowAnonymous=true lets anyone claim coupons for any publicId without a token");
+        Refuse("AllowDevSigningKey", configuration.GetSection($"{UserAuthOptions.Section}:{nameof(UserAuthOptions.SigningKeys)}").GetChildren()
+                .Any(k => k["Key"] == DevTokens.Key),
+            "an Auth__SigningKeys key is the published local-dev token key, so anyone can mint tokens");
+        return findings;
+    }
+
+    /// <summary>Prints the findings to stderr and returns true when the app must not start.</summary>
+    public static bool Refuses(WebApplicationBuilder builder)
+    {
+        var findings = Check(builder.Configuration, builder.Environment);
+        foreach (var finding in findings)
+        {
+            Console.Error.WriteLine(finding);
+        }
+
+        return findings.Count > 0;
+    }
+}

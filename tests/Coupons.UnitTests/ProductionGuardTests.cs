@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+
+namespace Coupons.UnitTests;
+
+public sealed class ProductionGuardTests
+{
+    private static readonly Dictionary<string, string?> Safe = new()
+    {
+        ["Redis:Embedded"] = "false",
+        ["Kafka:Embedded"] = "false",
+        ["Database:Provider"] = "MySql",
+        ["Seed:DemoData"] = "false",
+        ["Admin:ApiKey"] = "an-admin-key-of-forty-bytes-0123456789ab",
+        ["Auth:AllowAnonymous"] = "false",
+        ["Auth:SigningKeys:0:Key"] = "cHJvZHVjdGlvbi1rZXktMDEyMzQ1Njc4OWFiY2RlZg==",
+    };
+
+    private static IReadOnlyList<string> Check(string environment, params (string Key, string? Value)[] changes)
+    {
+        var settings = new Dictionary<string, string?>(Safe);
+        foreach (var (key, value) in changes)
+        {
+            settings[key] = value;
+        }
+
+        return ProductionGuard.Check(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), new Environment(environment));
+    }
+
+    [Fact]
+    public void A_safe_production_configuration_passes() => Assert.Empty(Check(Environments.Production));
+
+    [Fact]
+    public void Outside_production_nothing_is_refused() =>
+        Assert.Empty(Check(Environments.Development, ("Redis:Embedded", "true"), ("Database:Provider", "Sqlite"), ("Auth:AllowAnonymous", "true")));
+
+    [Fact]
+    public void A_missing_provider_is_sqlite_and_refused() =>
+        Assert.Contains("Database__Provider", Assert.Single(Check(Environments.Production, ("Database:Provider", null))), StringComparison.Ordinal);
+
+    [Fact]
+    public void No_admin_key_at_all_is_safe_the_admin_api_refuses_every_call() =>
+        Assert.Empty(Check(Environments.Production, ("Admin:ApiKey", "")));
+
+    [Fact]
+    public void The_dev_key_is_refused_as_the_dev_key_not_also_as_a_short_one()
+    {
+        var finding = Assert.Single(Check(Environments.Production, ("Admin:ApiKey", "local-dev-admin-key")));
+        Assert.Contains("AllowDevAdminKey", finding, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Each_allowance_lets_its_own_setting_through_and_no_other()
+    {
+        var findings = Check(Environments.Production, ("Redis:Embedded", "true"), ("Kafka:Embedded", "true"), ("Production:AllowEmbeddedRedis", "true"));
+
+        Assert.Contains("Kafka__Embedded", Assert.Single(findings), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_short_rotated_key_is_named_by_its_setting()
+    {
+        var finding = Assert.Single(Check(Environments.Production, ("Admin:Keys:3:Id", "next"), ("Admin:Keys:3:Key", "short")));
+
+        Assert.Contains("Admin__Keys__3__Key", finding, StringComparison.Ordinal);
+        Assert.DoesNotContain("Admin__ApiKey", finding, StringComparison.Ordinal);
+    }
+
+    private sealed class Environment(string name) : IHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = name;
+
+        public string ApplicationName { get; set; } = "Coupons.Api";
+
+        public string ContentRootPath { get; set; } = "/";
+
+        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
+    }
+}
