@@ -42,6 +42,7 @@ public static partial class UserAuthentication
     private static void Configure(JwtBearerOptions jwt, UserAuthOptions auth)
     {
         jwt.MapInboundClaims = false; // keep "sub" as "sub"
+        jwt.SaveToken = false;        // nothing reads it back; saving it costs an allocation per request
         if (!string.IsNullOrEmpty(auth.Authority))
         {
             jwt.Authority = auth.Authority;
