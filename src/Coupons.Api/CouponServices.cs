@@ -77,9 +77,13 @@ public static class CouponServices
         return builder;
     }
 
-    /// <summary>Embedded dev mode: Redis and Kafka in-process, nothing installed, no secrets configured.</summary>
-    public static bool IsEmbeddedDevMode(this IConfiguration configuration) =>
-        configuration.GetValue<bool>("Redis:Embedded") && configuration.GetValue<bool>("Kafka:Embedded");
+    /// <summary>
+    /// Embedded dev mode: Redis and Kafka in-process, nothing installed, no secrets configured. Never in Production:
+    /// there embedded stores are only ever an explicit allowance (<see cref="ProductionGuard"/>), and the dev keys,
+    /// anonymous clicks and dev tokens stay off.
+    /// </summary>
+    public static bool IsEmbeddedDevMode(this IConfiguration configuration, IHostEnvironment environment) =>
+        !environment.IsProduction() && configuration.GetValue<bool>("Redis:Embedded") && configuration.GetValue<bool>("Kafka:Embedded");
 
     /// <summary>
     /// Embedded dev mode runs without configured secrets; it alone gets the marked local-dev admin key and token key,
@@ -87,7 +91,7 @@ public static class CouponServices
     /// </summary>
     public static WebApplicationBuilder UseDevDefaultsWhenEmbedded(this WebApplicationBuilder builder)
     {
-        if (!builder.Configuration.IsEmbeddedDevMode())
+        if (!builder.Configuration.IsEmbeddedDevMode(builder.Environment))
         {
             return builder;
         }

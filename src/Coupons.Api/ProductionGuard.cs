@@ -32,19 +32,38 @@ public static class ProductionGuard
         var findings = new List<string>();
         void Refuse(string allowance, bool unsafeSetting, string what)
         {
-            if (unsafeSetting && !configuration.GetValue<bool>($"{Section}:{allowance}"))
+            if (unsafeSetting && !Flag($"{Section}:{allowance}"))
             {
                 findings.Add($"Refusing to start in Production: {what}. Fix it, or allow it explicitly with {Section}__{allowance}=true.");
             }
         }
 
-        Refuse("AllowEmbeddedRedis", configuration.GetValue<bool>("Redis:Embedded"),
+        // A flag that is neither true nor false (an empty ${VAR} in compose) is a finding of its own, naming it, rather
+        // than the binder's crash with a stack trace later.
+        bool Flag(string key)
+        {
+            var value = configuration[key];
+            if (value is null || bool.TryParse(value, out var flag) && !flag)
+            {
+                return false;
+            }
+
+            if (!bool.TryParse(value, out _))
+            {
+                findings.Add($"Refusing to start in Production: {key.Replace(":", "__", StringComparison.Ordinal)}='{value}' is neither true nor false.");
+                return false;
+            }
+
+            return true;
+        }
+
+        Refuse("AllowEmbeddedRedis", Flag("Redis:Embedded"),
             "Redis__Embedded=true runs an in-process Garnet that loses the gate with the process (set Redis__Embedded=false and Redis__Configuration)");
-        Refuse("AllowEmbeddedKafka", configuration.GetValue<bool>("Kafka:Embedded"),
+        Refuse("AllowEmbeddedKafka", Flag("Kafka:Embedded"),
             "Kafka__Embedded=true runs an in-process mock broker that loses accepted requests with the process (set Kafka__Embedded=false and Kafka__BootstrapServers)");
         Refuse("AllowSqlite", !string.Equals(configuration["Database:Provider"] ?? "Sqlite", "MySql", StringComparison.OrdinalIgnoreCase),
             "Database__Provider is Sqlite, a local file (set Database__Provider=MySql and Database__ConnectionString)");
-        Refuse("AllowDemoData", configuration.GetValue<bool>("Seed:DemoData"),
+        Refuse("AllowDemoData", Flag("Seed:DemoData"),
             "Seed__DemoData=true seeds demo users and coupon 11 (set Seed__DemoData=false)");
 
         var adminKeys = AdminOptions.ConfiguredKeys(configuration).ToList();
@@ -52,7 +71,7 @@ public static class ProductionGuard
             $"an admin key ({string.Join(", ", adminKeys.Where(k => k.Key == AdminOptions.EmbeddedDevKey).Select(k => k.Setting))}) is the published local-dev key");
         Refuse("AllowShortAdminKey", adminKeys.Any(k => k.Key != AdminOptions.EmbeddedDevKey && Encoding.UTF8.GetByteCount(k.Key) < MinAdminKeyBytes),
             $"an admin key ({string.Join(", ", adminKeys.Where(k => k.Key != AdminOptions.EmbeddedDevKey && Encoding.UTF8.GetByteCount(k.Key) < MinAdminKeyBytes).Select(k => k.Setting))}) is shorter than {MinAdminKeyBytes} bytes");
-        Refuse("AllowAnonymousClicks", configuration.GetValue<bool>($"{UserAuthOptions.Section}:{nameof(UserAuthOptions.AllowAnonymous)}"),
+        Refuse("AllowAnonymousClicks", Flag($"{UserAuthOptions.Section}:{nameof(UserAuthOptions.AllowAnonymous)}"),
             "Auth__AllowAnonymous=true lets anyone claim coupons for any publicId without a token");
         Refuse("AllowDevSigningKey", configuration.GetSection($"{UserAuthOptions.Section}:{nameof(UserAuthOptions.SigningKeys)}").GetChildren()
                 .Any(k => k["Key"] == DevTokens.Key),

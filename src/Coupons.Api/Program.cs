@@ -45,7 +45,7 @@ app.MapAdminApi();
 app.MapHealthApi();
 app.MapPrometheusScrapingEndpoint(AdminListener.MetricsPath);
 app.MapDbLockBaselineApi(app.Configuration);   // bench-only, off by default
-if (app.Configuration.IsEmbeddedDevMode())
+if (app.Configuration.IsEmbeddedDevMode(app.Environment))
 {
     app.MapDevTokens();                          // dev mode only: POST /dev/token/{publicId}
 }

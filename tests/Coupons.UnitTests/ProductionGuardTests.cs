@@ -58,6 +58,22 @@ public sealed class ProductionGuardTests
         Assert.Contains("Kafka__Embedded", Assert.Single(findings), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Redis:Embedded", "Redis__Embedded")]
+    [InlineData("Auth:AllowAnonymous", "Auth__AllowAnonymous")]
+    public void A_flag_that_is_neither_true_nor_false_is_named(string key, string setting) =>
+        Assert.Contains($"{setting}='yes please'", Assert.Single(Check(Environments.Production, (key, "yes please"))), StringComparison.Ordinal);
+
+    [Fact]
+    public void An_allowance_that_is_neither_true_nor_false_allows_nothing()
+    {
+        var findings = Check(Environments.Production, ("Database:Provider", "Sqlite"), ("Production:AllowSqlite", "yes please"));
+
+        Assert.Equal(2, findings.Count);
+        Assert.Contains(findings, f => f.Contains("Production__AllowSqlite='yes please'", StringComparison.Ordinal));
+        Assert.Contains(findings, f => f.Contains("Database__Provider is Sqlite", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_short_rotated_key_is_named_by_its_setting()
     {

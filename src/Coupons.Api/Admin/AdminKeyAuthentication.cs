@@ -28,6 +28,8 @@ public sealed class AdminKeyAuthenticationHandler(
     /// <summary>The claim that names who acted: the key's id, or <c>token:{subject}</c> for an admin token.</summary>
     public const string ActorClaim = "coupons:admin-actor";
 
+    private const int MaxActorLength = 100;
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var presented = Request.Headers[Header].ToString();
@@ -75,6 +77,7 @@ public sealed class AdminKeyAuthenticationHandler(
 
     private static AuthenticateResult Success(string actor)
     {
+        actor = actor.Length > MaxActorLength ? actor[..MaxActorLength] : actor; // the audit column's width; a subject can be long
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, actor), new Claim(ActorClaim, actor)], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }

@@ -43,6 +43,9 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>As a setting's value: the test stack's setting is removed, as if never configured.</summary>
+    public const string Unset = "\u0000unset";
+
     public static HttpClient ClientFor(int port) => new() { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
 
     /// <param name="environment">Extra settings: configuration keys (':' separated) or plain environment variables.</param>
@@ -94,7 +97,14 @@ public sealed class AppProcess : IAsyncDisposable
         settings["ASPNETCORE_ENVIRONMENT"] = "Testing";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
-            settings[key] = value;
+            if (value == Unset)
+            {
+                settings.Remove(key);
+            }
+            else
+            {
+                settings[key] = value;
+            }
         }
 
         foreach (var (key, value) in settings)

@@ -57,6 +57,18 @@ public sealed class ProductionGuardTests
         Assert.Contains($"Production__{allowance}=true", line, StringComparison.Ordinal);
     }
 
+    /// <summary>A flag left empty (compose's <c>${VAR}</c> with VAR unset) is a refusal naming it, not a crash with a stack trace.</summary>
+    [Fact]
+    public async Task A_flag_that_is_neither_true_nor_false_is_refused_by_name()
+    {
+        var (exitCode, stderr) = await AppProcess.RunToExitAsync(SafeProduction(("Auth:AllowAnonymous", "")), TimeSpan.FromSeconds(60));
+
+        Assert.Equal(78, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Contains("Auth__AllowAnonymous", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_shipped_defaults_are_refused_in_production_one_line_per_setting()
     {
@@ -111,6 +123,30 @@ public sealed class ProductionGuardTests
         var user = (await api.CreateUsersAsync(1)).Single();
 
         Assert.Equal(HttpStatusCode.Accepted, (await api.IssueAsync(couponId, user)).Status);
+    }
+
+    /// <summary>
+    /// Allowing the embedded stores in Production allows exactly that: the dev mode's other conveniences (the dev admin
+    /// key, the dev token key, anonymous clicks, <c>POST /dev/token</c>) stay off, even with no key or issuer configured.
+    /// </summary>
+    [Fact]
+    public async Task Allowing_embedded_stores_in_production_does_not_bring_the_dev_keys_or_dev_tokens()
+    {
+        var settings = SafeProduction(
+            ("Redis:Embedded", "true"), ("Production:AllowEmbeddedRedis", "true"), ("Redis:EmbeddedPort", $"{FreeTcpPort.Find()}"),
+            ("Kafka:Embedded", "true"), ("Production:AllowEmbeddedKafka", "true"),
+            ("Admin:ApiKey", AppProcess.Unset), ("Auth:Issuer", AppProcess.Unset), ("Auth:AllowAnonymous", AppProcess.Unset));
+        await using var app = await AppProcess.StartAsync(FreeTcpPort.Find(), settings, "production-embedded");
+        using var devAdmin = AppProcess.ClientFor(app.Port);
+        devAdmin.DefaultRequestHeaders.Add("X-Admin-Key", "local-dev-admin-key");
+
+        var devToken = await app.Client.PostAsync("/dev/token/test-user", null);
+        var adminCall = await devAdmin.GetAsync("/api/admin/dead-letters");
+        var anonymousClick = await ApiDriver.IssueAsync(app.Client, 11, "test-user");
+
+        Assert.Equal(HttpStatusCode.NotFound, devToken.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, adminCall.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymousClick.Status);
     }
 
     private static HttpClient AdminClient(AppProcess app)
