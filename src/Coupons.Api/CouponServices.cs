@@ -1,6 +1,7 @@
 using Coupons.Admin;
 using Coupons.Auth;
 using Coupons.Catalog;
+using Coupons.Gate;
 using Coupons.Infrastructure.Database;
 using Coupons.Infrastructure.Edge;
 using Coupons.Infrastructure.Http;
@@ -43,7 +44,9 @@ public static class CouponServices
         services.AddSingleton<UserRepository>().AddSingleton<UserRegistry>().AddSingleton<UserDirectory>();
         services.AddSingleton<UserCouponRepository>();
 
-        services.AddSingleton<IssuanceGate>().AddSingleton<GateBatcher>().AddSingleton<UncertainTakes>();
+        services.AddOptions<GateOptions>().Bind(configuration.GetSection(GateOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<StockGate>().AddSingleton<GateInspector>().AddSingleton<GateRepair>();
+        services.AddSingleton<GateBatcher>().AddSingleton<UncertainTakes>();
         services.AddSingleton<IssueRequestPublisher>().AddSingleton<ParkedRequests>().AddSingleton<RequestStatusLookup>();
         services.AddIssuanceRateLimiting(configuration);
         services.AddSingleton<FcfsIssuer>().AddSingleton<IssueRequestStore>().AddSingleton<ConsumerHealth>();

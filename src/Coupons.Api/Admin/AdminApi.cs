@@ -1,4 +1,5 @@
 using Coupons.Catalog;
+using Coupons.Gate;
 using Coupons.Infrastructure.Edge;
 using Coupons.Infrastructure.Http;
 using Coupons.Issuance;
@@ -155,7 +156,7 @@ public static class AdminApi
     /// if that takes longer than <see cref="RebuildWait"/> (the gate keeper finishes it).
     /// </summary>
     public static async Task<Results<Ok<OpenedEvent>, Accepted<OpenedEvent>, ProblemHttpResult>> RebuildGate(
-        string couponId, CouponRepository coupons, Issuance.IssuanceGate gate, EventOpener opener, TimeProvider clock, CancellationToken ct)
+        string couponId, CouponRepository coupons, GateInspector gate, GateRepair repair, EventOpener opener, TimeProvider clock, CancellationToken ct)
     {
         if (!Ids.TryParseCouponId(couponId, out var id))
         {
@@ -167,7 +168,7 @@ public static class AdminApi
             return Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {id} does not exist.");
         }
 
-        await gate.ResetAsync(id);
+        await repair.ResetAsync(id);
         var now = clock.GetUtcNow().UtcDateTime;
         if (now < coupon.StartDate || now >= coupon.EndDate)
         {

@@ -1,4 +1,5 @@
 using Coupons.Catalog;
+using Coupons.Gate;
 using Coupons.Issuance;
 using Coupons.Reconciliation;
 
@@ -24,7 +25,7 @@ public sealed record ConsistencyReportView(
     IReadOnlyList<string> Problems);
 
 /// <summary>Redis vs database vs in flight for one coupon; reads the gate and the database a page at a time.</summary>
-public sealed class ConsistencyReporter(RequestFates fates, CouponRepository coupons, IssuanceGate gate, ParkedRequests parked)
+public sealed class ConsistencyReporter(RequestFates fates, CouponRepository coupons, GateInspector gate, ParkedRequests parked)
 {
     public async Task<ConsistencyReportView?> ReportAsync(long couponId, CancellationToken ct)
     {

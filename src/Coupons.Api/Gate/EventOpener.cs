@@ -1,12 +1,11 @@
 using Coupons.Catalog;
 using Coupons.Infrastructure.Database;
-using Coupons.Issuance;
 using Dapper;
 
-namespace Coupons.Admin;
+namespace Coupons.Gate;
 
 /// <summary>Opens a coupon event: seeds the Redis gate from what the database says is already issued.</summary>
-public sealed class EventOpener(IDbConnectionFactory connections, CouponRepository coupons, IssuanceGate gate)
+public sealed class EventOpener(IDbConnectionFactory connections, CouponRepository coupons, GateRepair gate, GateInspector inspector)
 {
     public async Task<(bool Opened, GateState State)?> OpenAsync(long couponId, CancellationToken ct)
     {
@@ -22,6 +21,6 @@ public sealed class EventOpener(IDbConnectionFactory connections, CouponReposito
             .Select(h => (h.UserId, Guid.Parse(h.RequestId))).ToList();
 
         var opened = await gate.OpenAsync(couponId, Math.Max(0, coupon.TotalQuantity - holders.Count), holders);
-        return (opened, await gate.ReadStateAsync(couponId));
+        return (opened, await inspector.ReadStateAsync(couponId));
     }
 }

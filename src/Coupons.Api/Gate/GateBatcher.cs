@@ -4,13 +4,13 @@ using Coupons.Ops;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace Coupons.Issuance;
+namespace Coupons.Gate;
 
 /// <summary>
 /// Coalesces concurrent clicks into one gate script call. Redis spends most of a lone EVALSHA on the command and
 /// its socket round trip, not on the decision, so at flash-sale rates a call per click made Redis and the Redis hop
-/// the costliest part of a click. Clicks queue here while <see cref="IssuanceOptions.GateCallsInFlight"/> calls are
-/// out; the next call takes everything queued (up to <see cref="IssuanceOptions.GateMaxBatch"/>), and take.lua
+/// the costliest part of a click. Clicks queue here while <see cref="GateOptions.CallsInFlight"/> calls are
+/// out; the next call takes everything queued (up to <see cref="GateOptions.MaxBatch"/>), and take.lua
 /// decides them one by one in arrival order, so first come is still first served. An idle instance sends a click
 /// at once. A batch goes through the Redis circuit as one call: if it fails, every click in it fails the same way
 /// (503), and a retried batch is safe because each click keeps its request id (take.lua answers "duplicate" with
@@ -21,7 +21,7 @@ public sealed class GateBatcher : IAsyncDisposable
     private readonly Channel<PendingClick> _queue =
         Channel.CreateUnbounded<PendingClick>(new UnboundedChannelOptions { SingleReader = true });
 
-    private readonly IssuanceGate _gate;
+    private readonly StockGate _gate;
     private readonly RedisCircuit _circuit;
     private readonly CouponMetrics _metrics;
     private readonly UncertainTakes _uncertain;
@@ -30,10 +30,10 @@ public sealed class GateBatcher : IAsyncDisposable
     private readonly SemaphoreSlim _callSlots;
     private readonly Task _sender;
 
-    public GateBatcher(IssuanceGate gate, RedisCircuit circuit, CouponMetrics metrics, UncertainTakes uncertain, IOptions<IssuanceOptions> options)
+    public GateBatcher(StockGate gate, RedisCircuit circuit, CouponMetrics metrics, UncertainTakes uncertain, IOptions<GateOptions> options)
     {
         (_gate, _circuit, _metrics, _uncertain) = (gate, circuit, metrics, uncertain);
-        (_maxBatch, _callsInFlight) = (options.Value.GateMaxBatch, options.Value.GateCallsInFlight);
+        (_maxBatch, _callsInFlight) = (options.Value.MaxBatch, options.Value.CallsInFlight);
         _callSlots = new SemaphoreSlim(_callsInFlight);
         _sender = Task.Run(SendBatchesAsync);
     }
@@ -113,7 +113,7 @@ public sealed class GateBatcher : IAsyncDisposable
     /// One gate call, tried once or more by the circuit's retry; remembers whether any attempt may have run on Redis
     /// without its answer arriving: it timed out, or the connection broke after the command was sent.
     /// </summary>
-    private sealed class GateCall(IssuanceGate gate, List<GateClick> clicks)
+    private sealed class GateCall(StockGate gate, List<GateClick> clicks)
     {
         public List<GateClick> Clicks => clicks;
 

@@ -1,14 +1,15 @@
-namespace Coupons.Issuance;
+namespace Coupons.Gate;
 
+/// <summary>The gate's answer to one click (take.lua's codes are mapped in <see cref="Scripts.TakeScript"/>).</summary>
 public enum GateVerdict
 {
-    Accepted = 0,
-    SoldOut = 1,
-    Duplicate = 2,
-    NotReady = 3,
+    Accepted,
+    SoldOut,
+    Duplicate,
+    NotReady,
 
     /// <summary>The user is not in the Redis registry: look them up in MySQL and ask again with their id.</summary>
-    UnknownUser = 4,
+    UnknownUser,
 }
 
 /// <summary>

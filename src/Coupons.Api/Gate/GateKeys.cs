@@ -1,9 +1,13 @@
 using System.Globalization;
 using StackExchange.Redis;
 
-namespace Coupons.Issuance;
+namespace Coupons.Gate;
 
-/// <summary>Redis keys of one coupon's gate. The shared hash tag keeps them in one Redis Cluster slot, as Lua requires.</summary>
+/// <summary>
+/// Redis keys of one coupon's gate, sharing the hash tag <c>{coupon:id}</c>. That alone does not make the gate work on
+/// Redis Cluster: take.lua decides a batch spanning coupons and user-registry shards in one call, so the gate needs one
+/// Redis primary (with replicas or Sentinel for failover).
+/// </summary>
 public readonly record struct GateKeys(long CouponId)
 {
     private string Tag => "{coupon:" + CouponId.ToString(CultureInfo.InvariantCulture) + "}";

@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using Coupons.Infrastructure.Redis;
 using Coupons.Ops;
 
-namespace Coupons.Issuance;
+namespace Coupons.Gate;
 
 /// <summary>
 /// Gives back units that clicks may have taken without anyone being promised them. A gate call that timed out, or
@@ -14,7 +14,7 @@ namespace Coupons.Issuance;
 /// Best effort, kept in memory: after a crash, or when a late attempt reaches Redis only after the release (a new
 /// connection can overtake bytes still in flight on the old one), reconciliation still returns the unit.
 /// </summary>
-public sealed partial class UncertainTakes(IssuanceGate gate, CouponMetrics metrics, TimeProvider clock, ILogger<UncertainTakes> logger) : BackgroundService
+public sealed partial class UncertainTakes(StockGate gate, CouponMetrics metrics, TimeProvider clock, ILogger<UncertainTakes> logger) : BackgroundService
 {
     /// <summary>After this long reconciliation has its turn (its grace period is about as long).</summary>
     private static readonly TimeSpan GiveUpAfter = TimeSpan.FromMinutes(1);

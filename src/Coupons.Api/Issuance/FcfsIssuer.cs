@@ -1,10 +1,10 @@
 using System.Data.Common;
 using System.Diagnostics;
 using Coupons.Catalog;
-using Coupons.Users;
+using Coupons.Gate;
 using Coupons.Infrastructure.Redis;
 using Coupons.Ops;
-using StackExchange.Redis;
+using Coupons.Users;
 
 namespace Coupons.Issuance;
 
@@ -32,11 +32,12 @@ public readonly record struct IssueOutcome(IssueStatus Status, Guid RequestId = 
 /// The first-come-first-served issue path: definition checks from in-process caches, the atomic Redis
 /// gate, then an awaited Kafka publish. 202 is only ever answered once the request is durable in Kafka
 /// or parked in the database (SPEC I3); a unit is only given back when the publish definitely failed.
+/// The rules are <see cref="ClickPolicy"/>'s (pure, unit-tested); this class performs the steps.
 /// </summary>
 public sealed partial class FcfsIssuer(
     CouponCatalog catalog,
     UserDirectory users,
-    IssuanceGate gate,
+    StockGate gate,
     GateBatcher gateBatcher,
     IssueRequestPublisher publisher,
     ParkedRequests parked,
@@ -62,26 +63,11 @@ public sealed partial class FcfsIssuer(
             outcome = new(IssueStatus.Busy);
         }
 
-        metrics.IssueRequests.Add(1, new KeyValuePair<string, object?>("outcome", OutcomeLabel(outcome.Status)));
+        metrics.IssueRequests.Add(1, new KeyValuePair<string, object?>("outcome", ClickOutcomes.For(outcome.Status).MetricLabel));
         return outcome;
     }
 
-    private static string OutcomeLabel(IssueStatus status) => status switch
-    {
-        IssueStatus.Accepted => "accepted",
-        IssueStatus.AlreadyRequested => "already_requested",
-        IssueStatus.SoldOut => "sold_out",
-        IssueStatus.NotOpen => "not_open",
-        IssueStatus.Ended => "ended",
-        IssueStatus.CouponNotFound => "coupon_not_found",
-        IssueStatus.UserNotFound => "user_not_found",
-        IssueStatus.GateNotReady => "gate_not_ready",
-        IssueStatus.RedisUnavailable => "redis_unavailable",
-        IssueStatus.KafkaUnavailable => "kafka_unavailable",
-        IssueStatus.Busy => "busy",
-        _ => "database_unavailable",
-    };
-
+    /// <summary>The shell around <see cref="ClickPolicy"/>: it performs each step, the policy says what follows.</summary>
     private async Task<IssueOutcome> DecideAsync(long couponId, string publicId, CancellationToken ct)
     {
         var coupon = await catalog.FindAsync(couponId, ct);
@@ -99,7 +85,8 @@ public sealed partial class FcfsIssuer(
         // One round trip decides the usual click: the gate script also checks the user registry.
         var requestId = RequestIds.New(now);
         var decision = await AskGateAsync(couponId, publicId, requestId, knownUserId: null);
-        if (decision is { Verdict: GateVerdict.UnknownUser })
+        var next = ClickPolicy.AfterGate(decision, requestId, userLookedUp: false);
+        if (next.Step == ClickStep.LookUpUserThenAskAgain)
         {
             // Not in the registry (never seen here, or Redis lost it): MySQL decides, and the gate registers them.
             var userId = await users.FindInDatabaseAsync(publicId, ct);
@@ -109,25 +96,12 @@ public sealed partial class FcfsIssuer(
             }
 
             decision = await AskGateAsync(couponId, publicId, requestId, userId);
+            next = ClickPolicy.AfterGate(decision, requestId, userLookedUp: true);
         }
 
-        if (decision is not { } answer)
-        {
-            return new(IssueStatus.RedisUnavailable);
-        }
-
-        if (answer is { Verdict: GateVerdict.Duplicate } && answer.RequestId == requestId)
-        {
-            answer = answer with { Verdict = GateVerdict.Accepted };
-        }
-
-        return answer.Verdict switch
-        {
-            GateVerdict.Accepted => await PublishAsync(new IssueRequested(requestId, couponId, answer.UserId, publicId, now)),
-            GateVerdict.Duplicate => new(IssueStatus.AlreadyRequested, answer.RequestId),
-            GateVerdict.SoldOut => new(IssueStatus.SoldOut),
-            _ => new(IssueStatus.GateNotReady),
-        };
+        return next.Step == ClickStep.Publish
+            ? await PublishAsync(new IssueRequested(requestId, couponId, decision!.Value.UserId, publicId, now))
+            : next.Outcome;
     }
 
     /// <summary>Before the start or after the end: an unknown user still hears 404 first, as on an open coupon.</summary>
@@ -176,34 +150,34 @@ public sealed partial class FcfsIssuer(
     private async Task<IssueOutcome> PublishAsync(IssueRequested request)
     {
         var published = await publisher.PublishAsync(request);
-        if (published == PublishResult.Persisted)
+        if (ClickPolicy.AfterPublish(published) is { } confirmed)
         {
-            return new(IssueStatus.Accepted, request.RequestId);
+            return new(confirmed, request.RequestId);
         }
 
         metrics.ProduceFailures.Add(1, new KeyValuePair<string, object?>("result", published.ToString().ToLowerInvariant()));
 
         // Kafka did not confirm it. Park it durably and let the relay deliver it: the user keeps the unit and
         // a Kafka outage costs nothing but latency. A copy that did reach Kafka is absorbed by the idempotent consumer.
+        var isParked = false;
         try
         {
             await parked.ParkAsync(request, CancellationToken.None);
             metrics.Parked.Add(1);
-            return new(IssueStatus.Accepted, request.RequestId);
+            isParked = true;
         }
         catch (DbException ex)
         {
             ParkFailed(logger, request.RequestId, ex.Message);
         }
 
-        // Neither Kafka nor the database has it. Give the unit back only if it definitely was not written;
-        // an ambiguous one stays taken until reconciliation settles it.
-        if (published is PublishResult.NotPersisted or PublishResult.CircuitOpen)
+        var then = ClickPolicy.AfterPark(published, isParked);
+        if (then.GiveUnitBack)
         {
             await CompensateAsync(request);
         }
 
-        return new(IssueStatus.KafkaUnavailable);
+        return new(then.Status, then.Status == IssueStatus.Accepted ? request.RequestId : default);
     }
 
     private async Task CompensateAsync(IssueRequested request)

@@ -43,24 +43,15 @@ public static class IssuanceApi
 
         publicId = person; // one person however the id is cased (SPEC I6)
         var outcome = await issuer.IssueAsync(id, publicId, ct);
-        return outcome.Status switch
+        if (outcome.Status == IssueStatus.Accepted)
         {
-            IssueStatus.Accepted => TypedResults.Accepted(
-                StatusUrl(id, outcome.RequestId),
-                new IssueAccepted(outcome.RequestId, id, publicId, RequestStatus.Pending, StatusUrl(id, outcome.RequestId))),
-            IssueStatus.AlreadyRequested => Problems.Conflict(ProblemCodes.AlreadyRequested,
-                "This user already requested this coupon.", new Dictionary<string, object?> { ["requestId"] = outcome.RequestId }),
-            IssueStatus.SoldOut => Problems.Conflict(ProblemCodes.SoldOut, "The coupon is sold out."),
-            IssueStatus.NotOpen => Problems.Conflict(ProblemCodes.NotOpen, "The coupon event has not started yet."),
-            IssueStatus.Ended => Problems.Conflict(ProblemCodes.Ended, "The coupon event has ended."),
-            IssueStatus.CouponNotFound => Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {id} does not exist."),
-            IssueStatus.UserNotFound => Problems.NotFound(ProblemCodes.UserNotFound, "No user has this publicId."),
-            IssueStatus.GateNotReady => Problems.Unavailable(ProblemCodes.GateNotReady, "The coupon event is not open for issuing yet."),
-            IssueStatus.RedisUnavailable => Problems.Unavailable(ProblemCodes.RedisUnavailable, "Issuing is paused: the stock gate is unavailable."),
-            IssueStatus.KafkaUnavailable => Problems.Unavailable(ProblemCodes.KafkaUnavailable, "Issuing is paused: the request could not be queued."),
-            IssueStatus.Busy => Problems.Create(StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited, "Too many requests", "The service is at capacity; retry shortly."),
-            _ => Problems.Unavailable(ProblemCodes.DatabaseUnavailable, "Issuing is paused: the database is unavailable."),
-        };
+            var statusUrl = StatusUrl(id, outcome.RequestId);
+            return TypedResults.Accepted(statusUrl, new IssueAccepted(outcome.RequestId, id, publicId, RequestStatus.Pending, statusUrl));
+        }
+
+        var answer = ClickOutcomes.For(outcome.Status);
+        var extra = outcome.Status == IssueStatus.AlreadyRequested ? new Dictionary<string, object?> { ["requestId"] = outcome.RequestId } : null;
+        return Problems.Create(answer.HttpStatus, answer.ProblemCode!, answer.Title, answer.Detail, extra);
     }
 
     /// <summary>

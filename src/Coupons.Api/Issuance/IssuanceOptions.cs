@@ -49,16 +49,6 @@ public sealed class IssuanceOptions
     [Range(1, 1_000)]
     public int MaxConcurrentUserLookups { get; set; } = 16;
 
-    /// <summary>Most clicks one gate script call decides (see <see cref="GateBatcher"/>).</summary>
-    [Range(1, 1_000)]
-    public int GateMaxBatch { get; set; } = 64;
-
-    /// <summary>
-    /// Gate script calls in flight at once per instance. Clicks arriving meanwhile wait for the next call, which is
-    /// what forms batches under load; when idle a click is sent at once.
-    /// </summary>
-    [Range(1, 64)]
-    public int GateCallsInFlight { get; set; } = 4;
 
     /// <summary>
     /// How long FCFS keeps accepting while MySQL cannot be reached: coupon definitions read before the outage stand in,

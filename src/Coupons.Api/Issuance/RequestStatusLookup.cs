@@ -1,3 +1,4 @@
+using Coupons.Gate;
 using Coupons.Infrastructure.Redis;
 
 namespace Coupons.Issuance;
@@ -9,7 +10,7 @@ public sealed record RequestStatusFound(string Status, string? Reason, long User
 /// Finds one request of a coupon: decided in the database, or still in flight (counted by the gate, or parked).
 /// A request of another coupon is not found under this one.
 /// </summary>
-public sealed class RequestStatusLookup(IssueRequestStore store, IssuanceGate gate, ParkedRequests parked)
+public sealed class RequestStatusLookup(IssueRequestStore store, GateInspector gate, ParkedRequests parked)
 {
     /// <exception cref="System.Data.Common.DbException">The database cannot be reached.</exception>
     public async Task<RequestStatusFound?> FindAsync(long couponId, Guid requestId, CancellationToken ct)

@@ -1,6 +1,6 @@
-using Coupons.Infrastructure;
-using Coupons.Admin;
 using Coupons.Catalog;
+using Coupons.Gate;
+using Coupons.Infrastructure;
 using Coupons.Infrastructure.Kafka;
 using Coupons.Infrastructure.Redis;
 using Coupons.Issuance;
@@ -17,7 +17,7 @@ namespace Coupons.Reconciliation;
 /// </summary>
 public sealed partial class GateKeeper(
     CouponRepository coupons,
-    IssuanceGate gate,
+    GateInspector gate,
     GateTrustVerifier trust,
     EventOpener opener,
     PipelineDrain drain,

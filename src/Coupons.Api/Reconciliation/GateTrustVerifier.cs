@@ -1,5 +1,5 @@
 using Coupons.Catalog;
-using Coupons.Issuance;
+using Coupons.Gate;
 using Coupons.Ops;
 
 namespace Coupons.Reconciliation;
@@ -13,7 +13,7 @@ namespace Coupons.Reconciliation;
 /// this throws the open coupons' gates away and sets the mark, and <see cref="GateKeeper"/> rebuilds them from the
 /// database once the pipeline has delivered what was in flight, exactly as after Redis restarted empty.
 /// </summary>
-public sealed partial class GateTrustVerifier(CouponRepository coupons, IssuanceGate gate, CouponMetrics metrics, TimeProvider clock, ILogger<GateTrustVerifier> logger)
+public sealed partial class GateTrustVerifier(CouponRepository coupons, GateInspector gate, GateRepair repair, CouponMetrics metrics, TimeProvider clock, ILogger<GateTrustVerifier> logger)
 {
     /// <summary>Makes the gates trusted: at once when they are, else by resetting every open coupon's gate (to be rebuilt).</summary>
     public async Task EnsureTrustedAsync(CancellationToken ct)
@@ -25,7 +25,7 @@ public sealed partial class GateTrustVerifier(CouponRepository coupons, Issuance
         }
 
         var open = await coupons.ListOpenAsync(clock.GetUtcNow().UtcDateTime, ct);
-        if (await gate.ResetUntrustedAsync([.. open.Select(c => c.Id)]))
+        if (await repair.ResetUntrustedAsync([.. open.Select(c => c.Id)]))
         {
             metrics.GateTrustResets.Add(1);
             Reset(logger, trust.RunId, trust.TrustedRunId.Length == 0 ? "none" : trust.TrustedRunId, open.Count);

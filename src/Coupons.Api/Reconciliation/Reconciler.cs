@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Coupons.Gate;
 using Coupons.Issuance;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +15,8 @@ public sealed record ReconcileResult(long CouponId, bool Ran, string? SkippedBec
 /// </summary>
 public sealed partial class Reconciler(
     RequestFates fates,
-    IssuanceGate gate,
+    GateInspector gate,
+    GateRepair repair,
     PipelineDrain drain,
     IOptions<ReconciliationOptions> options,
     IOptions<Infrastructure.Kafka.KafkaOptions> kafka,
@@ -92,7 +94,7 @@ public sealed partial class Reconciler(
                 }
 
                 Guid? holder = known.HolderRequestByUser.TryGetValue(userId, out var h) ? h : null;
-                if (!await gate.ReturnUnitAsync(couponId, requestId, holder))
+                if (!await repair.ReturnUnitAsync(couponId, requestId, holder))
                 {
                     continue;
                 }
@@ -115,7 +117,7 @@ public sealed partial class Reconciler(
             foreach (var holder in holders.Where(h => !counted.Contains(h.RequestId)))
             {
                 // Held in the database but unknown to the gate (e.g. the gate lost data): make the gate count it.
-                restored += await gate.RestoreHolderAsync(couponId, holder.UserId, holder.RequestId) ? 1 : 0;
+                restored += await repair.RestoreHolderAsync(couponId, holder.UserId, holder.RequestId) ? 1 : 0;
             }
         }
 

@@ -1,6 +1,6 @@
 using System.Data.Common;
-using Coupons.Admin;
 using Coupons.Catalog;
+using Coupons.Gate;
 using Coupons.Infrastructure.Database;
 using Coupons.Infrastructure.Kafka;
 using Coupons.Users;

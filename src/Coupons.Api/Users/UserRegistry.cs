@@ -8,7 +8,8 @@ namespace Coupons.Users;
 /// <summary>
 /// publicId → user id in Redis, so a click from a user this instance has not seen costs one Redis round trip
 /// instead of a MySQL query. Only a cache: MySQL stays the source of truth, a miss falls back to it and fills
-/// the entry. Spread over 64 hashes (<c>users:registry:{n}</c>) so Redis Cluster shares the load.
+/// the entry. Spread over 64 hashes (<c>users:registry:{n}</c>) so no single hash grows to millions of fields (the gate
+/// reads them inside take.lua on one Redis primary; it does not run on Redis Cluster).
 /// </summary>
 public sealed class UserRegistry(IConnectionMultiplexer redis)
 {

@@ -1,4 +1,5 @@
 using System.Net;
+using Coupons.Gate;
 using Coupons.IntegrationTests.Infrastructure;
 using Coupons.Issuance;
 using StackExchange.Redis;
@@ -25,7 +26,7 @@ public sealed class ResetAfterGateTests
         var couponId = await api.CreateOpenCouponAsync(20);
         var users = await api.CreateUsersAsync(20);
         await using var direct = await ConnectionMultiplexer.ConnectAsync(TestStack.Redis); // past the proxy: what Redis really holds
-        var gate = new IssuanceGate(direct);
+        var gate = new GateInspector(direct);
 
         // Arm the reset and click; if the reset hit another command's reply instead (the app talks to Redis in the
         // background too), try again with the next user once the connection is back.
@@ -52,7 +53,7 @@ public sealed class ResetAfterGateTests
         await Invariants.AssertHoldAsync(couponId, [again.RequestId!.Value]);
     }
 
-    private static async Task<bool> HoldsAUnitAsync(IssuanceGate gate, long couponId, string user)
+    private static async Task<bool> HoldsAUnitAsync(GateInspector gate, long couponId, string user)
     {
         var userId = await Invariants.ReadUserIdAsync(user);
         await foreach (var page in gate.ScanAcceptedRequestsAsync(couponId))

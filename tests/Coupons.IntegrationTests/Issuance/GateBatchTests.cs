@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Coupons.Gate;
 using Coupons.Infrastructure.Redis;
 using Coupons.IntegrationTests.Infrastructure;
 using Coupons.Issuance;
@@ -15,7 +16,7 @@ namespace Coupons.IntegrationTests.Issuance;
 [Collection(StackCollection.Name)]
 public sealed class GateBatchTests(StackFixture stack)
 {
-    private IssuanceGate Gate => stack.App.Services.GetRequiredService<IssuanceGate>();
+    private StockGate Gate => stack.App.Services.GetRequiredService<StockGate>();
 
     [Fact]
     public async Task One_call_decides_each_click_in_order_across_coupons_as_if_they_came_one_by_one()
@@ -59,7 +60,7 @@ public sealed class GateBatchTests(StackFixture stack)
     {
         const int Clicks = 2_000, Stock = 100, MaxBatch = 64;
         var couponId = await stack.Api.CreateOpenCouponAsync(Stock);
-        await using var own = new OwnBatcher(Gate, new IssuanceOptions { GateMaxBatch = MaxBatch, GateCallsInFlight = 2 });
+        await using var own = new OwnBatcher(Gate, new GateOptions { MaxBatch = MaxBatch, CallsInFlight = 2 });
         using var batchSizes = new MetricCollector<int>(own.Meters, CouponMetrics.MeterName, "coupons.gate.batch.size");
         var batcher = own.Batcher;
 
@@ -90,7 +91,7 @@ public sealed class GateBatchTests(StackFixture stack)
         var config = ConfigurationOptions.Parse("127.0.0.1:1,abortConnect=false,connectTimeout=200,asyncTimeout=300");
         config.BacklogPolicy = BacklogPolicy.FailFast;
         await using var unreachable = await ConnectionMultiplexer.ConnectAsync(config);
-        await using var own = new OwnBatcher(new IssuanceGate(unreachable), new IssuanceOptions());
+        await using var own = new OwnBatcher(new StockGate(unreachable), new GateOptions());
         var (batcher, circuit) = (own.Batcher, own.Circuit);
 
         var clicks = Enumerable.Range(0, 20).Select(i => batcher.TakeAsync(new GateClick(1, UniqueUser(), Guid.CreateVersion7()))).ToList();
@@ -119,7 +120,7 @@ public sealed class GateBatchTests(StackFixture stack)
         private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         private readonly CouponMetrics _metrics;
 
-        public OwnBatcher(IssuanceGate gate, IssuanceOptions options)
+        public OwnBatcher(StockGate gate, GateOptions options)
         {
             Meters = _services.GetRequiredService<IMeterFactory>();
             _metrics = new CouponMetrics(Meters);

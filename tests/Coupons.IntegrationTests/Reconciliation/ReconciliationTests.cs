@@ -1,11 +1,12 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
+using Coupons.Gate;
 using Coupons.IntegrationTests.Infrastructure;
+using Coupons.Issuance;
 using Coupons.Reconciliation;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using MySqlConnector;
-using Coupons.Issuance;
 
 namespace Coupons.IntegrationTests.Reconciliation;
 
@@ -113,16 +114,18 @@ public sealed class ReconciliationTests(StackFixture stack)
     [Fact]
     public async Task A_holder_restored_at_zero_stock_and_a_unit_returned_after_it_leave_the_gate_sold_out()
     {
-        var gate = stack.App.Services.GetRequiredService<IssuanceGate>();
+        var gate = stack.App.Services.GetRequiredService<StockGate>();
+        var inspector = stack.App.Services.GetRequiredService<GateInspector>();
+        var repair = stack.App.Services.GetRequiredService<GateRepair>();
         var couponId = await stack.Api.CreateOpenCouponAsync(1);
         var users = await stack.Api.CreateUsersAsync(3);
         var (forgotten, leaked) = (Guid.CreateVersion7(), Guid.CreateVersion7());
         await TakeAtTheGateAsync(couponId, users[1], leaked); // the only unit, by a request the database will never see
 
-        Assert.True(await gate.RestoreHolderAsync(couponId, await Invariants.ReadUserIdAsync(users[0]), forgotten));
-        Assert.True(await gate.ReturnUnitAsync(couponId, leaked, holderRequestId: null));
+        Assert.True(await repair.RestoreHolderAsync(couponId, await Invariants.ReadUserIdAsync(users[0]), forgotten));
+        Assert.True(await repair.ReturnUnitAsync(couponId, leaked, holderRequestId: null));
 
-        var state = await gate.ReadStateAsync(couponId);
+        var state = await inspector.ReadStateAsync(couponId);
         Assert.Equal(1, state.RemainingStock + state.AcceptedRequests);
         var late = await gate.TryTakeAsync([new GateClick(couponId, users[2], Guid.CreateVersion7(), await Invariants.ReadUserIdAsync(users[2]))]);
         Assert.Equal(GateVerdict.SoldOut, Assert.Single(late).Verdict);
@@ -140,7 +143,9 @@ public sealed class ReconciliationTests(StackFixture stack)
     private async Task TakeAtTheGateAsync(long couponId, string user, Guid requestId)
     {
         // The same atomic step the FCFS endpoint takes, without the publish that should follow it.
-        var gate = stack.App.Services.GetRequiredService<IssuanceGate>();
+        var gate = stack.App.Services.GetRequiredService<StockGate>();
+        var inspector = stack.App.Services.GetRequiredService<GateInspector>();
+        var repair = stack.App.Services.GetRequiredService<GateRepair>();
         var taken = await gate.TryTakeAsync([new GateClick(couponId, user, requestId, await Invariants.ReadUserIdAsync(user))]);
         Assert.Equal(GateVerdict.Accepted, Assert.Single(taken).Verdict);
     }

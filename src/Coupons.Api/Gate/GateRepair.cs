@@ -1,0 +1,61 @@
+using Coupons.Gate.Scripts;
+using StackExchange.Redis;
+
+namespace Coupons.Gate;
+
+/// <summary>Changes to the gate other than clicks: opening it from the database, throwing it away, and the reconciler's repairs.</summary>
+public sealed class GateRepair(IConnectionMultiplexer redis)
+{
+    /// <summary>
+    /// Opens the gate from the database's view: who already holds the coupon and how much is left.
+    /// Users are written before the stock key, because the stock key's presence is what makes the gate
+    /// ready; a gate that is already open is left alone (returns false).
+    /// </summary>
+    public async Task<bool> OpenAsync(long couponId, long remaining, IReadOnlyCollection<(long UserId, Guid RequestId)> holders)
+    {
+        var keys = new GateKeys(couponId);
+        var db = redis.GetDatabase();
+        if (await db.KeyExistsAsync(keys.Stock))
+        {
+            return false;
+        }
+
+        foreach (var chunk in holders.Chunk(1000))
+        {
+            var batch = db.CreateBatch();
+            var users = batch.HashSetAsync(keys.Users, chunk.Select(h => new HashEntry(h.UserId, h.RequestId.ToString())).ToArray());
+            var requests = batch.HashSetAsync(keys.Requests, chunk.Select(h => new HashEntry(h.RequestId.ToString(), h.UserId)).ToArray());
+            batch.Execute();
+            await Task.WhenAll(users, requests);
+        }
+
+        return await db.StringSetAsync(keys.Stock, remaining, when: When.NotExists);
+    }
+
+    /// <summary>Removes the gate entirely (admin/test reset); the next open rebuilds it from the database.</summary>
+    public async Task ResetAsync(long couponId) => await redis.GetDatabase().KeyDeleteAsync(new GateKeys(couponId).All);
+
+    /// <summary>
+    /// Throws away the gates of <paramref name="couponIds"/> and marks this server's gates trusted, in one step, unless
+    /// they already are; true when this call did it. The gates are then missing, and rebuilt from the database.
+    /// </summary>
+    public async Task<bool> ResetUntrustedAsync(IReadOnlyCollection<long> couponIds)
+    {
+        var (keys, args) = TrustScript.ResetLayout(couponIds);
+        return TrustScript.ParseReset(await redis.GetDatabase().ScriptEvaluateAsync(TrustScript.Text, keys, args));
+    }
+
+    /// <summary>Returns the unit of a request the database will never issue; see reconcile.lua.</summary>
+    public async Task<bool> ReturnUnitAsync(long couponId, Guid requestId, Guid? holderRequestId)
+    {
+        var (keys, args) = ReturnUnitScript.Layout(couponId, requestId, holderRequestId);
+        return ReturnUnitScript.Parse(await redis.GetDatabase().ScriptEvaluateAsync(ReturnUnitScript.Text, keys, args));
+    }
+
+    /// <summary>Makes the gate count a holder the database knows and the gate forgot; see restore-holder.lua.</summary>
+    public async Task<bool> RestoreHolderAsync(long couponId, long userId, Guid holderRequestId)
+    {
+        var (keys, args) = RestoreHolderScript.Layout(couponId, userId, holderRequestId);
+        return RestoreHolderScript.Parse(await redis.GetDatabase().ScriptEvaluateAsync(RestoreHolderScript.Text, keys, args));
+    }
+}
