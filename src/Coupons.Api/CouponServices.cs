@@ -2,17 +2,20 @@ using Coupons.Admin;
 using Coupons.Auth;
 using Coupons.Catalog;
 using Coupons.Gate;
+using Coupons.Health;
 using Coupons.Infrastructure.Database;
 using Coupons.Infrastructure.Edge;
 using Coupons.Infrastructure.Http;
 using Coupons.Infrastructure.Kafka;
 using Coupons.Infrastructure.Redis;
 using Coupons.Issuance;
+using Coupons.Ledger;
 using Coupons.Ops;
 using Coupons.Reconciliation;
 using Coupons.Seeding;
 using Coupons.UserCoupons;
 using Coupons.Users;
+using Microsoft.Extensions.Options;
 
 namespace Coupons;
 
@@ -41,6 +44,9 @@ public static class CouponServices
         services.AddCouponKafka(configuration);
 
         services.AddSingleton<CouponRepository>().AddSingleton<CouponCatalog>().AddSingleton<IssuableCoupons>();
+        // Catalog and users sit below Issuance; their limits are Issuance settings, handed down here.
+        services.AddOptions<CatalogOptions>().Configure<IOptions<IssuanceOptions>>((catalog, issuance) => catalog.MaxStale = issuance.Value.MaxDatabaseOutage);
+        services.AddOptions<UserDirectoryOptions>().Configure<IOptions<IssuanceOptions>>((users, issuance) => users.MaxConcurrentLookups = issuance.Value.MaxConcurrentUserLookups);
         services.AddSingleton<UserRepository>().AddSingleton<UserRegistry>().AddSingleton<UserDirectory>();
         services.AddSingleton<UserCouponRepository>();
 
@@ -60,7 +66,7 @@ public static class CouponServices
         }
 
         services.AddOptions<ReconciliationOptions>().Bind(configuration.GetSection(ReconciliationOptions.Section));
-        services.AddSingleton<ConsumerLag>().AddSingleton<PipelineDrain>().AddSingleton<RequestFates>().AddSingleton<Reconciler>();
+        services.AddSingleton<ConsumerLag>().AddSingleton<PipelineDrain>().AddSingleton<RequestLedger>().AddSingleton<Reconciler>();
         services.AddSingleton<GateTrustVerifier>();
         services.AddHostedService<GateKeeper>().AddHostedService<ReconciliationService>();
 

@@ -3,11 +3,13 @@ using Coupons.Admin;
 using Coupons.Auth;
 using Coupons.Bench;
 using Coupons.Catalog;
+using Coupons.Health;
 using Coupons.Infrastructure;
 using Coupons.Infrastructure.Edge;
 using Coupons.Infrastructure.Http;
 using Coupons.Issuance;
 using Coupons.Ops;
+using Coupons.Reconciliation;
 using Coupons.UserCoupons;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -41,7 +43,8 @@ app.UseMiddleware<AdminAuditMiddleware>();
 app.MapCatalogApi();
 app.MapIssuanceApi();
 app.MapUserCouponsApi();
-app.MapAdminApi();
+app.MapAdminApi()
+   .MapReconciliationApi();                      // admin endpoints of other features join the admin group here
 app.MapHealthApi();
 app.MapPrometheusScrapingEndpoint(AdminListener.MetricsPath);
 app.MapDbLockBaselineApi(app.Configuration);   // bench-only, off by default

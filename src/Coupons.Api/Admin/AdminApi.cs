@@ -3,7 +3,6 @@ using Coupons.Gate;
 using Coupons.Infrastructure.Edge;
 using Coupons.Infrastructure.Http;
 using Coupons.Issuance;
-using Coupons.Reconciliation;
 using Coupons.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -20,7 +19,8 @@ public static class AdminApi
     /// <summary>How long rebuild-gate waits for the gate keeper to rebuild an open coupon's gate before answering 202.</summary>
     public static readonly TimeSpan RebuildWait = TimeSpan.FromSeconds(30);
 
-    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder routes)
+    /// <summary>Maps the admin group and its endpoints; returns the group, so other features add theirs under the same rules.</summary>
+    public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder routes)
     {
         // Authorization runs before the endpoint reads its body (see AdminKeyAuthenticationHandler). Every call is
         // audited, limited per client address, takes bodies up to 64 KB (bulk users more) and may take up to two
@@ -33,14 +33,13 @@ public static class AdminApi
         group.MapPost("/users", CreateUsers).WithMetadata(new RequestSizeLimitAttribute(MaxUsersBodyBytes));
         group.MapPost("/coupons/{couponId}/open", OpenEvent);
         group.MapGet("/coupons/{couponId}/consistency", Consistency);
-        group.MapPost("/coupons/{couponId}/reconcile", Reconcile);
         group.MapPost("/coupons/{couponId}/rebuild-gate", RebuildGate);
         group.MapPost("/consumer/pause", (ConsumerHealth consumer, CancellationToken ct) => SetConsumerPausedAsync(consumer, true, ct));
         group.MapPost("/consumer/resume", (ConsumerHealth consumer, CancellationToken ct) => SetConsumerPausedAsync(consumer, false, ct));
         group.MapGet("/dead-letters", ListDeadLetters);
         group.MapPost("/dead-letters/{partition:int}/{offset:long}/replay", ReplayDeadLetter);
         group.MapGet("/audit", ListAudit);
-        return routes;
+        return group;
     }
 
     /// <summary>
@@ -134,19 +133,6 @@ public static class AdminApi
         return await reporter.ReportAsync(id, ct) is { } report
             ? TypedResults.Ok(report)
             : Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {id} does not exist.");
-    }
-
-    public static async Task<Results<Ok<ReconcileResult>, ProblemHttpResult>> Reconcile(string couponId, Reconciler reconciler, CancellationToken ct)
-    {
-        if (!Ids.TryParseCouponId(couponId, out var id))
-        {
-            return Problems.BadRequest(ProblemCodes.InvalidCouponId, "couponId must be a positive 64-bit integer.");
-        }
-
-        var result = await reconciler.ReconcileAsync(id, ct);
-        return result.Ran
-            ? TypedResults.Ok(result)
-            : Problems.Conflict(ProblemCodes.NotReconcilable, $"Cannot reconcile now: {result.SkippedBecause}.");
     }
 
     /// <summary>

@@ -1,7 +1,7 @@
 using Coupons.Catalog;
 using Coupons.Gate;
 using Coupons.Issuance;
-using Coupons.Reconciliation;
+using Coupons.Ledger;
 
 namespace Coupons.Admin;
 
@@ -25,7 +25,7 @@ public sealed record ConsistencyReportView(
     IReadOnlyList<string> Problems);
 
 /// <summary>Redis vs database vs in flight for one coupon; reads the gate and the database a page at a time.</summary>
-public sealed class ConsistencyReporter(RequestFates fates, CouponRepository coupons, GateInspector gate, ParkedRequests parked)
+public sealed class ConsistencyReporter(RequestLedger ledger, CouponRepository coupons, GateInspector gate, ParkedRequests parked)
 {
     public async Task<ConsistencyReportView?> ReportAsync(long couponId, CancellationToken ct)
     {
@@ -45,10 +45,10 @@ public sealed class ConsistencyReporter(RequestFates fates, CouponRepository cou
         do
         {
             state = await gate.ReadStateAsync(couponId);
-            counts = await fates.CountAsync(couponId, ct);
+            counts = await ledger.CountAsync(couponId, ct);
             (inFlight, acceptedRejected) = await ScanAsync(couponId, ct);
             var after = await coupons.FindAsync(couponId, ct) ?? coupon;
-            stable = state == await gate.ReadStateAsync(couponId) && counts == await fates.CountAsync(couponId, ct)
+            stable = state == await gate.ReadStateAsync(couponId) && counts == await ledger.CountAsync(couponId, ct)
                 && after.IssuedQuantity == coupon.IssuedQuantity;
             coupon = after;
         }
@@ -97,9 +97,9 @@ public sealed class ConsistencyReporter(RequestFates fates, CouponRepository cou
     private async Task<(long InFlight, long Rejected)> ScanAsync(long couponId, CancellationToken ct)
     {
         long inFlight = 0, rejected = 0;
-        await foreach (var page in gate.ScanAcceptedRequestsAsync(couponId, RequestFates.PageSize).WithCancellation(ct))
+        await foreach (var page in gate.ScanAcceptedRequestsAsync(couponId, RequestLedger.PageSize).WithCancellation(ct))
         {
-            var known = await fates.ReadAsync(couponId, page, ct);
+            var known = await ledger.ReadAsync(couponId, page, ct);
             inFlight += page.Count(p => !known.Decided.ContainsKey(p.RequestId) && !known.HeldThrough.Contains(p.RequestId));
             rejected += page.Count(p => known.Decided.GetValueOrDefault(p.RequestId) == RequestStatus.Rejected);
         }

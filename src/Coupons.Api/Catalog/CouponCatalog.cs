@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Coupons.Issuance;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
@@ -10,9 +9,9 @@ namespace Coupons.Catalog;
 /// query per click. Only the definition (window, total) is used from here: live stock comes from the Redis gate and the
 /// database stays the final arbiter. When MySQL cannot be reached, a definition read earlier is served stale, so the sale
 /// goes on through a MySQL outage (the gate decides, accepted requests wait in Kafka, the consumer writes them when MySQL
-/// returns), for at most <see cref="IssuanceOptions.MaxDatabaseOutage"/>; after that clicks are refused with 503.
+/// returns), for at most <see cref="CatalogOptions.MaxStale"/>; after that clicks are refused with 503.
 /// </summary>
-public sealed partial class CouponCatalog(CouponRepository coupons, IMemoryCache cache, IOptions<IssuanceOptions> options, TimeProvider clock, ILogger<CouponCatalog> logger)
+public sealed partial class CouponCatalog(CouponRepository coupons, IMemoryCache cache, IOptions<CatalogOptions> options, TimeProvider clock, ILogger<CouponCatalog> logger)
 {
     private static readonly TimeSpan FoundTtl = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan MissingTtl = TimeSpan.FromSeconds(1);
@@ -32,11 +31,11 @@ public sealed partial class CouponCatalog(CouponRepository coupons, IMemoryCache
         {
             var coupon = await coupons.FindAsync(couponId, ct);
             // Kept past its freshness so it can stand in during an outage; a missing coupon is not worth keeping.
-            var keep = coupon is null ? MissingTtl : options.Value.MaxDatabaseOutage + FoundTtl;
+            var keep = coupon is null ? MissingTtl : options.Value.MaxStale + FoundTtl;
             cache.Set(key, new Definition(coupon, now), new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = keep, Size = 1 });
             return coupon;
         }
-        catch (DbException ex) when (known?.Coupon is not null && now - known.ReadAt <= options.Value.MaxDatabaseOutage)
+        catch (DbException ex) when (known?.Coupon is not null && now - known.ReadAt <= options.Value.MaxStale)
         {
             ServedStale(logger, couponId, (now - known.ReadAt).TotalSeconds, ex.GetType().Name);
             return known.Coupon;

@@ -1,3 +1,5 @@
+using Coupons.Ledger;
+
 namespace Coupons.Issuance;
 
 /// <summary>A coupon's counter as read under its row lock.</summary>

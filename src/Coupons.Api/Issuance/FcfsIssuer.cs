@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using Coupons.Catalog;
 using Coupons.Gate;
+using Coupons.Infrastructure.Http;
 using Coupons.Infrastructure.Redis;
 using Coupons.Ops;
 using Coupons.Users;
@@ -58,7 +59,7 @@ public sealed partial class FcfsIssuer(
             // The coupon definition or an unregistered user needed MySQL (parking handles its own failures).
             outcome = new(IssueStatus.DatabaseUnavailable);
         }
-        catch (UserLookupsBusyException)
+        catch (BulkheadFullException)
         {
             outcome = new(IssueStatus.Busy);
         }

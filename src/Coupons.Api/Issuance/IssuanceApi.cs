@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Coupons.Auth;
 using Coupons.Infrastructure.Edge;
 using Coupons.Infrastructure.Http;
+using Coupons.Ledger;
 using Coupons.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Coupons.Infrastructure.Database;
+using Coupons.Ledger;
 using Coupons.Ops;
 using Dapper;
 
@@ -74,18 +75,9 @@ public sealed class IssueRequestStore(IDbConnectionFactory connections, TimeProv
     {
         await using var connection = await connections.OpenAsync(ct);
         var row = (await connection.QueryAsync<StatusRow>(new CommandDefinition(
-            DecisionsOf("@ids"), new { ids = new[] { requestId.ToString() } }, cancellationToken: ct))).FirstOrDefault(r => r.Status != RequestStatus.Pending);
+            RequestLedger.DecisionsOf("@ids"), new { ids = new[] { requestId.ToString() } }, cancellationToken: ct))).FirstOrDefault(r => r.Status != RequestStatus.Pending);
         return row is null ? null : new DecidedRequest(new IssueDecision(requestId, row.Status, row.Reason), row.CouponId, row.UserId);
     }
-
-    /// <summary>
-    /// The decisions of the requests in the Dapper list parameter <paramref name="idsParameter"/>: ISSUED is a user_coupons
-    /// row carrying the request id, anything else an issue_requests row. Rows written before issued requests stopped
-    /// getting an issue_requests row read as ISSUED either way.
-    /// </summary>
-    public static string DecisionsOf(string idsParameter) =>
-        $"SELECT request_id, '{RequestStatus.Issued}' AS status, NULL AS reason, coupon_id, user_id FROM user_coupons WHERE request_id IN {idsParameter} " +
-        $"UNION ALL SELECT request_id, status, reason, coupon_id, user_id FROM issue_requests WHERE request_id IN {idsParameter}";
 
     private async Task<Dictionary<long, CouponStock>> LockCouponsAsync(DbConnection connection, DbTransaction tx, List<long> ids, CancellationToken ct)
     {
@@ -103,7 +95,7 @@ public sealed class IssueRequestStore(IDbConnectionFactory connections, TimeProv
         foreach (var chunk in requests.Chunk(RowsPerStatement))
         {
             var rows = await connection.QueryAsync<StatusRow>(new CommandDefinition(
-                DecisionsOf("@ids"),
+                RequestLedger.DecisionsOf("@ids"),
                 new { ids = chunk.Select(r => r.RequestId.ToString()).ToList() }, tx, cancellationToken: ct));
             foreach (var row in rows.Where(r => r.Status != RequestStatus.Pending))
             {

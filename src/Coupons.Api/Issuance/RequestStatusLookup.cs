@@ -1,5 +1,6 @@
 using Coupons.Gate;
 using Coupons.Infrastructure.Redis;
+using Coupons.Ledger;
 
 namespace Coupons.Issuance;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Coupons.Gate;
 using Coupons.Issuance;
+using Coupons.Ledger;
 using Microsoft.Extensions.Options;
 
 namespace Coupons.Reconciliation;
@@ -14,7 +15,7 @@ public sealed record ReconcileResult(long CouponId, bool Ran, string? SkippedBec
 /// hold the coupon in the database but are unknown to the gate are put back in it.
 /// </summary>
 public sealed partial class Reconciler(
-    RequestFates fates,
+    RequestLedger ledger,
     GateInspector gate,
     GateRepair repair,
     PipelineDrain drain,
@@ -41,7 +42,7 @@ public sealed partial class Reconciler(
             return new(couponId, false, "gate not open", 0, 0, 0);
         }
 
-        var (holders, rejected) = await fates.CountAsync(couponId, ct);
+        var (holders, rejected) = await ledger.CountAsync(couponId, ct);
         var sameAsLastPass = _lastFullPass.TryGetValue(couponId, out var last)
             && last.Rejected == rejected
             && clock.GetUtcNow() - last.At < options.Value.FullPassInterval;
@@ -61,7 +62,7 @@ public sealed partial class Reconciler(
             return new(couponId, false, "gate not open", 0, 0, 0);
         }
 
-        var (_, rejected) = await fates.CountAsync(couponId, ct);
+        var (_, rejected) = await ledger.CountAsync(couponId, ct);
         return await FullPassAsync(couponId, rejected, ct);
     }
 
@@ -80,9 +81,9 @@ public sealed partial class Reconciler(
         var cutoff = clock.GetUtcNow() - grace;
 
         int leaked = 0, rejected = 0;
-        await foreach (var page in gate.ScanAcceptedRequestsAsync(couponId, RequestFates.PageSize).WithCancellation(ct))
+        await foreach (var page in gate.ScanAcceptedRequestsAsync(couponId, RequestLedger.PageSize).WithCancellation(ct))
         {
-            var known = await fates.ReadAsync(couponId, page, ct);
+            var known = await ledger.ReadAsync(couponId, page, ct);
             foreach (var (requestId, userId) in page)
             {
                 var status = known.Decided.GetValueOrDefault(requestId);
@@ -111,7 +112,7 @@ public sealed partial class Reconciler(
         }
 
         var restored = 0;
-        await foreach (var holders in fates.ScanHoldersAsync(couponId, ct))
+        await foreach (var holders in ledger.ScanHoldersAsync(couponId, ct))
         {
             var counted = await gate.WhichAcceptedAsync(couponId, [.. holders.Select(h => h.RequestId)]);
             foreach (var holder in holders.Where(h => !counted.Contains(h.RequestId)))

@@ -1,6 +1,6 @@
 using System.Threading.RateLimiting;
 using Coupons.Infrastructure.Redis;
-using Coupons.Issuance;
+using Coupons.Infrastructure.Http;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
@@ -11,19 +11,19 @@ namespace Coupons.Users;
 /// registry inside the gate script (one round trip) and comes here only for users the registry lacks.
 /// Found ids are not kept in process: a sale brings hundreds of thousands of distinct users, each clicking a few
 /// times, so a local copy would cost memory in proportion to the crowd for few hits. Unknown ids are remembered
-/// briefly in process, and MySQL lookups go through a bulkhead (<see cref="IssuanceOptions.MaxConcurrentUserLookups"/>),
+/// briefly in process, and MySQL lookups go through a bulkhead (<see cref="UserDirectoryOptions.MaxConcurrentLookups"/>),
 /// so a flood of made-up ids cannot turn into a flood of MySQL queries: beyond it they are refused
-/// (<see cref="UserLookupsBusyException"/>, 429) instead of taking the pool from everyone else.
+/// (<see cref="BulkheadFullException"/>, 429) instead of taking the pool from everyone else.
 /// </summary>
-public sealed class UserDirectory(UserRepository users, UserRegistry registry, RedisCircuit redisCircuit, IMemoryCache cache, IOptions<IssuanceOptions> options)
+public sealed class UserDirectory(UserRepository users, UserRegistry registry, RedisCircuit redisCircuit, IMemoryCache cache, IOptions<UserDirectoryOptions> options)
     : IDisposable
 {
     private static readonly TimeSpan MissingTtl = TimeSpan.FromSeconds(2);
 
     private readonly ConcurrencyLimiter _lookups = new(new ConcurrencyLimiterOptions
     {
-        PermitLimit = options.Value.MaxConcurrentUserLookups,
-        QueueLimit = options.Value.MaxConcurrentUserLookups * 10,
+        PermitLimit = options.Value.MaxConcurrentLookups,
+        QueueLimit = options.Value.MaxConcurrentLookups * 10,
         QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
     });
 
@@ -59,7 +59,7 @@ public sealed class UserDirectory(UserRepository users, UserRegistry registry, R
         using var lease = await _lookups.AcquireAsync(1, ct);
         if (!lease.IsAcquired)
         {
-            throw new UserLookupsBusyException();
+            throw new BulkheadFullException("user lookups");
         }
 
         var id = await users.FindIdAsync(publicId, ct);
@@ -100,4 +100,10 @@ public sealed class UserDirectory(UserRepository users, UserRegistry registry, R
 }
 
 /// <summary>Too many MySQL lookups of users at once (e.g. a flood of made-up ids): answered 429, retry shortly.</summary>
-public sealed class UserLookupsBusyException() : Exception("Too many user lookups in progress; retry shortly.");
+
+/// <summary>The directory's limits; the composition root sets them from the Issuance settings (one place to configure).</summary>
+public sealed class UserDirectoryOptions
+{
+    /// <summary>MySQL lookups of users the Redis registry lacks, at once per instance (Issuance:MaxConcurrentUserLookups).</summary>
+    public int MaxConcurrentLookups { get; set; } = 16;
+}

@@ -1,6 +1,7 @@
 using Coupons.Catalog;
 using Coupons.Infrastructure.Database;
 using Coupons.Issuance;
+using Coupons.Ledger;
 using Coupons.UserCoupons;
 using Coupons.Users;
 using Dapper;

@@ -1,4 +1,5 @@
 using Coupons.Issuance;
+using Coupons.Ledger;
 
 namespace Coupons.UnitTests.Issuance;
 

@@ -46,7 +46,7 @@ public sealed partial class DependencyExceptionHandler(ILogger<DependencyExcepti
     public static (int Status, string Code) Classify(Exception exception) => exception switch
     {
         BadHttpRequestException bad => (bad.StatusCode, ProblemCodes.InvalidRequest),
-        Users.UserLookupsBusyException => (StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited),
+        BulkheadFullException => (StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited),
         RedisException or RedisTimeoutException or RedisConnectionException => (StatusCodes.Status503ServiceUnavailable, ProblemCodes.RedisUnavailable),
         KafkaException => (StatusCodes.Status503ServiceUnavailable, ProblemCodes.KafkaUnavailable),
         DbException => (StatusCodes.Status503ServiceUnavailable, ProblemCodes.DatabaseUnavailable),

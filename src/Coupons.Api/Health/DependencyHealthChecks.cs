@@ -7,7 +7,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace Coupons.Ops;
+namespace Coupons.Health;
 
 public sealed class DatabaseHealthCheck(IDbConnectionFactory connections) : IHealthCheck
 {

@@ -6,11 +6,12 @@ using Coupons.Infrastructure.Database;
 using Coupons.Infrastructure.Kafka;
 using Coupons.Infrastructure.Redis;
 using Coupons.Issuance;
+using Coupons.Ops;
 using Dapper;
 using Polly.CircuitBreaker;
 using StackExchange.Redis;
 
-namespace Coupons.Ops;
+namespace Coupons.Health;
 
 /// <summary>
 /// Probes MySQL, Redis and Kafka every few seconds and publishes what it saw as gauges: dependency up/down,

@@ -1,8 +1,7 @@
 using Coupons.Infrastructure.Database;
-using Coupons.Issuance;
 using Dapper;
 
-namespace Coupons.Reconciliation;
+namespace Coupons.Ledger;
 
 /// <summary>What the database knows about a page of requests the gate accepted for one coupon.</summary>
 public sealed record PageFates(IReadOnlyDictionary<Guid, string> Decided, IReadOnlyDictionary<long, Guid> HolderRequestByUser, IReadOnlySet<Guid> HeldThrough);
@@ -11,12 +10,23 @@ public sealed record PageFates(IReadOnlyDictionary<Guid, string> Decided, IReadO
 public sealed record Holder(long RowId, long UserId, Guid RequestId);
 
 /// <summary>
-/// The database side of an audit of the gate (reconciliation, consistency report), a page at a time: a whole
-/// coupon's requests can run to hundreds of thousands, far too many to hold in memory at once.
+/// What happened to a request, as the database records it: the one home of that SQL. An issued request's fate is its
+/// user_coupons row; a refused one's an issue_requests row. Used by the consumer's store (redeliveries), the status
+/// lookup, the reconciler and the consistency report; audits read a page at a time, since a whole coupon's requests
+/// can run to hundreds of thousands.
 /// </summary>
-public sealed class RequestFates(IDbConnectionFactory connections)
+public sealed class RequestLedger(IDbConnectionFactory connections)
 {
     public const int PageSize = 1_000;
+
+    /// <summary>
+    /// The decisions of the requests in the Dapper list parameter <paramref name="idsParameter"/>: ISSUED is a user_coupons
+    /// row carrying the request id, anything else an issue_requests row. Rows written before issued requests stopped
+    /// getting an issue_requests row read as ISSUED either way. Columns: request_id, status, reason, coupon_id, user_id.
+    /// </summary>
+    public static string DecisionsOf(string idsParameter) =>
+        $"SELECT request_id, '{RequestStatus.Issued}' AS status, NULL AS reason, coupon_id, user_id FROM user_coupons WHERE request_id IN {idsParameter} " +
+        $"UNION ALL SELECT request_id, status, reason, coupon_id, user_id FROM issue_requests WHERE request_id IN {idsParameter}";
 
     /// <summary>Decisions of these requests, and who among their users holds the coupon, through which request.</summary>
     public async Task<PageFates> ReadAsync(long couponId, IReadOnlyList<(Guid RequestId, long UserId)> page, CancellationToken ct)
@@ -25,7 +35,7 @@ public sealed class RequestFates(IDbConnectionFactory connections)
         var ids = page.Select(p => p.RequestId.ToString()).ToList();
         var decided = new Dictionary<Guid, string>();
         foreach (var (requestId, status, _, _, _) in await connection.QueryAsync<(string, string, string?, long, long)>(new CommandDefinition(
-                     IssueRequestStore.DecisionsOf("@ids"), new { ids }, cancellationToken: ct)))
+                     DecisionsOf("@ids"), new { ids }, cancellationToken: ct)))
         {
             if (status != RequestStatus.Pending)
             {

@@ -1,0 +1,48 @@
+using NetArchTest.Rules;
+
+namespace Coupons.UnitTests;
+
+/// <summary>
+/// The feature graph points one way. Lower layers never reference higher ones; features on one layer never reference
+/// each other. The composition root (Program, CouponServices, ProductionGuard in namespace <c>Coupons</c>) wires
+/// everything and is not checked.
+/// </summary>
+public sealed class ArchitectureTests
+{
+    /// <summary>Bottom to top. A feature may use the layers below its own, never its own layer's other features or above.</summary>
+    private static readonly string[][] Layers =
+    [
+        ["Coupons.Infrastructure"],
+        ["Coupons.Ops"],
+        ["Coupons.Catalog", "Coupons.Users", "Coupons.Auth", "Coupons.Ledger"],
+        ["Coupons.Gate"],
+        ["Coupons.Issuance"],
+        ["Coupons.Reconciliation", "Coupons.Admin", "Coupons.UserCoupons", "Coupons.Health", "Coupons.Bench"],
+        ["Coupons.Seeding"],
+    ];
+
+    public static TheoryData<string> Features => new(Layers.SelectMany(l => l));
+
+    [Theory]
+    [MemberData(nameof(Features))]
+    public void A_feature_references_only_the_layers_below_it(string feature)
+    {
+        var layer = Array.FindIndex(Layers, l => l.Contains(feature));
+        var forbidden = Layers.Skip(layer).SelectMany(l => l).Where(f => f != feature).ToArray();
+
+        var result = Types.InAssembly(typeof(Program).Assembly).That().ResideInNamespace(feature)
+            .ShouldNot().HaveDependencyOnAny(forbidden).GetResult();
+
+        Assert.True(result.IsSuccessful, $"{feature} must not use {string.Join(", ", forbidden)}; it does in: {string.Join(", ", result.FailingTypeNames ?? [])}");
+    }
+
+    [Fact]
+    public void Every_namespace_of_the_app_is_placed_in_a_layer()
+    {
+        var placed = Layers.SelectMany(l => l).ToList();
+        var namespaces = typeof(Program).Assembly.GetTypes().Select(t => t.Namespace).OfType<string>()
+            .Where(n => n.StartsWith("Coupons.", StringComparison.Ordinal)).Distinct();
+
+        Assert.All(namespaces, n => Assert.Contains(placed, f => n == f || n.StartsWith(f + ".", StringComparison.Ordinal)));
+    }
+}
