@@ -34,8 +34,8 @@ public static class AdminApi
         group.MapPost("/coupons/{couponId}/open", OpenEvent);
         group.MapGet("/coupons/{couponId}/consistency", Consistency);
         group.MapPost("/coupons/{couponId}/rebuild-gate", RebuildGate);
-        group.MapPost("/consumer/pause", (ConsumerHealth consumer, CancellationToken ct) => SetConsumerPausedAsync(consumer, true, ct));
-        group.MapPost("/consumer/resume", (ConsumerHealth consumer, CancellationToken ct) => SetConsumerPausedAsync(consumer, false, ct));
+        group.MapPost("/consumer/pause", (ConsumerHealth consumer, TimeProvider clock, CancellationToken ct) => SetConsumerPausedAsync(consumer, true, clock, ct));
+        group.MapPost("/consumer/resume", (ConsumerHealth consumer, TimeProvider clock, CancellationToken ct) => SetConsumerPausedAsync(consumer, false, clock, ct));
         group.MapGet("/dead-letters", ListDeadLetters);
         group.MapPost("/dead-letters/{partition:int}/{offset:long}/replay", ReplayDeadLetter);
         group.MapGet("/audit", ListAudit);
@@ -46,13 +46,13 @@ public static class AdminApi
     /// This instance's consumer only (drills, DB maintenance, measuring the drain rate of a backlog). Answers once the
     /// consumer loop has acted on it (it finishes the batch in hand first), so "paused" means nothing more is written.
     /// </summary>
-    public static async Task<Ok<ConsumerState>> SetConsumerPausedAsync(ConsumerHealth consumer, bool paused, CancellationToken ct)
+    public static async Task<Ok<ConsumerState>> SetConsumerPausedAsync(ConsumerHealth consumer, bool paused, TimeProvider clock, CancellationToken ct)
     {
         consumer.PauseRequested = paused;
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (consumer.Holding != paused && DateTime.UtcNow < deadline)
+        var deadline = clock.GetUtcNow().AddSeconds(10);
+        while (consumer.Holding != paused && clock.GetUtcNow() < deadline)
         {
-            await Task.Delay(50, ct);
+            await Task.Delay(TimeSpan.FromMilliseconds(50), clock, ct);
         }
 
         return TypedResults.Ok(new ConsumerState(consumer.PauseRequested, consumer.Holding));

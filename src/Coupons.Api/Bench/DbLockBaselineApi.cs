@@ -1,5 +1,6 @@
 using Coupons.Infrastructure.Database;
 using Coupons.Infrastructure.Http;
+using Coupons.Ledger;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -60,8 +61,8 @@ public static class DbLockBaselineApi
 
         var now = clock.GetUtcNow().UtcDateTime;
         await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO user_coupons (user_id, coupon_id, status, issued_at, expires_at, request_id) VALUES (@userId, @couponId, 'UNUSED', @now, @expires, @requestId)",
-            new { userId, couponId, now, expires = now.AddDays(coupon.ValidityDays), requestId = Guid.CreateVersion7().ToString() }, tx, cancellationToken: ct));
+            "INSERT INTO user_coupons (user_id, coupon_id, status, issued_at, expires_at, request_id) VALUES (@userId, @couponId, @status, @now, @expires, @requestId)",
+            new { userId, couponId, status = UserCouponStatus.Unused, now, expires = now.AddDays(coupon.ValidityDays), requestId = Guid.CreateVersion7().ToString() }, tx, cancellationToken: ct));
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE coupons SET issued_quantity = issued_quantity + 1 WHERE id = @couponId", new { couponId }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);

@@ -45,7 +45,7 @@ public sealed class IssueRequestStore(IDbConnectionFactory connections, TimeProv
         var plan = BatchDecider.Decide(batch, decided, coupons, users, holders);
         var now = clock.GetUtcNow().UtcDateTime;
         await InsertRowsAsync(connection, tx, "user_coupons", ["user_id", "coupon_id", "status", "issued_at", "expires_at", "request_id"],
-            plan.NewRows.Select(r => new object[] { r.UserId, r.CouponId, "UNUSED", now, now.AddDays(coupons[r.CouponId].ValidityDays), r.RequestId.ToString() }), ct);
+            plan.NewRows.Select(r => new object[] { r.UserId, r.CouponId, UserCouponStatus.Unused, now, now.AddDays(coupons[r.CouponId].ValidityDays), r.RequestId.ToString() }), ct);
         foreach (var (couponId, count) in plan.Increments)
         {
             var moved = await connection.ExecuteAsync(new CommandDefinition(

@@ -19,3 +19,9 @@ public static class RejectReason
     /// <summary>No longer written (such a message now goes to the dead-letter topic); rows from earlier versions still read so.</summary>
     public const string CouponNotFound = "COUPON_NOT_FOUND";
 }
+
+/// <summary>A user's coupon (a user_coupons row) as stored: issued unused, until the order service uses it.</summary>
+public static class UserCouponStatus
+{
+    public const string Unused = "UNUSED";
+}

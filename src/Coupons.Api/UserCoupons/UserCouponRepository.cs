@@ -1,4 +1,5 @@
 using Coupons.Infrastructure.Database;
+using Coupons.Ledger;
 using Dapper;
 
 namespace Coupons.UserCoupons;
@@ -30,7 +31,7 @@ public sealed class UserCouponRepository(IDbConnectionFactory connections)
 {
     public async Task<IReadOnlyList<UserCouponRow>> ListAsync(long userId, DateTime? availableAt, CancellationToken ct)
     {
-        var filter = availableAt is null ? "" : "AND uc.status = 'UNUSED' AND uc.expires_at > @availableAt";
+        var filter = availableAt is null ? "" : "AND uc.status = @unused AND uc.expires_at > @availableAt";
         await using var connection = await connections.OpenAsync(ct);
         var rows = await connection.QueryAsync<UserCouponRow>(new CommandDefinition(
             $"""
@@ -40,7 +41,7 @@ public sealed class UserCouponRepository(IDbConnectionFactory connections)
             WHERE uc.user_id = @userId {filter}
             ORDER BY uc.id
             """,
-            new { userId, availableAt }, cancellationToken: ct));
+            new { userId, availableAt, unused = UserCouponStatus.Unused }, cancellationToken: ct));
         return rows.AsList();
     }
 }

@@ -29,7 +29,7 @@ public sealed class EdgeTests(EdgeApps apps) : IClassFixture<EdgeApps>
         using var spoofedAdmin = new HttpRequestMessage(HttpMethod.Get, $"/api/admin/coupons/{couponId}/consistency");
         spoofedAdmin.Headers.Add("X-Forwarded-For", "203.0.113.77");
         Assert.Equal(HttpStatusCode.OK, (await apps.Direct.Admin.SendAsync(spoofedAdmin)).StatusCode);
-        var audit = await AuditAsync(apps.Direct.Admin, couponId);
+        var audit = await AuditEventuallyAsync(apps.Direct.Admin, couponId, rows => rows.Any(e => e.Action == "GET /api/admin/coupons/{couponId}/consistency"));
         Assert.Contains(audit, e => e.Action == "GET /api/admin/coupons/{couponId}/consistency" && e.Client == "127.0.0.1");
         Assert.DoesNotContain(audit, e => e.Client == "203.0.113.77");
     }
@@ -51,7 +51,7 @@ public sealed class EdgeTests(EdgeApps apps) : IClassFixture<EdgeApps>
         using var forwardedAdmin = new HttpRequestMessage(HttpMethod.Get, $"/api/admin/coupons/{couponId}/consistency");
         forwardedAdmin.Headers.Add("X-Forwarded-For", "192.0.2.201");
         Assert.Equal(HttpStatusCode.OK, (await apps.ProxiedAdmin.SendAsync(forwardedAdmin)).StatusCode);
-        Assert.Contains(await AuditAsync(apps.ProxiedAdmin, couponId), e => e.Client == "192.0.2.201");
+        await AuditEventuallyAsync(apps.ProxiedAdmin, couponId, rows => rows.Any(e => e.Client == "192.0.2.201"));
     }
 
     [Fact]
@@ -87,8 +87,10 @@ public sealed class EdgeTests(EdgeApps apps) : IClassFixture<EdgeApps>
         Assert.Equal(HttpStatusCode.Forbidden, (await userToken.GetAsync(path)).StatusCode);
 
         // The refused calls never ran, so only the three that did are audited, each naming who made it.
-        var actors = (await AuditAsync(apps.ProxiedAdmin, couponId)).Where(e => e.Action.EndsWith("/consistency", StringComparison.Ordinal)).Select(e => e.Actor);
-        Assert.Equal(["admin-key", EdgeApps.RotatedKeyId, "token:oncall-kim"], actors.Order(StringComparer.Ordinal));
+        static IEnumerable<string> Actors(IReadOnlyList<AdminAuditEntry> rows) =>
+            rows.Where(e => e.Action.EndsWith("/consistency", StringComparison.Ordinal)).Select(e => e.Actor).Order(StringComparer.Ordinal);
+        var audit = await AuditEventuallyAsync(apps.ProxiedAdmin, couponId, rows => Actors(rows).Count() >= 3);
+        Assert.Equal(["admin-key", EdgeApps.RotatedKeyId, "token:oncall-kim"], Actors(audit));
     }
 
     /// <summary>Every admin action, whatever its result, leaves a row: who, what, which coupon, from which client, the status, when.</summary>
@@ -133,7 +135,8 @@ public sealed class EdgeTests(EdgeApps apps) : IClassFixture<EdgeApps>
                 found => found.Count > 0, TimeSpan.FromSeconds(10), $"no audit row for the call from {client}")));
         }
 
-        var created = Assert.Single(await AuditAsync(apps.ProxiedAdmin, couponId), r => r.Action == "POST /api/admin/coupons");
+        var created = Assert.Single(await AuditEventuallyAsync(apps.ProxiedAdmin, couponId, rows => rows.Any(r => r.Action == "POST /api/admin/coupons")),
+            r => r.Action == "POST /api/admin/coupons");
         Assert.Equal(201, created.Status);
         for (var i = 0; i < calls.Length; i++)
         {
@@ -264,8 +267,11 @@ public sealed class EdgeTests(EdgeApps apps) : IClassFixture<EdgeApps>
             ? (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("code").GetString()
             : null;
 
-    private static async Task<IReadOnlyList<AdminAuditEntry>> AuditAsync(HttpClient admin, long couponId) =>
-        (await admin.GetFromJsonAsync<List<AdminAuditEntry>>($"/api/admin/audit?couponId={couponId}"))!;
+    /// <summary>A coupon's audit rows once <paramref name="ready"/> holds: a row is written just after its call is answered.</summary>
+    private static Task<IReadOnlyList<AdminAuditEntry>> AuditEventuallyAsync(HttpClient admin, long couponId, Func<IReadOnlyList<AdminAuditEntry>, bool> ready) =>
+        Eventually.MatchesAsync<IReadOnlyList<AdminAuditEntry>>(
+            async () => (await admin.GetFromJsonAsync<List<AdminAuditEntry>>($"/api/admin/audit?couponId={couponId}"))!,
+            ready, TimeSpan.FromSeconds(10), $"the audit rows of coupon {couponId} did not appear");
 
     private HttpClient TokenClient(string token) => AppProcess.ClientFor(apps.ProxiedAdminPort).WithToken(token);
 }
