@@ -26,12 +26,25 @@ public sealed partial class IssueRequestConsumer(
     /// <summary>A write taking longer than this makes the loop hold its partitions and poll while it waits.</summary>
     private static readonly TimeSpan HoldAfter = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan RestartDelay = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan CommitRetryEvery = TimeSpan.FromSeconds(1);
 
     private readonly KafkaOptions _options = options.Value;
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+    /// <summary>Decided but not yet committed; belongs to the current consumer (a new one starts from the group's commits).</summary>
+    private DecidedOffsets _decided = new();
+    private DateTimeOffset _commitRetryAt = DateTimeOffset.MinValue;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.RunConsumer)
+        {
+            // Kafka:RunConsumer=false: an instance that only takes clicks; others in the group write them.
+            return Task.CompletedTask;
+        }
+
         // librdkafka's Consume blocks; keep it off the thread pool.
-        Task.Factory.StartNew(() => Supervise(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        return Task.Factory.StartNew(() => Supervise(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
 
     /// <summary>Runs the loop until the host stops; anything that escapes it is logged and the loop starts over.</summary>
     private void Supervise(CancellationToken stoppingToken)
@@ -56,6 +69,8 @@ public sealed partial class IssueRequestConsumer(
 
     private void Run(CancellationToken stoppingToken)
     {
+        _decided = new DecidedOffsets();
+        _commitRetryAt = DateTimeOffset.MinValue;
         using var consumer = BuildConsumer();
         consumer.Subscribe(_options.Topic);
         Started(logger, _options.Topic, _options.ConsumerGroup);
@@ -82,6 +97,10 @@ public sealed partial class IssueRequestConsumer(
                 if (batch.Count > 0)
                 {
                     Process(consumer, batch, stoppingToken);
+                }
+                else
+                {
+                    CommitDecided(consumer);
                 }
             }
         }
@@ -204,7 +223,8 @@ public sealed partial class IssueRequestConsumer(
             return;
         }
 
-        Commit(consumer, batch);
+        _decided.Decided(batch.GroupBy(r => r.TopicPartition).Select(g => new TopicPartitionOffset(g.Key, g.Max(r => r.Offset.Value) + 1)));
+        CommitDecided(consumer);
     }
 
     /// <summary>
@@ -266,23 +286,61 @@ public sealed partial class IssueRequestConsumer(
         }
     }
 
-    private void Commit(IConsumer<string, byte[]> consumer, List<ConsumeResult<string, byte[]>> batch)
+    /// <summary>
+    /// Commits what is decided on the partitions this member owns. A refusal (a rebalance bumped the generation, the
+    /// coordinator moved) leaves it pending, tried again at most once per <see cref="CommitRetryEvery"/> until it lands.
+    /// </summary>
+    private void CommitDecided(IConsumer<string, byte[]> consumer)
     {
-        var offsets = batch.GroupBy(r => r.TopicPartition)
-            .Select(g => new TopicPartitionOffset(g.Key, g.Max(r => r.Offset.Value) + 1))
-            .ToList();
+        if (!_decided.Any || clock.GetUtcNow() < _commitRetryAt)
+        {
+            return;
+        }
+
+        _decided.KeepOnly(consumer.Assignment);
+        var pending = _decided.Pending(consumer.Assignment);
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
         try
         {
-            consumer.Commit(offsets);
+            consumer.Commit(pending);
+            _decided.Committed(pending);
+            _commitRetryAt = DateTimeOffset.MinValue;
         }
         catch (KafkaException ex)
         {
-            // E.g. a rebalance bumped the group generation, or a long wait cost this member its place. A partition we
-            // kept would otherwise never get this commit (its lag would stay above 0), so read the batch again: the
-            // store skips what is already decided and the next commit succeeds. A partition we lost is re-read by its new owner.
+            if (ex is TopicPartitionOffsetException partial)
+            {
+                _decided.Committed(partial.Results.Where(r => !r.Error.IsError).Select(r => r.TopicPartitionOffset));
+            }
+
             CommitFailed(logger, ex.Error.Code.ToString(), ex.Error.Reason);
-            Rewind(consumer, batch);
+            _commitRetryAt = clock.GetUtcNow() + CommitRetryEvery;
         }
+    }
+
+    /// <summary>Partitions leaving this member (a cooperative rebalance): commit what is decided on them while it still can.</summary>
+    private void OnRevoked(IConsumer<string, byte[]> consumer, List<TopicPartitionOffset> revoked)
+    {
+        var partitions = revoked.Select(r => r.TopicPartition).ToList();
+        var pending = _decided.Pending(partitions);
+        if (pending.Count > 0)
+        {
+            try
+            {
+                consumer.Commit(pending);
+            }
+            catch (KafkaException ex)
+            {
+                // Their next owner starts from the last commit and re-reads what this member decided (I5).
+                CommitFailed(logger, ex.Error.Code.ToString(), ex.Error.Reason);
+            }
+        }
+
+        _decided.Forget(partitions);
     }
 
     private IConsumer<string, byte[]> BuildConsumer() =>
@@ -302,7 +360,10 @@ public sealed partial class IssueRequestConsumer(
             // A fetch waits at most this long for data. librdkafka's 500 ms default showed up as ~250-500 ms of
             // 202 -> row latency against the mock broker; an idle consumer asking 10 times a second costs nothing.
             FetchWaitMaxMs = 100,
+            Debug = string.IsNullOrWhiteSpace(_options.ConsumerDebug) ? null : _options.ConsumerDebug,
         })
+        .SetPartitionsRevokedHandler(OnRevoked)
+        .SetPartitionsLostHandler((_, lost) => _decided.Forget(lost.Select(l => l.TopicPartition)))
         .SetErrorHandler((_, e) => KafkaLog.ClientError(logger, e.Code.ToString(), e.Reason))
         .SetLogHandler((_, m) => KafkaLog.Client(logger, m.Level.ToString(), m.Facility, m.Message))
         .Build();

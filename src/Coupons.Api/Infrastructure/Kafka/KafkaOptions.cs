@@ -59,10 +59,17 @@ public sealed class KafkaOptions
 
     /// <summary>
     /// librdkafka's max.poll.interval.ms: a member that does not poll for this long leaves the group. The consumer polls
-    /// while it waits for the database, so this bounds only a stuck loop; tests shrink it to prove an outage outlasting it.
-    /// At least <see cref="ConsumerSessionTimeout"/>.
+    /// at least every 250 ms, also while it waits for the database, so this only bounds a stuck loop: how long a member
+    /// that still heartbeats but no longer consumes can hold its partitions (librdkafka's default is 5 minutes, which
+    /// is 5 minutes of a partition nobody reads). At least <see cref="ConsumerSessionTimeout"/>.
     /// </summary>
-    public TimeSpan ConsumerMaxPollInterval { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan ConsumerMaxPollInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// librdkafka debug contexts for the request consumer (e.g. "cgrp,consumer"), logged at Debug under
+    /// Coupons.Issuance.IssueRequestConsumer. Empty: none. For an incident where the group misbehaves.
+    /// </summary>
+    public string? ConsumerDebug { get; set; }
 
     /// <summary>How long the publish circuit stays open before one trial send.</summary>
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(2);
