@@ -9,6 +9,8 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Coupons.Bench;
+using Coupons.Client;
+using Coupons.Contracts;
 
 var options = BenchOptions.Parse(args);
 using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 4096, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
@@ -18,7 +20,7 @@ using var openHandler = new SocketsHttpHandler { MaxConnectionsPerServer = optio
 using var open = new HttpClient(openHandler) { BaseAddress = new Uri(options.Target), Timeout = TimeSpan.FromSeconds(10) };
 using var admin = new HttpClient { BaseAddress = new Uri(options.Target), Timeout = TimeSpan.FromMinutes(2) };
 admin.DefaultRequestHeaders.Add("X-Admin-Key", options.AdminKey);
-var api = new AdminApi(admin);
+var api = new AdminApi(new CouponsAdminClient(admin));
 var probe = new AppProbe(admin, options.AppPid);
 
 Console.WriteLine($"# bench {DateTime.UtcNow:u} target={options.Target} nproc={Environment.ProcessorCount} rate={options.Rate}/s duration={options.Duration.TotalSeconds}s clients={options.Clients}");
@@ -235,66 +237,38 @@ internal sealed record BenchOptions(
     }
 }
 
-internal sealed class AdminApi(HttpClient admin)
+/// <summary>The bench's set-up and checks, through the same typed admin client the tests and on-call tools use.</summary>
+internal sealed class AdminApi(CouponsAdminClient admin)
 {
-    public async Task CreateUsersAsync(string prefix, int count)
-    {
-        for (var start = 0; start < count; start += 10_000)
-        {
-            var users = Enumerable.Range(start, Math.Min(10_000, count - start))
-                .Select(i => new { publicId = $"{prefix}-{i}", name = $"Bench {i}", email = $"{prefix}-{i}@bench.example" });
-            (await admin.PostAsJsonAsync("/api/admin/users", new { users })).EnsureSuccessStatusCode();
-        }
-    }
+    public async Task CreateUsersAsync(string prefix, int count) =>
+        await admin.CreateUsersAsync(Enumerable.Range(0, count)
+            .Select(i => new NewUserRequest($"{prefix}-{i}", $"Bench {i}", $"{prefix}-{i}@bench.example")).ToList());
 
     public async Task<long> CreateCouponAsync(int total)
     {
         var now = DateTimeOffset.UtcNow;
-        var response = await admin.PostAsJsonAsync("/api/admin/coupons", new
-        {
-            name = "bench", couponType = "FIXED", discountAmount = 1000, totalQuantity = total,
-            startDate = now.AddMinutes(-1), endDate = now.AddHours(2), validityDays = 7,
-        });
-        response.EnsureSuccessStatusCode();
-        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
-        (await admin.PostAsync($"/api/admin/coupons/{id}/open", null)).EnsureSuccessStatusCode();
+        var id = await admin.CreateCouponAsync(new CreateCouponRequest("bench", "FIXED", null, 1000m, null, total, now.AddMinutes(-1), now.AddHours(2), 7));
+        await admin.OpenAsync(id);
         return id;
     }
 
     public async Task SetConsumerPausedAsync(bool paused)
     {
-        using var response = await admin.PostAsync(paused ? "/api/admin/consumer/pause" : "/api/admin/consumer/resume", null);
-        response.EnsureSuccessStatusCode();
-        var state = await response.Content.ReadFromJsonAsync<JsonElement>();
-        if (state.GetProperty("paused").GetBoolean() != paused)
+        var state = await admin.SetConsumerPausedAsync(paused);
+        if (state.Paused != paused)
         {
             throw new InvalidOperationException($"the consumer did not {(paused ? "pause" : "resume")}: {state}");
         }
     }
 
-    public async Task<JsonElement> WaitForDrainAsync(long couponId, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var report = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/coupons/{couponId}/consistency");
-            if (report.GetProperty("inFlight").GetInt64() == 0 && report.GetProperty("parked").GetInt64() == 0 || DateTime.UtcNow > deadline)
-            {
-                return report;
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    public Task<ConsistencyReportView> WaitForDrainAsync(long couponId, TimeSpan timeout) => admin.WaitForDrainAsync(couponId, timeout);
 
     public async Task<string> ConsistencyLineAsync(long couponId)
     {
         var report = await WaitForDrainAsync(couponId, TimeSpan.FromMinutes(5));
-        var db = report.GetProperty("database");
         return string.Create(CultureInfo.InvariantCulture,
-            $"coupon {couponId}: consistent={report.GetProperty("consistent").GetBoolean()} total={report.GetProperty("totalQuantity").GetInt32()} " +
-            $"rows={db.GetProperty("userCouponRows").GetInt64()} redisRemaining={report.GetProperty("redis").GetProperty("remainingStock")} " +
-            $"problems=[{string.Join("; ", report.GetProperty("problems").EnumerateArray().Select(p => p.GetString()))}]");
+            $"coupon {couponId}: consistent={report.Consistent} total={report.TotalQuantity} rows={report.Database.UserCouponRows} " +
+            $"redisRemaining={report.Redis.RemainingStock} problems=[{string.Join("; ", report.Problems)}]");
     }
 }
 

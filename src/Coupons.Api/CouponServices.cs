@@ -5,7 +5,6 @@ using Coupons.Gate;
 using Coupons.Health;
 using Coupons.Infrastructure.Database;
 using Coupons.Infrastructure.Edge;
-using Coupons.Infrastructure.Http;
 using Coupons.Infrastructure.Kafka;
 using Coupons.Infrastructure.Redis;
 using Coupons.Issuance;
@@ -15,74 +14,41 @@ using Coupons.Reconciliation;
 using Coupons.Seeding;
 using Coupons.UserCoupons;
 using Coupons.Users;
-using Microsoft.Extensions.Options;
 
 namespace Coupons;
 
 public static class CouponServices
 {
+    /// <summary>Every feature registers itself, binding and checking its own options; lower layers first.</summary>
     public static WebApplicationBuilder AddCouponServices(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
 
-        // First hosted service: the store is ready before the consumer runs and before Kestrel listens.
-        services.AddSingleton<StoreInitializer>().AddHostedService(sp => sp.GetRequiredService<StoreInitializer>());
+        services.AddSeeding(configuration);            // first hosted service: the store is ready before anything else runs
         services.AddSingleton(TimeProvider.System);
-        // Client address from trusted proxies, Kestrel limits, per-client limits, request timeout (public endpoints take no body).
-        services.AddEdge(configuration);
+        services.AddCouponHttp();                      // problem details with stable codes, JSON
+        services.AddApiDocument();                     // OpenAPI 3.1 with every problem code
+        services.AddEdge(configuration);               // client address, Kestrel limits, per-client limits, request timeout
         // Hot users and coupon definitions only: the Redis user registry holds the rest, and RSS stays bounded.
         services.AddMemoryCache(o => o.SizeLimit = 50_000);
-        services.AddProblemDetails();
-        services.AddExceptionHandler<DependencyExceptionHandler>();
-        // Unreadable bodies throw, so DependencyExceptionHandler answers them with coded problem details in every environment.
-        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 
-        services.AddCouponDatabase(configuration);
+        services.AddCouponDatabase(configuration);     // MySQL or SQLite, with a pool of its own for the consumer
         services.AddCouponRedis(configuration);
-        services.AddCouponKafka(configuration);
+        services.AddCouponKafka(configuration);        // producer, topics, consumer lag
 
-        services.AddSingleton<CouponRepository>().AddSingleton<CouponCatalog>().AddSingleton<IssuableCoupons>();
-        // Catalog and users sit below Issuance; their limits are Issuance settings, handed down here.
-        services.AddOptions<CatalogOptions>().Configure<IOptions<IssuanceOptions>>((catalog, issuance) => catalog.MaxStale = issuance.Value.MaxDatabaseOutage);
-        services.AddOptions<UserDirectoryOptions>().Configure<IOptions<IssuanceOptions>>((users, issuance) => users.MaxConcurrentLookups = issuance.Value.MaxConcurrentUserLookups);
-        services.AddSingleton<UserRepository>().AddSingleton<UserRegistry>().AddSingleton<UserDirectory>();
-        services.AddSingleton<UserCouponRepository>();
+        services.AddCatalog()
+                .AddUsers()
+                .AddUserCoupons()
+                .AddLedger()
+                .AddGate(configuration)
+                .AddIssuance(configuration)
+                .AddReconciliation(configuration)
+                .AddUserAuthentication(configuration)
+                .AddAdmin(configuration);
 
-        services.AddOptions<GateOptions>().Bind(configuration.GetSection(GateOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<StockGate>().AddSingleton<GateInspector>().AddSingleton<GateRepair>();
-        services.AddSingleton<GateBatcher>().AddSingleton<UncertainTakes>();
-        services.AddSingleton<IssueRequestPublisher>().AddSingleton<ParkedRequests>().AddSingleton<RequestStatusLookup>();
-        services.AddIssuanceRateLimiting(configuration);
-        services.AddSingleton<FcfsIssuer>().AddSingleton<IssueRequestStore>().AddSingleton<ConsumerHealth>();
-        services.AddKeyedSingleton(DatabaseServiceCollectionExtensions.ConsumerPool, (sp, key) =>
-            new IssueRequestStore(sp.GetRequiredKeyedService<IDbConnectionFactory>(key), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<ConsumerBatchWriter>().AddSingleton<DeadLetterWriter>();
-        services.AddHostedService<ParkedRequestRelay>().AddHostedService(sp => sp.GetRequiredService<UncertainTakes>());
-        if (configuration.GetValue($"{KafkaOptions.Section}:{nameof(KafkaOptions.RunConsumer)}", true))
-        {
-            services.AddHostedService<IssueRequestConsumer>();
-        }
-
-        services.AddOptions<ReconciliationOptions>().Bind(configuration.GetSection(ReconciliationOptions.Section));
-        services.AddSingleton<ConsumerLag>().AddSingleton<PipelineDrain>().AddSingleton<RequestLedger>().AddSingleton<Reconciler>();
-        services.AddSingleton<GateTrustVerifier>();
-        services.AddHostedService<GateKeeper>().AddHostedService<ReconciliationService>();
-
-        services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.Section))
-            .Validate(o => o.Keys.All(k => k.Id.Length > 0 && k.Key.Length > 0), "Admin: every Admin__Keys entry needs an Id and a Key")
-            .Validate(o => o.Url.Length == 0 || o.Port is not null, "Admin: Admin__Url must be an absolute URL such as http://127.0.0.1:9081")
-            .ValidateOnStart();
-        services.AddAdminAuthentication();
-        services.AddUserAuthentication(configuration).AddHostedService<AnonymousAccessWarning>();
-        services.AddSingleton<EventOpener>().AddSingleton<ConsistencyReporter>().AddSingleton<DeadLetters>().AddSingleton<AdminAuditLog>();
-
-        services.AddOptions<SeedOptions>().Bind(configuration.GetSection(SeedOptions.Section));
-
-        services.AddSingleton<CouponMetrics>().AddHostedService<DependencyMonitor>();
         services.AddCouponHealthChecks();
-        services.AddCouponTelemetry(builder);
+        services.AddCouponTelemetry(builder);          // metrics on /metrics, traces when OTLP is configured
         return builder;
     }
 

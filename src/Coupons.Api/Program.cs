@@ -6,11 +6,11 @@ using Coupons.Catalog;
 using Coupons.Health;
 using Coupons.Infrastructure;
 using Coupons.Infrastructure.Edge;
-using Coupons.Infrastructure.Http;
 using Coupons.Issuance;
 using Coupons.Ops;
 using Coupons.Reconciliation;
 using Coupons.UserCoupons;
+using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -33,6 +33,7 @@ app.UseMiddleware<RetryAfterMiddleware>();
 app.UseStatusCodePages();
 app.UseAdminListener();       // admin API and /metrics: 404 on the public listener when an admin one is configured
 app.UseClientLimits();        // per client address, before any token or key is checked
+app.UseRouteIds();            // ids in the path: 400 with their own code, or canonical for the handler
 app.UseAuthentication();
 app.UseAuthorization();       // before any endpoint reads a body: the admin key and user tokens are checked first
 app.UseBodyLimit();           // 413 for a body larger than the endpoint takes, before it is read
@@ -47,10 +48,12 @@ app.MapAdminApi()
    .MapReconciliationApi();                      // admin endpoints of other features join the admin group here
 app.MapHealthApi();
 app.MapPrometheusScrapingEndpoint(AdminListener.MetricsPath);
+app.MapOpenApi(ApiDocument.Path);                // the API described (admin listener only, where one is configured)
 app.MapDbLockBaselineApi(app.Configuration);   // bench-only, off by default
 if (app.Configuration.IsEmbeddedDevMode(app.Environment))
 {
     app.MapDevTokens();                          // dev mode only: POST /dev/token/{publicId}
+    app.MapScalarApiReference();                 // dev mode only: the interactive API reference at /scalar
 }
 
 await app.RunAsync();

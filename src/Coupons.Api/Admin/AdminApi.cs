@@ -1,10 +1,8 @@
 using Coupons.Catalog;
 using Coupons.Gate;
 using Coupons.Infrastructure.Edge;
-using Coupons.Infrastructure.Http;
 using Coupons.Issuance;
 using Coupons.Users;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Coupons.Admin;
@@ -28,17 +26,20 @@ public static class AdminApi
         var group = routes.MapGroup("/api/admin").WithTags("Admin");
         group.RequireAuthorization(AdminKeyAuthenticationHandler.Policy)
             .WithMetadata(AdminAudited.Instance, ClientLimit.Admin, new RequestSizeLimitAttribute(MaxBodyBytes))
-            .WithRequestTimeout(TimeSpan.FromMinutes(2));
-        group.MapPost("/coupons", CreateCoupon);
-        group.MapPost("/users", CreateUsers).WithMetadata(new RequestSizeLimitAttribute(MaxUsersBodyBytes));
-        group.MapPost("/coupons/{couponId}/open", OpenEvent);
-        group.MapGet("/coupons/{couponId}/consistency", Consistency);
-        group.MapPost("/coupons/{couponId}/rebuild-gate", RebuildGate);
+            .WithRequestTimeout(TimeSpan.FromMinutes(2))
+            .Answers(StatusCodes.Status401Unauthorized, ProblemCodes.AdminKeyMissing)
+            .Answers(StatusCodes.Status403Forbidden, ProblemCodes.AdminKeyInvalid);
+        group.MapPost("/coupons", CreateCoupon).Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest);
+        group.MapPost("/users", CreateUsers).WithMetadata(new RequestSizeLimitAttribute(MaxUsersBodyBytes))
+            .Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest);
+        group.MapPost("/coupons/{couponId}/open", OpenEvent).Answers(StatusCodes.Status404NotFound, ProblemCodes.CouponNotFound);
+        group.MapGet("/coupons/{couponId}/consistency", Consistency).Answers(StatusCodes.Status404NotFound, ProblemCodes.CouponNotFound);
+        group.MapPost("/coupons/{couponId}/rebuild-gate", RebuildGate).Answers(StatusCodes.Status404NotFound, ProblemCodes.CouponNotFound);
         group.MapPost("/consumer/pause", (ConsumerHealth consumer, TimeProvider clock, CancellationToken ct) => SetConsumerPausedAsync(consumer, true, clock, ct));
         group.MapPost("/consumer/resume", (ConsumerHealth consumer, TimeProvider clock, CancellationToken ct) => SetConsumerPausedAsync(consumer, false, clock, ct));
         group.MapGet("/dead-letters", ListDeadLetters);
-        group.MapPost("/dead-letters/{partition:int}/{offset:long}/replay", ReplayDeadLetter);
-        group.MapGet("/audit", ListAudit);
+        group.MapPost("/dead-letters/{partition:int}/{offset:long}/replay", ReplayDeadLetter).Answers(StatusCodes.Status404NotFound, ProblemCodes.NotFound);
+        group.MapGet("/audit", ListAudit).Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidCouponId, ProblemCodes.InvalidRequest);
         return group;
     }
 
@@ -106,33 +107,23 @@ public static class AdminApi
         }
     }
 
-    public static async Task<Results<Ok<OpenedEvent>, ProblemHttpResult>> OpenEvent(string couponId, EventOpener opener, CouponCatalog catalog, CancellationToken ct)
+    public static async Task<Results<Ok<OpenedEvent>, ProblemHttpResult>> OpenEvent(long couponId, EventOpener opener, CouponCatalog catalog, CancellationToken ct)
     {
-        if (!Ids.TryParseCouponId(couponId, out var id))
-        {
-            return Problems.BadRequest(ProblemCodes.InvalidCouponId, "couponId must be a positive 64-bit integer.");
-        }
-
-        var result = await opener.OpenAsync(id, ct);
+        var result = await opener.OpenAsync(couponId, ct);
         if (result is not { } opened)
         {
-            return Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {id} does not exist.");
+            return Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {couponId} does not exist.");
         }
 
-        catalog.Forget(id);
-        return TypedResults.Ok(new OpenedEvent(id, opened.Opened, opened.State.RemainingStock, opened.State.AcceptedRequests));
+        catalog.Forget(couponId);
+        return TypedResults.Ok(new OpenedEvent(couponId, opened.Opened, opened.State.RemainingStock, opened.State.AcceptedRequests));
     }
 
-    public static async Task<Results<Ok<ConsistencyReportView>, ProblemHttpResult>> Consistency(string couponId, ConsistencyReporter reporter, CancellationToken ct)
+    public static async Task<Results<Ok<ConsistencyReportView>, ProblemHttpResult>> Consistency(long couponId, ConsistencyReporter reporter, CancellationToken ct)
     {
-        if (!Ids.TryParseCouponId(couponId, out var id))
-        {
-            return Problems.BadRequest(ProblemCodes.InvalidCouponId, "couponId must be a positive 64-bit integer.");
-        }
-
-        return await reporter.ReportAsync(id, ct) is { } report
+        return await reporter.ReportAsync(couponId, ct) is { } report
             ? TypedResults.Ok(report)
-            : Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {id} does not exist.");
+            : Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {couponId} does not exist.");
     }
 
     /// <summary>
@@ -142,36 +133,31 @@ public static class AdminApi
     /// if that takes longer than <see cref="RebuildWait"/> (the gate keeper finishes it).
     /// </summary>
     public static async Task<Results<Ok<OpenedEvent>, Accepted<OpenedEvent>, ProblemHttpResult>> RebuildGate(
-        string couponId, CouponRepository coupons, GateInspector gate, GateRepair repair, EventOpener opener, TimeProvider clock, CancellationToken ct)
+        long couponId, CouponRepository coupons, GateInspector gate, GateRepair repair, EventOpener opener, TimeProvider clock, CancellationToken ct)
     {
-        if (!Ids.TryParseCouponId(couponId, out var id))
+        if (await coupons.FindAsync(couponId, ct) is not { } coupon)
         {
-            return Problems.BadRequest(ProblemCodes.InvalidCouponId, "couponId must be a positive 64-bit integer.");
+            return Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {couponId} does not exist.");
         }
 
-        if (await coupons.FindAsync(id, ct) is not { } coupon)
-        {
-            return Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {id} does not exist.");
-        }
-
-        await repair.ResetAsync(id);
+        await repair.ResetAsync(couponId);
         var now = clock.GetUtcNow().UtcDateTime;
         if (now < coupon.StartDate || now >= coupon.EndDate)
         {
             // Outside its window no click reaches the gate, so nothing can be in flight: rebuild at once.
-            var rebuilt = (await opener.OpenAsync(id, ct))!.Value;
-            return TypedResults.Ok(new OpenedEvent(id, rebuilt.Opened, rebuilt.State.RemainingStock, rebuilt.State.AcceptedRequests));
+            var rebuilt = (await opener.OpenAsync(couponId, ct))!.Value;
+            return TypedResults.Ok(new OpenedEvent(couponId, rebuilt.Opened, rebuilt.State.RemainingStock, rebuilt.State.AcceptedRequests));
         }
 
         var deadline = clock.GetUtcNow() + RebuildWait;
-        while (!await gate.IsOpenAsync(id) && clock.GetUtcNow() < deadline)
+        while (!await gate.IsOpenAsync(couponId) && clock.GetUtcNow() < deadline)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(250), clock, ct);
         }
 
-        var state = await gate.ReadStateAsync(id);
-        var view = new OpenedEvent(id, state.Open, state.RemainingStock, state.AcceptedRequests);
-        return state.Open ? TypedResults.Ok(view) : TypedResults.Accepted($"/api/admin/coupons/{id}/consistency", view);
+        var state = await gate.ReadStateAsync(couponId);
+        var view = new OpenedEvent(couponId, state.Open, state.RemainingStock, state.AcceptedRequests);
+        return state.Open ? TypedResults.Ok(view) : TypedResults.Accepted($"/api/admin/coupons/{couponId}/consistency", view);
     }
 
     public static async Task<Ok<IReadOnlyList<DeadLetter>>> ListDeadLetters(DeadLetters deadLetters, int? max) =>

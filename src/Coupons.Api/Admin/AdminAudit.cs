@@ -1,26 +1,7 @@
 using Coupons.Infrastructure.Database;
-using Coupons.Infrastructure.Http;
 using Dapper;
 
 namespace Coupons.Admin;
-
-/// <summary>One admin action: who (key id or token subject), what (method and route), which coupon, from which client, the result, when.</summary>
-public sealed record AdminAuditEntry
-{
-    public long Id { get; init; }
-
-    public DateTime At { get; init; }
-
-    public string Actor { get; init; } = "";
-
-    public string Action { get; init; } = "";
-
-    public long? CouponId { get; init; }
-
-    public string Client { get; init; } = "";
-
-    public int Status { get; init; }
-}
 
 /// <summary>The <c>admin_audit</c> table: every authenticated admin call, written after it is answered.</summary>
 public sealed class AdminAuditLog(IDbConnectionFactory connections)

@@ -2,9 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
-using Coupons.Infrastructure.Http;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Options;
 
 namespace Coupons.Admin;
 
@@ -95,16 +93,4 @@ public sealed class AdminKeyAuthenticationHandler(
 
     private static IResult Invalid() =>
         Problems.Create(StatusCodes.Status403Forbidden, ProblemCodes.AdminKeyInvalid, "Forbidden", "The admin API key is not valid.");
-}
-
-public static class AdminAuthentication
-{
-    public static IServiceCollection AddAdminAuthentication(this IServiceCollection services)
-    {
-        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, AdminKeyAuthenticationHandler>(AdminKeyAuthenticationHandler.SchemeName, null);
-        services.AddAuthorizationBuilder().AddPolicy(AdminKeyAuthenticationHandler.Policy, policy => policy
-            .AddAuthenticationSchemes(AdminKeyAuthenticationHandler.SchemeName)
-            .RequireAuthenticatedUser());
-        return services;
-    }
 }

@@ -1,15 +1,15 @@
-using Coupons.Infrastructure.Http;
-using Microsoft.Extensions.Options;
-
 namespace Coupons.Admin;
 
 /// <summary>
-/// The admin API (and <c>/metrics</c>) on a listener of its own, so the public one behind nginx never serves them
+/// The admin API (and <c>/metrics</c> and <c>/openapi</c>) on a listener of its own, so the public one behind nginx never serves them
 /// (<see cref="AdminOptions.Url"/>).
 /// </summary>
 public static class AdminListener
 {
     public const string MetricsPath = "/metrics";
+
+    /// <summary>The API document describes the admin API too: served where the admin API is.</summary>
+    private const string ApiDocumentPrefix = "/openapi";
 
     /// <summary>Adds the admin URL to the ones Kestrel listens on.</summary>
     public static WebApplicationBuilder AddAdminListener(this WebApplicationBuilder builder)
@@ -35,7 +35,8 @@ public static class AdminListener
         app.Use((context, next) =>
         {
             var adminOnly = context.GetEndpoint()?.Metadata.GetMetadata<AdminAudited>() is not null
-                || context.Request.Path.StartsWithSegments(MetricsPath, StringComparison.OrdinalIgnoreCase);
+                || context.Request.Path.StartsWithSegments(MetricsPath, StringComparison.OrdinalIgnoreCase)
+                || context.Request.Path.StartsWithSegments(ApiDocumentPrefix, StringComparison.OrdinalIgnoreCase);
             return adminOnly && context.Connection.LocalPort != port
                 ? Problems.NotFound(ProblemCodes.NotFound, "Not found.").ExecuteAsync(context)
                 : next(context);

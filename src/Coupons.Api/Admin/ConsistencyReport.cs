@@ -5,25 +5,6 @@ using Coupons.Ledger;
 
 namespace Coupons.Admin;
 
-public sealed record DatabaseView(int IssuedQuantity, long UserCouponRows, long IssuedRequests, long RejectedRequests);
-
-public sealed record RedisView(bool GateOpen, long? RemainingStock, long AcceptedRequests);
-
-/// <summary>
-/// One coupon seen from Redis, the database and the pipeline between them. <c>Consistent</c> means: nothing in
-/// flight, every request Redis accepted is issued in the database, and Redis's stock plus the database's
-/// issued rows add up to the total.
-/// </summary>
-public sealed record ConsistencyReportView(
-    long CouponId,
-    int TotalQuantity,
-    DatabaseView Database,
-    RedisView Redis,
-    long InFlight,
-    long Parked,
-    bool Consistent,
-    IReadOnlyList<string> Problems);
-
 /// <summary>Redis vs database vs in flight for one coupon; reads the gate and the database a page at a time.</summary>
 public sealed class ConsistencyReporter(RequestLedger ledger, CouponRepository coupons, GateInspector gate, ParkedRequests parked)
 {

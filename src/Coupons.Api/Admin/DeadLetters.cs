@@ -1,11 +1,8 @@
 using System.Text;
 using Confluent.Kafka;
 using Coupons.Infrastructure.Kafka;
-using Microsoft.Extensions.Options;
 
 namespace Coupons.Admin;
-
-public sealed record DeadLetter(int Partition, long Offset, string? Key, string? Error, string? Source, string? At, string Payload);
 
 /// <summary>Reads the dead-letter topic for operators and sends chosen messages back to the request topic.</summary>
 public sealed class DeadLetters(IProducer<string, byte[]> producer, IOptions<KafkaOptions> options)

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Coupons.Auth;
 
 /// <summary>Says so, loudly and at every start, when requests without a token are let through.</summary>

@@ -1,6 +1,5 @@
-using Coupons.Infrastructure.Http;
+using Coupons.Infrastructure;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Coupons.Auth;
@@ -17,12 +16,11 @@ public static partial class UserAuthentication
 
     public static IServiceCollection AddUserAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<UserAuthOptions>().Bind(configuration.GetSection(UserAuthOptions.Section))
+        services.AddCheckedOptions<UserAuthOptions>(configuration, UserAuthOptions.Section)
             .Validate(o => o.AllowAnonymous || o.SigningKeys.Count > 0 || !string.IsNullOrEmpty(o.Authority),
                 "Auth: configure Auth__SigningKeys (or Auth__Authority) for user tokens, or allow anonymous requests with Auth__AllowAnonymous=true")
             .Validate(o => o.SigningKeys.All(k => k.Id.Length > 0 && TryKeyBytes(k.Key) is { Length: >= 32 }),
-                "Auth: every signing key needs an Id and a base64 Key of at least 32 bytes")
-            .ValidateOnStart();
+                "Auth: every signing key needs an Id and a base64 Key of at least 32 bytes");
 
         services.AddAuthentication().AddJwtBearer(Scheme, _ => { });
         services.AddOptions<JwtBearerOptions>(Scheme).Configure<IOptions<UserAuthOptions>>((jwt, auth) => Configure(jwt, auth.Value));
@@ -31,7 +29,7 @@ public static partial class UserAuthentication
         services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy
             .AddAuthenticationSchemes(Scheme)
             .RequireAssertion(context => context.User.Identity?.IsAuthenticated == true || AnonymousAllowed(context.Resource)));
-        return services;
+        return services.AddHostedService<AnonymousAccessWarning>();
     }
 
     private static bool AnonymousAllowed(object? resource) =>

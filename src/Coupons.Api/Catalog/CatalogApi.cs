@@ -1,5 +1,4 @@
 using Coupons.Infrastructure.Edge;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Coupons.Catalog;
 

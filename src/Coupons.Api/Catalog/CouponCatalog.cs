@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Options;
 
 namespace Coupons.Catalog;
 
@@ -46,6 +45,6 @@ public sealed partial class CouponCatalog(CouponRepository coupons, IMemoryCache
 
     private sealed record Definition(Coupon? Coupon, DateTimeOffset ReadAt);
 
-    [LoggerMessage(EventId = 4301, Level = LogLevel.Debug, Message = "Coupon {CouponId}: MySQL unreachable ({ExceptionType}), serving the definition read {AgeSeconds:F0} s ago")]
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Debug, Message = "Coupon {CouponId}: MySQL unreachable ({ExceptionType}), serving the definition read {AgeSeconds:F0} s ago")]
     private static partial void ServedStale(ILogger logger, long couponId, double ageSeconds, string exceptionType);
 }

@@ -6,18 +6,6 @@ using StackExchange.Redis;
 
 namespace Coupons.Catalog;
 
-public sealed record IssuableCoupon(
-    long Id,
-    string Name,
-    string CouponType,
-    decimal? DiscountRate,
-    decimal? DiscountAmount,
-    decimal MinOrderAmount,
-    int TotalQuantity,
-    int RemainingQuantity,
-    DateTimeOffset StartDate,
-    DateTimeOffset EndDate);
-
 /// <summary>
 /// The cached list behind <c>GET /api/coupons/issuable</c>: in-process cache, then Redis (cache-aside),
 /// then the database. A Redis failure never fails the request: it is logged (rate-limited) as

@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Coupons.Infrastructure.Redis;
 using Coupons.Ops;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Coupons.Gate;

@@ -64,6 +64,6 @@ public sealed partial class UncertainTakes(StockGate gate, CouponMetrics metrics
         }
     }
 
-    [LoggerMessage(EventId = 4204, Level = LogLevel.Warning, Message = "Request {RequestId}: its gate call failed (timeout or broken connection) but had taken a unit of coupon {CouponId}; the unit is returned")]
+    [LoggerMessage(EventId = 4401, Level = LogLevel.Warning, Message = "Request {RequestId}: its gate call failed (timeout or broken connection) but had taken a unit of coupon {CouponId}; the unit is returned")]
     private static partial void Returned(ILogger logger, Guid requestId, long couponId);
 }

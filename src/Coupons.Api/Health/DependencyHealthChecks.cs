@@ -4,7 +4,6 @@ using Coupons.Infrastructure.Kafka;
 using Coupons.Issuance;
 using Dapper;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Coupons.Health;

@@ -11,6 +11,8 @@ public static class HealthApi
     public static IServiceCollection AddCouponHealthChecks(this IServiceCollection services)
     {
         var timeout = TimeSpan.FromSeconds(2);
+        // Dependency states as metrics and transition logs, checked in the background whether or not anyone asks.
+        services.AddHostedService<DependencyMonitor>();
         services.AddSingleton<KafkaHealthCheck>();
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("db", tags: [ReadyTag], timeout: timeout)

@@ -1,5 +1,3 @@
-using Coupons.Infrastructure.Http;
-
 namespace Coupons.Issuance;
 
 /// <summary>How one <see cref="IssueStatus"/> is answered and counted: HTTP status, problem code and detail, metric label.</summary>

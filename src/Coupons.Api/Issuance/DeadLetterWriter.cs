@@ -3,7 +3,6 @@ using System.Text;
 using Confluent.Kafka;
 using Coupons.Infrastructure.Kafka;
 using Coupons.Ops;
-using Microsoft.Extensions.Options;
 
 namespace Coupons.Issuance;
 

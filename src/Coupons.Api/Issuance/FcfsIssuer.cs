@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Diagnostics;
 using Coupons.Catalog;
 using Coupons.Gate;
-using Coupons.Infrastructure.Http;
 using Coupons.Infrastructure.Redis;
 using Coupons.Ops;
 using Coupons.Users;

@@ -1,6 +1,5 @@
 using System.Threading.RateLimiting;
 using Coupons.Infrastructure.Edge;
-using Coupons.Infrastructure.Http;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Coupons.Issuance;
@@ -11,21 +10,27 @@ public static class IssuanceRateLimiting
     public const string ReadsPolicy = "reads";
     public const string FcfsEndpointName = "IssueFcfs";
 
-    public static IServiceCollection AddIssuanceRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Per person limits and the bulkheads of the FCFS and read endpoints, from the bound <see cref="IssuanceOptions"/>.</summary>
+    public static IServiceCollection AddIssuanceRateLimiting(this IServiceCollection services)
     {
-        services.AddOptions<IssuanceOptions>().Bind(configuration.GetSection(IssuanceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        var options = configuration.GetSection(IssuanceOptions.Section).Get<IssuanceOptions>() ?? new IssuanceOptions();
         // Per person, on their clicks and on reads of their coupons: one script hammering the button or polling cannot
         // crowd out everyone else. Keyed by the canonical publicId; memory bounded whatever ids are sent. Singletons,
         // so the container disposes their sweep timers with the app.
-        services.AddSingleton(sp => new PersonLimits(
-            new KeyedRateLimiter(options.PerUserPerSecond, FcfsClicker, sp.GetRequiredService<TimeProvider>(), options.MaxTrackedPeople),
-            new KeyedRateLimiter(options.ReadsPerUserPerSecond, PersonReader, sp.GetRequiredService<TimeProvider>(), options.MaxTrackedPeople)));
-        // After authentication: a caller without a valid token cannot spend someone else's allowance. (Per client
-        // address, the limits come before it: see ClientLimits.)
-        services.AddOptions<RateLimiterOptions>().Configure<PersonLimits>((limiter, people) => limiter.GlobalLimiter = people.Global);
-        services.AddRateLimiter(limiter =>
+        services.AddSingleton(sp =>
         {
+            var options = sp.GetRequiredService<IOptions<IssuanceOptions>>().Value;
+            var clock = sp.GetRequiredService<TimeProvider>();
+            return new PersonLimits(
+                new KeyedRateLimiter(options.PerUserPerSecond, FcfsClicker, clock, options.MaxTrackedPeople),
+                new KeyedRateLimiter(options.ReadsPerUserPerSecond, PersonReader, clock, options.MaxTrackedPeople));
+        });
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<IssuanceOptions>, PersonLimits>((limiter, issuance, people) =>
+        {
+            var options = issuance.Value;
+            // After authentication: a caller without a valid token cannot spend someone else's allowance. (Per client
+            // address, the limits come before it: see ClientLimits.)
+            limiter.GlobalLimiter = people.Global;
             limiter.AddConcurrencyLimiter(FcfsPolicy, o =>
             {
                 o.PermitLimit = options.MaxConcurrentRequests;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using Coupons.Infrastructure.Kafka;
 using Coupons.Ops;
-using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 

@@ -55,4 +55,12 @@ public sealed class ParkedRequests(IDbConnectionFactory connections, TimeProvide
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM parked_requests WHERE coupon_id = @couponId", new { couponId }, cancellationToken: ct));
     }
+
+    /// <summary>The coupons that have at least one parked request (one query, however many coupons are asked about).</summary>
+    public async Task<IReadOnlySet<long>> CouponsWithParkedAsync(CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        var ids = await connection.QueryAsync<long>(new CommandDefinition("SELECT DISTINCT coupon_id FROM parked_requests", cancellationToken: ct));
+        return ids.ToHashSet();
+    }
 }

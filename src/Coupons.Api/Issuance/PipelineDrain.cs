@@ -32,6 +32,19 @@ public sealed class PipelineDrain(ConsumerLag lag, ParkedRequests parked, TimePr
         }
     }
 
+    /// <summary>The coupons with a request waiting in the parked table (null: the database cannot say).</summary>
+    public async Task<IReadOnlySet<long>?> CouponsWithParkedAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await parked.CouponsWithParkedAsync(ct);
+        }
+        catch (DbException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The group's position and log end per partition, or null when Kafka cannot say.</summary>
     public async Task<IReadOnlyList<PartitionLag>?> ReadPositionsAsync()
     {

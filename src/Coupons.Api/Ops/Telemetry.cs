@@ -13,6 +13,7 @@ public static class Telemetry
     {
         // JSON console logs (appsettings Logging:Console) carry the trace and span id of the request or message.
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        services.AddSingleton<CouponMetrics>();
         var otel = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(ServiceName))
             .WithMetrics(m => m

@@ -4,7 +4,6 @@ using Coupons.Infrastructure;
 using Coupons.Infrastructure.Kafka;
 using Coupons.Infrastructure.Redis;
 using Coupons.Issuance;
-using Microsoft.Extensions.Options;
 
 namespace Coupons.Reconciliation;
 
@@ -27,6 +26,9 @@ public sealed partial class GateKeeper(
     TimeProvider clock,
     ILogger<GateKeeper> logger) : BackgroundService
 {
+    /// <summary>Gates rebuilt in one round at most; a round that rebuilt hundreds would hold back every event that becomes due meanwhile.</summary>
+    public const int MaxRebuildsPerRound = 8;
+
     private readonly Dictionary<long, MissingGate> _missing = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -44,6 +46,7 @@ public sealed partial class GateKeeper(
         var now = clock.GetUtcNow();
         var settle = kafka.Value.DeliveryTimeout + TimeSpan.FromSeconds(1);
         IReadOnlyList<PartitionLag>? positions = null; // read once per round, and only if a gate is due: a broker round trip
+        IReadOnlySet<long>? parked = null;             // likewise: one query for all coupons, not one per missing gate
         var due = new List<long>();
         var open = await coupons.ListOpenAsync(now.UtcDateTime, ct);
         foreach (var gone in _missing.Keys.Where(id => open.All(c => c.Id != id)).ToList())
@@ -68,35 +71,45 @@ public sealed partial class GateKeeper(
                 continue;
             }
 
-            if (await drain.HasParkedAsync(coupon.Id, ct) is not false)
+            if ((parked ??= await drain.CouponsWithParkedAsync(ct)) is not { } withParked)
+            {
+                break; // the database cannot say; next round
+            }
+
+            if (withParked.Contains(coupon.Id))
             {
                 missing.Mark = null; // a parked request goes to Kafka later: mark after it has
                 continue;
             }
 
-            if (missing.Mark is null)
-            {
-                // Read now, after the parked check: a request relayed from the parked table before it is inside the mark.
-                missing.Mark = await drain.ReadPositionsAsync() is { } ends ? PipelineDrain.Mark(ends) : null;
-                continue;
-            }
-
+            // Read after the parked check: a request relayed from the parked table before it is inside the mark.
             if ((positions ??= await drain.ReadPositionsAsync()) is not { } topic)
             {
                 break; // Kafka cannot say where the group is; next round
             }
 
+            if (missing.Mark is null)
+            {
+                missing.Mark = PipelineDrain.Mark(topic);
+                continue;
+            }
+
             if (PipelineDrain.IsPast(topic, missing.Mark))
             {
                 due.Add(coupon.Id);
-                _missing.Remove(coupon.Id);
             }
         }
 
-        // Newest events first and a few at a time: after Redis lost everything, one old coupon with hundreds of
-        // thousands of holders must not keep the sale running now waiting behind it.
-        due.Reverse();
-        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (couponId, token) =>
+        // Newest events first, a few at a time, and only a few per round: after Redis lost everything, hundreds of old
+        // coupons (one with hundreds of thousands of holders) must not keep an event starting now waiting behind them.
+        // The rest stay due (their mark is passed) and go first in the next rounds, a second apart.
+        var rebuildNow = due.OrderByDescending(id => id).Take(MaxRebuildsPerRound).ToList();
+        foreach (var couponId in rebuildNow)
+        {
+            _missing.Remove(couponId);
+        }
+
+        await Parallel.ForEachAsync(rebuildNow, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (couponId, token) =>
         {
             if (await opener.OpenAsync(couponId, token) is { Opened: true } opened)
             {

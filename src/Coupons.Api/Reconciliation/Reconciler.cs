@@ -2,11 +2,8 @@ using System.Collections.Concurrent;
 using Coupons.Gate;
 using Coupons.Issuance;
 using Coupons.Ledger;
-using Microsoft.Extensions.Options;
 
 namespace Coupons.Reconciliation;
-
-public sealed record ReconcileResult(long CouponId, bool Ran, string? SkippedBecause, int ReturnedLeaked, int ReturnedRejected, int HoldersRestored);
 
 /// <summary>
 /// Repairs drift between the Redis gate and the database for one coupon (SPEC I4): units taken by requests the

@@ -1,6 +1,3 @@
-using Coupons.Infrastructure.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace Coupons.Reconciliation;
 
 public static class ReconciliationApi
@@ -11,18 +8,13 @@ public static class ReconciliationApi
     /// </summary>
     public static RouteGroupBuilder MapReconciliationApi(this RouteGroupBuilder admin)
     {
-        admin.MapPost("/coupons/{couponId}/reconcile", Reconcile);
+        admin.MapPost("/coupons/{couponId}/reconcile", Reconcile).Answers(StatusCodes.Status409Conflict, ProblemCodes.NotReconcilable);
         return admin;
     }
 
-    public static async Task<Results<Ok<ReconcileResult>, ProblemHttpResult>> Reconcile(string couponId, Reconciler reconciler, CancellationToken ct)
+    public static async Task<Results<Ok<ReconcileResult>, ProblemHttpResult>> Reconcile(long couponId, Reconciler reconciler, CancellationToken ct)
     {
-        if (!Ids.TryParseCouponId(couponId, out var id))
-        {
-            return Problems.BadRequest(ProblemCodes.InvalidCouponId, "couponId must be a positive 64-bit integer.");
-        }
-
-        var result = await reconciler.ReconcileAsync(id, ct);
+        var result = await reconciler.ReconcileAsync(couponId, ct);
         return result.Ran
             ? TypedResults.Ok(result)
             : Problems.Conflict(ProblemCodes.NotReconcilable, $"Cannot reconcile now: {result.SkippedBecause}.");

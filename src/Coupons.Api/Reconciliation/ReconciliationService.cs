@@ -1,7 +1,6 @@
 using Coupons.Infrastructure;
 using Coupons.Catalog;
 using Coupons.Infrastructure.Redis;
-using Microsoft.Extensions.Options;
 
 namespace Coupons.Reconciliation;
 

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Coupons.Seeding;
 
 public sealed class SeedOptions
@@ -7,6 +9,7 @@ public sealed class SeedOptions
     /// <summary>Seed the guide's demo data: coupon 11 (stock 100, open now), test-user and demo-user-1..N.</summary>
     public bool DemoData { get; set; }
 
+    [Range(1, 1_000_000)]
     public int DemoUsers { get; set; } = 1000;
 
     public const long DemoCouponId = 11;

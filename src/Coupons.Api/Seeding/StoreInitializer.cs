@@ -4,7 +4,6 @@ using Coupons.Gate;
 using Coupons.Infrastructure.Database;
 using Coupons.Infrastructure.Kafka;
 using Coupons.Users;
-using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
 

@@ -1,23 +1,18 @@
 using Coupons.Auth;
 using Coupons.Infrastructure.Edge;
-using Coupons.Infrastructure.Http;
 using Coupons.Issuance;
 using Coupons.Users;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Coupons.UserCoupons;
-
-public sealed record UserCouponView(
-    long Id, long CouponId, string CouponName, string CouponType, decimal? DiscountRate, decimal? DiscountAmount,
-    string Status, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, string RequestId);
 
 public static class UserCouponsApi
 {
     public static IEndpointRouteBuilder MapUserCouponsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/coupons/user").WithTags("UserCoupons").WithMetadata(PersonReadLimit.Instance, ClientLimit.Read)
-            .RequireAuthorization(UserAuthentication.Policy).AddEndpointFilter<SubjectFilter>()
-            .RequireRateLimiting(IssuanceRateLimiting.ReadsPolicy);
+            .RequireUserOwning()
+            .RequireRateLimiting(IssuanceRateLimiting.ReadsPolicy)
+            .Answers(StatusCodes.Status404NotFound, ProblemCodes.UserNotFound);
         group.MapGet("/{publicId}", (string publicId, UserDirectory users, UserCouponRepository repo, TimeProvider clock, CancellationToken ct)
             => List(publicId, availableOnly: false, users, repo, clock, ct));
         group.MapGet("/{publicId}/available", (string publicId, UserDirectory users, UserCouponRepository repo, TimeProvider clock, CancellationToken ct)
@@ -28,12 +23,7 @@ public static class UserCouponsApi
     public static async Task<Results<Ok<IReadOnlyList<UserCouponView>>, ProblemHttpResult>> List(
         string publicId, bool availableOnly, UserDirectory users, UserCouponRepository repo, TimeProvider clock, CancellationToken ct)
     {
-        if (!Ids.TryCanonicalPublicId(publicId, out var person))
-        {
-            return Problems.BadRequest(ProblemCodes.InvalidPublicId, "publicId must be 1-36 characters of letters, digits, '-' or '_'.");
-        }
-
-        var userId = await users.FindIdAsync(person, ct);
+        var userId = await users.FindIdAsync(publicId, ct);
         if (userId is null)
         {
             return Problems.NotFound(ProblemCodes.UserNotFound, "No user has this publicId.");

@@ -1,8 +1,6 @@
 using System.Threading.RateLimiting;
 using Coupons.Infrastructure.Redis;
-using Coupons.Infrastructure.Http;
 using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Options;
 
 namespace Coupons.Users;
 

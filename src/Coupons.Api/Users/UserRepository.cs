@@ -1,5 +1,4 @@
 using Coupons.Infrastructure.Database;
-using Coupons.Infrastructure.Http;
 using Dapper;
 
 namespace Coupons.Users;

@@ -1,6 +1,4 @@
-using System.Net;
 using Coupons.IntegrationTests.Api;
-using Coupons.IntegrationTests.Infrastructure;
 
 namespace Coupons.IntegrationTests.Auth;
 
@@ -70,8 +68,7 @@ public sealed class UserAuthTests(StackFixture stack) : IAsyncLifetime
     [Fact]
     public async Task A_valid_token_clicks_for_its_own_user_under_either_rotation_key_and_however_the_id_is_cased()
     {
-        var couponId = await stack.Api.CreateOpenCouponAsync(5);
-        var users = await stack.Api.CreateUsersAsync(2);
+        var (couponId, users) = await stack.Api.OpenSaleAsync(5, 2);
 
         var current = await ApiDriver.IssueAsync(_app.CreateClient().WithToken(TestTokens.For(users[0])), couponId, users[0]);
         var previous = await ApiDriver.IssueAsync(_app.CreateClient().WithToken(TestTokens.For(users[1].ToUpperInvariant(), key: TestTokens.Previous)), couponId, users[1]);

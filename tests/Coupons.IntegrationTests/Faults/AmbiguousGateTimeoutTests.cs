@@ -1,6 +1,3 @@
-using System.Net;
-using Coupons.IntegrationTests.Infrastructure;
-
 namespace Coupons.IntegrationTests.Faults;
 
 /// <summary>
@@ -14,13 +11,11 @@ public sealed class AmbiguousGateTimeoutTests
     [Fact]
     public async Task A_click_whose_gate_call_timed_out_but_ran_gives_its_unit_back_so_the_user_can_click_again()
     {
-        var redis = TestStack.Redis.Split(':');
-        await using var proxy = new FaultProxy(redis[0], int.Parse(redis[1], System.Globalization.CultureInfo.InvariantCulture));
+        await using var proxy = FaultProxy.ForRedis();
         await using var app = new CouponApiFactory(new Dictionary<string, string?> { ["Redis:Configuration"] = proxy.Endpoint });
         var api = new ApiDriver(app.CreateClient(), app.CreateAdminClient());
         await ApiDriver.WaitUntilReadyAsync(api.Client);
-        var couponId = await api.CreateOpenCouponAsync(1);
-        var user = (await api.CreateUsersAsync(1))[0];
+        var (couponId, user) = await api.OpenSaleForOneAsync(1);
         // One click elsewhere first, with no delay: this instance's gate path works, so the 503 below is the delay's.
         Assert.Equal(HttpStatusCode.Accepted, (await api.IssueAsync(await api.CreateOpenCouponAsync(1), user)).Status);
 
@@ -33,15 +28,8 @@ public sealed class AmbiguousGateTimeoutTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, first.Status);
 
         // Without the give-back the user would hear ALREADY_REQUESTED, for a request that never got a 202, for 60 s.
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        var again = await api.IssueAsync(couponId, user);
-        while (again.Status != HttpStatusCode.Accepted && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(500);
-            again = await api.IssueAsync(couponId, user);
-        }
-
-        Assert.Equal(HttpStatusCode.Accepted, again.Status);
+        var again = await Eventually.MatchesAsync(() => api.IssueAsync(couponId, user), a => a.Status == HttpStatusCode.Accepted,
+            TimeSpan.FromSeconds(20), "the unit taken by the unanswered call was never given back");
         var report = await api.WaitForDrainAsync(couponId);
         Assert.True(report.Consistent, string.Join("; ", report.Problems));
         var facts = await Invariants.AssertHoldAsync(couponId, [again.RequestId!.Value]);

@@ -1,5 +1,3 @@
-using Coupons.IntegrationTests.Infrastructure;
-
 namespace Coupons.IntegrationTests.Faults;
 
 /// <summary>
@@ -56,8 +54,7 @@ public sealed class DependencyFaultTests
     [Fact]
     public async Task Redis_partitioned()
     {
-        var redis = TestStack.Redis.Split(':');
-        await using var proxy = new FaultProxy(redis[0], int.Parse(redis[1], System.Globalization.CultureInfo.InvariantCulture));
+        await using var proxy = FaultProxy.ForRedis();
         var settings = FaultCollection.FastRepair();
         settings["Redis:Configuration"] = proxy.Endpoint;
         await using var app = new CouponApiFactory(settings);
@@ -67,12 +64,9 @@ public sealed class DependencyFaultTests
     [Fact]
     public async Task MariaDb_partitioned()
     {
-        var builder = new MySqlConnector.MySqlConnectionStringBuilder(TestStack.MySql);
-        await using var proxy = new FaultProxy(builder.Server, (int)builder.Port);
-        builder.Server = "127.0.0.1";
-        builder.Port = (uint)proxy.Port;
+        await using var proxy = FaultProxy.ForMySql();
         var settings = FaultCollection.FastRepair();
-        settings["Database:ConnectionString"] = builder.ConnectionString;
+        settings["Database:ConnectionString"] = proxy.MySqlConnectionString;
         await using var app = new CouponApiFactory(settings);
         await RunAsync("mariadb partition", app, Partition(proxy), Heal(proxy));
     }

@@ -1,6 +1,3 @@
-using System.Net;
-using Coupons.IntegrationTests.Infrastructure;
-
 namespace Coupons.IntegrationTests.Faults;
 
 /// <summary>The closing-note row of one fault scenario, and the SPEC §4 checks behind it.</summary>

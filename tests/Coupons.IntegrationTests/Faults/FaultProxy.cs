@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Sockets;
 
 namespace Coupons.IntegrationTests.Faults;
@@ -35,9 +34,27 @@ public sealed class FaultProxy : IAsyncDisposable
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
+    /// <summary>A proxy in front of the test stack's Redis; point the app at <see cref="Endpoint"/>.</summary>
+    public static FaultProxy ForRedis()
+    {
+        var redis = TestStack.Redis.Split(':');
+        return new FaultProxy(redis[0], int.Parse(redis[1], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>A proxy in front of the test stack's MariaDB; point the app at <see cref="MySqlConnectionString"/>.</summary>
+    public static FaultProxy ForMySql()
+    {
+        var builder = new MySqlConnector.MySqlConnectionStringBuilder(TestStack.MySql);
+        return new FaultProxy(builder.Server, (int)builder.Port);
+    }
+
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     public string Endpoint => $"127.0.0.1:{Port}";
+
+    /// <summary>The test stack's MariaDB connection string, through this proxy.</summary>
+    public string MySqlConnectionString =>
+        new MySqlConnector.MySqlConnectionStringBuilder(TestStack.MySql) { Server = "127.0.0.1", Port = (uint)Port }.ConnectionString;
 
     public ProxyMode Mode { get; private set; } = ProxyMode.Pass;
 

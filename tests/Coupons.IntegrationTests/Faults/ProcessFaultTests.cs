@@ -1,6 +1,3 @@
-using System.Net;
-using Coupons.IntegrationTests.Infrastructure;
-
 namespace Coupons.IntegrationTests.Faults;
 
 /// <summary>The app itself failing (SPEC §5, "App overload / OOM / kill"), as a real process.</summary>
@@ -59,8 +56,7 @@ public sealed class ProcessFaultTests
         try
         {
             var api = new ApiDriver(app.Client, app.Admin);
-            var couponId = await api.CreateOpenCouponAsync(Stock);
-            var users = await api.CreateUsersAsync(Users);
+            var (couponId, users) = await api.OpenSaleAsync(Stock, Users);
             var load = new SteadyLoad();
             var running = load.RunAsync(() => client, couponId, users, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(120));
 
@@ -93,8 +89,7 @@ public sealed class ProcessFaultTests
         environment["DOTNET_GCHeapHardLimit"] = "0x10000000"; // the guide's memory drill: 256 MB
         await using var app = await AppProcess.StartAsync(port, environment, "heap256");
         var api = new ApiDriver(app.Client, app.Admin);
-        var couponId = await api.CreateOpenCouponAsync(stock);
-        var users = await api.CreateUsersAsync(burstUsers);
+        var (couponId, users) = await api.OpenSaleAsync(stock, burstUsers);
 
         var answers = await Coupons.IntegrationTests.Issuance.Race.RunAsync(couponId, users, 2, [app.Client]);
 

@@ -1,6 +1,4 @@
-using System.Net;
 using Coupons.Gate;
-using Coupons.IntegrationTests.Infrastructure;
 using Coupons.Issuance;
 using StackExchange.Redis;
 
@@ -18,13 +16,11 @@ public sealed class ResetAfterGateTests
     [Fact]
     public async Task A_click_whose_connection_was_reset_after_the_script_ran_gives_its_unit_back()
     {
-        var redis = TestStack.Redis.Split(':');
-        await using var proxy = new FaultProxy(redis[0], int.Parse(redis[1], System.Globalization.CultureInfo.InvariantCulture));
+        await using var proxy = FaultProxy.ForRedis();
         await using var app = new CouponApiFactory(new Dictionary<string, string?> { ["Redis:Configuration"] = proxy.Endpoint });
         var api = new ApiDriver(app.CreateClient(), app.CreateAdminClient());
         await ApiDriver.WaitUntilReadyAsync(api.Client);
-        var couponId = await api.CreateOpenCouponAsync(20);
-        var users = await api.CreateUsersAsync(20);
+        var (couponId, users) = await api.OpenSaleAsync(20, 20);
         await using var direct = await ConnectionMultiplexer.ConnectAsync(TestStack.Redis); // past the proxy: what Redis really holds
         var gate = new GateInspector(direct);
 

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using Coupons.IntegrationTests.Infrastructure;
 
 namespace Coupons.IntegrationTests.Faults;
 

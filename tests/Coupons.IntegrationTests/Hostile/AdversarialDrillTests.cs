@@ -1,8 +1,5 @@
-using System.Net;
-using System.Text;
 using System.Text.Json;
 using Coupons.IntegrationTests.Faults;
-using Coupons.IntegrationTests.Infrastructure;
 using Coupons.Issuance;
 
 namespace Coupons.IntegrationTests.Hostile;

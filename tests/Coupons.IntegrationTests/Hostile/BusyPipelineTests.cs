@@ -1,8 +1,5 @@
-using System.Net;
-using System.Net.Http.Json;
 using Coupons.Admin;
 using Coupons.IntegrationTests.Faults;
-using Coupons.IntegrationTests.Infrastructure;
 using Coupons.Reconciliation;
 
 namespace Coupons.IntegrationTests.Hostile;
@@ -21,14 +18,8 @@ public sealed class BusyPipelineTests
     [Fact]
     public async Task Under_steady_traffic_a_new_event_opens_and_a_busy_coupon_is_reconciled()
     {
-        var builder = new MySqlConnector.MySqlConnectionStringBuilder(TestStack.MySql);
-        await using var slowDb = new FaultProxy(builder.Server, (int)builder.Port) { Latency = TimeSpan.FromMilliseconds(30) };
-        builder.Server = "127.0.0.1";
-        builder.Port = (uint)slowDb.Port;
-        var settings = FaultCollection.FastRepair();
-        settings["Database:ConnectionString"] = builder.ConnectionString;
-        settings["Reconciliation:Interval"] = "00:10:00"; // only the reconcile this test asks for
-        await using var app = new CouponApiFactory(settings);
+        await using var slowDb = SlowDatabase();
+        await using var app = AppOn(slowDb, ("Reconciliation:Interval", "00:10:00")); // only the reconcile this test asks for
         var api = new ApiDriver(app.CreateClient(), app.CreateAdminClient());
         await ApiDriver.WaitUntilReadyAsync(api.Client);
         var busy = await api.CreateOpenCouponAsync(10_000);
@@ -64,8 +55,7 @@ public sealed class BusyPipelineTests
         await using var app = new CouponApiFactory(FaultCollection.FastRepair());
         var api = new ApiDriver(app.CreateClient(), app.CreateAdminClient());
         await ApiDriver.WaitUntilReadyAsync(api.Client);
-        var couponId = await api.CreateOpenCouponAsync(10);
-        var users = await api.CreateUsersAsync(6);
+        var (couponId, users) = await api.OpenSaleAsync(10, 6);
         (await api.Admin.PostAsync("/api/admin/consumer/pause", null)).EnsureSuccessStatusCode();
         var accepted = await Task.WhenAll(users.Take(5).Select(u => api.IssueAsync(couponId, u)));
         Assert.All(accepted, a => Assert.Equal(HttpStatusCode.Accepted, a.Status));
@@ -87,5 +77,65 @@ public sealed class BusyPipelineTests
         Assert.Equal(HttpStatusCode.Accepted, late.Status);
         await api.WaitForDrainAsync(couponId);
         await Invariants.AssertHoldAsync(couponId, [.. accepted.Select(a => a.RequestId!.Value), late.RequestId!.Value]);
+    }
+
+    /// <summary>
+    /// After Redis lost everything, hundreds of open coupons need their gates rebuilt, each costing database round trips.
+    /// An event that starts meanwhile must not wait behind all of them: rounds rebuild a few gates, newest first.
+    /// (Before: one round rebuilt every due gate and asked the database about parked requests once per missing gate,
+    /// so a new event waited for the whole backlog.)
+    /// </summary>
+    [Fact]
+    public async Task Hundreds_of_gates_to_rebuild_do_not_hold_back_an_event_that_starts_now()
+    {
+        const int Backlog = 300;
+        await using var slowDb = SlowDatabase();
+        await using var app = AppOn(slowDb);
+        var api = new ApiDriver(app.CreateClient(), app.CreateAdminClient());
+        await ApiDriver.WaitUntilReadyAsync(api.Client);
+
+        // Written straight to the database (through the proxy 300 admin calls would take long): events that start in
+        // 3 s with no gate yet, as if Redis had just lost theirs.
+        var name = "backlog-" + Guid.NewGuid().ToString("N");
+        var startsAt = DateTime.UtcNow.AddSeconds(3);
+        long newestOfBacklog;
+        await using (var db = new MySqlConnector.MySqlConnection(TestStack.MySql))
+        {
+            await Dapper.SqlMapper.ExecuteAsync(db,
+                "INSERT INTO coupons (name, coupon_type, discount_amount, total_quantity, start_date, end_date) VALUES (@name, 'FIXED', 1000, 5, @startsAt, @endsAt)",
+                Enumerable.Range(0, Backlog).Select(_ => new { name, startsAt, endsAt = startsAt.AddHours(1) }));
+            newestOfBacklog = await Dapper.SqlMapper.ExecuteScalarAsync<long>(db, "SELECT MAX(id) FROM coupons WHERE name = @name", new { name });
+        }
+
+        // The gate keeper has started on the backlog (newest first) when the new event starts.
+        var gate = app.Services.GetRequiredService<Coupons.Gate.GateInspector>();
+        await Eventually.TrueAsync(() => gate.IsOpenAsync(newestOfBacklog), TimeSpan.FromSeconds(60), "the backlog was never rebuilt");
+        var fresh = await api.CreateOpenCouponAsync(10, open: false);
+        var user = (await api.CreateUsersAsync(1))[0];
+
+        var opened = await Eventually.MatchesAsync(() => api.IssueAsync(fresh, user), a => a.Status != HttpStatusCode.ServiceUnavailable,
+            TimeSpan.FromSeconds(15), "the new event waited behind the backlog of gates to rebuild");
+        Assert.Equal(HttpStatusCode.Accepted, opened.Status);
+    }
+
+    /// <summary>MariaDB behind a proxy adding 30 ms to every packet.</summary>
+    private static FaultProxy SlowDatabase()
+    {
+        var proxy = FaultProxy.ForMySql();
+        proxy.Latency = TimeSpan.FromMilliseconds(30);
+        return proxy;
+    }
+
+    /// <summary>An app on the test stack whose database is reached through <paramref name="db"/>.</summary>
+    private static CouponApiFactory AppOn(FaultProxy db, params (string Key, string Value)[] more)
+    {
+        var settings = FaultCollection.FastRepair();
+        settings["Database:ConnectionString"] = db.MySqlConnectionString;
+        foreach (var (key, value) in more)
+        {
+            settings[key] = value;
+        }
+
+        return new CouponApiFactory(settings);
     }
 }

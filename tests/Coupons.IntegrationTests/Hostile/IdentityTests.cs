@@ -1,6 +1,3 @@
-using System.Net;
-using Coupons.IntegrationTests.Infrastructure;
-
 namespace Coupons.IntegrationTests.Hostile;
 
 /// <summary>
@@ -14,8 +11,7 @@ public sealed class IdentityTests(StackFixture stack)
     [Fact]
     public async Task A_re_cased_public_id_is_the_same_person_and_cannot_take_a_second_unit()
     {
-        var couponId = await stack.Api.CreateOpenCouponAsync(3);
-        var users = await stack.Api.CreateUsersAsync(3); // lower case, e.g. "3f2a...-0"
+        var (couponId, users) = await stack.Api.OpenSaleAsync(3, 3); // lower case, e.g. "3f2a...-0"
         var (a, b, c) = (users[0], users[1], users[2]);
 
         var first = await stack.Api.IssueAsync(couponId, a);
@@ -42,8 +38,7 @@ public sealed class IdentityTests(StackFixture stack)
     [Fact]
     public async Task A_re_cased_public_id_reads_the_same_coupons_and_counts_against_the_same_click_limit()
     {
-        var couponId = await stack.Api.CreateOpenCouponAsync(5);
-        var user = (await stack.Api.CreateUsersAsync(1))[0];
+        var (couponId, user) = await stack.Api.OpenSaleForOneAsync(5);
         Assert.Equal(HttpStatusCode.Accepted, (await stack.Api.IssueAsync(couponId, user)).Status);
         await stack.Api.WaitForDrainAsync(couponId);
 

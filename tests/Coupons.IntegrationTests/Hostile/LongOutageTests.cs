@@ -1,6 +1,4 @@
-using System.Net;
 using Coupons.IntegrationTests.Faults;
-using Coupons.IntegrationTests.Infrastructure;
 
 namespace Coupons.IntegrationTests.Hostile;
 
@@ -23,8 +21,7 @@ public sealed class LongOutageTests
         };
         await using var app = await AppProcess.StartAsync(FreeTcpPort.Find(), environment, "long-mysql-outage");
         var api = new ApiDriver(app.Client, app.Admin);
-        var couponId = await api.CreateOpenCouponAsync(50);
-        var users = await api.CreateUsersAsync(20);
+        var (couponId, users) = await api.OpenSaleAsync(50, 20);
 
         // The requests wait in Kafka, so the consumer's first batch after the resume meets a database that is gone.
         (await app.Admin.PostAsync("/api/admin/consumer/pause", null)).EnsureSuccessStatusCode();
@@ -62,8 +59,7 @@ public sealed class LongOutageTests
         await using var app = new CouponApiFactory(settings);
         var api = new ApiDriver(app.CreateClient(), app.CreateAdminClient());
         await ApiDriver.WaitUntilReadyAsync(api.Client);
-        var couponId = await api.CreateOpenCouponAsync(100);
-        var users = await api.CreateUsersAsync(20);
+        var (couponId, users) = await api.OpenSaleAsync(100, 20);
         Assert.Equal(HttpStatusCode.Accepted, (await api.IssueAsync(couponId, users[0])).Status); // the definition is read here
 
         var outage = System.Diagnostics.Stopwatch.StartNew();

@@ -1,7 +1,4 @@
-using System.Net;
-using System.Text;
 using System.Text.Json;
-using Coupons.IntegrationTests.Infrastructure;
 
 namespace Coupons.IntegrationTests.Hostile;
 
@@ -15,8 +12,7 @@ public sealed class PoisonMessageTests(StackFixture stack)
     [Fact]
     public async Task A_well_formed_message_for_an_unknown_user_on_every_partition_is_dead_lettered_and_issuance_goes_on()
     {
-        var couponId = await stack.Api.CreateOpenCouponAsync(10);
-        var users = await stack.Api.CreateUsersAsync(3);
+        var (couponId, users) = await stack.Api.OpenSaleAsync(10, 3);
         var key = "ghost-" + Guid.NewGuid().ToString("N");
         var ghost = JsonSerializer.SerializeToUtf8Bytes(new
         {

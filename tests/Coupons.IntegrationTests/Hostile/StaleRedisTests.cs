@@ -1,6 +1,4 @@
-using System.Net;
 using Coupons.IntegrationTests.Faults;
-using Coupons.IntegrationTests.Infrastructure;
 
 namespace Coupons.IntegrationTests.Hostile;
 
@@ -18,8 +16,7 @@ public sealed class StaleRedisTests
         await using var app = new CouponApiFactory(new Dictionary<string, string?> { ["Reconciliation:GateCheckInterval"] = "00:00:00.5" });
         var api = new ApiDriver(app.CreateClient(), app.CreateAdminClient());
         await ApiDriver.WaitUntilReadyAsync(api.Client);
-        var couponId = await api.CreateOpenCouponAsync(3);
-        var users = await api.CreateUsersAsync(3);
+        var (couponId, users) = await api.OpenSaleAsync(3, 3);
         await StackControl.SnapshotRedisAsync("before-first-click");
 
         var first = await api.IssueAsync(couponId, users[0]);

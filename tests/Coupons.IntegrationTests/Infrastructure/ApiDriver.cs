@@ -1,36 +1,44 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Coupons.Admin;
-using Coupons.Issuance;
+using Coupons.Client;
 
 namespace Coupons.IntegrationTests.Infrastructure;
 
 public sealed record IssueAnswer(HttpStatusCode Status, string? Code, Guid? RequestId, string? RetryAfter);
 
-/// <summary>Talks to the app the way clients and operators do, through HTTP only.</summary>
+/// <summary>
+/// Talks to the app the way clients and operators do, through HTTP only: the typed clients the bench and on-call tools
+/// use (<see cref="CouponsClient"/>, <see cref="CouponsAdminClient"/>), plus the raw HTTP clients for hostile requests.
+/// </summary>
 public sealed class ApiDriver(HttpClient client, HttpClient admin)
 {
     public HttpClient Client => client;
 
     public HttpClient Admin => admin;
 
+    public CouponsClient Users { get; } = new(client);
+
+    public CouponsAdminClient Operator { get; } = new(admin);
+
     /// <summary>Creates a coupon open from a minute ago for a day (or the window given) and opens its gate.</summary>
     public async Task<long> CreateOpenCouponAsync(int total, DateTimeOffset? start = null, DateTimeOffset? end = null, bool open = true)
     {
         var now = DateTimeOffset.UtcNow;
-        var response = await admin.PostAsJsonAsync("/api/admin/coupons", new CreateCouponRequest(
+        var id = await Operator.CreateCouponAsync(new CreateCouponRequest(
             $"test coupon {Guid.NewGuid():N}", "FIXED", null, 1000m, 0m, total, start ?? now.AddMinutes(-1), end ?? now.AddDays(1), 7));
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var id = (await response.Content.ReadFromJsonAsync<CreatedCoupon>())!.Id;
         if (open)
         {
-            var opened = await admin.PostAsync($"/api/admin/coupons/{id}/open", null);
-            Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
+            await Operator.OpenAsync(id);
         }
 
         return id;
     }
+
+    /// <summary>An open sale: a coupon with <paramref name="stock"/> units, its gate open, and <paramref name="people"/> new users.</summary>
+    public async Task<(long CouponId, IReadOnlyList<string> Users)> OpenSaleAsync(int stock, int people) =>
+        (await CreateOpenCouponAsync(stock), await CreateUsersAsync(people));
+
+    /// <summary>An open sale with one new user.</summary>
+    public async Task<(long CouponId, string User)> OpenSaleForOneAsync(int stock) =>
+        (await CreateOpenCouponAsync(stock), (await CreateUsersAsync(1))[0]);
 
     /// <summary>Creates <paramref name="count"/> users with unique public ids (lower case, starting with <paramref name="prefix"/>) and returns those ids.</summary>
     public async Task<IReadOnlyList<string>> CreateUsersAsync(int count, string prefix = "")
@@ -39,77 +47,35 @@ public sealed class ApiDriver(HttpClient client, HttpClient admin)
         var users = Enumerable.Range(0, count)
             .Select(i => new NewUserRequest($"{prefix}-{i}", $"User {i}", $"{prefix}-{i}@test.example"))
             .ToList();
-        foreach (var chunk in users.Chunk(AdminApi.MaxUsersPerCall))
-        {
-            var response = await admin.PostAsJsonAsync("/api/admin/users", new CreateUsersRequest(chunk));
-            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        }
-
+        Assert.Equal(count, await Operator.CreateUsersAsync(users));
         return users.Select(u => u.PublicId!).ToList();
     }
 
     /// <summary>Waits until the instance reports ready (DB, Redis, Kafka, consumer), as a load balancer would before sending traffic.</summary>
     public static async Task WaitUntilReadyAsync(HttpClient http, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        while (true)
+        await Eventually.MatchesAsync(async () =>
         {
             using var response = await http.GetAsync("/health/ready");
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "instance never became ready: " + await response.Content.ReadAsStringAsync());
-            await Task.Delay(200);
-        }
+            return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
+        }, r => r.StatusCode == HttpStatusCode.OK, timeout ?? TimeSpan.FromSeconds(60), "instance never became ready");
     }
 
     public Task<IssueAnswer> IssueAsync(long couponId, string publicId) => IssueAsync(client, couponId, publicId);
 
     public static async Task<IssueAnswer> IssueAsync(HttpClient http, long couponId, string publicId)
     {
-        using var response = await http.PostAsync($"/api/coupons/{couponId}/issue-fcfs/{publicId}", null);
-        var body = await response.Content.ReadAsStringAsync();
-        using var json = string.IsNullOrEmpty(body) ? null : JsonDocument.Parse(body);
-        var root = json?.RootElement;
-        string? code = root is { } r && r.TryGetProperty("code", out var c) ? c.GetString() : null;
-        Guid? requestId = root is { } r2 && r2.TryGetProperty("requestId", out var id) ? id.GetGuid() : null;
-        var retryAfter = response.Headers.RetryAfter?.ToString();
-        return new IssueAnswer(response.StatusCode, code, requestId, retryAfter);
+        var answer = await new CouponsClient(http).IssueAsync(couponId, publicId);
+        return new IssueAnswer(answer.Status, answer.Problem?.Code, answer.Value?.RequestId ?? answer.Problem?.RequestId, answer.Problem?.RetryAfter?.ToString());
     }
 
-    public async Task<IssueRequestView?> GetRequestAsync(long couponId, Guid requestId)
-    {
-        var response = await client.GetAsync($"/api/coupons/{couponId}/issue-requests/{requestId}");
-        return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadFromJsonAsync<IssueRequestView>() : null;
-    }
+    public async Task<IssueRequestView?> GetRequestAsync(long couponId, Guid requestId) =>
+        (await Users.GetRequestAsync(couponId, requestId)).Value;
 
-    public async Task<ConsistencyReportView> ConsistencyAsync(long couponId)
-    {
-        var response = await admin.GetAsync($"/api/admin/coupons/{couponId}/consistency");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<ConsistencyReportView>())!;
-    }
+    public Task<ConsistencyReportView> ConsistencyAsync(long couponId) => Operator.ConsistencyAsync(couponId);
 
     /// <summary>Polls the consistency report until nothing is in flight, or fails after <paramref name="timeout"/>.</summary>
-    public async Task<ConsistencyReportView> WaitForDrainAsync(long couponId, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
-        while (true)
-        {
-            var report = await ConsistencyAsync(couponId);
-            if (report.InFlight == 0 && report.Parked == 0)
-            {
-                return report;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"coupon {couponId} did not drain: {report.InFlight} in flight, {report.Parked} parked; {string.Join("; ", report.Problems)}");
-            }
-
-            await Task.Delay(200);
-        }
-    }
+    public Task<ConsistencyReportView> WaitForDrainAsync(long couponId, TimeSpan? timeout = null) =>
+        Eventually.MatchesAsync(() => ConsistencyAsync(couponId), r => r.InFlight == 0 && r.Parked == 0,
+            timeout ?? TimeSpan.FromSeconds(90), $"coupon {couponId} did not drain");
 }

@@ -61,25 +61,20 @@ public sealed class AppProcess : IAsyncDisposable
         process.BeginErrorReadLine();
 
         var app = new AppProcess(process, port, log);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
+        await Eventually.TrueAsync(async () =>
         {
             Assert.False(process.HasExited, $"app exited during start with {(process.HasExited ? process.ExitCode : 0)}; see {logPath}");
             try
             {
                 using var ready = await app.Client.GetAsync("/health/ready");
-                if (ready.IsSuccessStatusCode)
-                {
-                    return app;
-                }
+                return ready.IsSuccessStatusCode;
             }
             catch (HttpRequestException)
             {
+                return false; // not listening yet
             }
-
-            Assert.True(DateTime.UtcNow < deadline, $"app did not become ready; see {logPath}");
-            await Task.Delay(200);
-        }
+        }, TimeSpan.FromSeconds(60), $"app did not become ready; see {logPath}");
+        return app;
     }
 
     /// <summary>The app's command line with the test stack's settings, then <paramref name="environment"/>'s.</summary>

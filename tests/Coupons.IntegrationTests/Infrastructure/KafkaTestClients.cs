@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Coupons.Infrastructure.Kafka;
+using Coupons.Issuance;
 
 namespace Coupons.IntegrationTests.Infrastructure;
 
@@ -56,6 +57,60 @@ public static class KafkaTestClients
         {
             consumer.Close();
         }
+    }
+
+    /// <summary>Each partition's log end of the request topic now: where <see cref="ReadRequests"/> starts.</summary>
+    public static IReadOnlyList<TopicPartitionOffset> RequestTopicEnds(int partitions = 4)
+    {
+        using var consumer = Reader();
+        return Enumerable.Range(0, partitions)
+            .Select(p => new TopicPartition(Topic, p))
+            .Select(tp => new TopicPartitionOffset(tp, consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(5)).High))
+            .ToList();
+    }
+
+    /// <summary>
+    /// The requests with <paramref name="requestIds"/> found in the request topic after <paramref name="from"/>, read
+    /// by a reader of its own (no group): what any consumer can see there. Waits until all are found or the timeout passes.
+    /// </summary>
+    public static IReadOnlySet<Guid> ReadRequests(IReadOnlyList<TopicPartitionOffset> from, IReadOnlySet<Guid> requestIds, TimeSpan timeout)
+    {
+        using var consumer = Reader();
+        consumer.Assign(from);
+        var found = new HashSet<Guid>();
+        var deadline = DateTime.UtcNow + timeout;
+        while (found.Count < requestIds.Count && DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { Message.Value: { } value } && RequestIdOf(value) is { } id && requestIds.Contains(id))
+            {
+                found.Add(id);
+            }
+        }
+
+        return found;
+    }
+
+    private static Guid? RequestIdOf(byte[] payload)
+    {
+        try
+        {
+            return IssueRequested.Parse(payload).RequestId;
+        }
+        catch (UnreadableMessageException)
+        {
+            return null; // another test's garbage
+        }
+    }
+
+    private static IConsumer<string, byte[]> Reader()
+    {
+        KafkaServiceCollectionExtensions.LoadNativeClient();
+        return new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = TestStack.Kafka,
+            GroupId = "test-reader-" + Guid.NewGuid().ToString("N"), // never joined: partitions are assigned by hand
+            EnableAutoCommit = false,
+        }).Build();
     }
 
     public static string? Header(ConsumeResult<string, byte[]> result, string name) =>

@@ -1,7 +1,4 @@
-using System.Net;
-using Coupons.IntegrationTests.Infrastructure;
 using Coupons.Issuance;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Coupons.IntegrationTests.Issuance;
 
@@ -20,8 +17,7 @@ public sealed class ConsumerGroupChurnTests(StackFixture stack)
     public async Task After_an_instance_comes_and_goes_everything_decided_is_committed_without_further_traffic(string lifetime)
     {
         var drain = stack.App.Services.GetRequiredService<PipelineDrain>();
-        var couponId = await stack.Api.CreateOpenCouponAsync(1_000);
-        var users = await stack.Api.CreateUsersAsync(1_000);
+        var (couponId, users) = await stack.Api.OpenSaleAsync(1_000, 1_000);
         var accepted = new List<Guid>();
         var next = 0;
 

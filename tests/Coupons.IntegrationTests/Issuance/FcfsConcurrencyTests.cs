@@ -1,6 +1,3 @@
-using System.Net;
-using Coupons.IntegrationTests.Infrastructure;
-
 namespace Coupons.IntegrationTests.Issuance;
 
 /// <summary>The flash-sale race from the issue: 5,000 users, 2 simultaneous clicks each, 100 coupons.</summary>
@@ -14,8 +11,7 @@ public sealed class FcfsConcurrencyTests(StackFixture stack)
     [Fact]
     public async Task Five_thousand_users_clicking_twice_get_exactly_the_stock_on_one_instance()
     {
-        var couponId = await stack.Api.CreateOpenCouponAsync(Stock);
-        var users = await stack.Api.CreateUsersAsync(Users);
+        var (couponId, users) = await stack.Api.OpenSaleAsync(Stock, Users);
 
         var answers = await Race.RunAsync(couponId, users, ClicksPerUser, [stack.App.CreateClient()]);
 
@@ -27,8 +23,7 @@ public sealed class FcfsConcurrencyTests(StackFixture stack)
     public async Task Two_app_instances_sharing_the_stack_hold_the_same_invariants()
     {
         await using var second = new CouponApiFactory();
-        var couponId = await stack.Api.CreateOpenCouponAsync(Stock);
-        var users = await stack.Api.CreateUsersAsync(Users);
+        var (couponId, users) = await stack.Api.OpenSaleAsync(Stock, Users);
 
         var answers = await Race.RunAsync(couponId, users, ClicksPerUser, [stack.App.CreateClient(), second.CreateClient()]);
 

@@ -1,10 +1,8 @@
 using System.Diagnostics.Metrics;
 using Coupons.Gate;
 using Coupons.Infrastructure.Redis;
-using Coupons.IntegrationTests.Infrastructure;
 using Coupons.Issuance;
 using Coupons.Ops;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

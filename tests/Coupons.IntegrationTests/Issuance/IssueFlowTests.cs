@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using Coupons.IntegrationTests.Infrastructure;
 using Coupons.UserCoupons;
 
 namespace Coupons.IntegrationTests.Issuance;
@@ -11,8 +8,7 @@ public sealed class IssueFlowTests(StackFixture stack)
     [Fact]
     public async Task A_click_is_accepted_then_issued_and_a_second_click_is_already_requested()
     {
-        var couponId = await stack.Api.CreateOpenCouponAsync(10);
-        var user = (await stack.Api.CreateUsersAsync(1))[0];
+        var (couponId, user) = await stack.Api.OpenSaleForOneAsync(10);
 
         var first = await stack.Api.IssueAsync(couponId, user);
         var second = await stack.Api.IssueAsync(couponId, user);
@@ -41,8 +37,7 @@ public sealed class IssueFlowTests(StackFixture stack)
     [Fact]
     public async Task The_last_unit_goes_to_one_user_and_the_next_user_hears_sold_out()
     {
-        var couponId = await stack.Api.CreateOpenCouponAsync(1);
-        var users = await stack.Api.CreateUsersAsync(2);
+        var (couponId, users) = await stack.Api.OpenSaleAsync(1, 2);
 
         Assert.Equal(HttpStatusCode.Accepted, (await stack.Api.IssueAsync(couponId, users[0])).Status);
         var late = await stack.Api.IssueAsync(couponId, users[1]);
@@ -56,8 +51,7 @@ public sealed class IssueFlowTests(StackFixture stack)
     [Fact]
     public async Task A_user_hammering_the_button_gets_429_with_retry_after_and_other_users_are_not_slowed()
     {
-        var couponId = await stack.Api.CreateOpenCouponAsync(10);
-        var users = await stack.Api.CreateUsersAsync(2);
+        var (couponId, users) = await stack.Api.OpenSaleAsync(10, 2);
 
         // Default limit: 5 clicks a second per user, burst 5. The first click is accepted, the next ones are duplicates.
         var started = System.Diagnostics.Stopwatch.StartNew();
@@ -103,27 +97,20 @@ public sealed class IssueFlowTests(StackFixture stack)
         Assert.Equal("GATE_NOT_READY", answer.Code);
         Assert.NotNull(answer.RetryAfter);
 
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (answer.Status == HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(250);
-            answer = await stack.Api.IssueAsync(couponId, user);
-        }
-
-        Assert.Equal(HttpStatusCode.Accepted, answer.Status);
+        await Eventually.MatchesAsync(() => stack.Api.IssueAsync(couponId, user), a => a.Status == HttpStatusCode.Accepted,
+            TimeSpan.FromSeconds(15), "the gate never opened by itself");
     }
 
     [Fact]
     public async Task Opening_an_event_twice_keeps_the_first_gate()
     {
-        var couponId = await stack.Api.CreateOpenCouponAsync(3);
-        var user = (await stack.Api.CreateUsersAsync(1))[0];
+        var (couponId, user) = await stack.Api.OpenSaleForOneAsync(3);
         Assert.Equal(HttpStatusCode.Accepted, (await stack.Api.IssueAsync(couponId, user)).Status);
 
         var again = await stack.Api.Admin.PostAsync($"/api/admin/coupons/{couponId}/open", null);
 
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-        var body = await again.Content.ReadFromJsonAsync<Coupons.Admin.OpenedEvent>();
+        var body = await again.Content.ReadFromJsonAsync<OpenedEvent>();
         Assert.False(body!.Opened);
         Assert.Equal(2, body.RemainingStock);
     }
@@ -133,21 +120,10 @@ public sealed class IssueFlowTests(StackFixture stack)
     {
         var couponId = await stack.Api.CreateOpenCouponAsync(7);
 
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        Coupons.Catalog.IssuableCoupon? listed = null;
-        while (listed is null && DateTime.UtcNow < deadline)
-        {
-            // The list is cached for a few seconds (in-process and in Redis), so a new coupon appears shortly.
-            var list = await stack.Api.Client.GetFromJsonAsync<List<Coupons.Catalog.IssuableCoupon>>("/api/coupons/issuable");
-            listed = list!.FirstOrDefault(c => c.Id == couponId);
-            if (listed is null)
-            {
-                await Task.Delay(250);
-            }
-        }
-
-        Assert.NotNull(listed);
-        Assert.Equal(7, listed.TotalQuantity);
-        Assert.Equal(7, listed.RemainingQuantity);
+        // The list is cached for a few seconds (in-process and in Redis), so a new coupon appears shortly.
+        var listed = await Eventually.MatchesAsync(
+            async () => (await stack.Api.Users.GetIssuableAsync()).FirstOrDefault(c => c.Id == couponId),
+            c => c is not null, TimeSpan.FromSeconds(15), "the new coupon never appeared in the issuable list");
+        Assert.Equal((7, 7), (listed!.TotalQuantity, listed.RemainingQuantity));
     }
 }

@@ -1,8 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
 using Confluent.Kafka;
-using Coupons.IntegrationTests.Infrastructure;
 using Coupons.Issuance;
 
 namespace Coupons.IntegrationTests.Issuance;
@@ -14,8 +10,7 @@ public sealed class PipelineTests(StackFixture stack)
     [Fact]
     public async Task Redelivered_and_replayed_messages_add_no_row_and_count_nothing_twice()
     {
-        var couponId = await stack.Api.CreateOpenCouponAsync(5);
-        var users = await stack.Api.CreateUsersAsync(2);
+        var (couponId, users) = await stack.Api.OpenSaleAsync(5, 2);
         var accepted = await stack.Api.IssueAsync(couponId, users[0]);
         Assert.Equal(HttpStatusCode.Accepted, accepted.Status);
         await stack.Api.WaitForDrainAsync(couponId);
@@ -47,15 +42,22 @@ public sealed class PipelineTests(StackFixture stack)
     [Fact]
     public async Task A_paused_consumer_leaves_accepted_requests_in_kafka_and_writes_them_once_resumed()
     {
-        var couponId = await stack.Api.CreateOpenCouponAsync(10);
-        var users = await stack.Api.CreateUsersAsync(3);
+        var (couponId, users) = await stack.Api.OpenSaleAsync(10, 3);
+        var consumer = stack.App.Services.GetRequiredService<ConsumerHealth>();
         (await stack.Api.Admin.PostAsync("/api/admin/consumer/pause", null)).EnsureSuccessStatusCode();
         try
         {
+            var ends = KafkaTestClients.RequestTopicEnds();
             var accepted = await Task.WhenAll(users.Select(u => stack.Api.IssueAsync(couponId, u)));
             Assert.All(accepted, a => Assert.Equal(HttpStatusCode.Accepted, a.Status));
 
-            await Task.Delay(TimeSpan.FromSeconds(2)); // more than enough for an unpaused consumer (batch window 50 ms)
+            // All three are readable in Kafka, and the paused consumer has kept polling since: an unpaused one would
+            // have fetched and written them in these polls.
+            var ids = accepted.Select(a => a.RequestId!.Value).ToHashSet();
+            Assert.Equal(ids, KafkaTestClients.ReadRequests(ends, ids, TimeSpan.FromSeconds(30)));
+            var readableAt = DateTimeOffset.UtcNow;
+            await Eventually.TrueAsync(() => Task.FromResult(consumer.LastPoll > readableAt.AddMilliseconds(500)), TimeSpan.FromSeconds(30),
+                "the paused consumer stopped polling");
             var paused = await stack.Api.ConsistencyAsync(couponId);
             Assert.Equal((0L, 3L), (paused.Database.UserCouponRows, paused.InFlight));
             Assert.Equal("PENDING", (await stack.Api.GetRequestAsync(couponId, accepted[0].RequestId!.Value))!.Status);
@@ -83,7 +85,7 @@ public sealed class PipelineTests(StackFixture stack)
         Assert.Contains("not a valid IssueRequested", KafkaTestClients.Header(dead, "dlq-error"), StringComparison.Ordinal);
 
         // Operators see it through the admin API and can send it back (it fails again and returns to the DLQ).
-        var listed = await stack.Api.Admin.GetFromJsonAsync<List<Coupons.Admin.DeadLetter>>("/api/admin/dead-letters?max=1000");
+        var listed = await stack.Api.Admin.GetFromJsonAsync<List<DeadLetter>>("/api/admin/dead-letters?max=1000");
         var entry = Assert.Single(listed!, d => d.Key == marker);
         Assert.Contains("not a valid IssueRequested", entry.Error, StringComparison.Ordinal);
         var replay = await stack.Api.Admin.PostAsync($"/api/admin/dead-letters/{entry.Partition}/{entry.Offset}/replay", null);
@@ -92,8 +94,7 @@ public sealed class PipelineTests(StackFixture stack)
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
 
         // The consumer did not stop: a normal request right after is still issued.
-        var couponId = await stack.Api.CreateOpenCouponAsync(1);
-        var user = (await stack.Api.CreateUsersAsync(1))[0];
+        var (couponId, user) = await stack.Api.OpenSaleForOneAsync(1);
         var answer = await stack.Api.IssueAsync(couponId, user);
         Assert.Equal(HttpStatusCode.Accepted, answer.Status);
         await stack.Api.WaitForDrainAsync(couponId);

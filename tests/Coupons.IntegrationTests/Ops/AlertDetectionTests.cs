@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Coupons.IntegrationTests.Faults;
-using Coupons.IntegrationTests.Infrastructure;
 
 namespace Coupons.IntegrationTests.Ops;
 
@@ -101,49 +100,36 @@ public sealed class PrometheusProcess : IAsyncDisposable
         return new PrometheusProcess(process, dir, port);
     }
 
-    public async Task WaitForTargetUpAsync(TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+    public Task WaitForTargetUpAsync(TimeSpan timeout) =>
+        Eventually.TrueAsync(async () =>
         {
             try
             {
                 using var json = JsonDocument.Parse(await _http.GetStringAsync("/api/v1/query?query=up%7Bjob%3D%22coupons-api%22%7D%20%3D%3D%201"));
-                if (json.RootElement.GetProperty("data").GetProperty("result").GetArrayLength() > 0)
-                {
-                    return;
-                }
+                return json.RootElement.GetProperty("data").GetProperty("result").GetArrayLength() > 0;
             }
             catch (HttpRequestException)
             {
+                return false; // Prometheus not listening yet
             }
+        }, timeout, "Prometheus never scraped the app successfully");
 
-            await Task.Delay(500);
-        }
+    public async Task<FiringAlert> WaitForFiringAsync(string alertName, TimeSpan timeout) =>
+        (await Eventually.MatchesAsync(() => FiringAsync(alertName), alert => alert is not null, timeout, $"{alertName} did not fire"))!;
 
-        Assert.Fail("Prometheus never scraped the app successfully");
-    }
-
-    public async Task<FiringAlert> WaitForFiringAsync(string alertName, TimeSpan timeout)
+    private async Task<FiringAlert?> FiringAsync(string alertName)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        using var json = JsonDocument.Parse(await _http.GetStringAsync("/api/v1/alerts"));
+        foreach (var alert in json.RootElement.GetProperty("data").GetProperty("alerts").EnumerateArray())
         {
-            using var json = JsonDocument.Parse(await _http.GetStringAsync("/api/v1/alerts"));
-            foreach (var alert in json.RootElement.GetProperty("data").GetProperty("alerts").EnumerateArray())
+            var labels = alert.GetProperty("labels");
+            if (labels.GetProperty("alertname").GetString() == alertName && alert.GetProperty("state").GetString() == "firing")
             {
-                var labels = alert.GetProperty("labels");
-                if (labels.GetProperty("alertname").GetString() == alertName && alert.GetProperty("state").GetString() == "firing")
-                {
-                    return new FiringAlert(alertName, labels.GetProperty("severity").GetString()!);
-                }
+                return new FiringAlert(alertName, labels.GetProperty("severity").GetString()!);
             }
-
-            await Task.Delay(1000);
         }
 
-        Assert.Fail($"{alertName} did not fire within {timeout.TotalSeconds:F0} s");
-        return null!;
+        return null;
     }
 
     public async ValueTask DisposeAsync()

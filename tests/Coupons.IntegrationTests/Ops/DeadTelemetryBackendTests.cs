@@ -1,5 +1,3 @@
-using System.Net;
-using Coupons.IntegrationTests.Infrastructure;
 using Coupons.IntegrationTests.Issuance;
 
 namespace Coupons.IntegrationTests.Ops;
@@ -17,8 +15,7 @@ public sealed class DeadTelemetryBackendTests
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{deadPort}",
         });
         var api = new ApiDriver(app.CreateClient(), app.CreateAdminClient());
-        var couponId = await api.CreateOpenCouponAsync(100);
-        var users = await api.CreateUsersAsync(1_000);
+        var (couponId, users) = await api.OpenSaleAsync(100, 1_000);
 
         var answers = await Race.RunAsync(couponId, users, 1, [api.Client]);
 

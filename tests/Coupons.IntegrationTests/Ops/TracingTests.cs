@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Text;
 using Confluent.Kafka;
-using Coupons.IntegrationTests.Infrastructure;
 using Coupons.Issuance;
 
 namespace Coupons.IntegrationTests.Ops;
@@ -29,8 +26,7 @@ public sealed class TracingTests(StackFixture stack) : IDisposable
     {
         _listener.ActivityStopped = activity => _finished.Enqueue(activity);
         ActivitySource.AddActivityListener(_listener);
-        var couponId = await stack.Api.CreateOpenCouponAsync(5);
-        var user = (await stack.Api.CreateUsersAsync(1))[0];
+        var (couponId, user) = await stack.Api.OpenSaleForOneAsync(5);
         var traceId = ActivityTraceId.CreateRandom();
         var traceParent = $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01";
 

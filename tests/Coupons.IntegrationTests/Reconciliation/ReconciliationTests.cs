@@ -1,11 +1,7 @@
-using System.Net.Http.Json;
-using System.Net;
 using Coupons.Gate;
-using Coupons.IntegrationTests.Infrastructure;
 using Coupons.Issuance;
 using Coupons.Reconciliation;
 using Dapper;
-using Microsoft.Extensions.DependencyInjection;
 using MySqlConnector;
 
 namespace Coupons.IntegrationTests.Reconciliation;
@@ -16,8 +12,7 @@ public sealed class ReconciliationTests(StackFixture stack)
     [Fact]
     public async Task A_unit_taken_by_a_request_that_never_reached_kafka_is_returned_and_the_user_can_click_again()
     {
-        var couponId = await stack.Api.CreateOpenCouponAsync(1);
-        var user = (await stack.Api.CreateUsersAsync(1))[0];
+        var (couponId, user) = await stack.Api.OpenSaleForOneAsync(1);
         // The app died between the gate and the publish ten minutes ago: the gate holds the only unit.
         var ghost = Guid.CreateVersion7(DateTimeOffset.UtcNow.AddMinutes(-10));
         await TakeAtTheGateAsync(couponId, user, ghost);
@@ -40,8 +35,7 @@ public sealed class ReconciliationTests(StackFixture stack)
     [Fact]
     public async Task A_young_request_still_in_flight_is_left_alone()
     {
-        var couponId = await stack.Api.CreateOpenCouponAsync(1);
-        var user = (await stack.Api.CreateUsersAsync(1))[0];
+        var (couponId, user) = await stack.Api.OpenSaleForOneAsync(1);
         await TakeAtTheGateAsync(couponId, user, Guid.CreateVersion7());
 
         var result = await ReconcileAsync(couponId);
@@ -53,8 +47,7 @@ public sealed class ReconciliationTests(StackFixture stack)
     [Fact]
     public async Task A_holder_written_outside_the_pipeline_is_restored_once_and_never_counted_as_leaked()
     {
-        var couponId = await stack.Api.CreateOpenCouponAsync(3);
-        var user = (await stack.Api.CreateUsersAsync(1))[0];
+        var (couponId, user) = await stack.Api.OpenSaleForOneAsync(3);
         var holderRequest = Guid.CreateVersion7(DateTimeOffset.UtcNow.AddMinutes(-10));
         await using (var db = new MySqlConnection(TestStack.MySql))
         {
@@ -84,8 +77,7 @@ public sealed class ReconciliationTests(StackFixture stack)
     public async Task The_background_round_skips_a_full_pass_while_the_counts_agree_and_repairs_once_they_do_not()
     {
         var reconciler = stack.App.Services.GetRequiredService<Reconciler>();
-        var couponId = await stack.Api.CreateOpenCouponAsync(2);
-        var users = await stack.Api.CreateUsersAsync(2);
+        var (couponId, users) = await stack.Api.OpenSaleAsync(2, 2);
         Assert.Equal(HttpStatusCode.Accepted, (await stack.Api.IssueAsync(couponId, users[0])).Status);
         await stack.Api.WaitForDrainAsync(couponId);
         await ReconcileAsync(couponId); // the first full pass, which the background round remembers
@@ -117,8 +109,7 @@ public sealed class ReconciliationTests(StackFixture stack)
         var gate = stack.App.Services.GetRequiredService<StockGate>();
         var inspector = stack.App.Services.GetRequiredService<GateInspector>();
         var repair = stack.App.Services.GetRequiredService<GateRepair>();
-        var couponId = await stack.Api.CreateOpenCouponAsync(1);
-        var users = await stack.Api.CreateUsersAsync(3);
+        var (couponId, users) = await stack.Api.OpenSaleAsync(1, 3);
         var (forgotten, leaked) = (Guid.CreateVersion7(), Guid.CreateVersion7());
         await TakeAtTheGateAsync(couponId, users[1], leaked); // the only unit, by a request the database will never see
 

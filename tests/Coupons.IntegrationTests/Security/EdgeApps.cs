@@ -1,6 +1,3 @@
-using System.Net;
-using Coupons.IntegrationTests.Infrastructure;
-
 namespace Coupons.IntegrationTests.Security;
 
 /// <summary>

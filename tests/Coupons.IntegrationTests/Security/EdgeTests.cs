@@ -1,10 +1,6 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Text;
 using Coupons.Admin;
 using Coupons.IntegrationTests.Faults;
-using Coupons.IntegrationTests.Infrastructure;
 
 namespace Coupons.IntegrationTests.Security;
 
@@ -19,8 +15,7 @@ public sealed class EdgeTests(EdgeApps apps) : IClassFixture<EdgeApps>
     public async Task A_forwarded_address_from_an_untrusted_source_is_ignored()
     {
         var api = new ApiDriver(apps.Direct.Client, apps.Direct.Admin);
-        var couponId = await api.CreateOpenCouponAsync(100);
-        var users = await api.CreateUsersAsync(20);
+        var (couponId, users) = await api.OpenSaleAsync(100, 20);
 
         // Each click claims another address; the app does not believe it, so all 20 count against 127.0.0.1 (3 a second).
         var answers = await Task.WhenAll(users.Select((u, i) => ClickAsync(apps.Direct.Client, couponId, u, $"198.51.100.{i + 1}")));
@@ -38,8 +33,7 @@ public sealed class EdgeTests(EdgeApps apps) : IClassFixture<EdgeApps>
     public async Task A_forwarded_address_from_a_trusted_proxy_is_the_client()
     {
         var api = new ApiDriver(apps.Proxied.Client, apps.ProxiedAdmin);
-        var couponId = await api.CreateOpenCouponAsync(100);
-        var users = await api.CreateUsersAsync(40);
+        var (couponId, users) = await api.OpenSaleAsync(100, 40);
 
         // 20 clients behind the proxy, one click each: nobody is over their 3 a second.
         var distinct = await Task.WhenAll(users.Take(20).Select((u, i) => ClickAsync(apps.Proxied.Client, couponId, u, $"192.0.2.{i + 1}")));
@@ -55,7 +49,7 @@ public sealed class EdgeTests(EdgeApps apps) : IClassFixture<EdgeApps>
     }
 
     [Fact]
-    public async Task The_admin_api_and_metrics_are_served_only_on_the_admin_listener_whatever_the_host_header()
+    public async Task The_admin_api_metrics_and_the_api_document_are_served_only_on_the_admin_listener_whatever_the_host_header()
     {
         using var viaPublic = AppProcess.ClientFor(apps.Proxied.Port);
         viaPublic.DefaultRequestHeaders.Add("X-Admin-Key", TestStack.AdminKey);
@@ -65,8 +59,10 @@ public sealed class EdgeTests(EdgeApps apps) : IClassFixture<EdgeApps>
         Assert.Equal(HttpStatusCode.NotFound, (await viaPublic.GetAsync("/api/admin/dead-letters")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await viaPublic.SendAsync(spoofedHost)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await viaPublic.GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await viaPublic.GetAsync("/openapi/v1.json")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await apps.ProxiedAdmin.GetAsync("/api/admin/dead-letters")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await apps.ProxiedAdmin.GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await apps.ProxiedAdmin.GetAsync("/openapi/v1.json")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await viaPublic.GetAsync("/api/coupons/issuable")).StatusCode);
     }
 

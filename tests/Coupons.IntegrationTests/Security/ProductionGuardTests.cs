@@ -1,6 +1,4 @@
-using System.Net;
 using Coupons.IntegrationTests.Faults;
-using Coupons.IntegrationTests.Infrastructure;
 
 namespace Coupons.IntegrationTests.Security;
 

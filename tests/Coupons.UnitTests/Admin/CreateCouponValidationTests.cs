@@ -1,4 +1,5 @@
 using Coupons.Admin;
+using Coupons.Contracts;
 
 namespace Coupons.UnitTests.Admin;
 

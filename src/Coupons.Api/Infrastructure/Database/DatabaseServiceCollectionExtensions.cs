@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using MySqlConnector;
 
 namespace Coupons.Infrastructure.Database;
@@ -13,8 +12,7 @@ public static class DatabaseServiceCollectionExtensions
 
     public static IServiceCollection AddCouponDatabase(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section))
-            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddCheckedOptions<DatabaseOptions>(configuration, DatabaseOptions.Section);
 
         services.AddSingleton(sp => Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, maxPoolSize: null));
         // The consumer writes one batch at a time; a few connections are plenty.

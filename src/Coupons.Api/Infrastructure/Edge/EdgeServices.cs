@@ -1,10 +1,8 @@
 using System.Net;
-using Coupons.Infrastructure.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Options;
 
 namespace Coupons.Infrastructure.Edge;
 
@@ -12,10 +10,9 @@ public static class EdgeServices
 {
     public static IServiceCollection AddEdge(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<EdgeOptions>().Bind(configuration.GetSection(EdgeOptions.Section)).ValidateDataAnnotations()
+        services.AddCheckedOptions<EdgeOptions>(configuration, EdgeOptions.Section)
             .Validate(o => o.KnownProxies.All(p => IPAddress.TryParse(p, out _)), "Edge: every KnownProxies entry must be an IP address")
-            .Validate(o => o.KnownNetworks.All(n => System.Net.IPNetwork.TryParse(n, out _)), "Edge: every KnownNetworks entry must be CIDR, e.g. 10.0.0.0/8")
-            .ValidateOnStart();
+            .Validate(o => o.KnownNetworks.All(n => System.Net.IPNetwork.TryParse(n, out _)), "Edge: every KnownNetworks entry must be CIDR, e.g. 10.0.0.0/8");
 
         // Only configured proxies may name the client; the framework's default trust of loopback is dropped, so a
         // client on the same host cannot spoof either. With no proxy configured the headers are not read at all: the

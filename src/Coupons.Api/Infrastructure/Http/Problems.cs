@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace Coupons.Infrastructure.Http;
 
 /// <summary>RFC 9457 problem details with a stable <c>code</c>. The detail text is ours, never an exception message.</summary>

@@ -1,7 +1,6 @@
 using Confluent.Kafka;
 using System.Runtime.InteropServices;
 using Coupons.KafkaMock;
-using Microsoft.Extensions.Options;
 
 namespace Coupons.Infrastructure.Kafka;
 
@@ -10,12 +9,13 @@ public static class KafkaServiceCollectionExtensions
     public static IServiceCollection AddCouponKafka(this IServiceCollection services, IConfiguration configuration)
     {
         LoadNativeClient();
-        services.AddOptions<KafkaOptions>().Bind(configuration.GetSection(KafkaOptions.Section))
-            .ValidateDataAnnotations()
+        services.AddCheckedOptions<KafkaOptions>(configuration, KafkaOptions.Section)
             .Validate(o => o.MinInSyncReplicas <= o.ReplicationFactor, "Kafka: MinInSyncReplicas cannot exceed ReplicationFactor")
-            .ValidateOnStart();
+            .Validate(o => o.ConsumerMaxPollInterval >= o.ConsumerSessionTimeout, "Kafka: ConsumerMaxPollInterval cannot be shorter than ConsumerSessionTimeout");
         services.AddSingleton<IProducer<string, byte[]>>(sp => BuildProducer(sp.GetRequiredService<IOptions<KafkaOptions>>().Value, sp));
         services.AddSingleton<KafkaTopics>();
+        // The consumer group's position against the topic's end: lag metrics and the pipeline drain.
+        services.AddSingleton<ConsumerLag>();
         return services;
     }
 

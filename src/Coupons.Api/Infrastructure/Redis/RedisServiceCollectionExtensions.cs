@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Coupons.Infrastructure.Redis;
@@ -7,8 +6,7 @@ public static class RedisServiceCollectionExtensions
 {
     public static IServiceCollection AddCouponRedis(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<RedisOptions>().Bind(configuration.GetSection(RedisOptions.Section))
-            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddCheckedOptions<RedisOptions>(configuration, RedisOptions.Section);
 
         services.AddSingleton<IConnectionMultiplexer>(sp =>
         {

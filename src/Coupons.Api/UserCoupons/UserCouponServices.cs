@@ -1,0 +1,7 @@
+namespace Coupons.UserCoupons;
+
+public static class UserCouponServices
+{
+    public static IServiceCollection AddUserCoupons(this IServiceCollection services) =>
+        services.AddSingleton<UserCouponRepository>();
+}

@@ -1,0 +1,46 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Coupons.Contracts;
+
+namespace Coupons.Client;
+
+/// <summary>
+/// The public API as a user's app calls it: the issuable list, the click, a request's status, a user's coupons.
+/// Refusals come back as <see cref="ApiProblem"/>s (they are answers, not errors); only transport failures throw.
+/// </summary>
+public sealed class CouponsClient(HttpClient http)
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
+    public HttpClient Http => http;
+
+    public async Task<IReadOnlyList<IssuableCoupon>> GetIssuableAsync(CancellationToken ct = default) =>
+        await http.GetFromJsonAsync<List<IssuableCoupon>>("/api/coupons/issuable", Json, ct) ?? [];
+
+    /// <summary>The FCFS click: 202 with the request id, or the problem (409 <c>SOLD_OUT</c>, 503 with Retry-After, ...).</summary>
+    public async Task<ApiAnswer<IssueAccepted>> IssueAsync(long couponId, string publicId, CancellationToken ct = default)
+    {
+        using var response = await http.PostAsync($"/api/coupons/{couponId}/issue-fcfs/{Uri.EscapeDataString(publicId)}", null, ct);
+        return await AnswerAsync<IssueAccepted>(response, ct);
+    }
+
+    public async Task<ApiAnswer<IssueRequestView>> GetRequestAsync(long couponId, Guid requestId, CancellationToken ct = default)
+    {
+        using var response = await http.GetAsync($"/api/coupons/{couponId}/issue-requests/{requestId}", ct);
+        return await AnswerAsync<IssueRequestView>(response, ct);
+    }
+
+    public async Task<ApiAnswer<List<UserCouponView>>> GetUserCouponsAsync(string publicId, bool availableOnly = false, CancellationToken ct = default)
+    {
+        using var response = await http.GetAsync($"/api/coupons/user/{Uri.EscapeDataString(publicId)}{(availableOnly ? "/available" : "")}", ct);
+        return await AnswerAsync<List<UserCouponView>>(response, ct);
+    }
+
+    internal static async Task<ApiAnswer<T>> AnswerAsync<T>(HttpResponseMessage response, CancellationToken ct) =>
+        response.IsSuccessStatusCode
+            ? new ApiAnswer<T>(response.StatusCode, await ReadValueAsync<T>(response, ct), null)
+            : new ApiAnswer<T>(response.StatusCode, default, await ApiProblem.ReadAsync(response, ct));
+
+    private static async Task<T?> ReadValueAsync<T>(HttpResponseMessage response, CancellationToken ct) =>
+        response.Content.Headers.ContentLength == 0 ? default : await response.Content.ReadFromJsonAsync<T>(Json, ct);
+}

@@ -1,0 +1,3 @@
+namespace Coupons.Contracts;
+
+public sealed record DevToken(string Token, string TokenType, DateTimeOffset ExpiresAt);

@@ -1,0 +1,5 @@
+namespace Coupons.Contracts;
+
+public sealed record UserCouponView(
+    long Id, long CouponId, string CouponName, string CouponType, decimal? DiscountRate, decimal? DiscountAmount,
+    string Status, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, string RequestId);
