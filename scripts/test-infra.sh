@@ -12,6 +12,10 @@
 #   scripts/test-infra.sh redis-restart-from NAME      # kill redis-server and start it from snapshot NAME: STALE, not empty
 #   scripts/test-infra.sh mysql-stop | mysql-start     # stop / start mariadbd on the same data directory
 #   scripts/test-infra.sh kafka "down all" | "up all" | "rtt all 500"   # mock broker control
+# Redis HA (a set of its own, started only by the tests that need it):
+#   scripts/test-infra.sh sentinel-start        # a primary and a replica (AOF everysec) and three sentinels, service "coupons"
+#   scripts/test-infra.sh sentinel-kill-primary  # kill -9 whichever server is primary now; the sentinels promote the replica
+#   scripts/test-infra.sh sentinel-stop
 # Ports are fixed and unusual so a developer's own MySQL/Redis are left alone. Passwords are local-test defaults.
 set -euo pipefail
 
@@ -20,6 +24,9 @@ STATE="$ROOT/.test-infra"
 MYSQL_PORT="${COUPONS_TEST_MYSQL_PORT:-3317}"
 REDIS_PORT="${COUPONS_TEST_REDIS_PORT:-6390}"
 KAFKA_CONTROL_PORT="${COUPONS_TEST_KAFKA_CONTROL_PORT:-19093}"
+HA_REDIS_PORTS=("${COUPONS_TEST_HA_REDIS_PORT:-6391}" "$(( ${COUPONS_TEST_HA_REDIS_PORT:-6391} + 1 ))")
+SENTINEL_PORTS=("${COUPONS_TEST_SENTINEL_PORT:-26391}" "$(( ${COUPONS_TEST_SENTINEL_PORT:-26391} + 1 ))" "$(( ${COUPONS_TEST_SENTINEL_PORT:-26391} + 2 ))")
+SENTINEL_SERVICE="coupons"
 DB_USER="coupons"
 DB_PASSWORD="coupons-local-test"   # local-test default, not a secret
 DB_NAME="coupons_test"
@@ -107,8 +114,60 @@ export COUPONS_TEST_MYSQL="Server=127.0.0.1;Port=$MYSQL_PORT;User ID=$DB_USER;Pa
 export COUPONS_TEST_REDIS="127.0.0.1:$REDIS_PORT"
 export COUPONS_TEST_KAFKA="$(cat "$STATE/kafka.bootstrap")"
 export COUPONS_TEST_KAFKA_CONTROL="127.0.0.1:$KAFKA_CONTROL_PORT"
+export COUPONS_TEST_REDIS_SENTINEL="$(printf '127.0.0.1:%s,' "${SENTINEL_PORTS[@]}")serviceName=$SENTINEL_SERVICE"
 ENV
   log "wrote $STATE/env"
+}
+
+# Redis HA: a primary and a replica with AOF everysec, three sentinels (quorum 2) that fail over 2 s after the primary
+# stops answering. Data and configs under .test-infra/sentinel (sentinels rewrite their config on failover).
+start_sentinel_set() {
+  local dir="$STATE/sentinel"
+  stop_sentinel_set
+  rm -rf "$dir" && mkdir -p "$dir"
+  local primary="${HA_REDIS_PORTS[0]}" replica="${HA_REDIS_PORTS[1]}"
+  for port in "$primary" "$replica"; do
+    mkdir -p "$dir/$port"
+    local extra=()
+    [[ "$port" == "$replica" ]] && extra=(--replicaof 127.0.0.1 "$primary")
+    redis-server --port "$port" --bind 127.0.0.1 --appendonly yes --appendfsync everysec --save "" --daemonize yes \
+      --dir "$dir/$port" --pidfile "$dir/$port.pid" --logfile "$dir/$port.log" "${extra[@]}"
+  done
+  for port in "${SENTINEL_PORTS[@]}"; do
+    cat >"$dir/sentinel-$port.conf" <<CONF
+port $port
+bind 127.0.0.1
+daemonize yes
+pidfile $dir/sentinel-$port.pid
+logfile $dir/sentinel-$port.log
+dir $dir
+sentinel monitor $SENTINEL_SERVICE 127.0.0.1 $primary 2
+sentinel down-after-milliseconds $SENTINEL_SERVICE 2000
+sentinel failover-timeout $SENTINEL_SERVICE 10000
+sentinel parallel-syncs $SENTINEL_SERVICE 1
+CONF
+    redis-server "$dir/sentinel-$port.conf" --sentinel
+  done
+  for _ in $(seq 1 80); do
+    [[ "$(redis-cli -p "$replica" info replication 2>/dev/null | tr -d '\r' | grep '^master_link_status:')" == "master_link_status:up" ]] \
+      && [[ "$(redis-cli -p "${SENTINEL_PORTS[2]}" sentinel replicas "$SENTINEL_SERVICE" 2>/dev/null | grep -c "$replica")" -ge 1 ]] && break
+    sleep 0.25
+  done
+  log "redis primary :$primary, replica :$replica, sentinels :${SENTINEL_PORTS[*]} (service $SENTINEL_SERVICE)"
+}
+
+stop_sentinel_set() {
+  local port
+  for port in "${SENTINEL_PORTS[@]}" "${HA_REDIS_PORTS[@]}"; do
+    redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+  done
+}
+
+kill_sentinel_primary() {
+  local port
+  port="$(redis-cli -p "${SENTINEL_PORTS[0]}" sentinel get-master-addr-by-name "$SENTINEL_SERVICE" | tail -1)"
+  kill -9 "$(cat "$STATE/sentinel/$port.pid")"
+  log "redis primary :$port killed (-9)"
 }
 
 stop_pidfile() {
@@ -132,6 +191,7 @@ case "${1:-}" in
     write_env
     ;;
   stop)
+    stop_sentinel_set
     redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || stop_pidfile "$STATE/redis.pid"
     stop_pidfile "$STATE/kafka.pid"
     stop_pidfile "$STATE/mysql.pid"
@@ -174,11 +234,21 @@ case "${1:-}" in
     log "kafka mock: ${2} -> $reply"
     [[ "$reply" == ok* ]]
     ;;
+  sentinel-start)
+    start_sentinel_set
+    ;;
+  sentinel-kill-primary)
+    kill_sentinel_primary
+    ;;
+  sentinel-stop)
+    stop_sentinel_set
+    log "redis sentinel set stopped"
+    ;;
   status)
     redis-cli -p "$REDIS_PORT" ping 2>/dev/null || echo "redis down"
     [[ -f "$STATE/mysql.pid" ]] && kill -0 "$(cat "$STATE/mysql.pid")" 2>/dev/null && echo "mariadb up" || echo "mariadb down"
     [[ -f "$STATE/kafka.pid" ]] && kill -0 "$(cat "$STATE/kafka.pid")" 2>/dev/null && echo "kafka mock up" || echo "kafka mock down"
     ;;
   *)
-    echo "usage: $0 start|stop|status|redis-stop|redis-start|redis-snapshot NAME|redis-restart-from NAME|mysql-stop|mysql-start|kafka CMD" >&2; exit 2 ;;
+    echo "usage: $0 start|stop|status|redis-stop|redis-start|redis-snapshot NAME|redis-restart-from NAME|mysql-stop|mysql-start|kafka CMD|sentinel-start|sentinel-kill-primary|sentinel-stop" >&2; exit 2 ;;
 esac

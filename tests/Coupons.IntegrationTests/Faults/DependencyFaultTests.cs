@@ -37,6 +37,28 @@ public sealed class DependencyFaultTests
         }, () => Task.CompletedTask);
     }
 
+    /// <summary>
+    /// Redis HA: the app reaches Redis through three sentinels; the primary is killed mid-load and a replica that may
+    /// lack its last second of writes (AOF everysec, asynchronous replication) is promoted. The app follows without a
+    /// restart; the promoted server's gates carry another run_id, so they are distrusted and rebuilt from the database.
+    /// </summary>
+    [Fact]
+    public async Task Redis_primary_killed_and_the_replica_promoted_by_sentinel()
+    {
+        await StackControl.StartRedisSentinelSetAsync();
+        try
+        {
+            var settings = FaultCollection.FastRepair();
+            settings["Redis:Configuration"] = TestStack.RedisSentinel;
+            await using var app = new CouponApiFactory(settings);
+            await RunAsync("redis primary kill -9, sentinel failover", app, StackControl.KillRedisPrimaryAsync, () => Task.CompletedTask);
+        }
+        finally
+        {
+            await StackControl.StopRedisSentinelSetAsync();
+        }
+    }
+
     [Fact]
     public async Task Kafka_broker_down()
     {

@@ -24,6 +24,14 @@ public static class StackControl
 
     public static Task KafkaAsync(string command) => RunAsync("kafka", command);
 
+    /// <summary>A Redis primary and replica (AOF everysec) behind three sentinels: <see cref="TestStack.RedisSentinel"/>.</summary>
+    public static Task StartRedisSentinelSetAsync() => RunAsync("sentinel-start");
+
+    /// <summary>kill -9 of whichever server is primary now; the sentinels promote the replica.</summary>
+    public static Task KillRedisPrimaryAsync() => RunAsync("sentinel-kill-primary");
+
+    public static Task StopRedisSentinelSetAsync() => RunAsync("sentinel-stop");
+
     private static async Task RunAsync(params string[] args)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoRoot };

@@ -13,6 +13,9 @@ public static class TestStack
 
     public static string Redis => Required("COUPONS_TEST_REDIS");
 
+    /// <summary>The sentinels of the HA set (<see cref="StackControl.StartRedisSentinelSetAsync"/>), as the app's Redis configuration.</summary>
+    public static string RedisSentinel => Required("COUPONS_TEST_REDIS_SENTINEL");
+
     public static string Kafka => Required("COUPONS_TEST_KAFKA");
 
     public static string KafkaControl => Required("COUPONS_TEST_KAFKA_CONTROL");
