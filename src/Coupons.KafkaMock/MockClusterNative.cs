@@ -39,4 +39,10 @@ internal static partial class MockClusterNative
 
     [LibraryImport(LibraryName, EntryPoint = "rd_kafka_mock_broker_set_rtt")]
     public static partial int BrokerSetRtt(IntPtr cluster, int brokerId, int rttMs);
+
+    [LibraryImport(LibraryName, EntryPoint = "rd_kafka_mock_partition_set_leader", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int PartitionSetLeader(IntPtr cluster, string topic, int partition, int brokerId);
+
+    [LibraryImport(LibraryName, EntryPoint = "rd_kafka_mock_coordinator_set", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int CoordinatorSet(IntPtr cluster, string keyType, string key, int brokerId);
 }

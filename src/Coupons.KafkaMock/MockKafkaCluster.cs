@@ -44,8 +44,19 @@ public sealed class MockKafkaCluster : IDisposable
 
     public int BrokerCount { get; }
 
-    public void CreateTopic(string topic, int partitions) =>
-        Check(MockClusterNative.TopicCreate(_cluster, topic, partitions, 1), $"create topic {topic}");
+    public void CreateTopic(string topic, int partitions, int replicationFactor = 1) =>
+        Check(MockClusterNative.TopicCreate(_cluster, topic, partitions, replicationFactor), $"create topic {topic}");
+
+    /// <summary>
+    /// Makes a broker the partition's leader. The mock never elects a leader itself (a broker set down keeps leading
+    /// its partitions), so a drill of "the leader's broker died" does what Kafka's controller would: this.
+    /// </summary>
+    public void SetPartitionLeader(string topic, int partition, int brokerId) =>
+        Check(MockClusterNative.PartitionSetLeader(_cluster, topic, partition, brokerId), $"leader of {topic}/{partition}");
+
+    /// <summary>Makes a broker the coordinator of a consumer group (what moves with the __consumer_offsets leader in Kafka).</summary>
+    public void SetGroupCoordinator(string group, int brokerId) =>
+        Check(MockClusterNative.CoordinatorSet(_cluster, "group", group, brokerId), $"coordinator of {group}");
 
     /// <summary>Takes a broker down: its connections are closed and new ones refused until <see cref="SetBrokerUp"/>.</summary>
     public void SetBrokerDown(int brokerId) => Check(MockClusterNative.BrokerSetDown(_cluster, brokerId), "broker down");

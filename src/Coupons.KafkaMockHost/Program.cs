@@ -1,6 +1,7 @@
 // A stand-alone librdkafka mock Kafka cluster for tests and drills (there is no real Kafka on these
 // machines). Prints its bootstrap address, then takes commands on a loopback control port, one per line:
 //   down <broker|all>   up <broker|all>   rtt <broker|all> <ms>   topic <name> <partitions>   ping
+//   leader <topic> <partition> <broker>   coordinator <group> <broker>   (what Kafka's controller does when a broker dies)
 // From bash: exec 3<>/dev/tcp/127.0.0.1/$PORT; echo "down all" >&3; read -r reply <&3
 using System.Globalization;
 using System.Net;
@@ -11,7 +12,7 @@ var options = HostOptions.Parse(args);
 using var cluster = new MockKafkaCluster(options.Brokers);
 foreach (var (topic, partitions) in options.Topics)
 {
-    cluster.CreateTopic(topic, partitions);
+    cluster.CreateTopic(topic, partitions, options.ReplicationFactor);
 }
 
 var listener = new TcpListener(IPAddress.Loopback, options.ControlPort);
@@ -96,16 +97,22 @@ static string Execute(MockKafkaCluster cluster, string[] words)
         case "topic":
             cluster.CreateTopic(words[1], int.Parse(words[2], CultureInfo.InvariantCulture));
             return "ok";
+        case "leader":
+            cluster.SetPartitionLeader(words[1], int.Parse(words[2], CultureInfo.InvariantCulture), int.Parse(words[3], CultureInfo.InvariantCulture));
+            return "ok";
+        case "coordinator":
+            cluster.SetGroupCoordinator(words[1], int.Parse(words[2], CultureInfo.InvariantCulture));
+            return "ok";
         default:
             return "error unknown command";
     }
 }
 
-internal sealed record HostOptions(int Brokers, int ControlPort, string? BootstrapFile, List<(string Topic, int Partitions)> Topics)
+internal sealed record HostOptions(int Brokers, int ControlPort, string? BootstrapFile, int ReplicationFactor, List<(string Topic, int Partitions)> Topics)
 {
     public static HostOptions Parse(string[] args)
     {
-        var options = new HostOptions(1, 0, null, []);
+        var options = new HostOptions(1, 0, null, 1, []);
         for (var i = 0; i < args.Length; i++)
         {
             options = args[i] switch
@@ -113,6 +120,7 @@ internal sealed record HostOptions(int Brokers, int ControlPort, string? Bootstr
                 "--brokers" => options with { Brokers = int.Parse(args[++i], CultureInfo.InvariantCulture) },
                 "--control-port" => options with { ControlPort = int.Parse(args[++i], CultureInfo.InvariantCulture) },
                 "--bootstrap-file" => options with { BootstrapFile = args[++i] },
+                "--replication-factor" => options with { ReplicationFactor = int.Parse(args[++i], CultureInfo.InvariantCulture) },
                 "--topic" => AddTopic(options, args[++i]),
                 _ => throw new ArgumentException($"unknown argument {args[i]}"),
             };

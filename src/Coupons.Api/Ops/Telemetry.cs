@@ -1,3 +1,4 @@
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -8,14 +9,25 @@ public static class Telemetry
 {
     public const string ServiceName = "coupons-api";
 
-    /// <summary>Prometheus metrics on /metrics always; OTLP traces only when an endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT).</summary>
+    /// <summary>
+    /// Prometheus metrics on /metrics always; OTLP traces, logs and metrics only when an endpoint is configured
+    /// (OTEL_EXPORTER_OTLP_ENDPOINT). The exporters batch and drop: a dead APM never slows a click.
+    /// </summary>
     public static IServiceCollection AddCouponTelemetry(this IServiceCollection services, WebApplicationBuilder builder)
     {
         // JSON console logs (appsettings Logging:Console) carry the trace and span id of the request or message.
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
         services.AddSingleton<CouponMetrics>();
         var otel = services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(ServiceName))
+            // An orchestrator that names each replica (Aspire sets OTEL_SERVICE_NAME=app-1, app-2) is believed, so the
+            // APM shows which replica served a request; otherwise every replica is coupons-api.
+            .ConfigureResource(r =>
+            {
+                if (string.IsNullOrEmpty(builder.Configuration["OTEL_SERVICE_NAME"]))
+                {
+                    r.AddService(ServiceName);
+                }
+            })
             .WithMetrics(m => m
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
@@ -23,7 +35,9 @@ public static class Telemetry
                 .AddPrometheusExporter());
         if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            otel.WithTracing(t => t.AddAspNetCoreInstrumentation().AddSource(CouponTracing.SourceName).AddOtlpExporter());
+            otel.WithTracing(t => t.AddAspNetCoreInstrumentation().AddSource(CouponTracing.SourceName).AddOtlpExporter())
+                .WithLogging(l => l.AddOtlpExporter())
+                .WithMetrics(m => m.AddOtlpExporter());
         }
 
         return services;

@@ -12,7 +12,8 @@ public sealed record FaultOutcome(string Scenario, int Accepted, long Issued, in
     /// min(total, distinct users), issued_quantity equals the rows.
     /// </summary>
     public static async Task<FaultOutcome> SettleAndAssertAsync(
-        string scenario, ApiDriver api, Func<HttpClient> client, long couponId, int total, int users, SteadyLoad load, double recoverySeconds)
+        string scenario, ApiDriver api, Func<HttpClient> client, long couponId, int total, int users, SteadyLoad load, double recoverySeconds,
+        string? mysql = null)
     {
         for (var round = 0; round < 15; round++)
         {
@@ -20,7 +21,7 @@ public sealed record FaultOutcome(string Scenario, int Accepted, long Issued, in
             // Units held by requests that will never be issued go back to the gate (the background job does
             // the same every second in these tests), then users who heard SOLD_OUT click again.
             await api.Admin.PostAsync($"/api/admin/coupons/{couponId}/reconcile", null);
-            if ((await Invariants.ReadAsync(couponId)).Rows >= Math.Min(total, users))
+            if ((await Invariants.ReadAsync(couponId, mysql)).Rows >= Math.Min(total, users))
             {
                 break;
             }
@@ -31,16 +32,19 @@ public sealed record FaultOutcome(string Scenario, int Accepted, long Issued, in
 
         await api.WaitForDrainAsync(couponId, TimeSpan.FromSeconds(120));
         var accepted = load.AcceptedRequestIds;
-        var final = await Invariants.AssertHoldAsync(couponId, accepted);
+        var final = await Invariants.AssertHoldAsync(couponId, accepted, mysql);
         Assert.Equal(Math.Min(total, users), final.Rows); // I4: no false sell-out
         Assert.Equal(accepted.Count, accepted.Distinct().Count());
         var lost = accepted.Count(id => !final.IssuedRequestIds.Contains(id));
         var outcome = new FaultOutcome(scenario, accepted.Count, final.Rows, load.Count(HttpStatusCode.Conflict),
             load.Count(HttpStatusCode.ServiceUnavailable) + load.Count(HttpStatusCode.TooManyRequests), lost, final.DuplicateUsers, recoverySeconds);
-        // Collected for the run's summary (scripts/test.sh prints the file at the end).
-        await File.AppendAllTextAsync(Path.Combine(StackControl.RepoRoot, ".test-infra", "fault-outcomes.log"), $"{DateTime.UtcNow:O} {outcome}{Environment.NewLine}");
+        await RecordAsync(outcome.ToString());
         return outcome;
     }
+
+    /// <summary>Adds a line to the run's summary of fault scenarios (scripts/test.sh prints the file at the end).</summary>
+    public static Task RecordAsync(string line) =>
+        File.AppendAllTextAsync(Path.Combine(StackControl.RepoRoot, ".test-infra", "fault-outcomes.log"), $"{DateTime.UtcNow:O} {line}{Environment.NewLine}");
 
     /// <summary>Seconds from <paramref name="healedAt"/> until a fresh user's click on <paramref name="probeCouponId"/> is accepted.</summary>
     public static async Task<double> MeasureRecoveryAsync(Func<HttpClient> client, long probeCouponId, IReadOnlyList<string> probeUsers, DateTime healedAt, TimeSpan limit)

@@ -1,4 +1,5 @@
 using Dapper;
+using Coupons.Infrastructure.Database;
 using MySqlConnector;
 
 namespace Coupons.IntegrationTests.Infrastructure;
@@ -11,12 +12,12 @@ public sealed record CouponFacts(
     IReadOnlySet<Guid> IssuedRequestIds,
     IReadOnlyDictionary<Guid, string> RequestStatuses);
 
-/// <summary>Reads SPEC §4's invariants straight from MariaDB, bypassing the app.</summary>
+/// <summary>Reads SPEC §4's invariants straight from MariaDB, bypassing the app (the test stack's, or the one named by <c>mysql</c>).</summary>
 public static class Invariants
 {
-    public static async Task<CouponFacts> ReadAsync(long couponId)
+    public static async Task<CouponFacts> ReadAsync(long couponId, string? mysql = null)
     {
-        await using var connection = new MySqlConnection(TestStack.MySql);
+        await using var connection = Connect(mysql);
         await connection.OpenAsync();
         var coupon = await connection.QuerySingleAsync<(int Total, int Issued)>(
             "SELECT total_quantity, issued_quantity FROM coupons WHERE id = @couponId", new { couponId });
@@ -40,7 +41,7 @@ public static class Invariants
     /// <summary>Each issued request of the coupon and the publicId of the user it was issued to.</summary>
     public static async Task<IReadOnlyDictionary<Guid, string>> ReadHoldersAsync(long couponId)
     {
-        await using var connection = new MySqlConnection(TestStack.MySql);
+        await using var connection = Connect(null);
         return (await connection.QueryAsync<(string RequestId, string PublicId)>(
                 "SELECT uc.request_id, u.public_id FROM user_coupons uc JOIN users u ON u.id = uc.user_id WHERE uc.coupon_id = @couponId", new { couponId }))
             .ToDictionary(r => Guid.Parse(r.RequestId), r => r.PublicId);
@@ -48,14 +49,14 @@ public static class Invariants
 
     public static async Task<long> ReadUserIdAsync(string publicId)
     {
-        await using var connection = new MySqlConnection(TestStack.MySql);
+        await using var connection = Connect(null);
         return await connection.ExecuteScalarAsync<long>("SELECT id FROM users WHERE public_id = @publicId", new { publicId });
     }
 
     /// <summary>I1, I2, I3 and I5 for one coupon after the pipeline drained.</summary>
-    public static async Task<CouponFacts> AssertHoldAsync(long couponId, IReadOnlyCollection<Guid> accepted)
+    public static async Task<CouponFacts> AssertHoldAsync(long couponId, IReadOnlyCollection<Guid> accepted, string? mysql = null)
     {
-        var facts = await ReadAsync(couponId);
+        var facts = await ReadAsync(couponId, mysql);
         Assert.True(facts.Rows <= facts.TotalQuantity, $"I1 over-issue: {facts.Rows} rows > total {facts.TotalQuantity}");
         Assert.Equal(0, facts.DuplicateUsers);
         Assert.Equal(facts.Rows, facts.IssuedQuantity);
@@ -63,5 +64,13 @@ public static class Invariants
         Assert.True(lost.Count == 0, $"I3: {lost.Count} accepted requests have no user_coupons row, e.g. {lost.FirstOrDefault()}");
         Assert.All(accepted, id => Assert.Equal("ISSUED", facts.RequestStatuses.GetValueOrDefault(id)));
         return facts;
+    }
+
+    /// <summary>The test stack's database, or the one named; read with the app's conventions (ids as text).</summary>
+    private static MySqlConnection Connect(string? mysql)
+    {
+        var builder = new MySqlConnectionStringBuilder(mysql ?? TestStack.MySql);
+        MySqlConnectionFactory.ApplyConventions(builder);
+        return new MySqlConnection(builder.ConnectionString);
     }
 }

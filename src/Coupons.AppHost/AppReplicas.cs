@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Security.Cryptography;
+
+namespace Coupons.AppHost;
+
+/// <summary>Two replicas of the service in real mode, configured as compose configures them, but on this host's ports.</summary>
+public static class AppReplicas
+{
+    public static IResourceBuilder<ProjectResource>[] AddAppReplicas(this IDistributedApplicationBuilder builder, Topology topology,
+        IResourceBuilder<ExecutableResource> mariadb, IResourceBuilder<ExecutableResource>[] redis, IResourceBuilder<ProjectResource> kafka,
+        string kafkaBootstrapFile)
+    {
+        var o = topology.Options;
+        // User tokens are signed with a key made for this run: nothing to keep in the repo, and no published key for
+        // the Production guard to refuse. Clicks here are anonymous anyway (the guide's curl), by explicit opt-in.
+        var signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var replicas = new List<IResourceBuilder<ProjectResource>>();
+        for (var i = 0; i < o.AppReplicas; i++)
+        {
+            var replica = builder.AddProject<Projects.Coupons_Api>($"app-{i + 1}", launchProfileName: null)
+                .WithHttpEndpoint(port: o.AppPort + i, isProxied: false)
+                .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production")
+                // Plain Urls, not ASPNETCORE_URLS: the app's appsettings.json names :8081, which the latter would not override.
+                .WithEnvironment("Urls", PublicUrl(o, i))
+                // Aspire turns the framework's forwarded-headers middleware on, trusting any sender: the app has its own,
+                // which believes nginx only (Edge__KnownProxies).
+                .WithEnvironment("ASPNETCORE_FORWARDEDHEADERS_ENABLED", "false")
+                .WithEnvironment("Database__Provider", "MySql")
+                .WithEnvironment("Database__ConnectionString", o.MySqlConnectionString)
+                .WithEnvironment("Redis__Embedded", "false")
+                .WithEnvironment("Redis__Configuration", o.RedisSentinelConfiguration)
+                .WithEnvironment("Kafka__Embedded", "false")
+                .WithEnvironment(context => context.EnvironmentVariables["Kafka__BootstrapServers"] = File.ReadAllText(kafkaBootstrapFile))
+                .WithEnvironment("Kafka__ReplicationFactor", o.KafkaBrokers.ToString(CultureInfo.InvariantCulture))
+                .WithEnvironment("Kafka__MinInSyncReplicas", "2")
+                .WithEnvironment("Admin__Url", AdminUrl(o, i))
+                .WithEnvironment("Admin__ApiKey", o.AdminApiKey)
+                .WithEnvironment("Edge__KnownProxies__0", "127.0.0.1")
+                .WithEnvironment("Auth__Issuer", "coupons-local-topology")
+                .WithEnvironment("Auth__Audience", "coupons-api")
+                .WithEnvironment("Auth__SigningKeys__0__Id", "topology")
+                .WithEnvironment("Auth__SigningKeys__0__Key", signingKey)
+                // The guide's curl (anonymous click for test-user on coupon 11) works here, as in dev mode: both are
+                // refused in Production unless allowed, and allowed here by name.
+                .WithEnvironment("Seed__DemoData", "true")
+                .WithEnvironment("Production__AllowDemoData", "true")
+                .WithEnvironment("Auth__AllowAnonymous", "true")
+                .WithEnvironment("Production__AllowAnonymousClicks", "true")
+                .WithEnvironment("DOTNET_GCHeapHardLimit", "0x10000000") // 256 MB, as compose limits the containers
+                .WithHttpHealthCheck("/health/ready")
+                .WaitFor(mariadb)
+                .WaitFor(kafka);
+            foreach (var part in redis)
+            {
+                replica.WaitFor(part);
+            }
+
+            // One at a time: the first creates the schema and seeds, so two never race to do it on an empty database.
+            if (replicas.Count > 0)
+            {
+                replica.WaitFor(replicas[^1]);
+            }
+
+            replicas.Add(replica);
+        }
+
+        return [.. replicas];
+    }
+
+    /// <summary>The public listener of replica <paramref name="index"/> (0-based): what nginx proxies to.</summary>
+    public static string PublicUrl(TopologyOptions o, int index) => $"http://127.0.0.1:{o.AppPort + index}";
+
+    /// <summary>The admin listener of replica <paramref name="index"/> (0-based): admin API and /metrics, never behind nginx.</summary>
+    public static string AdminUrl(TopologyOptions o, int index) => $"http://127.0.0.1:{o.AdminPort + index}";
+}
