@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The whole test suite: unit tests, then integration tests against real MariaDB, redis-server and the
-# librdkafka mock Kafka cluster, which this script installs (apt) and starts on loopback, and stops at the end.
+# librdkafka mock Kafka cluster, which this script installs (apt) and starts on loopback, and stops at the end; and the
+# HA drills on the production topology (src/Coupons.AppHost, started by the tests themselves through Aspire.Hosting.Testing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The production topology's packages too (nginx, Prometheus, Alertmanager, Chromium): the Topology/ drills run it.
+scripts/install-topology.sh
 scripts/test-infra.sh start
 trap 'scripts/test-infra.sh stop' EXIT
 # shellcheck disable=SC1091

@@ -48,6 +48,8 @@ public sealed class DependencyMonitor : BackgroundService
                 CircuitMeasurement("kafka", publisher.CircuitState.CircuitState),
             ],
             description: "0 closed, 1 open, 2 half-open, 3 isolated.");
+        metrics.Gauge<int>("coupons.consumer.assigned.partitions", () => [new Measurement<int>(consumer.AssignedPartitions)],
+            description: "Partitions of the request topic this instance consumes now (0: outside the group, or mid-rebalance).");
         metrics.Gauge<int>("coupons.consumer.paused", () => [new Measurement<int>(consumer.PauseRequested ? 1 : 0)],
             description: "1 while an operator has paused this instance's consumer (admin API).");
     }

@@ -26,6 +26,12 @@ public sealed class ConsumerHealth
 
     public DateTimeOffset? LastPoll { get; set; }
 
+    /// <summary>
+    /// Partitions of the request topic this instance holds now. 0 while it is outside the group or between the two
+    /// rounds of a rebalance; across the replicas the counts add up to the topic's partitions once the group is settled.
+    /// </summary>
+    public int AssignedPartitions { get; set; }
+
     public bool DatabaseFailing { get; set; }
 
     public long Applied => Interlocked.Read(ref _applied);

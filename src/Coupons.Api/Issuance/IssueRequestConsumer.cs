@@ -93,6 +93,7 @@ public sealed partial class IssueRequestConsumer(
 
                 var batch = ReadBatch(consumer, stoppingToken);
                 health.LastPoll = clock.GetUtcNow();
+                health.AssignedPartitions = consumer.Assignment.Count;
                 if (batch.Count > 0)
                 {
                     Process(consumer, batch, stoppingToken);
@@ -105,6 +106,7 @@ public sealed partial class IssueRequestConsumer(
         }
         finally
         {
+            health.AssignedPartitions = 0;
             // Leave the group cleanly so partitions move to other instances at once; uncommitted work is redelivered.
             try
             {

@@ -8,7 +8,9 @@ namespace Coupons.IntegrationTests.Faults;
 /// (202, or 409 SOLD_OUT / ALREADY_REQUESTED), honouring Retry-After on 503 and 429 like a real client.
 /// Every answer is recorded for the invariant checks.
 /// </summary>
-public sealed class SteadyLoad
+/// <param name="alsoRetried">Answers a user also takes as "try again" besides 503 and 429: what a proxy in front says
+/// when the replica it sent the click to died mid-request (502, 504).</param>
+public sealed class SteadyLoad(params HttpStatusCode[] alsoRetried)
 {
     private readonly ConcurrentQueue<(string User, IssueAnswer Answer, TimeSpan At)> _answers = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -60,7 +62,7 @@ public sealed class SteadyLoad
                 return;
             }
 
-            Assert.True(answer.Status is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests,
+            Assert.True(answer.Status is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests || alsoRetried.Contains(answer.Status),
                 $"unexpected answer {answer.Status} {answer.Code} for {user}");
             var wait = int.TryParse(answer.RetryAfter, out var seconds) ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromSeconds(1);
             await Task.Delay(wait);

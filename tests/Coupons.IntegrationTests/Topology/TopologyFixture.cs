@@ -35,7 +35,8 @@ public sealed class TopologyFixture : IAsyncLifetime
         AdminApiKey = "topology-test-admin-key-not-a-secret-000001",
     };
 
-    public const int DashboardPort = 27180;
+    /// <summary>Partitions of the request topic (the Kafka mock host creates it so).</summary>
+    public const int TopicPartitions = 4;
 
     public DistributedApplication App { get; private set; } = null!;
 
@@ -49,7 +50,14 @@ public sealed class TopologyFixture : IAsyncLifetime
 
     public string StateDirectory => Ports.StateDirectory;
 
-    public Uri Dashboard { get; } = new($"http://127.0.0.1:{DashboardPort}");
+    /// <summary>The dashboard's address (the testing host picks its port; the AppHost run by hand uses :17180).</summary>
+    public Uri Dashboard { get; private set; } = null!;
+
+    /// <summary>Every address the dashboard resource reports (for a failure message).</summary>
+    public string DashboardUrls { get; private set; } = "";
+
+    /// <summary>HOME as it was: the AppHost points it at its state folder for everything it starts, in this process too.</summary>
+    private readonly string? _home = Environment.GetEnvironmentVariable("HOME");
 
     public async Task InitializeAsync()
     {
@@ -60,9 +68,6 @@ public sealed class TopologyFixture : IAsyncLifetime
 
         var args = new List<string>
         {
-            $"--ASPNETCORE_URLS={Dashboard}",
-            $"--ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://127.0.0.1:{DashboardPort + 1}",
-            $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:{DashboardPort + 2}",
             "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
             "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
         };
@@ -82,9 +87,44 @@ public sealed class TopologyFixture : IAsyncLifetime
         await App.StartAsync(timeout.Token);
         await App.ResourceNotifications.WaitForResourceHealthyAsync("nginx", timeout.Token);
         await App.ResourceNotifications.WaitForResourceHealthyAsync("prometheus", timeout.Token);
+        // The UI's own endpoint is named "http" (the others are its OTLP receivers).
+        var dashboard = await App.ResourceNotifications.WaitForResourceAsync("aspire-dashboard", e => e.Snapshot.Urls.Any(u => u.Name == "http"), timeout.Token);
+        DashboardUrls = string.Join(", ", dashboard.Snapshot.Urls.Select(u => $"{u.Name}={u.Url}"));
+        Dashboard = new Uri(new Uri(dashboard.Snapshot.Urls.First(u => u.Name == "http").Url).GetLeftPart(UriPartial.Authority));
         Edge.BaseAddress = new Uri($"http://127.0.0.1:{Ports.NginxPort}");
         Api = new ApiDriver(Edge, AdminClient(0));
+        await WaitForSettledConsumerGroupAsync();
     }
+
+    /// <summary>
+    /// Waits until both replicas consume (each holds partitions, together all of them). A replica that (re)joins
+    /// starts a rebalance that pauses consumption for tens of seconds on the mock broker; a drill that started inside
+    /// one would measure the rebalance, not its own fault.
+    /// </summary>
+    public async Task WaitForSettledConsumerGroupAsync() =>
+        await Eventually.MatchesAsync(() => ReplicaMetrics.PerReplicaAsync(this, "coupons_consumer_assigned_partitions"),
+            held => held.All(p => p > 0) && held.Sum() == TopicPartitions, TimeSpan.FromSeconds(120),
+            "the consumer group never settled with both replicas consuming");
+
+    /// <summary>
+    /// Waits until a fresh user's click is accepted by each replica (straight to its public port, not through nginx).
+    /// A drill starts from a serving topology: after the previous drill healed, a replica may still be re-checking its
+    /// gates (503, as it should) for a few seconds.
+    /// </summary>
+    public async Task WaitUntilServingAsync()
+    {
+        _probe ??= await Api.CreateOpenCouponAsync(1_000_000);
+        var users = await Api.CreateUsersAsync(200);
+        var next = 0;
+        for (var replica = 0; replica < 2; replica++)
+        {
+            using var direct = new HttpClient { BaseAddress = new Uri(AppReplicas.PublicUrl(Ports, replica)) };
+            await Eventually.MatchesAsync(() => ApiDriver.IssueAsync(direct, _probe.Value, users[next++ % users.Count]),
+                answer => answer.Status == HttpStatusCode.Accepted, TimeSpan.FromSeconds(90), $"replica {replica + 1} does not take clicks");
+        }
+    }
+
+    private long? _probe;
 
     /// <summary>An admin client on replica <paramref name="replica"/>'s (0-based) admin listener.</summary>
     public HttpClient AdminClient(int replica) => CouponsAdminClient.Create(new Uri(AppReplicas.AdminUrl(Ports, replica)), Ports.AdminApiKey).Http;
@@ -95,12 +135,28 @@ public sealed class TopologyFixture : IAsyncLifetime
         var result = await App.ResourceCommands.ExecuteCommandAsync(resource, "resource-start", cts.Token);
         Assert.True(result.Success, $"start {resource}: {result.Message}");
         await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, cts.Token);
+        if (resource.StartsWith("app-", StringComparison.Ordinal))
+        {
+            await WaitForSettledConsumerGroupAsync();
+        }
     }
 
     public async Task StopResourceAsync(string resource)
     {
         var result = await App.ResourceCommands.ExecuteCommandAsync(resource, "resource-stop");
         Assert.True(result.Success, $"stop {resource}: {result.Message}");
+    }
+
+    /// <summary>
+    /// The process id of an executable resource as the orchestrator started it. Not for a port's listener: the
+    /// orchestrator itself listens on the ports it proxies (the dashboard's among them).
+    /// </summary>
+    public int ProcessId(string resource)
+    {
+        Assert.True(App.ResourceNotifications.TryGetCurrentState(resource, out var state), $"no resource {resource}");
+        var pid = state!.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value;
+        Assert.True(pid is not null, $"{resource} has no process id: {string.Join(", ", state.Snapshot.Properties.Select(p => p.Name))}");
+        return Convert.ToInt32(pid, CultureInfo.InvariantCulture);
     }
 
     /// <summary>Waits until the orchestrator has seen <paramref name="resource"/>'s process end (after a kill -9).</summary>
@@ -133,6 +189,8 @@ public sealed class TopologyFixture : IAsyncLifetime
             await App.StopAsync();
             await App.DisposeAsync();
         }
+
+        Environment.SetEnvironmentVariable("HOME", _home);
     }
 }
 
