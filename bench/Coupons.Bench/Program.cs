@@ -4,6 +4,8 @@
 //       [--rate 10000] [--duration 60] [--clients 64] [--connections 256] [--spike-clients 2000] [--users 300000]
 //       [--only capacity,auth,rate,accept,drain,spike,soak,mysql-outage] [--drain-backlog 40000: fits the mock broker's 5 MiB a partition]
 //       [--soak-minutes 10 --soak-rate 3000] [--outage-seconds 60 --outage-rate 500] [--auth-rounds 3] [--app-pid PID: sample its RSS]
+//       [--admin-target URL: the admin API where it is not the target's] [--only ha --ha-target URL: nginx in front of
+//        the production topology, compared with --target = one of its replicas straight (bench/topology.sh)]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
@@ -18,7 +20,7 @@ using var http = new HttpClient(handler) { BaseAddress = new Uri(options.Target)
 // Open-model scenarios use a fixed pool of keep-alive connections, like wrk2 (see LoadProfiles.ConstantRateAsync).
 using var openHandler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
 using var open = new HttpClient(openHandler) { BaseAddress = new Uri(options.Target), Timeout = TimeSpan.FromSeconds(10) };
-using var admin = new HttpClient { BaseAddress = new Uri(options.Target), Timeout = TimeSpan.FromMinutes(2) };
+using var admin = new HttpClient { BaseAddress = new Uri(options.AdminTarget ?? options.Target), Timeout = TimeSpan.FromMinutes(2) };
 admin.DefaultRequestHeaders.Add("X-Admin-Key", options.AdminKey);
 var api = new AdminApi(new CouponsAdminClient(admin));
 var probe = new AppProbe(admin, options.AppPid);
@@ -194,6 +196,36 @@ if (options.Wants("mysql-outage"))
     notes.Add(await api.ConsistencyLineAsync(coupon));
 }
 
+if (options.Wants("ha") && options.HaTarget is { } haTarget)
+{
+    // The production topology: one replica straight vs nginx in front of both, the same load, alternated round by
+    // round so drift over the run shows instead of biasing one side.
+    using var haHandler = new SocketsHttpHandler { MaxConnectionsPerServer = 4096, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+    using var edge = new HttpClient(haHandler) { BaseAddress = new Uri(haTarget), Timeout = TimeSpan.FromSeconds(10) };
+    (string Shape, int Stock, Func<HttpClient, string, long, Task<LoadResult>> Run)[] shapes =
+    [
+        ("all accepted", 100_000_000, (client, name, coupon) => LoadProfiles.SpikeAsync($"FCFS all accepted, {name} (closed, {options.Clients} clients)", client,
+            _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.Clients, TimeSpan.Zero, options.CapacityDuration)),
+        ("sold-out spike", 1_000, (client, name, coupon) => LoadProfiles.SpikeAsync($"FCFS sold-out spike 0->{options.SpikeClients} in 5 s, {name}", client,
+            _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.SpikeClients, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15))),
+    ];
+    foreach (var (shape, stock, run) in shapes)
+    {
+        var pairs = new List<(LoadResult Single, LoadResult Ha)>();
+        for (var round = 1; round <= options.HaRounds; round++)
+        {
+            var single = await Measured(async () => await run(http, "one replica", await api.CreateCouponAsync(stock)));
+            var ha = await Measured(async () => await run(edge, "nginx + 2 replicas", await api.CreateCouponAsync(stock)));
+            results.AddRange([single, ha]);
+            pairs.Add((single, ha));
+        }
+
+        notes.Add(string.Create(CultureInfo.InvariantCulture,
+            $"HA / single, {shape}: throughput {string.Join(", ", pairs.Select(p => $"{p.Ha.PerSecond(p.Ha.Total) / p.Single.PerSecond(p.Single.Total):F2}x"))} " +
+            $"(target >= 0.7x); p99 added by nginx + the second replica: {string.Join(", ", pairs.Select(p => $"{p.Ha.PercentileMs(99) - p.Single.PercentileMs(99):+0.0;-0.0} ms"))}"));
+    }
+}
+
 Console.WriteLine();
 Console.WriteLine(LoadResult.Header);
 foreach (var result in results)
@@ -210,12 +242,15 @@ foreach (var note in notes)
 return results.Any(r => r.ServerErrors > 0) ? 1 : 0;
 
 internal sealed record BenchOptions(
-    string Target, string AdminKey, int Rate, int AcceptRate, TimeSpan Duration, TimeSpan CapacityDuration, int Clients, int SpikeClients,
+    string Target, string? AdminTarget, string? HaTarget, int HaRounds, string AdminKey, int Rate, int AcceptRate, TimeSpan Duration, TimeSpan CapacityDuration, int Clients, int SpikeClients,
     int Users, int MaxInFlight, int Connections, int DrainBacklog, int SoakMinutes, int SoakRate, int OutageSeconds, int OutageRate, int AuthRounds, int? AppPid,
     HashSet<string> Only)
 {
-    /// <summary>Without --only: every scenario but the soak (ten minutes on its own) and the MySQL outage (it stops MariaDB).</summary>
-    public bool Wants(string scenario) => Only.Count == 0 ? scenario is not ("soak" or "mysql-outage") : Only.Contains(scenario);
+    /// <summary>
+    /// Without --only: every scenario but the soak (ten minutes on its own), the MySQL outage (it stops MariaDB) and
+    /// the HA comparison (it needs the production topology).
+    /// </summary>
+    public bool Wants(string scenario) => Only.Count == 0 ? scenario is not ("soak" or "mysql-outage" or "ha") : Only.Contains(scenario);
 
     public static BenchOptions Parse(string[] args)
     {
@@ -228,6 +263,9 @@ internal sealed record BenchOptions(
         int Int(string key, int fallback) => map.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         return new BenchOptions(
             map.GetValueOrDefault("target", "http://127.0.0.1:8081"),
+            map.GetValueOrDefault("admin-target"),
+            map.GetValueOrDefault("ha-target"),
+            Int("ha-rounds", 2),
             map.GetValueOrDefault("admin-key", "local-dev-admin-key"),
             Int("rate", 10_000), Int("accept-rate", 5_000), TimeSpan.FromSeconds(Int("duration", 60)), TimeSpan.FromSeconds(Int("capacity-duration", 20)),
             Int("clients", 64), Int("spike-clients", 2_000), Int("users", 300_000), Int("max-in-flight", 20_000), Int("connections", 256), Int("drain-backlog", 40_000), Int("soak-minutes", 10), Int("soak-rate", 3_000),

@@ -55,6 +55,14 @@ public static class AppReplicas
                 replica.WaitFor(part);
             }
 
+            if (o.LoadTest)
+            {
+                foreach (var (name, value) in LoadTestSettings)
+                {
+                    replica.WithEnvironment(name, value);
+                }
+            }
+
             // One at a time: the first creates the schema and seeds, so two never race to do it on an empty database.
             if (replicas.Count > 0)
             {
@@ -66,6 +74,16 @@ public static class AppReplicas
 
         return [.. replicas];
     }
+
+    /// <summary>bench/topology.sh: the same relief bench/app.sh gives the single instance it measures against.</summary>
+    private static readonly (string Name, string Value)[] LoadTestSettings =
+    [
+        ("Edge__ClicksPerClientPerSecond", "10000000"),
+        ("Edge__ReadsPerClientPerSecond", "10000000"),
+        ("Edge__AdminPerClientPerSecond", "10000000"),
+        ("Issuance__PerUserPerSecond", "1000"),
+        ("Logging__LogLevel__Default", "Warning"),
+    ];
 
     /// <summary>The public listener of replica <paramref name="index"/> (0-based): what nginx proxies to.</summary>
     public static string PublicUrl(TopologyOptions o, int index) => $"http://127.0.0.1:{o.AppPort + index}";

@@ -9,10 +9,19 @@ public static class Edge
         var o = topology.Options;
         var dir = topology.State("nginx");
         topology.State("nginx", "logs");
-        var config = topology.RenderDeployFile("nginx.conf", dir,
+        (string From, string To)[] rewrites =
+        [
             ("ecommerce-app-1:8081", $"127.0.0.1:{o.AppPort}"),
             ("ecommerce-app-2:8081", $"127.0.0.1:{o.AppPort + 1}"),
-            ("listen 8081;", $"listen 127.0.0.1:{o.NginxPort};"));
+            ("listen 8081;", $"listen 127.0.0.1:{o.NginxPort};"),
+        ];
+        if (o.LoadTest)
+        {
+            // One load generator is one client address: the per-address limits would measure themselves.
+            rewrites = [.. rewrites, ("rate=100r/s", "rate=1000000r/s"), ("rate=200r/s", "rate=1000000r/s")];
+        }
+
+        var config = topology.RenderDeployFile("nginx.conf", dir, rewrites);
         var nginx = builder.AddExecutable("nginx", DataStores.Binary("nginx"), dir,
                 "-p", dir, "-c", config, "-e", Path.Combine(dir, "logs", "error.log"),
                 "-g", $"daemon off; pid {Path.Combine(dir, "nginx.pid")};")

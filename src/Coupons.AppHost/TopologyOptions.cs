@@ -39,6 +39,12 @@ public sealed class TopologyOptions
     /// <summary>Local-topology default, not a secret (it only ever guards loopback ports on a developer's machine).</summary>
     public string AdminApiKey { get; set; } = "";
 
+    /// <summary>
+    /// For bench/topology.sh only: the per-address limits (nginx's and the app's) let one load generator through, and
+    /// the replicas log warnings only. Everything else stays as deployed.
+    /// </summary>
+    public bool LoadTest { get; set; }
+
     public const string SentinelService = "coupons";
     public const string DatabaseName = "coupons";
     public const string DatabaseUser = "coupons";

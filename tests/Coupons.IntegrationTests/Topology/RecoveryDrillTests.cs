@@ -66,7 +66,7 @@ public sealed class RecoveryDrillTests(TopologyFixture topology)
         Assert.Equal(201, (await Invariants.AssertHoldAsync(couponId, [.. accepted, newcomer.RequestId!.Value], topology.MySql)).Rows);
 
         await FaultOutcome.RecordAsync($"topology: mariadb backup + binlog point-in-time restore: restored={facts.Rows} of {accepted.Count} accepted, " +
-            $"lost=0 duplicates={facts.DuplicateUsers} backup={backupSeconds:F1}s restore+gate-rebuild={restoreSeconds:F1}s (redis {report.Redis})");
+            $"lost=0 duplicates={facts.DuplicateUsers} backup={backupSeconds:F1}s restore+gate-rebuild={restoreSeconds:F1}s (gate: {report.Redis.AcceptedRequests} accepted, {report.Redis.RemainingStock} left)");
     }
 
     /// <summary>Each user clicks once; every click is accepted (there is stock for all).</summary>

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The HA benchmark: starts the production topology (src/Coupons.AppHost, with Topology:LoadTest so one load generator
+# is not held to the per-address limits, as bench/app.sh does for the single instance), then runs FCFS all-accepted
+# and the sold-out spike against replica 1 straight and through nginx in front of both replicas, alternated, and
+# prints the HA / single ratios and the p99 nginx and the second replica add. Stops the topology at the end.
+#   bench/topology.sh                               # 2 rounds, 20 s closed load with 64 clients, spike to 2,000
+#   bench/topology.sh --capacity-duration 10 --ha-rounds 3
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-topology.sh >/dev/null
+dotnet build src/Coupons.AppHost -c Release -v quiet -nologo >/dev/null
+dotnet build bench/Coupons.Bench -c Release -v quiet -nologo >/dev/null
+state=.test-infra/topology-bench
+rm -rf "$state"
+key="bench-topology-admin-key-not-a-secret-0123456789"
+dotnet src/Coupons.AppHost/bin/Release/net10.0/Coupons.AppHost.dll --Topology:LoadTest=true --Topology:StateDirectory="$state" \
+  --Topology:AdminApiKey="$key" > .test-infra/topology-bench.log 2>&1 &
+apphost=$!
+trap 'kill -TERM $apphost 2>/dev/null; wait $apphost 2>/dev/null || true' EXIT
+for _ in $(seq 1 240); do
+  curl -fs http://127.0.0.1:8081/health/ready >/dev/null 2>&1 && curl -fs http://127.0.0.1:18182/health/ready >/dev/null 2>&1 && break
+  sleep 0.5
+done
+curl -fs http://127.0.0.1:8081/health/ready >/dev/null || { echo "topology did not start; see .test-infra/topology-bench.log" >&2; exit 1; }
+# The consumer group settles after the second replica joins (a rebalance on the mock broker takes ~20 s): wait until
+# both replicas hold partitions, as the drills do.
+held() { curl -fs "http://127.0.0.1:$1/metrics" | awk '/^coupons_consumer_assigned_partitions/ {print $NF}'; }
+for _ in $(seq 1 240); do
+  a=$(held 19181); b=$(held 19182)
+  [[ "${a:-0}" != 0 && "${b:-0}" != 0 ]] && break
+  sleep 0.5
+done
+
+echo "# machine: nproc=$(nproc), $(free -g | awk '/Mem:/ {print $2}') GiB, $(date -u +%Y-%m-%dT%H:%MZ)"
+dotnet bench/Coupons.Bench/bin/Release/net10.0/Coupons.Bench.dll --target http://127.0.0.1:18181 --ha-target http://127.0.0.1:8081 \
+  --admin-target http://127.0.0.1:19181 --admin-key "$key" --only ha --users 100000 "$@"
