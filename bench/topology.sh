@@ -14,6 +14,10 @@ dotnet build bench/Coupons.Bench -c Release -v quiet -nologo >/dev/null
 state=.test-infra/topology-bench
 rm -rf "$state"
 key="bench-topology-admin-key-not-a-secret-0123456789"
+# What the AppHost's launch profile sets when it is started with dotnet run (the dashboard on :17180, plain HTTP).
+ASPNETCORE_URLS=http://localhost:17180 ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://localhost:17181 \
+ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://localhost:17182 ASPIRE_ALLOW_UNSECURED_TRANSPORT=true \
+ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true DOTNET_ENVIRONMENT=Development \
 dotnet src/Coupons.AppHost/bin/Release/net10.0/Coupons.AppHost.dll --Topology:LoadTest=true --Topology:StateDirectory="$state" \
   --Topology:AdminApiKey="$key" > .test-infra/topology-bench.log 2>&1 &
 apphost=$!

@@ -204,7 +204,7 @@ if (options.Wants("ha") && options.HaTarget is { } haTarget)
     using var edge = new HttpClient(haHandler) { BaseAddress = new Uri(haTarget), Timeout = TimeSpan.FromSeconds(10) };
     (string Shape, int Stock, Func<HttpClient, string, long, Task<LoadResult>> Run)[] shapes =
     [
-        ("all accepted", 100_000_000, (client, name, coupon) => LoadProfiles.SpikeAsync($"FCFS all accepted, {name} (closed, {options.Clients} clients)", client,
+        ("all accepted", 10_000_000, (client, name, coupon) => LoadProfiles.SpikeAsync($"FCFS all accepted, {name} (closed, {options.Clients} clients)", client,
             _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.Clients, TimeSpan.Zero, options.CapacityDuration)),
         ("sold-out spike", 1_000, (client, name, coupon) => LoadProfiles.SpikeAsync($"FCFS sold-out spike 0->{options.SpikeClients} in 5 s, {name}", client,
             _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.SpikeClients, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15))),

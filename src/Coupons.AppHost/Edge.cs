@@ -18,7 +18,8 @@ public static class Edge
         if (o.LoadTest)
         {
             // One load generator is one client address: the per-address limits would measure themselves.
-            rewrites = [.. rewrites, ("rate=100r/s", "rate=1000000r/s"), ("rate=200r/s", "rate=1000000r/s")];
+            rewrites = [.. rewrites, ("rate=100r/s", "rate=1000000r/s"), ("rate=200r/s", "rate=1000000r/s"),
+                ("burst=200 ", "burst=100000 "), ("burst=400 ", "burst=100000 ")];
         }
 
         var config = topology.RenderDeployFile("nginx.conf", dir, rewrites);
