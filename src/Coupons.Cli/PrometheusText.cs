@@ -22,7 +22,9 @@ public static partial class PrometheusText
         _ => double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture),
     };
 
-    [GeneratedRegex("""^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>[^}]*)\})?\s+(?<value>[-+0-9.eE]+|NaN|[+-]Inf)(\s+\d+)?$""")]
+    // Label values are quoted and may hold braces (ASP.NET's http_route="/api/coupons/{couponId}/..."): the label
+    // block ends at the first brace outside quotes.
+    [GeneratedRegex("""^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>(?:[^}"]|"(?:[^"\\]|\\.)*")*)\})?\s+(?<value>[-+0-9.eE]+|NaN|[+-]Inf)(\s+\d+)?$""")]
     private static partial Regex SampleLine();
 
     [GeneratedRegex(""""([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"""")]

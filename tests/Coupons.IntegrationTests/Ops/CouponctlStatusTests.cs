@@ -19,12 +19,19 @@ public sealed class CouponctlStatusTests
     {
         var run = Guid.NewGuid().ToString("N")[..8];
         var database = $"coupons_cli_{run}";
-        await using (var connection = new MySqlConnection(TestStack.MySql))
+        await ExecuteAsync($"CREATE DATABASE {database} CHARACTER SET utf8mb4");
+        try
         {
-            await connection.OpenAsync();
-            await using var create = new MySqlCommand($"CREATE DATABASE {database} CHARACTER SET utf8mb4", connection);
-            await create.ExecuteNonQueryAsync();
+            await RunAsync(run, database);
         }
+        finally
+        {
+            await ExecuteAsync($"DROP DATABASE IF EXISTS {database}"); // MariaDB is running again by now
+        }
+    }
+
+    private static async Task RunAsync(string run, string database)
+    {
 
         await using var app = await AppProcess.StartAsync(FreeTcpPort.Find(), new Dictionary<string, string>
         {
@@ -52,6 +59,14 @@ public sealed class CouponctlStatusTests
         {
             await StackControl.StartMySqlAsync();
         }
+    }
+
+    private static async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new MySqlConnection(TestStack.MySql);
+        await connection.OpenAsync();
+        await using var command = new MySqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<(int Code, string Screen)> StatusAsync(Targets targets)

@@ -1,10 +1,8 @@
-using System.Text.RegularExpressions;
-
 namespace Coupons.IntegrationTests.Topology;
 
 /// <summary>The topology as a user and an operator first meet it: the guide's curl through nginx, both replicas serving.</summary>
 [Collection(TopologyCollection.Name)]
-public sealed partial class TopologyEdgeTests(TopologyFixture topology)
+public sealed class TopologyEdgeTests(TopologyFixture topology)
 {
     [Fact]
     public async Task The_guides_curl_answers_202_then_409_through_nginx_and_both_replicas_serve()
@@ -19,22 +17,10 @@ public sealed partial class TopologyEdgeTests(TopologyFixture topology)
         // More users through the same edge: nginx (least_conn) spreads them, and each replica's own metrics show it.
         var (couponId, users) = await topology.Api.OpenSaleAsync(stock: 1000, people: 60);
         await Task.WhenAll(users.Select(user => ApiDriver.IssueAsync(topology.Edge, couponId, user)));
-        var served = new List<double>();
-        for (var replica = 0; replica < 2; replica++)
-        {
-            var metrics = await topology.AdminClient(replica).GetStringAsync("/metrics");
-            served.Add(ClicksServed(metrics));
-        }
-
+        var served = await ReplicaMetrics.PerReplicaAsync(topology, "http_server_request_duration_seconds_count",
+            sample => sample.Labels.GetValueOrDefault("http_route") == "/api/coupons/{couponId}/issue-fcfs/{publicId}");
         Assert.All(served, count => Assert.True(count > 0, $"a replica served no click: {string.Join(", ", served)}"));
         await topology.Api.WaitForDrainAsync(couponId, TimeSpan.FromSeconds(60));
         await Invariants.AssertHoldAsync(couponId, [], topology.MySql);
     }
-
-    /// <summary>Clicks this replica answered: its http.server.request.duration count for the FCFS route.</summary>
-    private static double ClicksServed(string metrics) =>
-        ClickCountLine().Matches(metrics).Sum(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
-
-    [GeneratedRegex("""^http_server_request_duration_seconds_count\{[^}]*http_route="/api/coupons/\{couponId\}/issue-fcfs/\{publicId\}"[^}]*\} (\S+)""", RegexOptions.Multiline)]
-    private static partial Regex ClickCountLine();
 }

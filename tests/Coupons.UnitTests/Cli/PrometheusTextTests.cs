@@ -24,4 +24,14 @@ public sealed class PrometheusTextTests
         Assert.Equal("+Inf", samples.Single(s => s.Name.EndsWith("_bucket", StringComparison.Ordinal)).Labels["le"]);
         Assert.Equal(15_000_000, samples[^1].Value);
     }
+
+    [Fact]
+    public void A_label_value_with_braces_is_read_whole()
+    {
+        const string line = """http_server_request_duration_seconds_count{http_route="/api/coupons/{couponId}/issue-fcfs/{publicId}",http_response_status_code="202"} 42""";
+        var sample = Assert.Single(PrometheusText.Parse(line));
+        Assert.Equal("/api/coupons/{couponId}/issue-fcfs/{publicId}", sample.Labels["http_route"]);
+        Assert.Equal("202", sample.Labels["http_response_status_code"]);
+        Assert.Equal(42, sample.Value);
+    }
 }
