@@ -1,12 +1,14 @@
-// couponctl: the incident guide's checklists as one command (issue 14). Talks to the service's health, metrics and
-// admin API, and to Alertmanager; every target is an option with an environment variable and a local default.
-//   dotnet run --project src/Coupons.Cli -- status [--watch] [--url URL] [--admin-url URL] [--admin-key KEY] [--alertmanager URL]
-using System.CommandLine;
-using Coupons.Cli.Status;
+// couponctl: the incident guide as one command (issue 14; docs in README "On call"). Every target is an option with
+// an environment variable (COUPONCTL_*) and a local default.
+//   couponctl status [--watch]                      the first-five-minutes checklist, severity and runbook
+//   couponctl collect                               the diagnostic bundle (one zip)
+//   couponctl drill <scenario> [--stack test]       one of the guide's drills, PASS or FAIL, report in drills/
+//   couponctl postmortem --drill <report.json>      the post-mortem template drafted from data
+//   couponctl reconcile | gate rebuild | dlq list|replay | consumer pause|resume    operator actions, confirmed first
+using Coupons.Cli;
 using Spectre.Console;
 
-var root = new RootCommand("couponctl: on-call checks for the coupon service")
-{
-    StatusCommand.Create(AnsiConsole.Console),
-};
-return await root.Parse(args).InvokeAsync();
+// The operator actions ask before they act; with no terminal to ask on (a pipe, a cron job) they need --yes.
+bool? Confirm(string question) => Console.IsInputRedirected ? null : AnsiConsole.Confirm(question, defaultValue: false);
+
+return await Couponctl.Create(AnsiConsole.Console, Confirm).Parse(args).InvokeAsync();

@@ -15,7 +15,8 @@ public static partial class PrometheusText
             LabelPair().Matches(m.Groups["labels"].Value).ToDictionary(l => l.Groups[1].Value, l => l.Groups[2].Value),
             Number(m.Groups["value"].Value)))];
 
-    private static double Number(string value) => value switch
+    /// <summary>A Prometheus number: Go spells infinities +Inf and -Inf.</summary>
+    public static double Number(string value) => value switch
     {
         "+Inf" => double.PositiveInfinity,
         "-Inf" => double.NegativeInfinity,

@@ -39,6 +39,7 @@ public static class AdminApi
         group.MapPost("/consumer/resume", (ConsumerHealth consumer, TimeProvider clock, CancellationToken ct) => SetConsumerPausedAsync(consumer, false, clock, ct));
         group.MapGet("/dead-letters", ListDeadLetters);
         group.MapPost("/dead-letters/{partition:int}/{offset:long}/replay", ReplayDeadLetter).Answers(StatusCodes.Status404NotFound, ProblemCodes.NotFound);
+        group.MapGet("/config", (IConfiguration configuration) => TypedResults.Ok(EffectiveConfiguration.Read(configuration)));
         group.MapGet("/audit", ListAudit).Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidCouponId, ProblemCodes.InvalidRequest);
         return group;
     }

@@ -12,8 +12,9 @@ public sealed class AppProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StreamWriter _log;
 
-    private AppProcess(Process process, int port, StreamWriter log)
+    private AppProcess(Process process, int port, StreamWriter log, string logPath)
     {
+        LogPath = logPath;
         _process = process;
         _log = log;
         Port = port;
@@ -23,6 +24,9 @@ public sealed class AppProcess : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>The process's stdout and stderr: its JSON log lines.</summary>
+    public string LogPath { get; }
 
     public int Pid => _process.Id;
 
@@ -60,7 +64,7 @@ public sealed class AppProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var app = new AppProcess(process, port, log);
+        var app = new AppProcess(process, port, log, logPath);
         await Eventually.TrueAsync(async () =>
         {
             Assert.False(process.HasExited, $"app exited during start with {(process.HasExited ? process.ExitCode : 0)}; see {logPath}");

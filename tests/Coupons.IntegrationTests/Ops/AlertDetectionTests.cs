@@ -100,6 +100,8 @@ public sealed class PrometheusProcess : IAsyncDisposable
         return new PrometheusProcess(process, dir, port);
     }
 
+    public Uri Address => _http.BaseAddress!;
+
     public Task WaitForTargetUpAsync(TimeSpan timeout) =>
         Eventually.TrueAsync(async () =>
         {

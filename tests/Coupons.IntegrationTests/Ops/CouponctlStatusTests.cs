@@ -1,7 +1,6 @@
 using Coupons.Cli;
 using Coupons.Cli.Status;
 using Coupons.IntegrationTests.Faults;
-using MySqlConnector;
 using Spectre.Console;
 
 namespace Coupons.IntegrationTests.Ops;
@@ -17,29 +16,8 @@ public sealed class CouponctlStatusTests
     [Fact]
     public async Task Status_goes_from_ok_to_p0_when_mariadb_stops_and_names_the_mysql_runbook()
     {
-        var run = Guid.NewGuid().ToString("N")[..8];
-        var database = $"coupons_cli_{run}";
-        await ExecuteAsync($"CREATE DATABASE {database} CHARACTER SET utf8mb4");
-        try
-        {
-            await RunAsync(run, database);
-        }
-        finally
-        {
-            await ExecuteAsync($"DROP DATABASE IF EXISTS {database}"); // MariaDB is running again by now
-        }
-    }
-
-    private static async Task RunAsync(string run, string database)
-    {
-
-        await using var app = await AppProcess.StartAsync(FreeTcpPort.Find(), new Dictionary<string, string>
-        {
-            ["Database:ConnectionString"] = new MySqlConnectionStringBuilder(TestStack.MySql) { Database = database }.ConnectionString,
-            ["Kafka:Topic"] = $"coupon.issue.requested.cli-{run}",
-            ["Kafka:DeadLetterTopic"] = $"coupon.issue.requested.cli-{run}.dlq",
-            ["Kafka:ConsumerGroup"] = $"coupon-issue-cli-{run}",
-        }, "couponctl");
+        await using var stack = await PrivateStack.CreateAsync();
+        await using var app = await AppProcess.StartAsync(FreeTcpPort.Find(), stack.AppSettings, "couponctl");
         var targets = new Targets(new Uri($"http://127.0.0.1:{app.Port}"), new Uri($"http://127.0.0.1:{app.Port}"), TestStack.AdminKey, null);
 
         var (okCode, okScreen) = await StatusAsync(targets);
@@ -59,14 +37,6 @@ public sealed class CouponctlStatusTests
         {
             await StackControl.StartMySqlAsync();
         }
-    }
-
-    private static async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new MySqlConnection(TestStack.MySql);
-        await connection.OpenAsync();
-        await using var command = new MySqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<(int Code, string Screen)> StatusAsync(Targets targets)

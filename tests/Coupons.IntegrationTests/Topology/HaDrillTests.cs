@@ -1,6 +1,8 @@
 using Confluent.Kafka;
 using Coupons.IntegrationTests.Faults;
 
+using Coupons.Cli;
+
 namespace Coupons.IntegrationTests.Topology;
 
 /// <summary>

@@ -11,17 +11,43 @@ public sealed record PartitionLag(int Partition, long Position, long End)
 
 /// <summary>
 /// How far the consumer group is behind the request topic, per partition, from the broker's view
-/// (committed group offsets vs log-end offsets). Shares the producer's connection.
+/// (committed group offsets vs log-end offsets), through an admin client of its own.
 /// </summary>
-public sealed class ConsumerLag(IProducer<string, byte[]> producer, IOptions<KafkaOptions> options) : IDisposable
+/// <remarks>
+/// A read that fails retires its admin client; the next read starts a fresh one. librdkafka 2.16's admin clients
+/// (standalone or sharing the producer's handle) can stop answering group-offset requests for good once every broker
+/// was down, even after the brokers are back, while a client created afterwards answers at once. Kept, that one stuck
+/// client read as "Kafka down" forever: CouponsKafkaUnreachable kept paging, and gate rebuilds and reconciliation,
+/// which wait for a known lag, waited too (ConsumerLagRecoveryTests; found by <c>couponctl drill kafka-down</c>).
+/// </remarks>
+public sealed class ConsumerLag(IOptions<KafkaOptions> options) : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
-    private readonly IAdminClient _admin = new DependentAdminClientBuilder(producer.Handle).Build();
+
+    /// <summary>A retired client may still be in use by a concurrent read; it is disposed once that read is surely over.</summary>
+    private static readonly TimeSpan RetireAfter = TimeSpan.FromSeconds(30);
+
+    private readonly Lock _gate = new();
+    private IAdminClient? _admin;
 
     public async Task<IReadOnlyList<PartitionLag>> ReadAsync()
     {
+        var admin = Current();
+        try
+        {
+            return await ReadAsync(admin);
+        }
+        catch
+        {
+            Retire(admin);
+            throw;
+        }
+    }
+
+    private async Task<IReadOnlyList<PartitionLag>> ReadAsync(IAdminClient admin)
+    {
         var o = options.Value;
-        var metadata = await Task.Run(() => _admin.GetMetadata(o.Topic, Timeout));
+        var metadata = await Task.Run(() => admin.GetMetadata(o.Topic, Timeout));
         var partitions = metadata.Topics.Single(t => t.Topic == o.Topic).Partitions
             .Select(p => new TopicPartition(o.Topic, p.PartitionId)).ToList();
         if (partitions.Count == 0)
@@ -29,11 +55,11 @@ public sealed class ConsumerLag(IProducer<string, byte[]> producer, IOptions<Kaf
             throw new KafkaException(ErrorCode.UnknownTopicOrPart);
         }
 
-        var committed = await _admin.ListConsumerGroupOffsetsAsync(
+        var committed = await admin.ListConsumerGroupOffsetsAsync(
             [new ConsumerGroupTopicPartitions(o.ConsumerGroup, partitions)],
             new ListConsumerGroupOffsetsOptions { RequestTimeout = Timeout });
-        var starts = await ListOffsetsAsync(partitions, OffsetSpec.Earliest());
-        var ends = await ListOffsetsAsync(partitions, OffsetSpec.Latest());
+        var starts = await ListOffsetsAsync(admin, partitions, OffsetSpec.Earliest());
+        var ends = await ListOffsetsAsync(admin, partitions, OffsetSpec.Latest());
 
         var committedBy = committed.Single().Partitions
             .Where(p => !p.Error.IsError)
@@ -42,9 +68,36 @@ public sealed class ConsumerLag(IProducer<string, byte[]> producer, IOptions<Kaf
         return Combine(partitions.Select(p => p.Partition.Value), committedBy, startBy, ends);
     }
 
-    private async Task<List<(int Partition, long Offset, bool Failed)>> ListOffsetsAsync(List<TopicPartition> partitions, OffsetSpec spec)
+    private IAdminClient Current()
     {
-        var answer = await _admin.ListOffsetsAsync(
+        lock (_gate)
+        {
+            return _admin ??= new AdminClientBuilder(new AdminClientConfig
+            {
+                BootstrapServers = options.Value.BootstrapServers,
+                ClientId = "coupons-api-lag",
+                SocketTimeoutMs = 5000,
+                ReconnectBackoffMaxMs = 1000,
+            }).Build();
+        }
+    }
+
+    private void Retire(IAdminClient admin)
+    {
+        lock (_gate)
+        {
+            if (ReferenceEquals(_admin, admin))
+            {
+                _admin = null;
+            }
+        }
+
+        _ = Task.Delay(RetireAfter).ContinueWith(_ => admin.Dispose(), TaskScheduler.Default);
+    }
+
+    private static async Task<List<(int Partition, long Offset, bool Failed)>> ListOffsetsAsync(IAdminClient admin, List<TopicPartition> partitions, OffsetSpec spec)
+    {
+        var answer = await admin.ListOffsetsAsync(
             partitions.Select(tp => new TopicPartitionOffsetSpec { TopicPartition = tp, OffsetSpec = spec }),
             new ListOffsetsOptions { RequestTimeout = Timeout });
         return answer.ResultInfos.Select(r => (r.TopicPartitionOffsetError.Partition.Value, r.TopicPartitionOffsetError.Offset.Value, r.TopicPartitionOffsetError.Error.IsError)).ToList();
@@ -79,5 +132,12 @@ public sealed class ConsumerLag(IProducer<string, byte[]> producer, IOptions<Kaf
             .ToList();
     }
 
-    public void Dispose() => _admin.Dispose();
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _admin?.Dispose();
+            _admin = null;
+        }
+    }
 }

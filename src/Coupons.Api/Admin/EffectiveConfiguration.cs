@@ -1,0 +1,51 @@
+using System.Text.RegularExpressions;
+
+namespace Coupons.Admin;
+
+/// <summary>
+/// The settings this instance runs with (every configuration source merged), for the on-call's diagnostic bundle:
+/// only the app's own sections (not the whole process environment), and every secret redacted — a value under a key
+/// that names a password, secret, key or token, and the password or user-info inside a connection string or URL.
+/// </summary>
+public static partial class EffectiveConfiguration
+{
+    public const string Redacted = "***";
+
+    private static readonly string[] Sections =
+    [
+        "Admin", "Auth", "Database", "Edge", "Gate", "Issuance", "Kafka", "Production", "Reconciliation", "Redis", "Seed",
+        "Logging", "Urls", "ASPNETCORE_ENVIRONMENT", "OTEL_SERVICE_NAME", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL",
+    ];
+
+    public static SortedDictionary<string, string> Read(IConfiguration configuration) =>
+        new(configuration.AsEnumerable()
+            .Where(setting => setting.Value is not null && IsOurs(setting.Key))
+            .ToDictionary(setting => setting.Key, setting => Redact(setting.Key, setting.Value!)), StringComparer.OrdinalIgnoreCase);
+
+    public static string Redact(string key, string value)
+    {
+        var name = key[(key.LastIndexOf(':') + 1)..];
+        if (SecretName().IsMatch(name) && !NotASecret().IsMatch(name))
+        {
+            return Redacted;
+        }
+
+        return UserInfo().Replace(PasswordPair().Replace(value, m => $"{m.Groups["name"].Value}={Redacted}"), $"://{Redacted}@");
+    }
+
+    private static bool IsOurs(string key) =>
+        Sections.Any(section => key.Equals(section, StringComparison.OrdinalIgnoreCase) || key.StartsWith(section + ":", StringComparison.OrdinalIgnoreCase));
+
+    [GeneratedRegex("password|passwd|pwd|secret|key|token|credential", RegexOptions.IgnoreCase)]
+    private static partial Regex SecretName();
+
+    // Names that hold a secret's name or size, not the secret: a key's id, a key prefix, a length.
+    [GeneratedRegex("(Id|Prefix|Length|Bytes|Header|Claim|Issuer)$", RegexOptions.IgnoreCase)]
+    private static partial Regex NotASecret();
+
+    [GeneratedRegex("(?<name>password|pwd)\\s*=\\s*[^;,]*", RegexOptions.IgnoreCase)]
+    private static partial Regex PasswordPair();
+
+    [GeneratedRegex("://[^/@\\s]+@")]
+    private static partial Regex UserInfo();
+}

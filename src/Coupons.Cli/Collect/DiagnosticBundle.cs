@@ -1,0 +1,64 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+
+namespace Coupons.Cli.Collect;
+
+/// <summary>One part of the bundle: its file, and whether it could be collected (and why not).</summary>
+public sealed record BundlePart(string File, bool Collected, string Note);
+
+/// <summary>
+/// The diagnostic bundle as one zip archive. Each part is collected on its own; a part that fails is recorded in
+/// <c>manifest.json</c> with the reason instead of failing the whole bundle — during an incident, half a bundle is
+/// still worth having.
+/// </summary>
+public sealed class DiagnosticBundle(string path) : IDisposable
+{
+    private readonly FileStream file = File.Create(path);
+    private readonly List<BundlePart> parts = [];
+    private ZipArchive? zip;
+
+    public IReadOnlyList<BundlePart> Parts => parts;
+
+    private ZipArchive Zip => zip ??= new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: false);
+
+    public async Task AddTextAsync(string name, Func<Task<string>> read, string what)
+    {
+        try
+        {
+            var text = await read();
+            await WriteAsync(name, Encoding.UTF8.GetBytes(text));
+            parts.Add(new BundlePart(name, true, what));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            parts.Add(new BundlePart(name, false, $"{what}: not collected ({ex.GetType().Name}: {ex.Message})"));
+        }
+    }
+
+    public void Skip(string name, string why) => parts.Add(new BundlePart(name, false, why));
+
+    public async Task FinishAsync(object header)
+    {
+        var manifest = new { header, parts };
+        await WriteAsync("manifest.json", JsonSerializer.SerializeToUtf8Bytes(manifest, new JsonSerializerOptions { WriteIndented = true }));
+        Dispose();
+    }
+
+    public void Dispose()
+    {
+        if (zip is not null)
+        {
+            zip.Dispose();
+            zip = null;
+        }
+
+        file.Dispose();
+    }
+
+    private async Task WriteAsync(string name, byte[] bytes)
+    {
+        await using var entry = Zip.CreateEntry(name, CompressionLevel.Optimal).Open();
+        await entry.WriteAsync(bytes);
+    }
+}

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using Spectre.Console;
+
+namespace Coupons.Cli.Drills;
+
+/// <summary>
+/// <c>couponctl drill &lt;scenario&gt;</c>: one of the guide's drills against the local topology or the test stack, with
+/// load, detection, recovery and I1–I6; PASS or FAIL, written to <c>drills/</c>. Exit code 0 on PASS, 1 on FAIL.
+/// </summary>
+public static class DrillCommand
+{
+    private static readonly Argument<string> Scenario = new("scenario")
+    {
+        Description = string.Join(", ", DrillScenario.All.Select(s => s.Name)),
+    };
+
+    private static readonly Option<string> Stack = new("--stack")
+    {
+        Description = "topology (the AppHost's processes, the default) or test (scripts/test-infra.sh's). Env COUPONCTL_STACK.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("COUPONCTL_STACK") ?? "topology",
+    };
+
+    private static readonly Option<string?> Prometheus = new("--prometheus")
+    {
+        Description = "Prometheus, to time the alert (topology default http://127.0.0.1:19390). Env COUPONCTL_PROMETHEUS.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("COUPONCTL_PROMETHEUS"),
+    };
+
+    private static readonly Option<string?> MySql = new("--mysql")
+    {
+        Description = "MariaDB connection string for the invariant checks (read only). Env COUPONCTL_MYSQL; the topology's by default.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("COUPONCTL_MYSQL"),
+    };
+
+    private static readonly Option<double> Rate = new("--users-per-second")
+    {
+        Description = "New users arriving each second, each clicking until answered.",
+        DefaultValueFactory = _ => 5,
+    };
+
+    private static readonly Option<string> Out = new("--out")
+    {
+        Description = "Where the report goes.",
+        DefaultValueFactory = _ => "drills",
+    };
+
+    private static readonly Option<string> Repo = new("--repo")
+    {
+        Description = "The repository (scripts/test-infra.sh) for --stack test.",
+        DefaultValueFactory = _ => Directory.GetCurrentDirectory(),
+    };
+
+    public const string TopologyMySql = "Server=127.0.0.1;Port=13316;Database=coupons;User ID=coupons;Password=coupons-local-topology"; // local-topology default, not a secret
+
+    public static Command Create(IAnsiConsole console)
+    {
+        var command = new Command("drill", "Run one of the guide's drills: load, fault, time to detect and recover, I1-I6; PASS or FAIL, report in drills/.");
+        command.Arguments.Add(Scenario);
+        Targets.AddTo(command);
+        new Option[] { Stack, Prometheus, MySql, Rate, Out, Repo }.ToList().ForEach(command.Options.Add);
+        command.SetAction((parse, ct) =>
+        {
+            var targets = Targets.From(parse);
+            var topology = parse.GetValue(Stack) != "test";
+            var settings = new DrillSettings(
+                targets,
+                topology ? DrillStack.Topology() : DrillStack.Test(parse.GetValue(Repo)!, targets.Admin),
+                parse.GetValue(Prometheus) is { Length: > 0 } p ? new Uri(p) : topology ? new Uri("http://127.0.0.1:19390") : null,
+                parse.GetValue(MySql) ?? (topology ? TopologyMySql : Environment.GetEnvironmentVariable("COUPONS_TEST_MYSQL") ?? ""),
+                parse.GetValue(Rate),
+                TimeSpan.FromSeconds(10),
+                TimeSpan.FromSeconds(10));
+            return RunAsync(console, DrillScenario.Named(parse.GetValue(Scenario)!), settings, parse.GetValue(Out)!, ct);
+        });
+        return command;
+    }
+
+    public static async Task<int> RunAsync(IAnsiConsole console, DrillScenario scenario, DrillSettings settings, string outDirectory, CancellationToken ct)
+    {
+        var report = await new DrillRunner(scenario, settings, line => console.MarkupLineInterpolated($"[grey]{DateTime.UtcNow:HH:mm:ss}[/] {line}")).RunAsync(ct);
+        var (markdown, json) = await DrillReportFiles.WriteAsync(report, outDirectory, ct);
+        console.MarkupLineInterpolated($"[bold {(report.Passed ? "green" : "red")}]{report.Verdict}[/] {scenario.Name}: detect {report.DetectedAfterSeconds?.ToString("F1") ?? "-"} s, recover {report.RecoveredAfterSeconds?.ToString("F1") ?? "-"} s, invariants {report.Invariants.Count(i => i.Holds)}/{report.Invariants.Count}");
+        report.Failures.ToList().ForEach(f => console.MarkupLineInterpolated($"  [red]{f}[/]"));
+        console.MarkupLineInterpolated($"report: {markdown}, {json}");
+        return report.Passed ? 0 : 1;
+    }
+}

@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using Coupons.Client;
+
+namespace Coupons.Cli.Drills;
+
+/// <summary>One answer a drill user got. Status 0: no answer at all (connection refused or timed out).</summary>
+public sealed record DrillAnswer(string User, int Status, string? Code, Guid? RequestId, DateTimeOffset At, double LatencyMs);
+
+/// <summary>
+/// Distinct users arriving at a steady rate for as long as the drill runs, each clicking until a final answer (202, or
+/// 409 for sold out / already requested), honouring Retry-After on 503 and 429 as a real client does, and retrying
+/// after a 502/504 or no answer (a proxy whose replica died). Every answer is kept for the invariants and the report.
+/// </summary>
+public sealed class DrillLoad(CouponsClient client, long couponId, IReadOnlyList<string> users)
+{
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentQueue<DrillAnswer> answers = new();
+    private readonly ConcurrentBag<Task> running = [];
+    private int next;
+
+    public IReadOnlyCollection<DrillAnswer> Answers => answers;
+
+    public int Arrived => Math.Min(next, users.Count);
+
+    /// <summary>Users arrive at <paramref name="perSecond"/> until <paramref name="arrivals"/> is cancelled or every user has come.</summary>
+    public async Task ArriveAsync(double perSecond, CancellationToken arrivals, CancellationToken stop)
+    {
+        var gap = TimeSpan.FromSeconds(1 / perSecond);
+        var clock = Stopwatch.StartNew();
+        while (!arrivals.IsCancellationRequested)
+        {
+            var index = Interlocked.Increment(ref next) - 1;
+            if (index >= users.Count)
+            {
+                return;
+            }
+
+            running.Add(Task.Run(() => ClickUntilFinalAsync(users[index], stop), CancellationToken.None));
+            var due = gap * (index + 1) - clock.Elapsed;
+            if (due > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(due, arrivals);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Waits until every user who came has a final answer, or <paramref name="stop"/> fires.</summary>
+    public Task FinishAsync() => Task.WhenAll(running);
+
+    /// <summary>A user who arrives now and clicks until answered; true when the click was accepted.</summary>
+    public async Task<bool> ProbeAsync(CancellationToken stop)
+    {
+        var index = Interlocked.Increment(ref next) - 1;
+        if (index >= users.Count)
+        {
+            throw new InvalidOperationException("the drill ran out of users");
+        }
+
+        var final = await ClickUntilFinalAsync(users[index], stop);
+        return final?.Status == (int)HttpStatusCode.Accepted;
+    }
+
+    private async Task<DrillAnswer?> ClickUntilFinalAsync(string user, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            var sent = Stopwatch.StartNew();
+            DrillAnswer answer;
+            try
+            {
+                var reply = await client.IssueAsync(couponId, user, stop);
+                answer = new DrillAnswer(user, (int)reply.Status, reply.Problem?.Code, reply.Value?.RequestId ?? reply.Problem?.RequestId,
+                    DateTimeOffset.UtcNow, sent.Elapsed.TotalMilliseconds);
+                answers.Enqueue(answer);
+                if (reply.Status is HttpStatusCode.Accepted or HttpStatusCode.Conflict)
+                {
+                    return answer;
+                }
+
+                await PauseAsync(reply.Problem?.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), stop);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !stop.IsCancellationRequested)
+            {
+                answers.Enqueue(new DrillAnswer(user, 0, ex.GetType().Name, null, DateTimeOffset.UtcNow, sent.Elapsed.TotalMilliseconds));
+                await PauseAsync(TimeSpan.FromMilliseconds(500), stop);
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task PauseAsync(TimeSpan wait, CancellationToken stop)
+    {
+        try
+        {
+            await Task.Delay(wait < MaxRetryAfter ? wait : MaxRetryAfter, stop);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

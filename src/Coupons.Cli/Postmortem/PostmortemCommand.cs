@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Coupons.Cli.Drills;
+using Spectre.Console;
+
+namespace Coupons.Cli.Postmortem;
+
+/// <summary>
+/// <c>couponctl postmortem --from T1 --to T2 [--drill report.json] [--lang en|ko]</c>: the guide's post-mortem template
+/// drafted from data — timeline, impact, detect/respond/resolve against the targets, charts — as Markdown with its PNG
+/// charts and the facts as JSON.
+/// </summary>
+public static class PostmortemCommand
+{
+    private static readonly Option<string?> From = new("--from") { Description = "Window start, UTC (ISO 8601). Default: the drill's start." };
+    private static readonly Option<string?> To = new("--to") { Description = "Window end, UTC (ISO 8601). Default: the drill's end." };
+    private static readonly Option<string?> Drill = new("--drill") { Description = "A drill's report (.json) whose events and load counters to include." };
+
+    private static readonly Option<string> Lang = new("--lang")
+    {
+        Description = "en, or ko for the guide's Korean headings.",
+        DefaultValueFactory = _ => "en",
+    };
+
+    private static readonly Option<string?> Prometheus = new("--prometheus")
+    {
+        Description = "Prometheus (alert history, app counters, charts). Env COUPONCTL_PROMETHEUS.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("COUPONCTL_PROMETHEUS"),
+    };
+
+    private static readonly Option<string?> MySql = new("--mysql")
+    {
+        Description = "MariaDB connection string (read only: issued, refused, parked, admin_audit). Env COUPONCTL_MYSQL.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("COUPONCTL_MYSQL"),
+    };
+
+    private static readonly Option<string[]> Logs = new("--log") { Description = "An app log file (JSON lines); repeatable.", AllowMultipleArgumentsPerToken = true };
+
+    private static readonly Option<string> Out = new("--out")
+    {
+        Description = "Directory for the draft, its charts and facts.",
+        DefaultValueFactory = _ => "postmortems",
+    };
+
+    public static Command Create(IAnsiConsole console)
+    {
+        var command = new Command("postmortem", "Draft the guide's post-mortem for a window from alerts, app events, the database, metrics and a drill's report.");
+        new Option[] { From, To, Drill, Lang, Prometheus, MySql, Logs, Out }.ToList().ForEach(command.Options.Add);
+        command.SetAction(async (parse, ct) =>
+        {
+            var drill = parse.GetValue(Drill) is { Length: > 0 } path ? await DrillReportFiles.ReadAsync(path, ct) : null;
+            var from = Time(parse.GetValue(From)) ?? drill?.StartedAt;
+            var to = Time(parse.GetValue(To)) ?? drill?.EndedAt;
+            if (from is null || to is null || to <= from)
+            {
+                console.MarkupLine("[red]a window is needed: --from and --to (UTC), or --drill report.json[/]");
+                return 2;
+            }
+
+            var sources = new PostmortemSources(parse.GetValue(Prometheus) is { Length: > 0 } p ? new Uri(p) : null, parse.GetValue(MySql), parse.GetValue(Logs) ?? [], drill);
+            var (markdown, _) = await WriteAsync(from.Value, to.Value, sources, parse.GetValue(Lang)!, parse.GetValue(Out)!, ct);
+            console.MarkupLineInterpolated($"post-mortem draft: {markdown}");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <returns>The Markdown's path and the facts it was drawn from.</returns>
+    public static async Task<(string Markdown, PostmortemFacts Facts)> WriteAsync(DateTimeOffset from, DateTimeOffset to, PostmortemSources sources, string lang, string directory, CancellationToken ct)
+    {
+        var stem = $"{from.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{sources.Drill?.Scenario ?? "incident"}-postmortem{(lang == "ko" ? ".ko" : "")}";
+        var charts = $"{stem}-charts";
+        var facts = await PostmortemBuilder.BuildAsync(from, to, sources, Path.Combine(directory, charts), ct);
+        Directory.CreateDirectory(directory);
+        var markdown = Path.Combine(directory, stem + ".md");
+        await File.WriteAllTextAsync(markdown, PostmortemDocument.Render(facts, lang, charts), ct);
+        await File.WriteAllTextAsync(Path.Combine(directory, stem + ".json"), JsonSerializer.Serialize(facts, DrillReportFiles.Json), ct);
+        return (markdown, facts);
+    }
+
+    private static DateTimeOffset? Time(string? value) =>
+        value is { Length: > 0 } ? DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : null;
+}

@@ -1,0 +1,30 @@
+using Coupons.Cli.Drills;
+
+namespace Coupons.Cli.Postmortem;
+
+/// <summary>What the database says about the window (read-only queries). Operator actions are the audit's writes: reads change nothing.</summary>
+public sealed record DatabaseImpact(long IssuedInWindow, long UsersIssuedInWindow, long RejectedInWindow, long ParkedNow, IReadOnlyList<TimelineEntry> OperatorActions);
+
+/// <summary>What the app's counters say about the window, through Prometheus (<c>increase()</c> over the window, rounded).</summary>
+public sealed record MetricsImpact(IReadOnlyDictionary<string, long> FcfsAnswersByOutcome, long Parked, long Relayed, long UnitsReturned, long MaxConsumerLag);
+
+/// <summary>A time the guide's template asks for, against its severity's target.</summary>
+public sealed record Timing(string What, double? Seconds, double TargetSeconds)
+{
+    public bool? WithinTarget => Seconds is { } s ? s <= TargetSeconds : null;
+}
+
+/// <summary>Everything a post-mortem draft says, each number with its source; written as JSON next to the Markdown.</summary>
+public sealed record PostmortemFacts(
+    DateTimeOffset From,
+    DateTimeOffset To,
+    string Severity,
+    DateTimeOffset IncidentStart,
+    IReadOnlyList<Timing> Timings,
+    DatabaseImpact? Database,
+    MetricsImpact? Metrics,
+    DrillReport? Drill,
+    IReadOnlyList<AlertHistory.Firing> Alerts,
+    IReadOnlyList<TimelineEntry> Timeline,
+    IReadOnlyList<string> Charts,
+    IReadOnlyList<string> Unavailable);

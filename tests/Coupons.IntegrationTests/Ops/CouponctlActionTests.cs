@@ -1,0 +1,58 @@
+using Coupons.Cli;
+using Coupons.Client;
+using Coupons.IntegrationTests.Faults;
+using Spectre.Console;
+
+namespace Coupons.IntegrationTests.Ops;
+
+/// <summary>
+/// couponctl's operator actions against a real app process: nothing happens unless the operator says yes (or --yes),
+/// and what happens is in the admin audit.
+/// </summary>
+[Collection(FaultCollection.Name)]
+public sealed class CouponctlActionTests
+{
+    [Fact]
+    public async Task An_action_asks_first_does_nothing_when_declined_and_is_audited_when_done()
+    {
+        await using var stack = await PrivateStack.CreateAsync();
+        await using var app = await AppProcess.StartAsync(FreeTcpPort.Find(), stack.AppSettings, "couponctl-actions");
+        var target = $"http://127.0.0.1:{app.Port}";
+        var admin = new CouponsAdminClient(app.Admin);
+        var couponId = await new ApiDriver(app.Client, app.Admin).CreateOpenCouponAsync(10);
+        string[] pause = ["consumer", "pause", "--url", target, "--admin-key", TestStack.AdminKey];
+
+        var (declined, declinedScreen, question) = await RunAsync(pause, answer: false);
+        Assert.Equal(1, declined);
+        Assert.Contains("Pause the consumer", question, StringComparison.Ordinal);
+        Assert.Contains("not done", declinedScreen, StringComparison.Ordinal);
+        Assert.DoesNotContain(await admin.AuditAsync(), e => e.Action.Contains("consumer/pause", StringComparison.Ordinal));
+
+        var (noTerminal, _, _) = await RunAsync(pause, answer: null);
+        Assert.Equal(1, noTerminal);
+
+        var (paused, pausedScreen, _) = await RunAsync(pause, answer: true);
+        Assert.True(paused == 0, pausedScreen);
+        Assert.Contains("\"Paused\": true", pausedScreen, StringComparison.Ordinal);
+        var (resumed, resumedScreen, _) = await RunAsync(["consumer", "resume", "--url", target, "--admin-key", TestStack.AdminKey, "--yes"], answer: null);
+        Assert.True(resumed == 0, resumedScreen);
+        var (rebuilt, rebuiltScreen, rebuildQuestion) = await RunAsync(["gate", "rebuild", couponId.ToString(), "--url", target, "--admin-key", TestStack.AdminKey], answer: true);
+        Assert.True(rebuilt == 0, rebuiltScreen);
+        Assert.Contains($"coupon {couponId}", rebuildQuestion, StringComparison.Ordinal);
+
+        var audit = await admin.AuditAsync();
+        Assert.Contains(audit, e => e.Action == "POST /api/admin/consumer/pause" && e.Status == 200);
+        Assert.Contains(audit, e => e.Action == "POST /api/admin/consumer/resume" && e.Status == 200);
+        Assert.Contains(audit, e => e.Action == "POST /api/admin/coupons/{couponId}/rebuild-gate" && e.CouponId == couponId);
+    }
+
+    private static async Task<(int Code, string Screen, string Question)> RunAsync(string[] args, bool? answer)
+    {
+        using var screen = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(screen) });
+        console.Profile.Width = 240;
+        var question = "";
+        var code = await Couponctl.Create(console, q => { question = q; return answer; }).Parse(args).InvokeAsync();
+        return (code, screen.ToString(), question);
+    }
+}

@@ -1,0 +1,48 @@
+using Coupons.Admin;
+using Microsoft.Extensions.Configuration;
+
+namespace Coupons.UnitTests.Admin;
+
+public sealed class EffectiveConfigurationTests
+{
+    private static readonly IConfiguration Configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Database:ConnectionString"] = "Server=db;Port=3306;Database=coupons;User ID=coupons;Password=hunter2;Pooling=true",
+        ["Redis:Configuration"] = "redis:6379,password=s3cret,ssl=false",
+        ["Admin:ApiKey"] = "admin-key-value",
+        ["Admin:Keys:0:Id"] = "ops",
+        ["Admin:Keys:0:Key"] = "second-admin-key",
+        ["Auth:SigningKeys:0:Id"] = "2026-11",
+        ["Auth:SigningKeys:0:Key"] = "signing-key-value",
+        ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://collector:secretpass@otel:4317",
+        ["Kafka:BootstrapServers"] = "k1:9092,k2:9092",
+        ["PATH"] = "/usr/bin",
+        ["AWS_SECRET_ACCESS_KEY"] = "not-ours",
+    }).Build();
+
+    [Fact]
+    public void Secrets_are_redacted_and_everything_else_is_kept()
+    {
+        var settings = EffectiveConfiguration.Read(Configuration);
+
+        Assert.Equal("Server=db;Port=3306;Database=coupons;User ID=coupons;Password=***;Pooling=true", settings["Database:ConnectionString"]);
+        Assert.Equal("redis:6379,password=***,ssl=false", settings["Redis:Configuration"]);
+        Assert.Equal("***", settings["Admin:ApiKey"]);
+        Assert.Equal("***", settings["Admin:Keys:0:Key"]);
+        Assert.Equal("***", settings["Auth:SigningKeys:0:Key"]);
+        Assert.Equal("ops", settings["Admin:Keys:0:Id"]);
+        Assert.Equal("2026-11", settings["Auth:SigningKeys:0:Id"]);
+        Assert.Equal("http://***@otel:4317", settings["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        Assert.Equal("k1:9092,k2:9092", settings["Kafka:BootstrapServers"]);
+    }
+
+    [Fact]
+    public void Only_the_apps_own_settings_are_listed_not_the_whole_environment()
+    {
+        var settings = EffectiveConfiguration.Read(Configuration);
+
+        Assert.DoesNotContain("PATH", settings.Keys);
+        Assert.DoesNotContain("AWS_SECRET_ACCESS_KEY", settings.Keys);
+        Assert.DoesNotContain(settings.Values, v => v.Contains("hunter2") || v.Contains("s3cret") || v.Contains("secretpass") || v.EndsWith("key-value", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,40 @@
+using Coupons.Cli.Postmortem;
+
+namespace Coupons.UnitTests.Cli;
+
+public sealed class AlertHistoryTests
+{
+    private static readonly DateTimeOffset From = new(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Step = TimeSpan.FromSeconds(1);
+
+    private static RangeSeries Firing(string alert, params (int From, int To)[] runs) => new(
+        new Dictionary<string, string> { ["alertname"] = alert, ["severity"] = "P1" },
+        [.. runs.SelectMany(r => Enumerable.Range(r.From, r.To - r.From + 1)).Select(s => (From.AddSeconds(s), 1.0))]);
+
+    [Fact]
+    public void An_alert_without_a_value_at_the_last_step_resolved_one_step_after_its_last_value()
+    {
+        var firings = AlertHistory.Firings([Firing("CouponsRedisDown", (40, 58))], From, From.AddSeconds(65), From.AddSeconds(60.4), Step);
+
+        var firing = Assert.Single(firings);
+        Assert.Equal(From.AddSeconds(40), firing.FiredAt);
+        Assert.Equal(From.AddSeconds(59), firing.ResolvedAt);
+    }
+
+    [Fact]
+    public void An_alert_with_a_value_at_the_last_step_is_still_firing()
+    {
+        var firings = AlertHistory.Firings([Firing("CouponsRedisDown", (40, 60))], From, From.AddSeconds(65), From.AddSeconds(60.4), Step);
+
+        Assert.Null(Assert.Single(firings).ResolvedAt);
+    }
+
+    [Fact]
+    public void A_gap_splits_two_firings_and_one_that_began_after_the_window_is_left_out()
+    {
+        var firings = AlertHistory.Firings([Firing("CouponsKafkaUnreachable", (10, 20), (30, 35), (70, 80))], From, From.AddSeconds(60), From.AddSeconds(100), Step);
+
+        Assert.Equal([(From.AddSeconds(10), From.AddSeconds(21)), (From.AddSeconds(30), From.AddSeconds(36))],
+            firings.Select(f => (f.FiredAt, f.ResolvedAt!.Value)).ToList());
+    }
+}
