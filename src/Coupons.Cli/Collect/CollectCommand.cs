@@ -46,7 +46,7 @@ public static class CollectCommand
 
     public static Command Create(IAnsiConsole console)
     {
-        var command = new Command("collect", "Write the diagnostic bundle (one zip): health, metrics, logs, runtime snapshot and dump, redacted config, MariaDB, Redis, Kafka, DLQ.");
+        var command = new Command("collect", "Write the diagnostic bundle (one zip): health, metrics, logs, runtime snapshot and thread stacks, redacted config, MariaDB, Redis, Kafka, DLQ.");
         Targets.AddTo(command);
         new Option[] { Out, Pid, MySql, Redis, Kafka, Logs }.ToList().ForEach(command.Options.Add);
         command.SetAction(async (parse, ct) =>
@@ -98,7 +98,7 @@ public static class CollectCommand
         }
         else
         {
-            bundle.Skip("process/", "runtime snapshot and dump: no --pid, and nothing local listens on the admin port");
+            bundle.Skip("process/", "runtime snapshot and thread stacks: no --pid, and nothing local listens on the admin port");
         }
 
         await AddOrSkipAsync(bundle, sources.MySql, "mysql/", m => [

@@ -27,14 +27,42 @@ public static class ImpactReader
     public static async Task<MetricsImpact> FromMetricsAsync(PrometheusRange prometheus, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
         var range = $"{Math.Max(1, (long)(to - from).TotalSeconds).ToString(CultureInfo.InvariantCulture)}s";
-        var outcomes = await prometheus.RangeAsync($"sum by (outcome) (increase(coupons_issue_requests_total[{range}]))", to, to, TimeSpan.FromSeconds(1), ct);
+        var outcomes = await prometheus.RangeAsync("coupons_issue_requests_total", from, to, Step, ct);
         return new MetricsImpact(
-            outcomes.Where(s => s.Samples.Count > 0).ToDictionary(s => s.Labels.GetValueOrDefault("outcome", "?"), s => (long)Math.Round(s.Samples[^1].Value)),
-            Rounded(await prometheus.ScalarAsync($"sum(increase(coupons_parked_total[{range}]))", to, ct)),
-            Rounded(await prometheus.ScalarAsync($"sum(increase(coupons_relayed_total[{range}]))", to, ct)),
-            Rounded(await prometheus.ScalarAsync($"sum(increase(coupons_reconcile_repairs_total[{range}]))", to, ct)),
+            outcomes.GroupBy(s => s.Labels.GetValueOrDefault("outcome", "?")).ToDictionary(g => g.Key, g => g.Sum(s => Counted(s, from))),
+            await CountedAsync(prometheus, "coupons_parked_total", from, to, ct),
+            await CountedAsync(prometheus, "coupons_relayed_total", from, to, ct),
+            await CountedAsync(prometheus, "coupons_reconcile_repairs_total", from, to, ct),
             Rounded(await prometheus.ScalarAsync($"max_over_time(sum(coupons_consumer_lag)[{range}:5s])", to, ct)));
     }
+
+    /// <summary>
+    /// What a counter counted within the window, exactly, from its scraped samples: the rise between samples, a drop
+    /// being a restart (counted from 0), and a series first seen inside the window counted from 0 — the app creates a
+    /// counter's series at its first event, which PromQL's <c>increase()</c> would leave out and then extrapolate around.
+    /// </summary>
+    public static long Counted(RangeSeries series, DateTimeOffset from)
+    {
+        if (series.Samples.Count == 0)
+        {
+            return 0;
+        }
+
+        var previous = series.Samples[0].At - from > Step * 1.5 ? 0 : series.Samples[0].Value;
+        var counted = 0.0;
+        foreach (var (_, value) in series.Samples)
+        {
+            counted += value >= previous ? value - previous : value;
+            previous = value;
+        }
+
+        return Rounded(counted);
+    }
+
+    private static readonly TimeSpan Step = TimeSpan.FromSeconds(5);
+
+    private static async Task<long> CountedAsync(PrometheusRange prometheus, string counter, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
+        (await prometheus.RangeAsync(counter, from, to, Step, ct)).Sum(s => Counted(s, from));
 
     private static long Rounded(double value) => double.IsFinite(value) ? (long)Math.Round(value) : 0;
 }

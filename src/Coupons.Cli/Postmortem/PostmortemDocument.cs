@@ -129,7 +129,7 @@ public static class PostmortemDocument
         if (f.Metrics is { } m)
         {
             var outcomes = string.Join(", ", m.FcfsAnswersByOutcome.OrderByDescending(o => o.Value).Select(o => $"{o.Key} {o.Value}"));
-            yield return $"FCFS answers by outcome: {(outcomes.Length == 0 ? "none" : outcomes)} _(app counters via Prometheus, increase() over the window: estimates)_";
+            yield return $"FCFS answers by outcome: {(outcomes.Length == 0 ? "none" : outcomes)} _(app counters via Prometheus: the samples' rises within the window)_";
             yield return $"Units parked {m.Parked}, relayed {m.Relayed}, returned by reconciliation {m.UnitsReturned}; highest consumer lag {m.MaxConsumerLag} _(app counters via Prometheus)_";
         }
     }

@@ -5,7 +5,7 @@ namespace Coupons.Cli.Postmortem;
 /// <summary>What the database says about the window (read-only queries). Operator actions are the audit's writes: reads change nothing.</summary>
 public sealed record DatabaseImpact(long IssuedInWindow, long UsersIssuedInWindow, long RejectedInWindow, long ParkedNow, IReadOnlyList<TimelineEntry> OperatorActions);
 
-/// <summary>What the app's counters say about the window, through Prometheus (<c>increase()</c> over the window, rounded).</summary>
+/// <summary>What the app's counters say about the window, through Prometheus (each counter's rises within the window; see <see cref="ImpactReader.Counted"/>).</summary>
 public sealed record MetricsImpact(IReadOnlyDictionary<string, long> FcfsAnswersByOutcome, long Parked, long Relayed, long UnitsReturned, long MaxConsumerLag);
 
 /// <summary>A time the guide's template asks for, against its severity's target.</summary>

@@ -38,3 +38,23 @@ public sealed class AlertHistoryTests
             firings.Select(f => (f.FiredAt, f.ResolvedAt!.Value)).ToList());
     }
 }
+
+public sealed class CounterTests
+{
+    private static readonly DateTimeOffset From = new(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
+
+    private static RangeSeries Series(params (int At, double Value)[] samples) =>
+        new(new Dictionary<string, string>(), [.. samples.Select(s => (From.AddSeconds(s.At), s.Value))]);
+
+    [Fact]
+    public void A_counter_seen_from_the_start_counts_its_rise() =>
+        Assert.Equal(30, ImpactReader.Counted(Series((0, 100), (5, 110), (10, 130)), From));
+
+    [Fact]
+    public void A_counter_born_inside_the_window_counts_from_zero() =>
+        Assert.Equal(130, ImpactReader.Counted(Series((20, 50), (25, 110), (30, 130)), From));
+
+    [Fact]
+    public void A_restart_counts_what_the_new_process_counted() =>
+        Assert.Equal(10 + 7, ImpactReader.Counted(Series((0, 100), (5, 110), (10, 7)), From));
+}
