@@ -52,6 +52,12 @@ public sealed class TopologyOptions
     /// <summary>Local-topology default, not a secret: MariaDB listens on loopback only.</summary>
     public const string DatabasePassword = "coupons-local-topology";
 
+    /// <summary>The on-call's read-only MariaDB user (couponctl): SELECT and PROCESS, nothing that writes.</summary>
+    public const string OpsUser = "couponctl";
+
+    /// <summary>Local-topology default, not a secret (as <see cref="DatabasePassword"/>).</summary>
+    public const string OpsPassword = "couponctl-local-topology";
+
     public int AppReplicas => 2;
 
     public int KafkaBrokers => 3;

@@ -17,7 +17,8 @@ public static class DatabaseInvariants
         var facts = await ReadAsync(mysql, couponId, ct);
         var accepted = answers.Where(a => a.Status == 202 && a.RequestId is not null).ToList();
         var acceptedFor = accepted.GroupBy(a => a.RequestId!.Value).ToDictionary(g => g.Key, g => g.First().User);
-        var finals = answers.Where(a => a.Status is 202 or 409).Select(a => a.User).ToHashSet();
+        // A user's final answer is their last one; an ALREADY_REQUESTED that did not resolve was followed by another click.
+        var finals = answers.GroupBy(a => a.User).Where(g => g.Last().Status is 202 or 409).Select(g => g.Key).ToHashSet();
         var unanswered = answers.Select(a => a.User).Distinct().Count(u => !finals.Contains(u));
         var lost = acceptedFor.Keys.Count(id => !facts.Holders.ContainsKey(id));
         var misattributed = acceptedFor.Count(a => facts.Holders.TryGetValue(a.Key, out var holder) && holder != a.Value);

@@ -58,6 +58,11 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
         Note($"arrivals stopped after {load.Arrived} users; waiting for every final answer and the drain");
         stop.CancelAfter(settings.Settle);
         await load.FinishAsync();
+        if (load.UnresolvedAlreadyRequested > 0)
+        {
+            Note($"{load.UnresolvedAlreadyRequested} ALREADY_REQUESTED answers named a request that was neither PENDING nor ISSUED (SPEC I6 allows it for a few seconds after an uncertain 503); those users clicked again");
+        }
+
         await DrainAsync(admin, couponId, settings.Settle, ct);
         await AwaitResolvedAsync(alert, healedAt, publicHttp, adminHttp, ct);
 

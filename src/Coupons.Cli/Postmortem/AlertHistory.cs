@@ -12,7 +12,8 @@ public static class AlertHistory
 
     private static readonly TimeSpan Beyond = TimeSpan.FromMinutes(5);
 
-    public sealed record Firing(string Alert, string Severity, DateTimeOffset FiredAt, DateTimeOffset? ResolvedAt);
+    /// <param name="FiringBefore">Already firing when the window opened: <see cref="FiredAt"/> is the window's start, not when it fired.</param>
+    public sealed record Firing(string Alert, string Severity, DateTimeOffset FiredAt, DateTimeOffset? ResolvedAt, bool FiringBefore = false);
 
     public static async Task<IReadOnlyList<Firing>> ReadAsync(PrometheusRange prometheus, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
@@ -38,7 +39,7 @@ public static class AlertHistory
             {
                 if (start is not null && at - last > step * 1.5)
                 {
-                    firings.Add(new Firing(name, severity, start.Value, last + step));
+                    firings.Add(new Firing(name, severity, start.Value, last + step, start.Value - from < step * 1.5));
                     start = null;
                 }
 
@@ -48,7 +49,7 @@ public static class AlertHistory
 
             if (start is not null)
             {
-                firings.Add(new Firing(name, severity, start.Value, last >= lastStep - step * 0.5 ? null : last + step));
+                firings.Add(new Firing(name, severity, start.Value, last >= lastStep - step * 0.5 ? null : last + step, start.Value - from < step * 1.5));
             }
         }
 
@@ -56,6 +57,6 @@ public static class AlertHistory
     }
 
     public static IEnumerable<TimelineEntry> Timeline(IEnumerable<Firing> firings) => firings.SelectMany(f =>
-        new[] { new TimelineEntry(f.FiredAt, "Prometheus ALERTS", $"{f.Alert} ({f.Severity}) firing") }
+        new[] { new TimelineEntry(f.FiredAt, "Prometheus ALERTS", f.FiringBefore ? $"{f.Alert} ({f.Severity}) already firing when the window opened" : $"{f.Alert} ({f.Severity}) firing") }
             .Concat(f.ResolvedAt is { } resolved ? [new TimelineEntry(resolved, "Prometheus ALERTS", $"{f.Alert} ({f.Severity}) resolved")] : []));
 }

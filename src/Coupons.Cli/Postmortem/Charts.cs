@@ -29,7 +29,7 @@ public static class Charts
         {
             var series = await prometheus.RangeAsync(chart.Query, from, to, step, ct);
             var path = Path.Combine(directory, chart.File);
-            Draw(chart, series, from, to, fault, alerts).SavePng(path, 900, 320);
+            Draw(chart, series, from, to, fault, alerts).SavePng(path, 900, 380);
             written.Add(path);
         }
 
@@ -50,12 +50,13 @@ public static class Charts
             span.LegendText = "fault";
         }
 
-        foreach (var alert in alerts)
+        var colours = new ScottPlot.Palettes.Category10();
+        foreach (var (alert, i) in alerts.Select((a, i) => (a, i)))
         {
             var line = plot.Add.VerticalLine(alert.FiredAt.UtcDateTime.ToOADate());
-            line.Color = Colors.OrangeRed;
+            line.Color = colours.GetColor(i + 1);
             line.LinePattern = LinePattern.Dashed;
-            line.LegendText = $"{alert.Alert} fired";
+            line.LegendText = alert.FiringBefore ? $"{alert.Alert} (firing before)" : $"{alert.Alert} fired";
         }
 
         foreach (var s in series.Where(s => s.Samples.Count > 0))
@@ -64,11 +65,12 @@ public static class Charts
             var scatter = plot.Add.Scatter(points.Select(p => p.At.UtcDateTime.ToOADate()).ToArray(), points.Select(p => p.Value).ToArray());
             scatter.MarkerSize = 0;
             scatter.LineWidth = 2;
+            scatter.Color = Colors.Black;
         }
 
         plot.Axes.DateTimeTicksBottom().TickGenerator = new ScottPlot.TickGenerators.DateTimeAutomatic { LabelFormatter = t => t.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) };
         plot.Axes.SetLimitsX(from.UtcDateTime.ToOADate(), to.UtcDateTime.ToOADate());
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Bottom); // below the chart: over it, it hides the data
         return plot;
     }
 }

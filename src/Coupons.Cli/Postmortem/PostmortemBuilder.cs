@@ -42,7 +42,7 @@ public static class PostmortemBuilder
         var start = drill?.InjectedAt ?? from;
         var severity = drill?.Severity ?? alerts.Select(a => a.Severity).Where(s => s.StartsWith('P')).Order().FirstOrDefault() ?? "P3";
         var target = severity switch { "P0" => SeverityTarget.P0, "P1" => SeverityTarget.P1, _ => SeverityTarget.P2 };
-        var detected = alerts.Where(a => a.FiredAt >= start).Select(a => (DateTimeOffset?)a.FiredAt).Min();
+        var detected = alerts.Where(a => !a.FiringBefore && a.FiredAt >= start).Select(a => (DateTimeOffset?)a.FiredAt).Min();
         var responded = database?.OperatorActions.Where(a => detected is { } d && a.At >= d).Select(a => (DateTimeOffset?)a.At).Min();
         var resolved = drill is null
             ? alerts.Select(a => a.ResolvedAt).Max()

@@ -90,23 +90,44 @@ public sealed class SignalReader : IDisposable
 
     private async Task<Signals> ReadAdminAsync(Signals signals, CancellationToken ct)
     {
+        var admin = new CouponsAdminClient(adminHttp);
         try
         {
-            var admin = new CouponsAdminClient(adminHttp);
-            var deadLetters = (await admin.DeadLettersAsync(100, ct)).Count;
-            var open = await new CouponsClient(publicHttp).GetIssuableAsync(ct);
-            var coupons = new List<CouponState>();
-            foreach (var coupon in open.OrderByDescending(c => c.Id).Take(MaxCoupons))
-            {
-                var report = await admin.ConsistencyAsync(coupon.Id, ct);
-                coupons.Add(new CouponState(coupon.Id, coupon.Name, report.Consistent, report.InFlight, report.Parked, report.Problems));
-            }
-
-            return signals with { DeadLetters = deadLetters, Coupons = coupons };
+            signals = signals with { DeadLetters = (await admin.DeadLettersAsync(100, ct)).Count };
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or ApiProblemException or JsonException)
         {
             return signals with { AdminError = Describe(ex) };
+        }
+
+        try
+        {
+            var open = await new CouponsClient(publicHttp).GetIssuableAsync(ct);
+            var coupons = new List<CouponState>();
+            foreach (var coupon in open.OrderByDescending(c => c.Id).Take(MaxCoupons))
+            {
+                coupons.Add(await ReadCouponAsync(admin, coupon.Id, coupon.Name, ct));
+            }
+
+            return signals with { Coupons = coupons };
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or ApiProblemException or JsonException)
+        {
+            return signals with { AdminError = $"open coupons: {Describe(ex)}" };
+        }
+    }
+
+    /// <summary>One coupon's consistency; a report that cannot be read (Redis down: 503) is shown as such, not as drift.</summary>
+    private static async Task<CouponState> ReadCouponAsync(CouponsAdminClient admin, long id, string name, CancellationToken ct)
+    {
+        try
+        {
+            var report = await admin.ConsistencyAsync(id, ct);
+            return new CouponState(id, name, report.Consistent, report.InFlight, report.Parked, report.Problems);
+        }
+        catch (ApiProblemException ex)
+        {
+            return new CouponState(id, name, false, 0, 0, [], ex.Problem.ToString());
         }
     }
 
@@ -126,7 +147,7 @@ public sealed class SignalReader : IDisposable
                 AlertmanagerAsked = true,
                 Alerts = [.. alerts.Where(a => a.Status?.State == "active").Select(a => new FiringAlert(
                     a.Labels.GetValueOrDefault("alertname", "?"), a.Labels.GetValueOrDefault("severity", "?"),
-                    a.Annotations.GetValueOrDefault("runbook_url"), a.StartsAt))],
+                    a.Annotations.GetValueOrDefault("runbook_url"), a.StartsAt, a.Labels.GetValueOrDefault("instance")))],
             };
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)

@@ -4,10 +4,11 @@ namespace Coupons.Cli.Status;
 public sealed record DependencyState(string Name, bool Up, string? Details);
 
 /// <summary>An open coupon's consistency report, cut to what the checklist needs.</summary>
-public sealed record CouponState(long Id, string Name, bool Consistent, long InFlight, long Parked, IReadOnlyList<string> Problems);
+/// <param name="Unreadable">Why its consistency report could not be read (Redis down answers 503), or null.</param>
+public sealed record CouponState(long Id, string Name, bool Consistent, long InFlight, long Parked, IReadOnlyList<string> Problems, string? Unreadable = null);
 
 /// <summary>An alert Alertmanager holds as firing (not silenced, not inhibited).</summary>
-public sealed record FiringAlert(string Name, string Severity, string? Runbook, DateTimeOffset Since);
+public sealed record FiringAlert(string Name, string Severity, string? Runbook, DateTimeOffset Since, string? Instance = null);
 
 /// <summary>
 /// Everything the guide's first-five-minutes checklist looks at, read once. A part that could not be read says so

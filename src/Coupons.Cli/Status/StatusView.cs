@@ -45,8 +45,8 @@ public static class StatusView
         var coupons = new Table().Title("open coupons").AddColumns("coupon", "consistent", "in flight", "parked", "problems");
         foreach (var c in s.Coupons)
         {
-            coupons.AddRow($"{c.Id} {Markup.Escape(c.Name)}", c.Consistent ? "[green]yes[/]" : "[yellow]no[/]", $"{c.InFlight}", $"{c.Parked}",
-                Markup.Escape(string.Join("; ", c.Problems)));
+            coupons.AddRow($"{c.Id} {Markup.Escape(c.Name)}", c.Unreadable is not null ? "[red]unreadable[/]" : c.Consistent ? "[green]yes[/]" : "[yellow]no[/]",
+                $"{c.InFlight}", $"{c.Parked}", Markup.Escape(c.Unreadable ?? string.Join("; ", c.Problems)));
         }
 
         var alerts = new Table().Title("alerts firing").AddColumns("alert", "severity", "since");
@@ -61,7 +61,7 @@ public static class StatusView
 
         foreach (var alert in s.Alerts)
         {
-            alerts.AddRow(Markup.Escape(alert.Name), $"[{Colour(Enum.TryParse<Severity>(alert.Severity, out var v) ? v : Severity.P3)}]{Markup.Escape(alert.Severity)}[/]",
+            alerts.AddRow(Markup.Escape(alert.Name + (alert.Instance is { } i ? $" ({i})" : "")), $"[{Colour(Enum.TryParse<Severity>(alert.Severity, out var v) ? v : Severity.P3)}]{Markup.Escape(alert.Severity)}[/]",
                 $"{alert.Since:HH:mm:ss}");
         }
 

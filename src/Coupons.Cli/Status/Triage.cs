@@ -71,7 +71,7 @@ public static class Triage
             findings.Add(new(Severity.P2, "CouponsDeadLetters", $"{s.DeadLetters} messages on the dead-letter topic"));
         }
 
-        foreach (var coupon in s.Coupons.Where(c => !c.Consistent && c.InFlight == 0 && c.Parked == 0))
+        foreach (var coupon in s.Coupons.Where(c => c.Unreadable is null && !c.Consistent && c.InFlight == 0 && c.Parked == 0))
         {
             findings.Add(new(Severity.P2, "CouponsReconciliationDrift",
                 $"coupon {coupon.Id} is inconsistent with nothing in flight: {string.Join("; ", coupon.Problems.DefaultIfEmpty("see its consistency report"))}"));
@@ -82,7 +82,8 @@ public static class Triage
             findings.Add(new(Severity.P3, "CouponsConsumerPaused", "an operator paused this instance's consumer"));
         }
 
-        foreach (var alert in s.Alerts)
+        // One finding per alert, however many instances fire it (each replica reports its own dependencies).
+        foreach (var alert in s.Alerts.DistinctBy(a => (a.Name, a.Severity)))
         {
             var severity = Enum.TryParse<Severity>(alert.Severity, out var parsed) && parsed != Severity.None ? parsed : Severity.P3;
             findings.Add(new(severity, alert.Name, $"alert {alert.Name} ({alert.Severity}) firing since {alert.Since:HH:mm:ss} UTC"));

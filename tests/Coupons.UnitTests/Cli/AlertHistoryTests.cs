@@ -58,3 +58,22 @@ public sealed class CounterTests
     public void A_restart_counts_what_the_new_process_counted() =>
         Assert.Equal(10 + 7, ImpactReader.Counted(Series((0, 100), (5, 110), (10, 7)), From));
 }
+
+public sealed class AlertFiringBeforeTests
+{
+    private static readonly DateTimeOffset From = new(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void An_alert_firing_when_the_window_opens_is_marked_so_and_not_taken_as_a_detection()
+    {
+        var series = new RangeSeries(new Dictionary<string, string> { ["alertname"] = "CouponsIssuanceErrorBudgetBurnFast", ["severity"] = "P1" },
+            [.. Enumerable.Range(0, 30).Select(s => (From.AddSeconds(s), 1.0))]);
+
+        var firing = Assert.Single(AlertHistory.Firings([series], From, From.AddSeconds(60), From.AddSeconds(60), TimeSpan.FromSeconds(1)));
+
+        Assert.True(firing.FiringBefore);
+        Assert.Equal(
+            ["CouponsIssuanceErrorBudgetBurnFast (P1) already firing when the window opened", "CouponsIssuanceErrorBudgetBurnFast (P1) resolved"],
+            AlertHistory.Timeline([firing]).Select(e => e.What));
+    }
+}
