@@ -26,16 +26,27 @@ public static class Sentinel
         return int.Parse(lines[4], CultureInfo.InvariantCulture);
     }
 
-    /// <summary>What the Redis server on <paramref name="port"/> says it is (<c>ROLE</c>): master, slave or sentinel.</summary>
+    /// <summary>
+    /// What the Redis server on <paramref name="port"/> says it is (<c>ROLE</c>): master, slave or sentinel; "unreachable"
+    /// while it cannot say. A server the sentinels are turning into a replica drops its clients at that moment
+    /// (a suite run met "Connection reset by peer" there), so a caller polling for the new role reads again.
+    /// </summary>
     public static async Task<string> RoleAsync(int port)
     {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", port);
-        using var reader = new StreamReader(tcp.GetStream());
-        await using var writer = new StreamWriter(tcp.GetStream()) { AutoFlush = true, NewLine = "\r\n" };
-        await writer.WriteLineAsync("ROLE");
-        await reader.ReadLineAsync(); // *N
-        await reader.ReadLineAsync(); // $len
-        return await reader.ReadLineAsync() ?? "";
+        try
+        {
+            using var tcp = new TcpClient();
+            await tcp.ConnectAsync("127.0.0.1", port);
+            using var reader = new StreamReader(tcp.GetStream());
+            await using var writer = new StreamWriter(tcp.GetStream()) { AutoFlush = true, NewLine = "\r\n" };
+            await writer.WriteLineAsync("ROLE");
+            await reader.ReadLineAsync(); // *N
+            await reader.ReadLineAsync(); // $len
+            return await reader.ReadLineAsync() ?? "";
+        }
+        catch (Exception ex) when (ex is IOException or SocketException)
+        {
+            return "unreachable";
+        }
     }
 }
