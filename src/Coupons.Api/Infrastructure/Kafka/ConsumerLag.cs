@@ -1,5 +1,4 @@
 using Confluent.Kafka;
-using Confluent.Kafka.Admin;
 
 namespace Coupons.Infrastructure.Kafka;
 
@@ -11,96 +10,52 @@ public sealed record PartitionLag(int Partition, long Position, long End)
 
 /// <summary>
 /// How far the consumer group is behind the request topic, per partition, from the broker's view
-/// (committed group offsets vs log-end offsets), through an admin client of its own.
+/// (committed group offsets vs log-end offsets), read through a consumer handle of its own that never joins the group.
 /// </summary>
 /// <remarks>
-/// A read that fails retires its admin client; the next read starts a fresh one. librdkafka 2.16's admin clients
-/// (standalone or sharing the producer's handle) can stop answering group-offset requests for good once every broker
-/// was down, even after the brokers are back, while a client created afterwards answers at once. Kept, that one stuck
-/// client read as "Kafka down" forever: CouponsKafkaUnreachable kept paging, and gate rebuilds and reconciliation,
-/// which wait for a known lag, waited too (ConsumerLagRecoveryTests; found by <c>couponctl drill kafka-down</c>).
+/// Not through the admin API: with librdkafka 2.16 a ListConsumerGroupOffsets request that times out while the group's
+/// coordinator is unreachable leaves the client broken — a long-lived admin client never answers the request again
+/// once the brokers are back (CouponsKafkaUnreachable kept paging, and gate rebuilds and reconciliation, which wait
+/// for a known lag, waited too), and a fresh client that met the same timeout aborted the process when the brokers
+/// returned (<c>rd_kafka_enq_once_del_source_return: Assertion `eonce-&gt;refcnt &gt; 0' failed</c>). The consumer's
+/// own offset fetch and watermark queries are the paths every consumer uses (ConsumerLagRecoveryTests; found by
+/// <c>couponctl drill kafka-down</c>).
 /// </remarks>
 public sealed class ConsumerLag(IOptions<KafkaOptions> options) : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
-    /// <summary>A retired client may still be in use by a concurrent read; it is disposed once that read is surely over.</summary>
-    private static readonly TimeSpan RetireAfter = TimeSpan.FromSeconds(30);
-
-    private readonly Lock _gate = new();
-    private IAdminClient? _admin;
-
-    public async Task<IReadOnlyList<PartitionLag>> ReadAsync()
+    private readonly Lazy<IConsumer<byte[], byte[]>> _consumer = new(() => new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
     {
-        var admin = Current();
-        try
-        {
-            return await ReadAsync(admin);
-        }
-        catch
-        {
-            Retire(admin);
-            throw;
-        }
-    }
+        BootstrapServers = options.Value.BootstrapServers,
+        GroupId = options.Value.ConsumerGroup, // for its committed offsets only: it never subscribes, so it never joins
+        ClientId = "coupons-api-lag",
+        EnableAutoCommit = false,
+        SocketTimeoutMs = 5000,
+        ReconnectBackoffMaxMs = 1000,
+    }).Build());
 
-    private async Task<IReadOnlyList<PartitionLag>> ReadAsync(IAdminClient admin)
+    public Task<IReadOnlyList<PartitionLag>> ReadAsync() => Task.Run(Read);
+
+    private IReadOnlyList<PartitionLag> Read()
     {
         var o = options.Value;
-        var metadata = await Task.Run(() => admin.GetMetadata(o.Topic, Timeout));
-        var partitions = metadata.Topics.Single(t => t.Topic == o.Topic).Partitions
+        var consumer = _consumer.Value;
+        using var metadataClient = new DependentAdminClientBuilder(consumer.Handle).Build();
+        var partitions = metadataClient.GetMetadata(o.Topic, Timeout).Topics.Single(t => t.Topic == o.Topic).Partitions
             .Select(p => new TopicPartition(o.Topic, p.PartitionId)).ToList();
         if (partitions.Count == 0)
         {
             throw new KafkaException(ErrorCode.UnknownTopicOrPart);
         }
 
-        var committed = await admin.ListConsumerGroupOffsetsAsync(
-            [new ConsumerGroupTopicPartitions(o.ConsumerGroup, partitions)],
-            new ListConsumerGroupOffsetsOptions { RequestTimeout = Timeout });
-        var starts = await ListOffsetsAsync(admin, partitions, OffsetSpec.Earliest());
-        var ends = await ListOffsetsAsync(admin, partitions, OffsetSpec.Latest());
-
-        var committedBy = committed.Single().Partitions
-            .Where(p => !p.Error.IsError)
-            .ToDictionary(p => p.Partition.Value, p => p.Offset.Value);
-        var startBy = starts.Where(s => !s.Failed && s.Offset >= 0).ToDictionary(s => s.Partition, s => s.Offset);
-        return Combine(partitions.Select(p => p.Partition.Value), committedBy, startBy, ends);
-    }
-
-    private IAdminClient Current()
-    {
-        lock (_gate)
-        {
-            return _admin ??= new AdminClientBuilder(new AdminClientConfig
-            {
-                BootstrapServers = options.Value.BootstrapServers,
-                ClientId = "coupons-api-lag",
-                SocketTimeoutMs = 5000,
-                ReconnectBackoffMaxMs = 1000,
-            }).Build();
-        }
-    }
-
-    private void Retire(IAdminClient admin)
-    {
-        lock (_gate)
-        {
-            if (ReferenceEquals(_admin, admin))
-            {
-                _admin = null;
-            }
-        }
-
-        _ = Task.Delay(RetireAfter).ContinueWith(_ => admin.Dispose(), TaskScheduler.Default);
-    }
-
-    private static async Task<List<(int Partition, long Offset, bool Failed)>> ListOffsetsAsync(IAdminClient admin, List<TopicPartition> partitions, OffsetSpec spec)
-    {
-        var answer = await admin.ListOffsetsAsync(
-            partitions.Select(tp => new TopicPartitionOffsetSpec { TopicPartition = tp, OffsetSpec = spec }),
-            new ListOffsetsOptions { RequestTimeout = Timeout });
-        return answer.ResultInfos.Select(r => (r.TopicPartitionOffsetError.Partition.Value, r.TopicPartitionOffsetError.Offset.Value, r.TopicPartitionOffsetError.Error.IsError)).ToList();
+        var committedBy = consumer.Committed(partitions, Timeout)
+            .Where(c => !c.Offset.IsSpecial)
+            .ToDictionary(c => c.Partition.Value, c => c.Offset.Value);
+        var watermarks = partitions.Select(tp => (tp.Partition.Value, Marks: consumer.QueryWatermarkOffsets(tp, Timeout))).ToList();
+        var startBy = watermarks.Where(w => w.Marks.Low.Value >= 0).ToDictionary(w => w.Value, w => w.Marks.Low.Value);
+        return Combine(partitions.Select(p => p.Partition.Value), committedBy, startBy,
+            watermarks.Select(w => (w.Value, w.Marks.High.Value, w.Marks.High.IsSpecial)));
     }
 
     /// <summary>
@@ -134,10 +89,10 @@ public sealed class ConsumerLag(IOptions<KafkaOptions> options) : IDisposable
 
     public void Dispose()
     {
-        lock (_gate)
+        if (_consumer.IsValueCreated)
         {
-            _admin?.Dispose();
-            _admin = null;
+            _consumer.Value.Close();
+            _consumer.Value.Dispose();
         }
     }
 }
