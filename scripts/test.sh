@@ -15,7 +15,7 @@ source .test-infra/env
 scripts/check-monitoring.sh
 
 log="$(mktemp)"
-rm -f .test-infra/fault-outcomes.log
+rm -f .test-infra/fault-outcomes.log .test-infra/fuzz-seeds.log
 status=0
 # A test stuck for 10 minutes fails the run (and names itself) instead of eating the CI budget.
 dotnet test Coupons.slnx -c Release --logger "console;verbosity=normal" --blame-hang-timeout 10m --blame-hang-dump-type none 2>&1 | tee "$log" || status=$?
@@ -29,6 +29,10 @@ rm -f "$log"
 if [[ -f .test-infra/fault-outcomes.log ]]; then
   echo "Fault scenarios (SPEC §5):"
   cat .test-infra/fault-outcomes.log
+fi
+if [[ -f .test-infra/fuzz-seeds.log ]]; then
+  echo "Generated adversaries (replay one with COUPONS_FUZZ_SEED=<seed>; COUPONS_FUZZ_SCALE=<n> runs n times the cases):"
+  cat .test-infra/fuzz-seeds.log
 fi
 echo "Tests: $passed passed, $failed failed, $skipped skipped"
 if [[ "$passed" -eq 0 ]]; then

@@ -26,18 +26,22 @@ public sealed class DeadLetters(IProducer<string, byte[]> producer, IOptions<Kaf
         return report.Status == PersistenceStatus.Persisted;
     }
 
+    /// <summary>
+    /// The newest <paramref name="max"/> dead letters across partitions, newest first: the last <paramref name="max"/> of
+    /// each partition are read (not its oldest, which would hide what just went wrong), then merged by time.
+    /// </summary>
     private IReadOnlyList<DeadLetter> List(int max)
     {
         using var consumer = NewConsumer();
         var topic = options.Value.DeadLetterTopic;
-        var result = new List<DeadLetter>();
-        var metadata = consumer.GetMetadataPartitions(topic);
-        foreach (var partition in metadata)
+        var found = new List<ConsumeResult<string, byte[]>>();
+        foreach (var partition in consumer.GetMetadataPartitions(topic))
         {
             var tp = new TopicPartition(topic, partition);
             var watermarks = consumer.QueryWatermarkOffsets(tp, Timeout);
-            consumer.Assign(new TopicPartitionOffset(tp, watermarks.Low));
-            while (result.Count < max && watermarks.High > watermarks.Low)
+            var from = Math.Max(watermarks.Low.Value, watermarks.High.Value - max);
+            consumer.Assign(new TopicPartitionOffset(tp, from));
+            while (from < watermarks.High.Value)
             {
                 var record = consumer.Consume(Timeout);
                 if (record is null || record.IsPartitionEOF)
@@ -45,7 +49,7 @@ public sealed class DeadLetters(IProducer<string, byte[]> producer, IOptions<Kaf
                     break;
                 }
 
-                result.Add(ToDeadLetter(record));
+                found.Add(record);
                 if (record.Offset.Value >= watermarks.High.Value - 1)
                 {
                     break;
@@ -53,7 +57,8 @@ public sealed class DeadLetters(IProducer<string, byte[]> producer, IOptions<Kaf
             }
         }
 
-        return result;
+        return found.OrderByDescending(r => r.Message.Timestamp.UnixTimestampMs).ThenByDescending(r => r.Offset.Value)
+            .Take(max).Select(ToDeadLetter).ToList();
     }
 
     private Message<string, byte[]>? ReadOne(int partition, long offset)
@@ -66,7 +71,8 @@ public sealed class DeadLetters(IProducer<string, byte[]> producer, IOptions<Kaf
 
     private static DeadLetter ToDeadLetter(ConsumeResult<string, byte[]> record)
     {
-        string? Header(string name) => record.Message.Headers?.TryGetLastBytes(name, out var bytes) == true ? Encoding.UTF8.GetString(bytes) : null;
+        // Anyone who can write to the topic can write any header, or one without a value.
+        string? Header(string name) => KafkaHeaders.LastText(record.Message.Headers, name);
         var payload = Encoding.UTF8.GetString(record.Message.Value ?? []);
         return new DeadLetter(record.Partition.Value, record.Offset.Value, record.Message.Key, Header("dlq-error"), Header("dlq-source"), Header("dlq-at"),
             payload.Length > MaxPayloadChars ? payload[..MaxPayloadChars] : payload);

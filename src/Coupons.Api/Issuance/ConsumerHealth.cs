@@ -4,6 +4,7 @@ namespace Coupons.Issuance;
 public sealed class ConsumerHealth
 {
     private long _applied;
+    private long _restarts;
     private volatile bool _pauseRequested;
     private volatile bool _holding;
 
@@ -37,4 +38,9 @@ public sealed class ConsumerHealth
     public long Applied => Interlocked.Read(ref _applied);
 
     public void RecordApplied(int count) => Interlocked.Add(ref _applied, count);
+
+    /// <summary>Times the consumer loop failed and started over with a new consumer (SPEC I7: never because of a record).</summary>
+    public long Restarts => Interlocked.Read(ref _restarts);
+
+    public void RecordRestart() => Interlocked.Increment(ref _restarts);
 }

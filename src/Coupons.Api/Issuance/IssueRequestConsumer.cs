@@ -11,7 +11,7 @@ namespace Coupons.Issuance;
 /// commit means redelivery, which the idempotent store absorbs (I5). While a write waits for the database (an outage
 /// of any length), this loop keeps polling with its partitions paused, so the group keeps this member and nothing
 /// is skipped or committed early. A message that can never be applied goes to the dead-letter topic with its reason
-/// (I6). Whatever breaks, the loop starts over with a new consumer: it never stops the host.
+/// (I7). Whatever breaks, the loop starts over with a new consumer: it never stops the host.
 /// </summary>
 public sealed partial class IssueRequestConsumer(
     IOptions<KafkaOptions> options,
@@ -57,6 +57,8 @@ public sealed partial class IssueRequestConsumer(
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 // Nothing was committed that was not written; a new consumer re-reads from the last commit.
+                health.RecordRestart();
+                metrics.ConsumerRestarts.Add(1);
                 Restarting(logger, ex.GetType().Name, ex.Message);
                 stoppingToken.WaitHandle.WaitOne(RestartDelay);
             }
@@ -192,16 +194,16 @@ public sealed partial class IssueRequestConsumer(
         var unreadable = new List<(ConsumeResult<string, byte[]> Source, string Reason, string Detail)>();
         foreach (var result in batch)
         {
-            try
+            var decoded = IssueRequestDecoder.Decode(result.Message);
+            if (decoded.Request is { } request)
             {
-                var request = IssueRequested.Parse(result.Message.Value);
                 requests.Add(request);
-                parents.Add(CouponTracing.ExtractContext(result.Message.Headers));
+                parents.Add(decoded.Parent);
                 sources[request] = result;
             }
-            catch (UnreadableMessageException ex)
+            else
             {
-                unreadable.Add((result, ex.Reason, ex.Message));
+                unreadable.Add((result, decoded.Reason!, decoded.Detail!));
             }
         }
 

@@ -35,6 +35,7 @@ public sealed class CouponMetrics : IDisposable
             "From the gate accepting a request (the 202) to its decision being committed in the database.", advice: LatencyBuckets);
         ConsumerDecisions = _meter.CreateCounter<long>("coupons.consumer.decisions", description: "Requests decided by the database, by status and reason.");
         ConsumerDbFailures = _meter.CreateCounter<long>("coupons.consumer.db.failures", description: "Batch writes that failed and will be retried.");
+        ConsumerRestarts = _meter.CreateCounter<long>("coupons.consumer.restarts", description: "Times the consumer loop failed and started over with a new consumer.");
         DeadLettered = _meter.CreateCounter<long>("coupons.consumer.dead.lettered", description: "Malformed messages sent to the dead-letter topic.");
         CacheRequests = _meter.CreateCounter<long>("coupons.cache.requests", description: "Issuable-list cache lookups by result (local_hit, redis_hit, miss, error).");
         ReconcileRepairs = _meter.CreateCounter<long>("coupons.reconcile.repairs", description: "Units returned or holders restored by reconciliation, by kind.");
@@ -70,6 +71,8 @@ public sealed class CouponMetrics : IDisposable
     public Counter<long> ConsumerDbFailures { get; }
 
     public Counter<long> DeadLettered { get; }
+
+    public Counter<long> ConsumerRestarts { get; }
 
     public Counter<long> CacheRequests { get; }
 

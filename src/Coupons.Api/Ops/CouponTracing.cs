@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
+using Coupons.Infrastructure.Kafka;
 
 namespace Coupons.Ops;
 
@@ -31,15 +32,17 @@ public static class CouponTracing
         return headers;
     }
 
-    /// <summary>The producer's trace context from a consumed message, or default when it carried none.</summary>
+    /// <summary>
+    /// The producer's trace context from a consumed message, or default when it carried none or one that is not a
+    /// valid W3C context. Total (SPEC I7): a header without a value (<c>kcat -H traceparent</c>) or with garbage is no context.
+    /// </summary>
     public static ActivityContext ExtractContext(Headers? headers)
     {
-        if (headers is null || !headers.TryGetLastBytes(TraceParentHeader, out var parent))
+        if (KafkaHeaders.LastText(headers, TraceParentHeader) is not { } parent)
         {
             return default;
         }
 
-        var state = headers.TryGetLastBytes(TraceStateHeader, out var stateBytes) ? Encoding.ASCII.GetString(stateBytes) : null;
-        return ActivityContext.TryParse(Encoding.ASCII.GetString(parent), state, isRemote: true, out var context) ? context : default;
+        return ActivityContext.TryParse(parent, KafkaHeaders.LastText(headers, TraceStateHeader), isRemote: true, out var context) ? context : default;
     }
 }

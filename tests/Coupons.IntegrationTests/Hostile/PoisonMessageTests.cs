@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Coupons.Issuance;
+using Confluent.Kafka;
 
 namespace Coupons.IntegrationTests.Hostile;
 
@@ -34,5 +36,81 @@ public sealed class PoisonMessageTests(StackFixture stack)
         Assert.All(dead, d => Assert.Equal(ghost, d.Message.Value));
         var health = await stack.Api.Client.GetStringAsync("/actuator/health");
         Assert.StartsWith("{\"status\":\"UP\"", health, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_record_whose_trace_header_has_no_value_is_decided_and_the_requests_behind_it_are_issued()
+    {
+        // Issue 21, item 1: `kcat -H traceparent` (a header with no value) on each partition made the consumer start over
+        // every 9 s (EventId 5008) without ever getting past it; every click behind it stayed PENDING.
+        var (couponId, users) = await stack.Api.OpenSaleAsync(10, 5);
+        var consumer = stack.App.Services.GetRequiredService<ConsumerHealth>();
+        var restarts = consumer.Restarts;
+        // Well formed, for a real user; a coupon that does not exist, so it is refused by the database, not issued past the gate.
+        var forged = new IssueRequested(Guid.CreateVersion7(), long.MaxValue, await Invariants.ReadUserIdAsync(users[0]), users[0], DateTimeOffset.UtcNow);
+        var key = "no-trace-value-" + Guid.NewGuid().ToString("N");
+        using (var producer = KafkaTestClients.Producer())
+        {
+            for (var partition = 0; partition < 4; partition++)
+            {
+                await producer.ProduceAsync(new TopicPartition(KafkaTestClients.Topic, partition), new Message<string, byte[]>
+                {
+                    Key = key, Value = forged.ToBytes(), Headers = [new Header("traceparent", null), new Header("tracestate", null)],
+                });
+            }
+        }
+
+        var accepted = await Task.WhenAll(users.Skip(1).Select(u => stack.Api.IssueAsync(couponId, u)));
+        Assert.All(accepted, a => Assert.Equal(HttpStatusCode.Accepted, a.Status));
+
+        var report = await stack.Api.WaitForDrainAsync(couponId, TimeSpan.FromSeconds(60));
+        Assert.True(report.Consistent, string.Join("; ", report.Problems));
+        await Invariants.AssertHoldAsync(couponId, [.. accepted.Select(a => a.RequestId!.Value)]);
+        var dead = KafkaTestClients.ReadDeadLetters(new HashSet<string> { key }, 4, TimeSpan.FromSeconds(30));
+        Assert.Equal(4, dead.Count);
+        Assert.All(dead, d => Assert.Equal("UNKNOWN_COUPON", KafkaTestClients.Header(d, "dlq-reason")));
+        Assert.Equal(restarts, consumer.Restarts); // SPEC I7: decided, not survived by starting over
+    }
+
+    [Fact]
+    public async Task The_dead_letter_listing_answers_when_a_dead_letter_carries_headers_without_values()
+    {
+        var key = "dlq-null-headers-" + Guid.NewGuid().ToString("N");
+        using (var producer = KafkaTestClients.Producer())
+        {
+            await producer.ProduceAsync(KafkaTestClients.DeadLetterTopic, new Message<string, byte[]>
+            {
+                Key = key, Value = null!, Headers = [new Header("dlq-reason", null), new Header("dlq-error", null), new Header("dlq-source", null), new Header("dlq-at", null)],
+            });
+        }
+
+        using var response = await stack.Api.Admin.GetAsync("/api/admin/dead-letters?max=1000");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(key, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_dead_letter_listing_shows_the_newest_dead_letters_first()
+    {
+        // Issue 21, item 10: the listing read each partition from its oldest message, so `dlq list --max N` hid the newest.
+        var run = Guid.NewGuid().ToString("N");
+        using (var producer = KafkaTestClients.Producer())
+        {
+            foreach (var key in new[] { "old-1", "old-2", "old-3", "newest" })
+            {
+                await producer.ProduceAsync(new TopicPartition(KafkaTestClients.DeadLetterTopic, 0), new Message<string, byte[]>
+                {
+                    Key = $"{key}-{run}", Value = Encoding.UTF8.GetBytes("{}"), Headers = [new Header("dlq-reason", Encoding.UTF8.GetBytes("MALFORMED"))],
+                });
+            }
+        }
+
+        var listed = await stack.Api.Admin.GetFromJsonAsync<List<DeadLetter>>("/api/admin/dead-letters?max=2");
+
+        Assert.NotNull(listed);
+        Assert.Equal(2, listed.Count);
+        Assert.Equal($"newest-{run}", listed[0].Key);
+        Assert.Equal($"old-3-{run}", listed[1].Key);
     }
 }
