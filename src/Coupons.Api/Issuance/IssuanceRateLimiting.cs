@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Coupons.Auth;
 using Coupons.Infrastructure.Edge;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -20,9 +21,10 @@ public static class IssuanceRateLimiting
         {
             var options = sp.GetRequiredService<IOptions<IssuanceOptions>>().Value;
             var clock = sp.GetRequiredService<TimeProvider>();
+            var auth = sp.GetRequiredService<IOptions<UserAuthOptions>>().Value;
             return new PersonLimits(
-                new KeyedRateLimiter(options.PerUserPerSecond, FcfsClicker, clock, options.MaxTrackedPeople),
-                new KeyedRateLimiter(options.ReadsPerUserPerSecond, PersonReader, clock, options.MaxTrackedPeople));
+                new KeyedRateLimiter(options.PerUserPerSecond, context => IsClick(context) ? Person(context, auth) : null, clock, options.MaxTrackedPeople),
+                new KeyedRateLimiter(options.ReadsPerUserPerSecond, context => IsPersonRead(context) ? Person(context, auth) : null, clock, options.MaxTrackedPeople));
         });
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<IssuanceOptions>, PersonLimits>((limiter, issuance, people) =>
@@ -50,22 +52,22 @@ public static class IssuanceRateLimiting
         return services;
     }
 
-    /// <summary>
-    /// The person an FCFS click counts against (the canonical publicId, so re-casing an id does not buy a fresh
-    /// allowance); null for every other request and for an invalid id, which is answered 400 without any I/O.
-    /// </summary>
-    private static string? FcfsClicker(HttpContext context) =>
-        context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName == FcfsEndpointName
-        && Ids.TryCanonicalPublicId(context.Request.RouteValues["publicId"] as string, out var person)
-            ? person
-            : null;
+    private static bool IsClick(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName == FcfsEndpointName;
 
-    /// <summary>The person whose coupons a read asks for (canonical publicId); null for other requests and invalid ids.</summary>
-    private static string? PersonReader(HttpContext context) =>
-        context.GetEndpoint()?.Metadata.GetMetadata<PersonReadLimit>() is not null
-        && Ids.TryCanonicalPublicId(context.Request.RouteValues["publicId"] as string, out var person)
-            ? person
-            : null;
+    private static bool IsPersonRead(HttpContext context) => context.GetEndpoint()?.Metadata.GetMetadata<PersonReadLimit>() is not null;
+
+    /// <summary>
+    /// The person a click or read counts against: the token's subject (SPEC §10: "per subject"), whatever publicId the
+    /// path names, so someone else's token spends its own allowance and never the person it names (issue 21, item 3: a
+    /// stranger's refused clicks locked the victim out with 429), and one account is one entry in the table of tracked
+    /// people however many ids it makes up. Anonymous requests (where allowed) count against the canonical publicId in
+    /// the path, so re-casing an id buys no fresh allowance; null for an invalid id, answered 400 without any I/O.
+    /// </summary>
+    private static string? Person(HttpContext context, UserAuthOptions auth) =>
+        context.User.Identity?.IsAuthenticated == true
+            ? SubjectFilter.SubjectOf(context.User, auth)
+            : Ids.TryCanonicalPublicId(context.Request.RouteValues["publicId"] as string, out var person) ? person : null;
 }
 
 /// <summary>The per-person limits, as one global limiter (a request passes both: each applies only to its own routes).</summary>

@@ -101,6 +101,31 @@ public sealed class UserAuthTests(StackFixture stack) : IAsyncLifetime
         Assert.Equal(1, (await Invariants.ReadAsync(couponId)).Rows);
     }
 
+    [Fact]
+    public async Task Someone_elses_refused_clicks_and_reads_do_not_spend_the_victims_allowance()
+    {
+        // Issue 21, item 3: with mallory's valid token, 10 clicks on the victim's path answered 403 x5 then 429 x5, and the
+        // victim's own click then got 429 RATE_LIMITED: anyone could lock anyone out of a sale.
+        var couponId = await stack.Api.CreateOpenCouponAsync(5);
+        var (victim, mallory) = ((await stack.Api.CreateUsersAsync(1))[0], (await stack.Api.CreateUsersAsync(1))[0]);
+        var mallorys = _app.CreateClient().WithToken(TestTokens.For(mallory));
+        var victims = _app.CreateClient().WithToken(TestTokens.For(victim));
+
+        // Mallory's refusals are 403, or 429 once mallory's own allowance is spent: the limit is per subject.
+        var refused = new List<HttpStatusCode>();
+        for (var i = 0; i < 12; i++)
+        {
+            refused.Add((await mallorys.PostAsync($"/api/coupons/{couponId}/issue-fcfs/{victim}", null)).StatusCode);
+            refused.Add((await mallorys.GetAsync($"/api/coupons/user/{victim}")).StatusCode);
+        }
+
+        Assert.All(refused, status => Assert.True(status is HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests, $"{status}"));
+        Assert.Contains(HttpStatusCode.Forbidden, refused);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await ApiDriver.IssueAsync(victims, couponId, victim)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await victims.GetAsync($"/api/coupons/user/{victim}")).StatusCode);
+    }
+
     private async Task<(long CouponId, string User)> CouponAndUserAsync() =>
         (await stack.Api.CreateOpenCouponAsync(5), (await stack.Api.CreateUsersAsync(1))[0]);
 }
