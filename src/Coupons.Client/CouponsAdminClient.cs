@@ -40,7 +40,11 @@ public sealed class CouponsAdminClient(HttpClient http)
         return created;
     }
 
-    /// <summary>Opens the event: seeds the Redis gate from the database.</summary>
+    /// <summary>
+    /// Opens the event: seeds the Redis gate from the database (<c>opened</c> false when it was open already). Once the
+    /// coupon has taken clicks and lost its gate, it opens only after those requests reached the database; until then
+    /// (up to 30 s) the answer is 202 with <c>opened</c> false, and the gate keeper opens it when they have.
+    /// </summary>
     public Task<OpenedEvent> OpenAsync(long couponId, CancellationToken ct = default) =>
         SendAsync<OpenedEvent>(HttpMethod.Post, $"/api/admin/coupons/{couponId}/open", null, ct);
 

@@ -14,9 +14,6 @@ public static class AdminApi
     public const long MaxBodyBytes = 64 * 1024;
     private static readonly string[] CouponTypes = ["FIXED", "PERCENTAGE"];
 
-    /// <summary>How long rebuild-gate waits for the gate keeper to rebuild an open coupon's gate before answering 202.</summary>
-    public static readonly TimeSpan RebuildWait = TimeSpan.FromSeconds(30);
-
     /// <summary>Maps the admin group and its endpoints; returns the group, so other features add theirs under the same rules.</summary>
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder routes)
     {
@@ -32,9 +29,7 @@ public static class AdminApi
         group.MapPost("/coupons", CreateCoupon).Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest);
         group.MapPost("/users", CreateUsers).WithMetadata(new RequestSizeLimitAttribute(MaxUsersBodyBytes))
             .Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest);
-        group.MapPost("/coupons/{couponId}/open", OpenEvent).Answers(StatusCodes.Status404NotFound, ProblemCodes.CouponNotFound);
         group.MapGet("/coupons/{couponId}/consistency", Consistency).Answers(StatusCodes.Status404NotFound, ProblemCodes.CouponNotFound);
-        group.MapPost("/coupons/{couponId}/rebuild-gate", RebuildGate).Answers(StatusCodes.Status404NotFound, ProblemCodes.CouponNotFound);
         group.MapPost("/consumer/pause", (ConsumerHealth consumer, TimeProvider clock, CancellationToken ct) => SetConsumerPausedAsync(consumer, true, clock, ct));
         group.MapPost("/consumer/resume", (ConsumerHealth consumer, TimeProvider clock, CancellationToken ct) => SetConsumerPausedAsync(consumer, false, clock, ct));
         group.MapGet("/dead-letters", ListDeadLetters);
@@ -108,57 +103,11 @@ public static class AdminApi
         }
     }
 
-    public static async Task<Results<Ok<OpenedEvent>, ProblemHttpResult>> OpenEvent(long couponId, EventOpener opener, CouponCatalog catalog, CancellationToken ct)
-    {
-        var result = await opener.OpenAsync(couponId, ct);
-        if (result is not { } opened)
-        {
-            return Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {couponId} does not exist.");
-        }
-
-        catalog.Forget(couponId);
-        return TypedResults.Ok(new OpenedEvent(couponId, opened.Opened, opened.State.RemainingStock, opened.State.AcceptedRequests));
-    }
-
     public static async Task<Results<Ok<ConsistencyReportView>, ProblemHttpResult>> Consistency(long couponId, ConsistencyReporter reporter, CancellationToken ct)
     {
         return await reporter.ReportAsync(couponId, ct) is { } report
             ? TypedResults.Ok(report)
             : Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {couponId} does not exist.");
-    }
-
-    /// <summary>
-    /// Throws the gate away and rebuilds it from the database. The gate is deleted first, in one step, so no click is
-    /// accepted from then on (they hear 503 GATE_NOT_READY); the rebuild then waits, as after Redis lost data, until what
-    /// the coupon accepted before has reached the database (<see cref="GateKeeper"/>). Answers 200 once rebuilt, or 202
-    /// if that takes longer than <see cref="RebuildWait"/> (the gate keeper finishes it).
-    /// </summary>
-    public static async Task<Results<Ok<OpenedEvent>, Accepted<OpenedEvent>, ProblemHttpResult>> RebuildGate(
-        long couponId, CouponRepository coupons, GateInspector gate, GateRepair repair, EventOpener opener, TimeProvider clock, CancellationToken ct)
-    {
-        if (await coupons.FindAsync(couponId, ct) is not { } coupon)
-        {
-            return Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {couponId} does not exist.");
-        }
-
-        await repair.ResetAsync(couponId);
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (now < coupon.StartDate || now >= coupon.EndDate)
-        {
-            // Outside its window no click reaches the gate, so nothing can be in flight: rebuild at once.
-            var rebuilt = (await opener.OpenAsync(couponId, ct))!.Value;
-            return TypedResults.Ok(new OpenedEvent(couponId, rebuilt.Opened, rebuilt.State.RemainingStock, rebuilt.State.AcceptedRequests));
-        }
-
-        var deadline = clock.GetUtcNow() + RebuildWait;
-        while (!await gate.IsOpenAsync(couponId) && clock.GetUtcNow() < deadline)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(250), clock, ct);
-        }
-
-        var state = await gate.ReadStateAsync(couponId);
-        var view = new OpenedEvent(couponId, state.Open, state.RemainingStock, state.AcceptedRequests);
-        return state.Open ? TypedResults.Ok(view) : TypedResults.Accepted($"/api/admin/coupons/{couponId}/consistency", view);
     }
 
     public static async Task<Ok<IReadOnlyList<DeadLetter>>> ListDeadLetters(DeadLetters deadLetters, int? max) =>

@@ -4,10 +4,13 @@ using Dapper;
 
 namespace Coupons.Gate;
 
-/// <summary>Opens a coupon event: seeds the Redis gate from what the database says is already issued.</summary>
+/// <summary>
+/// Seeds a coupon's Redis gate from what the database says is already issued. Only from a database that holds everything
+/// the coupon accepted: callers make sure nothing is still on its way there (GateKeeper, GateOpening).
+/// </summary>
 public sealed class EventOpener(IDbConnectionFactory connections, CouponRepository coupons, GateRepair gate, GateInspector inspector)
 {
-    public async Task<(bool Opened, GateState State)?> OpenAsync(long couponId, CancellationToken ct)
+    public async Task<(GateOpenResult Result, GateState State)?> OpenAsync(long couponId, CancellationToken ct)
     {
         var coupon = await coupons.FindAsync(couponId, ct);
         if (coupon is null)

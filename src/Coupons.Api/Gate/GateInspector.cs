@@ -8,6 +8,13 @@ public sealed class GateInspector(IConnectionMultiplexer redis)
 {
     public async Task<bool> IsOpenAsync(long couponId) => await redis.GetDatabase().KeyExistsAsync(new GateKeys(couponId).Stock);
 
+    /// <summary>
+    /// Null when the gate is there; else how long it has certainly been missing, by the Redis server's clock (see
+    /// missing-for.lua): nothing has been accepted through it for at least that long.
+    /// </summary>
+    public async Task<TimeSpan?> MissingForAsync(long couponId) =>
+        MissingForScript.Parse(await redis.GetDatabase().ScriptEvaluateAsync(MissingForScript.Text, MissingForScript.Layout(new GateKeys(couponId))));
+
     /// <summary>Whether this Redis server's gates were verified since it started (see trust.lua).</summary>
     public async Task<GateTrust> ReadTrustAsync()
     {

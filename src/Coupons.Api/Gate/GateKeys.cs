@@ -18,5 +18,9 @@ public readonly record struct GateKeys(long CouponId)
 
     public RedisKey Requests => Tag + ":requests";
 
+    /// <summary>When the gate was last thrown away (Redis server time, seconds); see drop.lua and missing-for.lua.</summary>
+    public RedisKey DroppedAt => Tag + ":dropped-at";
+
+    /// <summary>The gate itself: what a click reads and writes.</summary>
     public RedisKey[] All => [Stock, Users, Requests];
 }

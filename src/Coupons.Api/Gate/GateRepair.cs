@@ -7,33 +7,36 @@ namespace Coupons.Gate;
 public sealed class GateRepair(IConnectionMultiplexer redis)
 {
     /// <summary>
-    /// Opens the gate from the database's view: who already holds the coupon and how much is left.
-    /// Users are written before the stock key, because the stock key's presence is what makes the gate
-    /// ready; a gate that is already open is left alone (returns false).
+    /// Opens the gate from the database's view: who already holds the coupon and how much is left. The holders are
+    /// staged under keys of their own (1,000 per round trip), then open.lua makes them the gate and sets the stock in one
+    /// step, so a gate appears whole or not at all; a gate that is already open is left alone. A reset or a Redis restart
+    /// that lands while holders are staged tears the staging and nothing is opened (<see cref="GateOpenResult.Torn"/>).
     /// </summary>
-    public async Task<bool> OpenAsync(long couponId, long remaining, IReadOnlyCollection<(long UserId, Guid RequestId)> holders)
+    public async Task<GateOpenResult> OpenAsync(long couponId, long remaining, IReadOnlyCollection<(long UserId, Guid RequestId)> holders)
     {
-        var keys = new GateKeys(couponId);
+        var gate = new GateKeys(couponId);
         var db = redis.GetDatabase();
-        if (await db.KeyExistsAsync(keys.Stock))
+        if (await db.KeyExistsAsync(gate.Stock))
         {
-            return false;
+            return GateOpenResult.AlreadyOpen;
         }
 
+        var staged = StagedHolders.For(gate);
         foreach (var chunk in holders.Chunk(1000))
         {
             var batch = db.CreateBatch();
-            var users = batch.HashSetAsync(keys.Users, chunk.Select(h => new HashEntry(h.UserId, h.RequestId.ToString())).ToArray());
-            var requests = batch.HashSetAsync(keys.Requests, chunk.Select(h => new HashEntry(h.RequestId.ToString(), h.UserId)).ToArray());
+            var users = batch.HashSetAsync(staged.Users, chunk.Select(h => new HashEntry(h.UserId, h.RequestId.ToString())).ToArray());
+            var requests = batch.HashSetAsync(staged.Requests, chunk.Select(h => new HashEntry(h.RequestId.ToString(), h.UserId)).ToArray());
             batch.Execute();
             await Task.WhenAll(users, requests);
         }
 
-        return await db.StringSetAsync(keys.Stock, remaining, when: When.NotExists);
+        var (keys, args) = OpenScript.Layout(gate, staged, remaining, holders.Count);
+        return OpenScript.Parse(await db.ScriptEvaluateAsync(OpenScript.Text, keys, args));
     }
 
-    /// <summary>Removes the gate entirely (admin/test reset); the next open rebuilds it from the database.</summary>
-    public async Task ResetAsync(long couponId) => await redis.GetDatabase().KeyDeleteAsync(new GateKeys(couponId).All);
+    /// <summary>Throws the gate away (admin rebuild, test reset) and notes when; it is rebuilt from the database once nothing is in flight.</summary>
+    public async Task ResetAsync(long couponId) => await redis.GetDatabase().ScriptEvaluateAsync(DropScript.Text, DropScript.Layout(new GateKeys(couponId)));
 
     /// <summary>
     /// Throws away the gates of <paramref name="couponIds"/> and marks this server's gates trusted, in one step, unless

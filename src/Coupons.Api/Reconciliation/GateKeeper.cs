@@ -111,7 +111,7 @@ public sealed partial class GateKeeper(
 
         await Parallel.ForEachAsync(rebuildNow, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (couponId, token) =>
         {
-            if (await opener.OpenAsync(couponId, token) is { Opened: true } opened)
+            if (await opener.OpenAsync(couponId, token) is { Result: GateOpenResult.Opened } opened)
             {
                 metrics.GateRebuilds.Add(1);
                 GateRebuilt(logger, couponId, opened.State.RemainingStock ?? 0, opened.State.AcceptedRequests);

@@ -8,7 +8,7 @@ public static class ReconciliationServices
     public static IServiceCollection AddReconciliation(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCheckedOptions<ReconciliationOptions>(configuration, ReconciliationOptions.Section);
-        services.AddSingleton<Reconciler>().AddSingleton<GateTrustVerifier>();
+        services.AddSingleton<Reconciler>().AddSingleton<GateTrustVerifier>().AddSingleton<GateOpening>();
         return services.AddHostedService<GateKeeper>().AddHostedService<ReconciliationService>();
     }
 }

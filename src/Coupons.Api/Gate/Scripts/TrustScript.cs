@@ -4,7 +4,7 @@ namespace Coupons.Gate.Scripts;
 
 /// <summary>
 /// trust.lua: the gates' trust mark. KEYS[1] the mark; ARGV[1] <c>read</c> or <c>reset</c>; with <c>reset</c>, KEYS[2..]
-/// are the gates to throw away. Answers: read {this server's run_id, the mark or ''}; reset 1 when this call reset, 0
+/// are the gates to throw away, each as <see cref="DropScript.Layout"/> lays it out. Answers: read {this server's run_id, the mark or ''}; reset 1 when this call reset, 0
 /// when the gates were already trusted.
 /// </summary>
 internal static class TrustScript
@@ -17,7 +17,7 @@ internal static class TrustScript
     public static (RedisKey[] Keys, RedisValue[] Args) ReadLayout() => ([Mark], ["read"]);
 
     public static (RedisKey[] Keys, RedisValue[] Args) ResetLayout(IEnumerable<long> couponIds) =>
-        ([Mark, .. couponIds.SelectMany(id => new GateKeys(id).All)], ["reset"]);
+        ([Mark, .. couponIds.SelectMany(id => DropScript.Layout(new GateKeys(id)))], ["reset"]);
 
     public static GateTrust ParseRead(RedisResult result)
     {

@@ -2,8 +2,8 @@
 -- failed over (a replica may lack the last writes) or was restored from a snapshot can hold gates that look fine and
 -- are stale: too much stock, holders missing. The mark is the run_id of the server whose gates were last verified
 -- (rebuilt from the database); every server start, including a replica promoted to primary, has a new run_id.
--- KEYS[1] the trust mark; ARGV[1] 'read' | 'reset'. With 'reset', KEYS[2..] are the gates (stock, users, requests
--- of each open coupon) to throw away.
+-- KEYS[1] the trust mark; ARGV[1] 'read' | 'reset'. With 'reset', KEYS[2..] are the gates to throw away, four keys
+-- for each open coupon: stock, users, requests, and its dropped-at (set to now, as drop.lua does).
 -- read:  returns {run_id of this server, the mark or ''}
 -- reset: if the mark is not this server's run_id, deletes KEYS[2..] and sets the mark, in one step (so no click can
 --        be accepted by a stale gate in between); returns 1, or 0 when the gates were already trusted (another
@@ -16,8 +16,10 @@ end
 if mark == run_id then
   return 0
 end
-for i = 2, #KEYS do
-  redis.call('DEL', KEYS[i])
+local now = redis.call('TIME')[1]
+for i = 2, #KEYS, 4 do
+  redis.call('DEL', KEYS[i], KEYS[i + 1], KEYS[i + 2])
+  redis.call('SET', KEYS[i + 3], now)
 end
 redis.call('SET', KEYS[1], run_id)
 return 1

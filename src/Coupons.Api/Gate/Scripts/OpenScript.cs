@@ -1,0 +1,32 @@
+using StackExchange.Redis;
+
+namespace Coupons.Gate.Scripts;
+
+/// <summary>
+/// open.lua: opens a gate from staged holders in one step. KEYS: the gate (stock, users, requests), then the staged users
+/// and requests; ARGV[1] remaining stock, ARGV[2] holders staged. Answer: opened, already open, or torn staging.
+/// </summary>
+internal static class OpenScript
+{
+    public static readonly string Text = GateScript.Load("open.lua");
+
+    public static (RedisKey[] Keys, RedisValue[] Args) Layout(GateKeys gate, StagedHolders staged, long remaining, int holders) =>
+        ([.. gate.All, staged.Users, staged.Requests], [remaining, holders]);
+
+    public static GateOpenResult Parse(RedisResult result) => (int)result switch
+    {
+        1 => GateOpenResult.Opened,
+        0 => GateOpenResult.AlreadyOpen,
+        _ => GateOpenResult.Torn,
+    };
+}
+
+/// <summary>Where one opening stages its holders: keys of the coupon's hash tag with an id of their own.</summary>
+internal readonly record struct StagedHolders(RedisKey Users, RedisKey Requests)
+{
+    public static StagedHolders For(GateKeys gate)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        return new StagedHolders(gate.Users.Append(":staged:" + id), gate.Requests.Append(":staged:" + id));
+    }
+}
