@@ -24,7 +24,7 @@ export Urls="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production \
   Kafka__Topic="coupon.issue.requested.bench-$run" Kafka__DeadLetterTopic="coupon.issue.requested.bench-$run.dlq" \
   Kafka__ConsumerGroup="coupon-issue-bench-$run" Kafka__ReplicationFactor=1 Kafka__MinInSyncReplicas=1 \
   Seed__DemoData=false Admin__ApiKey="bench-admin-key-not-a-secret-0123456789abcdef" Bench__DbLockBaseline=true \
-  Auth__AllowAnonymous=true Production__AllowAnonymousClicks=true \
+  Production__AllowDbLockBaseline=true Auth__AllowAnonymous=true Production__AllowAnonymousClicks=true \
   Auth__Issuer=coupons-bench Auth__Audience=coupons-api Auth__SigningKeys__0__Id=bench \
   Auth__SigningKeys__0__Key="YmVuY2gtand0LWtleS1ub3QtYS1zZWNyZXQtMDEyMzQ1Njc4OQ==" \
   Edge__ClicksPerClientPerSecond=10000000 Edge__ReadsPerClientPerSecond=10000000 Edge__AdminPerClientPerSecond=10000000 \

@@ -1,15 +1,17 @@
 using System.Text;
 using Coupons.Admin;
 using Coupons.Auth;
+using Coupons.Bench;
 
 namespace Coupons;
 
 /// <summary>
 /// Production refuses the conveniences of dev mode (SPEC §10). Each is an unsafe default that is easy to ship by
 /// accident: the appsettings.json defaults are the embedded dev mode, so a deployment that forgets one setting would
-/// otherwise run on an in-process Redis, a SQLite file, demo users, a published dev key or anonymous clicks. In the
-/// Production environment the app does not start with any of them unless that one is explicitly allowed
-/// (<c>Production__Allow…=true</c>); it prints one line per finding, naming the setting, and exits with
+/// otherwise run on an in-process Redis, a SQLite file, demo users, a published dev key or anonymous clicks. The
+/// benchmark's DB-lock baseline (off by default, but one copied setting away) issues coupons without a token and is
+/// refused too. In the Production environment the app does not start with any of them unless that one is explicitly
+/// allowed (<c>Production__Allow…=true</c>); it prints one line per finding, naming the setting, and exits with
 /// <see cref="ExitCode"/>.
 /// </summary>
 public static class ProductionGuard
@@ -76,6 +78,9 @@ public static class ProductionGuard
         Refuse("AllowDevSigningKey", configuration.GetSection($"{UserAuthOptions.Section}:{nameof(UserAuthOptions.SigningKeys)}").GetChildren()
                 .Any(k => k["Key"] == DevTokens.Key),
             "an Auth__SigningKeys key is the published local-dev token key, so anyone can mint tokens");
+        // The baseline issues coupons with no token, past the gate and the per-person limits: only a benchmark may want it.
+        Refuse("AllowDbLockBaseline", Flag(DbLockBaselineApi.Switch),
+            "Bench__DbLockBaseline=true serves POST /bench/db-lock/{coupon}/{user}, which issues coupons without a token, gate or limits");
         return findings;
     }
 

@@ -83,6 +83,17 @@ public sealed class ProductionGuardTests
         Assert.DoesNotContain("Admin__ApiKey", finding, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_unauthenticated_db_lock_baseline_is_refused_unless_allowed_by_name()
+    {
+        var finding = Assert.Single(Check(Environments.Production, ("Bench:DbLockBaseline", "true")));
+
+        Assert.Contains("Bench__DbLockBaseline", finding, StringComparison.Ordinal);
+        Assert.Contains("Production__AllowDbLockBaseline=true", finding, StringComparison.Ordinal);
+        Assert.Empty(Check(Environments.Production, ("Bench:DbLockBaseline", "true"), ("Production:AllowDbLockBaseline", "true")));
+        Assert.Empty(Check(Environments.Production, ("Bench:DbLockBaseline", "false")));
+    }
+
     private sealed class Environment(string name) : IHostEnvironment
     {
         public string EnvironmentName { get; set; } = name;

@@ -11,9 +11,14 @@ namespace Coupons.Bench;
 /// </summary>
 public static class DbLockBaselineApi
 {
+    public const string Section = "Bench";
+
+    /// <summary>The switch, <c>Bench:DbLockBaseline</c>; Production refuses it unless allowed (<see cref="ProductionGuard"/>).</summary>
+    public const string Switch = $"{Section}:DbLockBaseline";
+
     public static IEndpointRouteBuilder MapDbLockBaselineApi(this IEndpointRouteBuilder routes, IConfiguration configuration)
     {
-        if (configuration.GetValue<bool>("Bench:DbLockBaseline"))
+        if (configuration.GetValue<bool>(Switch))
         {
             routes.MapPost("/bench/db-lock/{couponId:long}/{publicId}", IssueWithRowLock).WithTags("Bench");
         }

@@ -38,6 +38,7 @@ public sealed class ProductionGuardTests
     [InlineData("Admin:Keys:0:Key", "rotated-but-short", "Admin__Keys__0__Key", "AllowShortAdminKey")]
     [InlineData("Auth:AllowAnonymous", "true", "Auth__AllowAnonymous", "AllowAnonymousClicks")]
     [InlineData("Auth:SigningKeys:0:Key", "bG9jYWwtZGV2LWp3dC1rZXktbm90LWEtc2VjcmV0LTAxMjM0NTY3ODk=", "Auth__SigningKeys", "AllowDevSigningKey")]
+    [InlineData("Bench:DbLockBaseline", "true", "Bench__DbLockBaseline", "AllowDbLockBaseline")]
     public async Task An_unsafe_production_setting_stops_the_start_with_one_line_naming_it(string key, string value, string setting, string allowance)
     {
         var settings = SafeProduction((key, value));

@@ -1,3 +1,4 @@
+using System.Reflection;
 using Coupons.Admin;
 using Microsoft.Extensions.Configuration;
 
@@ -44,5 +45,28 @@ public sealed class EffectiveConfigurationTests
         Assert.DoesNotContain("PATH", settings.Keys);
         Assert.DoesNotContain("AWS_SECRET_ACCESS_KEY", settings.Keys);
         Assert.DoesNotContain(settings.Values, v => v.Contains("hunter2") || v.Contains("s3cret") || v.Contains("secretpass") || v.EndsWith("key-value", StringComparison.Ordinal));
+    }
+
+    /// <summary>Every options section the app binds (a public <c>const string Section</c> in the app's assembly).</summary>
+    private static readonly string[] SectionsTheAppBinds = typeof(Program).Assembly.GetTypes()
+        .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static))
+        .Where(f => f is { Name: "Section", IsLiteral: true } && f.FieldType == typeof(string))
+        .Select(f => (string)f.GetRawConstantValue()!)
+        .Distinct()
+        .Order()
+        .ToArray();
+
+    public static TheoryData<string> BoundSections => new(SectionsTheAppBinds);
+
+    [Fact]
+    public void The_bound_sections_are_found() => Assert.Contains("Bench", SectionsTheAppBinds);
+
+    [Theory]
+    [MemberData(nameof(BoundSections))]
+    public void Every_options_section_the_app_binds_is_shown(string section)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [$"{section}:Probe"] = "on" }).Build();
+
+        Assert.True(EffectiveConfiguration.Read(configuration).ContainsKey($"{section}:Probe"), $"GET /api/admin/config does not show the {section} section");
     }
 }
