@@ -69,15 +69,21 @@ public static class ProductionGuard
             "Seed__DemoData=true seeds demo users and coupon 11 (set Seed__DemoData=false)");
 
         var adminKeys = AdminOptions.ConfiguredKeys(configuration).ToList();
-        Refuse("AllowDevAdminKey", adminKeys.Any(k => k.Key == AdminOptions.EmbeddedDevKey),
-            $"an admin key ({string.Join(", ", adminKeys.Where(k => k.Key == AdminOptions.EmbeddedDevKey).Select(k => k.Setting))}) is the published local-dev key");
-        Refuse("AllowShortAdminKey", adminKeys.Any(k => k.Key != AdminOptions.EmbeddedDevKey && Encoding.UTF8.GetByteCount(k.Key) < MinAdminKeyBytes),
-            $"an admin key ({string.Join(", ", adminKeys.Where(k => k.Key != AdminOptions.EmbeddedDevKey && Encoding.UTF8.GetByteCount(k.Key) < MinAdminKeyBytes).Select(k => k.Setting))}) is shorter than {MinAdminKeyBytes} bytes");
+        var published = adminKeys.Where(k => PublishedKeys.IsPublished(k.Key)).ToList();
+        var tooShort = adminKeys.Where(k => !PublishedKeys.IsPublished(k.Key) && Encoding.UTF8.GetByteCount(k.Key) < MinAdminKeyBytes).ToList();
+        Refuse("AllowDevAdminKey", published.Count > 0,
+            $"an admin key ({string.Join(", ", published.Select(k => k.Setting))}) is a published key committed to the repository");
+        Refuse("AllowShortAdminKey", tooShort.Count > 0,
+            $"an admin key ({string.Join(", ", tooShort.Select(k => k.Setting))}) is shorter than {MinAdminKeyBytes} bytes");
         Refuse("AllowAnonymousClicks", Flag($"{UserAuthOptions.Section}:{nameof(UserAuthOptions.AllowAnonymous)}"),
             "Auth__AllowAnonymous=true lets anyone claim coupons for any publicId without a token");
+
+        // By the bytes tokens are signed with: the auth code skips whitespace in a key, so a reformatted copy is the same key.
+        var devKey = UserAuthentication.TryKeyBytes(DevTokens.Key)!;
         Refuse("AllowDevSigningKey", configuration.GetSection($"{UserAuthOptions.Section}:{nameof(UserAuthOptions.SigningKeys)}").GetChildren()
-                .Any(k => k["Key"] == DevTokens.Key),
+                .Any(k => UserAuthentication.TryKeyBytes(k["Key"] ?? "") is { } bytes && bytes.AsSpan().SequenceEqual(devKey)),
             "an Auth__SigningKeys key is the published local-dev token key, so anyone can mint tokens");
+
         // The baseline issues coupons with no token, past the gate and the per-person limits: only a benchmark may want it.
         Refuse("AllowDbLockBaseline", Flag(DbLockBaselineApi.Switch),
             "Bench__DbLockBaseline=true serves POST /bench/db-lock/{coupon}/{user}, which issues coupons without a token, gate or limits");

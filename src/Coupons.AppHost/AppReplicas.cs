@@ -35,6 +35,9 @@ public static class AppReplicas
                 .WithEnvironment("Kafka__MinInSyncReplicas", "2")
                 .WithEnvironment("Admin__Url", AdminUrl(o, i))
                 .WithEnvironment("Admin__ApiKey", o.AdminApiKey)
+                // The committed Topology:AdminApiKey is a published key (Coupons.Admin.PublishedKeys): Production refuses
+                // it unless allowed by name. A key given on the command line (bench, drills) needs no allowance.
+                .WithEnvironment("Production__AllowDevAdminKey", "true")
                 .WithEnvironment("Edge__KnownProxies__0", "127.0.0.1")
                 .WithEnvironment("Auth__Issuer", "coupons-local-topology")
                 .WithEnvironment("Auth__Audience", "coupons-api")

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Coupons.Admin;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
@@ -92,6 +94,49 @@ public sealed class ProductionGuardTests
         Assert.Contains("Production__AllowDbLockBaseline=true", finding, StringComparison.Ordinal);
         Assert.Empty(Check(Environments.Production, ("Bench:DbLockBaseline", "true"), ("Production:AllowDbLockBaseline", "true")));
         Assert.Empty(Check(Environments.Production, ("Bench:DbLockBaseline", "false")));
+    }
+
+    [Theory]
+    [InlineData("Admin:ApiKey")]
+    [InlineData("Admin:Keys:0:Key")]
+    public void The_local_topologys_committed_admin_key_is_refused_as_published(string setting)
+    {
+        var finding = Assert.Single(Check(Environments.Production, (setting, "local-topology-admin-key-NOT-A-SECRET-0001")));
+
+        Assert.Contains("AllowDevAdminKey", finding, StringComparison.Ordinal);
+        Assert.Contains(setting.Replace(":", "__", StringComparison.Ordinal), finding, StringComparison.Ordinal);
+    }
+
+    /// <summary>The auth code decodes keys with <see cref="Convert.TryFromBase64String(string, Span{byte}, out int)"/>, which skips whitespace.</summary>
+    [Theory]
+    [InlineData("bG9jYWwtZGV2LWp3dC1rZXktbm90LWEtc2VjcmV0LTAxMjM0NTY3ODk= ")]
+    [InlineData(" bG9jYWwtZGV2LWp3dC1rZXktbm90LWEtc2VjcmV0LTAxMjM0NTY3ODk=")]
+    [InlineData("bG9jYWwtZGV2LWp3dC1r ZXktbm90LWEtc2VjcmV0 LTAxMjM0NTY3ODk=")]
+    [InlineData("bG9jYWwtZGV2LWp3dC1rZXktbm90\nLWEtc2VjcmV0LTAxMjM0NTY3ODk=\n")]
+    [InlineData("bG9jYWwtZGV2LWp3dC1rZXktbm90\r\n\tLWEtc2VjcmV0LTAxMjM0NTY3ODk=")]
+    public void A_reformatted_copy_of_the_dev_signing_key_is_refused(string key)
+    {
+        var finding = Assert.Single(Check(Environments.Production, ("Auth:SigningKeys:0:Key", key)));
+
+        Assert.Contains("AllowDevSigningKey", finding, StringComparison.Ordinal);
+    }
+
+    /// <summary>The AppHost cannot use the app's types, so its committed key is a literal there too: the two must stay equal.</summary>
+    [Fact]
+    public void The_topologys_committed_admin_key_is_in_the_published_list()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "Coupons.slnx")))
+        {
+            root = root.Parent ?? throw new InvalidOperationException($"no Coupons.slnx above {AppContext.BaseDirectory}");
+        }
+
+        using var settings = JsonDocument.Parse(File.ReadAllText(Path.Combine(root.FullName, "src", "Coupons.AppHost", "appsettings.json")));
+        var committed = settings.RootElement.GetProperty("Topology").GetProperty("AdminApiKey").GetString();
+
+        Assert.Equal(PublishedKeys.TopologyAdminKey, committed);
+        Assert.Contains(committed, PublishedKeys.AdminKeys);
+        Assert.Contains(AdminOptions.EmbeddedDevKey, PublishedKeys.AdminKeys);
     }
 
     private sealed class Environment(string name) : IHostEnvironment

@@ -78,7 +78,11 @@ public static partial class UserAuthentication
         };
     }
 
-    private static byte[]? TryKeyBytes(string base64)
+    /// <summary>
+    /// A configured signing key's bytes, or null when it is not base64. The one decoding of a key: it skips whitespace, so
+    /// the production guard compares what tokens are signed with, not how the key was written.
+    /// </summary>
+    public static byte[]? TryKeyBytes(string base64)
     {
         var bytes = new byte[base64.Length];
         return Convert.TryFromBase64String(base64, bytes, out var written) ? bytes[..written] : null;

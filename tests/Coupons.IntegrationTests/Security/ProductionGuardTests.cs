@@ -34,10 +34,12 @@ public sealed class ProductionGuardTests
     [InlineData("Database:Provider", "Sqlite", "Database__Provider", "AllowSqlite")]
     [InlineData("Seed:DemoData", "true", "Seed__DemoData", "AllowDemoData")]
     [InlineData("Admin:ApiKey", "local-dev-admin-key", "Admin__ApiKey", "AllowDevAdminKey")]
+    [InlineData("Admin:ApiKey", "local-topology-admin-key-NOT-A-SECRET-0001", "Admin__ApiKey", "AllowDevAdminKey")]
     [InlineData("Admin:ApiKey", "short-admin-key-of-31-bytes-xxx", "Admin__ApiKey", "AllowShortAdminKey")]
     [InlineData("Admin:Keys:0:Key", "rotated-but-short", "Admin__Keys__0__Key", "AllowShortAdminKey")]
     [InlineData("Auth:AllowAnonymous", "true", "Auth__AllowAnonymous", "AllowAnonymousClicks")]
     [InlineData("Auth:SigningKeys:0:Key", "bG9jYWwtZGV2LWp3dC1rZXktbm90LWEtc2VjcmV0LTAxMjM0NTY3ODk=", "Auth__SigningKeys", "AllowDevSigningKey")]
+    [InlineData("Auth:SigningKeys:0:Key", "bG9jYWwtZGV2LWp3dC1r ZXktbm90LWEtc2VjcmV0 LTAxMjM0NTY3ODk=", "Auth__SigningKeys", "AllowDevSigningKey")]
     [InlineData("Bench:DbLockBaseline", "true", "Bench__DbLockBaseline", "AllowDbLockBaseline")]
     public async Task An_unsafe_production_setting_stops_the_start_with_one_line_naming_it(string key, string value, string setting, string allowance)
     {
