@@ -3,6 +3,7 @@ using Coupons.Auth;
 using Coupons.Catalog;
 using Coupons.Gate;
 using Coupons.Health;
+using Coupons.Infrastructure;
 using Coupons.Infrastructure.Database;
 using Coupons.Infrastructure.Edge;
 using Coupons.Infrastructure.Kafka;
@@ -78,6 +79,17 @@ public static class CouponServices
         }
 
         builder.Configuration.AddInMemoryCollection(defaults);
+        return builder;
+    }
+
+    /// <summary>
+    /// The public listener's URLs (<see cref="ListenUrls"/>): an explicit setting, else loopback in dev mode and every
+    /// interface otherwise. Not in appsettings.json: loaded after ASPNETCORE_URLS, a Urls there would override it.
+    /// </summary>
+    public static WebApplicationBuilder UseDefaultUrls(this WebApplicationBuilder builder)
+    {
+        var urls = ListenUrls.Choose(builder.Configuration[WebHostDefaults.ServerUrlsKey], builder.Configuration.IsEmbeddedDevMode(builder.Environment));
+        builder.Configuration.AddInMemoryCollection([new(WebHostDefaults.ServerUrlsKey, urls)]);
         return builder;
     }
 }

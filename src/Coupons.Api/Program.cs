@@ -22,6 +22,7 @@ if (ProductionGuard.Refuses(builder))   // Production: no embedded stores, demo 
 
 builder.AddEmbeddedDependencies()      // dev mode: Garnet + mock Kafka in-process
        .UseDevDefaultsWhenEmbedded()  // dev mode only: local-dev admin key, token key, anonymous clicks
+       .UseDefaultUrls()              // :8081 unless configured; dev mode on loopback only
        .AddAdminListener()            // optional second listener for the admin API and /metrics
        .AddCouponServices();
 

@@ -20,7 +20,7 @@ public static class AppReplicas
             var replica = builder.AddProject<Projects.Coupons_Api>($"app-{i + 1}", launchProfileName: null)
                 .WithHttpEndpoint(port: o.AppPort + i, isProxied: false)
                 .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production")
-                // Plain Urls, not ASPNETCORE_URLS: the app's appsettings.json names :8081, which the latter would not override.
+                // Plain Urls, not ASPNETCORE_URLS: it loads later, so it wins over any ASPNETCORE_URLS in the environment.
                 .WithEnvironment("Urls", PublicUrl(o, i))
                 // Aspire turns the framework's forwarded-headers middleware on, trusting any sender: the app has its own,
                 // which believes nginx only (Edge__KnownProxies).

@@ -125,13 +125,7 @@ public sealed class ProductionGuardTests
     [Fact]
     public void The_topologys_committed_admin_key_is_in_the_published_list()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "Coupons.slnx")))
-        {
-            root = root.Parent ?? throw new InvalidOperationException($"no Coupons.slnx above {AppContext.BaseDirectory}");
-        }
-
-        using var settings = JsonDocument.Parse(File.ReadAllText(Path.Combine(root.FullName, "src", "Coupons.AppHost", "appsettings.json")));
+        using var settings = JsonDocument.Parse(File.ReadAllText(RepositoryFiles.Path("src", "Coupons.AppHost", "appsettings.json")));
         var committed = settings.RootElement.GetProperty("Topology").GetProperty("AdminApiKey").GetString();
 
         Assert.Equal(PublishedKeys.TopologyAdminKey, committed);

@@ -92,7 +92,7 @@ public sealed class AppProcess : IAsyncDisposable
         };
         start.ArgumentList.Add(AppDll);
         var settings = TestStack.AppSettings();
-        settings["Urls"] = $"http://127.0.0.1:{port}"; // overrides appsettings.json's 8081
+        settings["Urls"] = $"http://127.0.0.1:{port}"; // overrides the default :8081
         settings["ASPNETCORE_ENVIRONMENT"] = "Testing";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
