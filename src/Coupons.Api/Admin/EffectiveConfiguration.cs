@@ -43,9 +43,12 @@ public static partial class EffectiveConfiguration
     [GeneratedRegex("(Id|Prefix|Length|Bytes|Header|Claim|Issuer)$", RegexOptions.IgnoreCase)]
     private static partial Regex NotASecret();
 
-    [GeneratedRegex("(?<name>password|pwd)\\s*=\\s*[^;,]*", RegexOptions.IgnoreCase)]
+    // A value holding ; or , is quoted, with the quote doubled inside (DbConnectionStringBuilder's rules): all of it is the
+    // password, up to the closing quote or, when none comes, the end.
+    [GeneratedRegex("""(?<name>password|pwd)\s*=\s*(?:"(?:[^"]|"")*(?:"|\z)|'(?:[^']|'')*(?:'|\z)|[^;,]*)""", RegexOptions.IgnoreCase)]
     private static partial Regex PasswordPair();
 
-    [GeneratedRegex("://[^/@\\s]+@")]
+    // Up to the last @ before the path: a password may hold an unencoded @.
+    [GeneratedRegex("://[^/\\s]*@")]
     private static partial Regex UserInfo();
 }

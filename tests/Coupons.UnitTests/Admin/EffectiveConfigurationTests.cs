@@ -47,6 +47,20 @@ public sealed class EffectiveConfigurationTests
         Assert.DoesNotContain(settings.Values, v => v.Contains("hunter2") || v.Contains("s3cret") || v.Contains("secretpass") || v.EndsWith("key-value", StringComparison.Ordinal));
     }
 
+    /// <summary>Connection strings quote a value holding ; or , (a quote inside is doubled): all of it is the password.</summary>
+    [Theory]
+    [InlineData("Server=db;Password=\"p;ss,word\";Database=x", "Server=db;Password=***;Database=x")]
+    [InlineData("Server=db;Password='p;ss,word';Database=x", "Server=db;Password=***;Database=x")]
+    [InlineData("Server=db;Pwd = \"a\"\";b\" ;Database=x", "Server=db;Pwd=*** ;Database=x")]
+    [InlineData("Server=db;password='it''s;a,secret';Database=x", "Server=db;password=***;Database=x")]
+    [InlineData("Server=db;Password=\"never;closed,at all", "Server=db;Password=***")]
+    [InlineData("Server=db;Password=plain;Database=x", "Server=db;Password=***;Database=x")]
+    [InlineData("redis:6379,password=s3cret,ssl=false", "redis:6379,password=***,ssl=false")]
+    [InlineData("http://user:p;ss@otel:4317", "http://***@otel:4317")]
+    [InlineData("http://user:p@ss@otel:4317/v1", "http://***@otel:4317/v1")]
+    public void A_quoted_password_is_redacted_whole(string value, string expected) =>
+        Assert.Equal(expected, EffectiveConfiguration.Redact("Database:ConnectionString", value));
+
     /// <summary>Every options section the app binds (a public <c>const string Section</c> in the app's assembly).</summary>
     private static readonly string[] SectionsTheAppBinds = typeof(Program).Assembly.GetTypes()
         .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static))
