@@ -6,31 +6,70 @@ namespace Coupons.Cli.Collect;
 
 /// <summary>
 /// One app process seen from outside, through the .NET diagnostics port: a runtime snapshot (the process's memory and
-/// threads from /proc, the runtime's settings) and every managed thread's stack as text.
+/// threads from /proc, its command line and environment with no setting's value) and every managed thread's stack as text.
 /// </summary>
 public static class ProcessSources
 {
+    public const string Redacted = "***";
+
     public static async Task<string> RuntimeSnapshotAsync(int pid)
     {
         var text = new StringBuilder($"pid {pid}{Environment.NewLine}");
-        text.AppendLine($"command line: {(await File.ReadAllTextAsync($"/proc/{pid}/cmdline")).Replace('\0', ' ').Trim()}");
+        text.AppendLine($"command line: {CommandLine(await File.ReadAllTextAsync($"/proc/{pid}/cmdline"))}");
         foreach (var line in (await File.ReadAllLinesAsync($"/proc/{pid}/status")).Where(l => l.StartsWith("Vm", StringComparison.Ordinal) || l.StartsWith("Threads", StringComparison.Ordinal) || l.StartsWith("State", StringComparison.Ordinal)))
         {
             text.AppendLine(line);
         }
 
-        // The runtime's knobs only; other variables are named, never shown (they may hold secrets).
-        var environment = new DiagnosticsClient(pid).GetProcessEnvironment();
         text.AppendLine();
-        text.AppendLine("runtime settings (DOTNET_*, ASPNETCORE_ENVIRONMENT):");
-        foreach (var (name, value) in environment.Where(e => e.Key.StartsWith("DOTNET_", StringComparison.Ordinal) && !e.Key.Contains("KEY", StringComparison.OrdinalIgnoreCase) || e.Key == "ASPNETCORE_ENVIRONMENT").OrderBy(e => e.Key))
-        {
-            text.AppendLine($"  {name}={value}");
-        }
-
-        text.AppendLine($"other environment variables (names only): {string.Join(' ', environment.Keys.Where(k => !k.StartsWith("DOTNET_", StringComparison.Ordinal) && k != "ASPNETCORE_ENVIRONMENT").Order())}");
+        text.Append(EnvironmentListing(new DiagnosticsClient(pid).GetProcessEnvironment()));
         return text.ToString();
     }
+
+    /// <summary>
+    /// The command line as archived, from /proc/{pid}/cmdline (arguments separated by NUL): the program, up to and with the
+    /// app's dll, as it is; after it, the names of settings and never a value. .NET binds every argument into configuration
+    /// (<c>--Admin:ApiKey=…</c>, <c>--Key value</c>, <c>/Key=…</c>, <c>Key=…</c>), so any value may be a secret.
+    /// </summary>
+    public static string CommandLine(string cmdline)
+    {
+        var args = cmdline.TrimEnd('\0').Split('\0'); // empty arguments kept: a switch's value may be one
+        var dll = Array.FindIndex(args, a => a.EndsWith(".dll", StringComparison.OrdinalIgnoreCase));
+        var program = dll >= 0 ? dll + 1 : Math.Min(1, args.Length); // an apphost is the program alone
+        var archived = new List<string>(args[..program]);
+        for (var i = program; i < args.Length; i++)
+        {
+            var arg = args[i];
+            var equals = arg.IndexOf('=', StringComparison.Ordinal);
+            if (equals >= 0)
+            {
+                archived.Add($"{arg[..(equals + 1)]}{Redacted}");
+            }
+            else if (arg.StartsWith('-') || arg.StartsWith('/'))
+            {
+                // A switch without '=': its value is the next argument.
+                archived.Add(arg);
+                if (i + 1 < args.Length)
+                {
+                    archived.Add(Redacted);
+                    i++;
+                }
+            }
+            else
+            {
+                archived.Add(Redacted);
+            }
+        }
+
+        return string.Join(' ', archived);
+    }
+
+    /// <summary>
+    /// The process's environment as archived: names only. Any variable may be a setting (.NET binds <c>DOTNET_</c>- and
+    /// <c>ASPNETCORE_</c>-prefixed ones into configuration too), so no value is written, not even a runtime knob's.
+    /// </summary>
+    public static string EnvironmentListing(IReadOnlyDictionary<string, string> environment) =>
+        $"environment variables (names only): {string.Join(' ', environment.Keys.Order(StringComparer.Ordinal))}{Environment.NewLine}";
 
     /// <summary>
     /// Every managed thread's stack as text, the way <c>dotnet-dump analyze</c> then <c>clrstack -all</c> shows it: a triage
