@@ -88,7 +88,8 @@ public static class CouponServices
     /// </summary>
     public static WebApplicationBuilder UseDefaultUrls(this WebApplicationBuilder builder)
     {
-        var urls = ListenUrls.Choose(builder.Configuration[WebHostDefaults.ServerUrlsKey], builder.Configuration.IsEmbeddedDevMode(builder.Environment));
+        var configured = builder.Configuration[WebHostDefaults.ServerUrlsKey];
+        var urls = ListenUrls.Choose(configured, builder.Configuration.IsEmbeddedDevMode(builder.Environment));
         builder.Configuration.AddInMemoryCollection([new(WebHostDefaults.ServerUrlsKey, urls)]);
         return builder;
     }

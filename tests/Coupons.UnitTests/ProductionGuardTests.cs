@@ -107,7 +107,7 @@ public sealed class ProductionGuardTests
         Assert.Contains(setting.Replace(":", "__", StringComparison.Ordinal), finding, StringComparison.Ordinal);
     }
 
-    /// <summary>The auth code decodes keys with <see cref="Convert.TryFromBase64String(string, Span{byte}, out int)"/>, which skips whitespace.</summary>
+    /// <summary>The auth code decodes keys with Convert.TryFromBase64String, which skips whitespace: each of these is the dev key.</summary>
     [Theory]
     [InlineData("bG9jYWwtZGV2LWp3dC1rZXktbm90LWEtc2VjcmV0LTAxMjM0NTY3ODk= ")]
     [InlineData(" bG9jYWwtZGV2LWp3dC1rZXktbm90LWEtc2VjcmV0LTAxMjM0NTY3ODk=")]

@@ -81,6 +81,7 @@ public sealed class EffectiveConfigurationTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [$"{section}:Probe"] = "on" }).Build();
 
-        Assert.True(EffectiveConfiguration.Read(configuration).ContainsKey($"{section}:Probe"), $"GET /api/admin/config does not show the {section} section");
+        Assert.True(EffectiveConfiguration.Read(configuration).ContainsKey($"{section}:Probe"),
+            $"GET /api/admin/config does not show the {section} section");
     }
 }

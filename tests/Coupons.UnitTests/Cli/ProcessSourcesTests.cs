@@ -2,15 +2,21 @@ using Coupons.Cli.Collect;
 
 namespace Coupons.UnitTests.Cli;
 
-/// <summary>The runtime snapshot goes into a bundle that is mailed around: the app's settings may sit on its command line and in its environment.</summary>
+/// <summary>
+/// The runtime snapshot goes into a bundle that is attached to tickets: the app's settings may sit on its command line and
+/// in its environment.
+/// </summary>
 public sealed class ProcessSourcesTests
 {
-    private static readonly string[] Secrets = ["s3cret-admin", "hunter2", "c2lnbmluZw==", "seed-secret", "dotnet-secret", "aspnet-secret", "plain-secret"];
+    private static readonly string[] Secrets =
+        ["s3cret-admin", "hunter2", "c2lnbmluZw==", "seed-secret", "dotnet-secret", "aspnet-secret", "plain-secret"];
 
     [Theory]
     [InlineData("dotnet\0/app/Coupons.Api.dll\0--Admin:ApiKey=s3cret-admin\0--Database:ConnectionString\0Server=db;Password=hunter2\0",
         "dotnet /app/Coupons.Api.dll --Admin:ApiKey=*** --Database:ConnectionString ***")]
-    [InlineData("dotnet\0exec\0--runtimeconfig\0/app/Coupons.Api.runtimeconfig.json\0/app/Coupons.Api.dll\0/Auth:SigningKeys:0:Key=c2lnbmluZw==\0-x\0seed-secret\0",
+    [InlineData(
+        "dotnet\0exec\0--runtimeconfig\0/app/Coupons.Api.runtimeconfig.json\0/app/Coupons.Api.dll\0"
+        + "/Auth:SigningKeys:0:Key=c2lnbmluZw==\0-x\0seed-secret\0",
         "dotnet exec --runtimeconfig /app/Coupons.Api.runtimeconfig.json /app/Coupons.Api.dll /Auth:SigningKeys:0:Key=*** -x ***")]
     [InlineData("/app/Coupons.Api\0Admin:ApiKey=s3cret-admin\0--urls\0http://0.0.0.0:8081\0plain-secret\0",
         "/app/Coupons.Api Admin:ApiKey=*** --urls *** ***")]

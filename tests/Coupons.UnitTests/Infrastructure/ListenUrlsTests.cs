@@ -15,7 +15,8 @@ public sealed class ListenUrlsTests
         Assert.All(urls.Split(';'), url =>
         {
             var host = new Uri(url).Host;
-            Assert.True(host == "localhost" || IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address), $"{url} is not loopback");
+            var loopback = host == "localhost" || IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address);
+            Assert.True(loopback, $"{url} is not loopback");
             Assert.Equal(8081, new Uri(url).Port);
         });
     }
@@ -40,7 +41,9 @@ public sealed class ListenUrlsTests
     {
         using var settings = JsonDocument.Parse(File.ReadAllText(RepositoryFiles.Path("src", "Coupons.Api", "appsettings.json")));
 
-        var urls = settings.RootElement.EnumerateObject().Where(p => p.Name.Equals("Urls", StringComparison.OrdinalIgnoreCase)).Select(p => p.Value.ToString());
+        var urls = settings.RootElement.EnumerateObject()
+            .Where(p => p.Name.Equals("Urls", StringComparison.OrdinalIgnoreCase))
+            .Select(p => p.Value.ToString());
 
         Assert.False(urls.Any(), $"src/Coupons.Api/appsettings.json names Urls {string.Join(", ", urls)}");
     }
