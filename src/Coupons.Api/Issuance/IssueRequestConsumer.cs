@@ -33,6 +33,9 @@ public sealed partial class IssueRequestConsumer(
     private DecidedOffsets _decided = new();
     private DateTimeOffset _commitRetryAt = DateTimeOffset.MinValue;
 
+    /// <summary>Dead letters written for the batch in hand: a batch read again after a failure does not write them twice.</summary>
+    private readonly HashSet<TopicPartitionOffset> _deadLettered = [];
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!_options.RunConsumer)
@@ -72,6 +75,7 @@ public sealed partial class IssueRequestConsumer(
     {
         _decided = new DecidedOffsets();
         _commitRetryAt = DateTimeOffset.MinValue;
+        _deadLettered.Clear();
         using var consumer = BuildConsumer();
         consumer.Subscribe(_options.Topic);
         Started(logger, _options.Topic, _options.ConsumerGroup);
@@ -213,7 +217,11 @@ public sealed partial class IssueRequestConsumer(
             RecordDecisions(requests, written.Decisions);
             foreach (var (source, reason, detail) in unreadable.Concat(written.Unappliable.Select(u => (sources[u.Request], u.Reason, u.Detail))))
             {
-                deadLetters.WriteAsync(source, reason, detail).GetAwaiter().GetResult();
+                if (!_deadLettered.Contains(source.TopicPartitionOffset))
+                {
+                    deadLetters.WriteAsync(source, reason, detail).GetAwaiter().GetResult();
+                    _deadLettered.Add(source.TopicPartitionOffset);
+                }
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -226,6 +234,7 @@ public sealed partial class IssueRequestConsumer(
             return;
         }
 
+        _deadLettered.Clear(); // the batch is decided: none of it is read again by this consumer
         _decided.Decided(batch.GroupBy(r => r.TopicPartition).Select(g => new TopicPartitionOffset(g.Key, g.Max(r => r.Offset.Value) + 1)));
         CommitDecided(consumer);
     }

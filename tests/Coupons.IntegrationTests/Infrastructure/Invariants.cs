@@ -53,6 +53,13 @@ public static class Invariants
         return await connection.ExecuteScalarAsync<long>("SELECT id FROM users WHERE public_id = @publicId", new { publicId });
     }
 
+    /// <summary>Rows in one of the app's tables (a fixed name from the test, never input).</summary>
+    public static async Task<long> CountAsync(string table)
+    {
+        await using var connection = Connect(null);
+        return await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table}");
+    }
+
     /// <summary>I1, I2, I3 and I5 for one coupon after the pipeline drained.</summary>
     public static async Task<CouponFacts> AssertHoldAsync(long couponId, IReadOnlyCollection<Guid> accepted, string? mysql = null)
     {

@@ -10,10 +10,47 @@ public static class KafkaTestClients
     public const string Topic = "coupon.issue.requested";
     public const string DeadLetterTopic = "coupon.issue.requested.dlq";
 
-    public static IProducer<string, byte[]> Producer()
+    public static IProducer<string, byte[]> Producer(CompressionType compression = CompressionType.None)
     {
         KafkaServiceCollectionExtensions.LoadNativeClient();
-        return new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = TestStack.Kafka, Acks = Acks.All, EnableIdempotence = true }).Build();
+        return new ProducerBuilder<string, byte[]>(new ProducerConfig
+        {
+            BootstrapServers = TestStack.Kafka, Acks = Acks.All, EnableIdempotence = true, CompressionType = compression,
+            // Records up to what the broker takes (compressed), larger than the app's own producer sends: issue 21, item 5.
+            MessageMaxBytes = 16 * 1024 * 1024,
+        }).Build();
+    }
+
+    /// <summary>Each partition's log end of the dead-letter topic now: where <see cref="ReadDeadLettersFrom"/> starts.</summary>
+    public static IReadOnlyList<TopicPartitionOffset> DeadLetterTopicEnds(int partitions = 4)
+    {
+        using var consumer = Reader();
+        return Enumerable.Range(0, partitions)
+            .Select(p => new TopicPartition(DeadLetterTopic, p))
+            .Select(tp => new TopicPartitionOffset(tp, consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(5)).High))
+            .ToList();
+    }
+
+    /// <summary>
+    /// Dead letters written after <paramref name="from"/>, by the <c>dlq-source</c> they name, until every source in
+    /// <paramref name="sources"/> is there or the timeout passes (a source may appear more than once: the result says so).
+    /// </summary>
+    public static IReadOnlyDictionary<string, List<ConsumeResult<string, byte[]>>> ReadDeadLettersFrom(
+        IReadOnlyList<TopicPartitionOffset> from, IReadOnlySet<string> sources, TimeSpan timeout)
+    {
+        using var consumer = Reader();
+        consumer.Assign(from);
+        var found = new Dictionary<string, List<ConsumeResult<string, byte[]>>>();
+        var deadline = DateTime.UtcNow + timeout;
+        while (found.Count < sources.Count && DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { } record && Header(record, "dlq-source") is { } source && sources.Contains(source))
+            {
+                (found.TryGetValue(source, out var copies) ? copies : found[source] = []).Add(record);
+            }
+        }
+
+        return found;
     }
 
     /// <summary>Produces <paramref name="value"/> to every partition of the request topic (a poison message reaches every consumer).</summary>
@@ -110,9 +147,10 @@ public static class KafkaTestClients
             BootstrapServers = TestStack.Kafka,
             GroupId = "test-reader-" + Guid.NewGuid().ToString("N"), // never joined: partitions are assigned by hand
             EnableAutoCommit = false,
+            FetchMaxBytes = 64 * 1024 * 1024,
+            MaxPartitionFetchBytes = 16 * 1024 * 1024,
         }).Build();
     }
 
-    public static string? Header(ConsumeResult<string, byte[]> result, string name) =>
-        result.Message.Headers?.TryGetLastBytes(name, out var bytes) == true ? System.Text.Encoding.UTF8.GetString(bytes) : null;
+    public static string? Header(ConsumeResult<string, byte[]> result, string name) => KafkaHeaders.LastText(result.Message.Headers, name);
 }
