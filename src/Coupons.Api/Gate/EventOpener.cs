@@ -18,12 +18,13 @@ public sealed class EventOpener(IDbConnectionFactory connections, CouponReposito
             return null;
         }
 
+        var generation = await gate.GenerationAsync(couponId); // before the database: a reset after it tears this opening
         await using var connection = await connections.OpenAsync(ct);
         var holders = (await connection.QueryAsync<(long UserId, string RequestId)>(new CommandDefinition(
             "SELECT user_id, request_id FROM user_coupons WHERE coupon_id = @couponId", new { couponId }, cancellationToken: ct)))
             .Select(h => (h.UserId, Guid.Parse(h.RequestId))).ToList();
 
-        var opened = await gate.OpenAsync(couponId, Math.Max(0, coupon.TotalQuantity - holders.Count), holders);
+        var opened = await gate.OpenAsync(couponId, Math.Max(0, coupon.TotalQuantity - holders.Count), holders, generation);
         return (opened, await inspector.ReadStateAsync(couponId));
     }
 }

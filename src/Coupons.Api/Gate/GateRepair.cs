@@ -12,7 +12,8 @@ public sealed class GateRepair(IConnectionMultiplexer redis)
     /// step, so a gate appears whole or not at all; a gate that is already open is left alone. A reset or a Redis restart
     /// that lands while holders are staged tears the staging and nothing is opened (<see cref="GateOpenResult.Torn"/>).
     /// </summary>
-    public async Task<GateOpenResult> OpenAsync(long couponId, long remaining, IReadOnlyCollection<(long UserId, Guid RequestId)> holders)
+    public async Task<GateOpenResult> OpenAsync(
+        long couponId, long remaining, IReadOnlyCollection<(long UserId, Guid RequestId)> holders, GateGeneration generation)
     {
         var gate = new GateKeys(couponId);
         var db = redis.GetDatabase();
@@ -31,9 +32,13 @@ public sealed class GateRepair(IConnectionMultiplexer redis)
             await Task.WhenAll(users, requests);
         }
 
-        var (keys, args) = OpenScript.Layout(gate, staged, remaining, holders.Count);
+        var (keys, args) = OpenScript.Layout(gate, staged, remaining, holders.Count, generation);
         return OpenScript.Parse(await db.ScriptEvaluateAsync(OpenScript.Text, keys, args));
     }
+
+    /// <summary>The gate's generation now: read it before reading the database an opening is built from.</summary>
+    public async Task<GateGeneration> GenerationAsync(long couponId) =>
+        new((string?)await redis.GetDatabase().StringGetAsync(new GateKeys(couponId).DroppedAt) ?? "");
 
     /// <summary>Throws the gate away (admin rebuild, test reset) and notes when; it is rebuilt from the database once nothing is in flight.</summary>
     public async Task ResetAsync(long couponId) => await redis.GetDatabase().ScriptEvaluateAsync(DropScript.Text, DropScript.Layout(new GateKeys(couponId)));

@@ -6,13 +6,17 @@ namespace Coupons.Reconciliation;
 /// <summary>The operator's gate actions, on the admin group: open an event, throw a gate away and rebuild it.</summary>
 public static class GateApi
 {
-    /// <summary>How long open and rebuild-gate wait for the coupon's requests to reach the database before answering 202.</summary>
+    /// <summary>How long open and rebuild-gate wait for the coupon's requests to reach the database before answering 202 (<c>?wait=</c> seconds, up to 120).</summary>
     public static readonly TimeSpan OpenWait = TimeSpan.FromSeconds(30);
+
+    private const int MaxWaitSeconds = 120;
 
     public static RouteGroupBuilder MapGateApi(this RouteGroupBuilder admin)
     {
-        admin.MapPost("/coupons/{couponId}/open", OpenEvent).Answers(StatusCodes.Status404NotFound, ProblemCodes.CouponNotFound);
-        admin.MapPost("/coupons/{couponId}/rebuild-gate", RebuildGate).Answers(StatusCodes.Status404NotFound, ProblemCodes.CouponNotFound);
+        admin.MapPost("/coupons/{couponId}/open", OpenEvent).Answers(StatusCodes.Status404NotFound, ProblemCodes.CouponNotFound)
+            .Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest);
+        admin.MapPost("/coupons/{couponId}/rebuild-gate", RebuildGate).Answers(StatusCodes.Status404NotFound, ProblemCodes.CouponNotFound)
+            .Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest);
         return admin;
     }
 
@@ -22,14 +26,19 @@ public static class GateApi
     /// a trust reset or a rebuild): the gate stays shut, and the gate keeper opens it once they have landed.
     /// </summary>
     public static async Task<Results<Ok<OpenedEvent>, Accepted<OpenedEvent>, ProblemHttpResult>> OpenEvent(
-        long couponId, CouponRepository coupons, GateOpening opening, CouponCatalog catalog, CancellationToken ct)
+        long couponId, int? wait, CouponRepository coupons, GateOpening opening, CouponCatalog catalog, CancellationToken ct)
     {
+        if (WaitOf(wait) is not { } waitFor)
+        {
+            return BadWait();
+        }
+
         if (await coupons.FindAsync(couponId, ct) is null)
         {
             return Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {couponId} does not exist.");
         }
 
-        var (outcome, state) = await opening.OpenAsync(couponId, OpenWait, ct);
+        var (outcome, state) = await opening.OpenAsync(couponId, waitFor, ct);
         catalog.Forget(couponId);
         return Answer(couponId, outcome, state, opened: outcome == GateOpeningOutcome.Opened);
     }
@@ -40,17 +49,32 @@ public static class GateApi
     /// the coupon accepted before has reached the database. 200 once rebuilt, 202 if that takes longer than <see cref="OpenWait"/>.
     /// </summary>
     public static async Task<Results<Ok<OpenedEvent>, Accepted<OpenedEvent>, ProblemHttpResult>> RebuildGate(
-        long couponId, CouponRepository coupons, GateRepair repair, GateOpening opening, CancellationToken ct)
+        long couponId, int? wait, CouponRepository coupons, GateRepair repair, GateOpening opening, CancellationToken ct)
     {
+        if (WaitOf(wait) is not { } waitFor)
+        {
+            return BadWait();
+        }
+
         if (await coupons.FindAsync(couponId, ct) is null)
         {
             return Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {couponId} does not exist.");
         }
 
         await repair.ResetAsync(couponId);
-        var (outcome, state) = await opening.OpenAsync(couponId, OpenWait, ct);
+        var (outcome, state) = await opening.OpenAsync(couponId, waitFor, ct);
         return Answer(couponId, outcome, state, opened: state.Open);
     }
+
+    private static TimeSpan? WaitOf(int? seconds) => seconds switch
+    {
+        null => OpenWait,
+        >= 0 and <= MaxWaitSeconds => TimeSpan.FromSeconds(seconds.Value),
+        _ => null,
+    };
+
+    private static ProblemHttpResult BadWait() =>
+        Problems.BadRequest(ProblemCodes.InvalidRequest, $"wait is a number of seconds from 0 to {MaxWaitSeconds}.");
 
     private static Results<Ok<OpenedEvent>, Accepted<OpenedEvent>, ProblemHttpResult> Answer(long couponId, GateOpeningOutcome outcome, GateState state, bool opened)
     {

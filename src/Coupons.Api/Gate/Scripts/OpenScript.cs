@@ -3,15 +3,16 @@ using StackExchange.Redis;
 namespace Coupons.Gate.Scripts;
 
 /// <summary>
-/// open.lua: opens a gate from staged holders in one step. KEYS: the gate (stock, users, requests), then the staged users
-/// and requests; ARGV[1] remaining stock, ARGV[2] holders staged. Answer: opened, already open, or torn staging.
+/// open.lua: opens a gate from staged holders in one step. KEYS: the gate (stock, users, requests), the staged users
+/// and requests, the gate's dropped-at; ARGV[1] remaining stock, ARGV[2] holders staged, ARGV[3] the generation read
+/// before the database. Answer: opened, already open, or torn (reset or restarted meanwhile).
 /// </summary>
 internal static class OpenScript
 {
     public static readonly string Text = GateScript.Load("open.lua");
 
-    public static (RedisKey[] Keys, RedisValue[] Args) Layout(GateKeys gate, StagedHolders staged, long remaining, int holders) =>
-        ([.. gate.All, staged.Users, staged.Requests], [remaining, holders]);
+    public static (RedisKey[] Keys, RedisValue[] Args) Layout(GateKeys gate, StagedHolders staged, long remaining, int holders, GateGeneration generation) =>
+        ([.. gate.All, staged.Users, staged.Requests, gate.DroppedAt], [remaining, holders, generation.DroppedAt]);
 
     public static GateOpenResult Parse(RedisResult result) => (int)result switch
     {

@@ -2,15 +2,18 @@
 -- item 6: written straight into the gate 1,000 holders per round trip, a reset landing between two chunks left a partial
 -- holder set under a full stock: second 202s). The staging keys carry a fresh id per opening; a reset or a Redis restart
 -- between staging and this call shows as a staged count that is not the one the database gave, and nothing is opened.
--- KEYS[1] stock, KEYS[2] users, KEYS[3] requests, KEYS[4] staged users, KEYS[5] staged requests
--- ARGV[1] remaining stock, ARGV[2] holders staged
--- Returns 1 opened | 0 already open (staging dropped) | -1 staging torn (dropped; open again)
+-- The gate's generation (its dropped-at, read before the database was) must be unchanged: a reset since then means the
+-- database read may be older than what the gate was thrown away for.
+-- KEYS[1] stock, KEYS[2] users, KEYS[3] requests, KEYS[4] staged users, KEYS[5] staged requests, KEYS[6] dropped-at
+-- ARGV[1] remaining stock, ARGV[2] holders staged, ARGV[3] the generation read before the database ('' for none)
+-- Returns 1 opened | 0 already open (staging dropped) | -1 torn: reset or restarted meanwhile (dropped; open again)
 if redis.call('EXISTS', KEYS[1]) == 1 then
   redis.call('DEL', KEYS[4], KEYS[5])
   return 0
 end
 local holders = tonumber(ARGV[2])
-if redis.call('HLEN', KEYS[4]) ~= holders or redis.call('HLEN', KEYS[5]) ~= holders then
+local generation = redis.call('GET', KEYS[6]) or ''
+if generation ~= ARGV[3] or redis.call('HLEN', KEYS[4]) ~= holders or redis.call('HLEN', KEYS[5]) ~= holders then
   redis.call('DEL', KEYS[4], KEYS[5])
   return -1
 end

@@ -16,7 +16,8 @@ end
 if mark == run_id then
   return 0
 end
-local now = redis.call('TIME')[1]
+local time = redis.call('TIME')
+local now = string.format('%d.%06d', time[1], time[2])
 for i = 2, #KEYS, 4 do
   redis.call('DEL', KEYS[i], KEYS[i + 1], KEYS[i + 2])
   redis.call('SET', KEYS[i + 3], now)

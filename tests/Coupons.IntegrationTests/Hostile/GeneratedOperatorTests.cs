@@ -1,0 +1,151 @@
+using Coupons.IntegrationTests.Faults;
+using Coupons.Testing;
+using CsCheck;
+
+namespace Coupons.IntegrationTests.Hostile;
+
+/// <summary>
+/// SPEC §4: "an action may refuse, it may never break an invariant". Generated interleavings of clicks and operator
+/// actions — open, rebuild-gate, reconcile, consumer pause and resume, Redis restarted empty or from an older snapshot —
+/// for two coupons on two instances, checked step by step against a model (no second 202 for a holder; every action
+/// answers one of its documented statuses) and then, once everything is resumed and settled, against I1-I3, I5 and the
+/// consistency report in the database. CsCheck shrinks a failing sequence to the shortest it can find.
+/// </summary>
+[Collection(FaultCollection.Name)]
+public sealed class GeneratedOperatorTests
+{
+    private const int People = 8;
+
+    [Fact]
+    public async Task No_interleaving_of_clicks_and_operator_actions_breaks_an_invariant()
+    {
+        var settings = FaultCollection.FastRepair();
+        await using var first = new CouponApiFactory(settings);
+        await using var second = new CouponApiFactory(settings);
+        ApiDriver[] apps = [new(first.CreateClient(), first.CreateAdminClient()), new(second.CreateClient(), second.CreateAdminClient())];
+        await Task.WhenAll(apps.Select(a => ApiDriver.WaitUntilReadyAsync(a.Client)));
+
+        await Fuzz.CheckAsync("operator actions and the gate", Steps.List[1, 10], steps => RunAsync(apps, steps),
+            fixedSeed: "000operators", cases: 2, print: steps => string.Join(" ; ", steps));
+
+        Assert.Empty(first.ServerErrors.Errors);
+        Assert.Empty(second.ServerErrors.Errors);
+    }
+
+    private abstract record Step(int Instance);
+
+    private sealed record Click(int Instance, int Coupon, int Person) : Step(Instance);
+
+    private sealed record Open(int Instance, int Coupon) : Step(Instance);
+
+    private sealed record RebuildGate(int Instance, int Coupon) : Step(Instance);
+
+    private sealed record Reconcile(int Instance, int Coupon) : Step(Instance);
+
+    private sealed record Pause(int Instance) : Step(Instance);
+
+    private sealed record Resume(int Instance) : Step(Instance);
+
+    private sealed record RedisRestartEmpty() : Step(0);
+
+    private sealed record RedisSnapshot() : Step(0);
+
+    private sealed record RedisRestartFromSnapshot() : Step(0);
+
+    private static readonly Gen<Step> Steps = Gen.Frequency(
+        (12, Gen.Select(Gen.Int[0, 1], Gen.Int[0, 1], Gen.Int[0, People - 1], (i, c, p) => (Step)new Click(i, c, p))),
+        (2, Gen.Select(Gen.Int[0, 1], Gen.Int[0, 1], (i, c) => (Step)new Open(i, c))),
+        (1, Gen.Select(Gen.Int[0, 1], Gen.Int[0, 1], (i, c) => (Step)new RebuildGate(i, c))),
+        (2, Gen.Select(Gen.Int[0, 1], Gen.Int[0, 1], (i, c) => (Step)new Reconcile(i, c))),
+        (2, Gen.Int[0, 1].Select(i => (Step)new Pause(i))),
+        (2, Gen.Int[0, 1].Select(i => (Step)new Resume(i))),
+        (1, Gen.Const((Step)new RedisRestartEmpty())),
+        (1, Gen.Const((Step)new RedisSnapshot())),
+        (1, Gen.Const((Step)new RedisRestartFromSnapshot())));
+
+    private static async Task RunAsync(ApiDriver[] apps, List<Step> steps)
+    {
+        var admin = apps[0];
+        long[] coupons = [await admin.CreateOpenCouponAsync(3), await admin.CreateOpenCouponAsync(5)];
+        var people = await admin.CreateUsersAsync(People);
+        var snapshot = $"operators-{Guid.NewGuid():N}";
+        await StackControl.SnapshotRedisAsync(snapshot);
+        var holders = new Dictionary<(int Coupon, int Person), Guid>(); // the model: who holds a 202, and which
+        try
+        {
+            foreach (var step in steps)
+            {
+                await ApplyAsync(apps, coupons, people, holders, snapshot, step);
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(apps.Select(a => a.Operator.SetConsumerPausedAsync(false)));
+        }
+
+        for (var c = 0; c < coupons.Length; c++)
+        {
+            // Settled: the gate open again (the gate keeper rebuilds a lost one) and nothing in flight.
+            var report = await Eventually.MatchesAsync(() => admin.ConsistencyAsync(coupons[c]),
+                r => r.Redis.GateOpen && r.InFlight == 0 && r.Parked == 0, TimeSpan.FromSeconds(90), $"coupon {coupons[c]} never settled");
+            Assert.True(report.Consistent, $"coupon {coupons[c]}: {string.Join("; ", report.Problems)}");
+            var accepted = holders.Where(h => h.Key.Coupon == c).Select(h => h.Value).ToList();
+            await Invariants.AssertHoldAsync(coupons[c], accepted);
+            foreach (var ((_, person), requestId) in holders.Where(h => h.Key.Coupon == c))
+            {
+                var again = await apps[person % 2].IssueAsync(coupons[c], people[person]);
+                Assert.Equal((HttpStatusCode.Conflict, "ALREADY_REQUESTED", (Guid?)requestId), (again.Status, again.Code, again.RequestId));
+            }
+        }
+    }
+
+    private static async Task ApplyAsync(
+        ApiDriver[] apps, long[] coupons, IReadOnlyList<string> people, Dictionary<(int, int), Guid> holders, string snapshot, Step step)
+    {
+        var app = apps[step.Instance];
+        switch (step)
+        {
+            case Click click:
+                var answer = await app.IssueAsync(coupons[click.Coupon], people[click.Person]);
+                if (answer.Status == HttpStatusCode.Accepted)
+                {
+                    Assert.False(holders.ContainsKey((click.Coupon, click.Person)), $"second 202 for {people[click.Person]} on coupon {coupons[click.Coupon]}");
+                    holders[(click.Coupon, click.Person)] = answer.RequestId!.Value;
+                }
+
+                Assert.True(answer.Status is HttpStatusCode.Accepted or HttpStatusCode.Conflict or HttpStatusCode.ServiceUnavailable, $"{step}: {answer}");
+                break;
+            case Open open:
+                Assert.Contains(await PostAsync(app, $"/api/admin/coupons/{coupons[open.Coupon]}/open?wait=2"), new[] { HttpStatusCode.OK, HttpStatusCode.Accepted });
+                break;
+            case RebuildGate rebuild:
+                Assert.Contains(await PostAsync(app, $"/api/admin/coupons/{coupons[rebuild.Coupon]}/rebuild-gate?wait=2"), new[] { HttpStatusCode.OK, HttpStatusCode.Accepted });
+                break;
+            case Reconcile reconcile:
+                Assert.Contains(await PostAsync(app, $"/api/admin/coupons/{coupons[reconcile.Coupon]}/reconcile"), new[] { HttpStatusCode.OK, HttpStatusCode.Conflict });
+                break;
+            case Pause:
+                await app.Operator.SetConsumerPausedAsync(true);
+                break;
+            case Resume:
+                await app.Operator.SetConsumerPausedAsync(false);
+                break;
+            case RedisRestartEmpty:
+                await StackControl.StopRedisAsync();
+                await StackControl.StartRedisAsync();
+                break;
+            case RedisSnapshot:
+                await StackControl.SnapshotRedisAsync(snapshot);
+                break;
+            case RedisRestartFromSnapshot:
+                await StackControl.RestartRedisFromSnapshotAsync(snapshot);
+                break;
+        }
+    }
+
+    private static async Task<HttpStatusCode> PostAsync(ApiDriver app, string path)
+    {
+        using var response = await app.Admin.PostAsync(path, null);
+        return response.StatusCode;
+    }
+}
