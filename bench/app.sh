@@ -17,6 +17,7 @@ mariadb --no-defaults -h127.0.0.1 -P3317 -ucoupons -pcoupons-local-test \
 redis-cli -p "${COUPONS_TEST_REDIS##*:}" -n 1 FLUSHDB >/dev/null
 
 port=18081
+# The test stack speaks plaintext on loopback: Production refuses that unless allowed by name (Production__AllowPlaintext…).
 export Urls="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production \
   Database__Provider=MySql Database__ConnectionString="${COUPONS_TEST_MYSQL/Database=coupons_test/Database=coupons_bench}" \
   Redis__Embedded=false Redis__Configuration="$COUPONS_TEST_REDIS,defaultDatabase=1" \
@@ -25,6 +26,7 @@ export Urls="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production \
   Kafka__ConsumerGroup="coupon-issue-bench-$run" Kafka__ReplicationFactor=1 Kafka__MinInSyncReplicas=1 \
   Seed__DemoData=false Admin__ApiKey="bench-admin-key-not-a-secret-0123456789abcdef" Bench__DbLockBaseline=true \
   Production__AllowDbLockBaseline=true Auth__AllowAnonymous=true Production__AllowAnonymousClicks=true \
+  Production__AllowPlaintextKafka=true Production__AllowPlaintextRedis=true Production__AllowPlaintextMySql=true \
   Auth__Issuer=coupons-bench Auth__Audience=coupons-api Auth__SigningKeys__0__Id=bench \
   Auth__SigningKeys__0__Key="YmVuY2gtand0LWtleS1ub3QtYS1zZWNyZXQtMDEyMzQ1Njc4OQ==" \
   Edge__ClicksPerClientPerSecond=10000000 Edge__ReadsPerClientPerSecond=10000000 Edge__AdminPerClientPerSecond=10000000 \

@@ -2,6 +2,10 @@ using System.Text;
 using Coupons.Admin;
 using Coupons.Auth;
 using Coupons.Bench;
+using Coupons.Infrastructure.Database;
+using Coupons.Infrastructure.Kafka;
+using Coupons.Infrastructure.Redis;
+using MySqlConnector;
 
 namespace Coupons;
 
@@ -10,7 +14,7 @@ namespace Coupons;
 /// accident: the appsettings.json defaults are the embedded dev mode, so a deployment that forgets one setting would
 /// otherwise run on an in-process Redis, a SQLite file, demo users, a published dev key or anonymous clicks. The
 /// benchmark's DB-lock baseline (off by default, but one copied setting away) issues coupons without a token and is
-/// refused too. In the Production environment the app does not start with any of them unless that one is explicitly
+/// refused too, and so is plaintext to Kafka, Redis or MySQL over the network (each client's default). In the Production environment the app does not start with any of them unless that one is explicitly
 /// allowed (<c>Production__Allow…=true</c>); it prints one line per finding, naming the setting, and exits with
 /// <see cref="ExitCode"/>.
 /// </summary>
@@ -59,12 +63,57 @@ public static class ProductionGuard
             return true;
         }
 
-        Refuse("AllowEmbeddedRedis", Flag("Redis:Embedded"),
+        var embeddedRedis = Flag("Redis:Embedded");
+        var embeddedKafka = Flag("Kafka:Embedded");
+        var sqlite = !string.Equals(configuration["Database:Provider"] ?? "Sqlite", "MySql", StringComparison.OrdinalIgnoreCase);
+        Refuse("AllowEmbeddedRedis", embeddedRedis,
             "Redis__Embedded=true runs an in-process Garnet that loses the gate with the process (set Redis__Embedded=false and Redis__Configuration)");
-        Refuse("AllowEmbeddedKafka", Flag("Kafka:Embedded"),
+        Refuse("AllowEmbeddedKafka", embeddedKafka,
             "Kafka__Embedded=true runs an in-process mock broker that loses accepted requests with the process (set Kafka__Embedded=false and Kafka__BootstrapServers)");
-        Refuse("AllowSqlite", !string.Equals(configuration["Database:Provider"] ?? "Sqlite", "MySql", StringComparison.OrdinalIgnoreCase),
+        Refuse("AllowSqlite", sqlite,
             "Database__Provider is Sqlite, a local file (set Database__Provider=MySql and Database__ConnectionString)");
+
+        // Plaintext over the network, each client's default: anyone on the path reads (or changes) requests, coupons and
+        // the credentials themselves, and broker ACLs have no principal to name. An embedded store is in the process and
+        // SQLite a file: refused above as what they are, not also here.
+        if (!embeddedKafka)
+        {
+            var value = configuration[$"{KafkaOptions.Section}:{nameof(KafkaOptions.SecurityProtocol)}"];
+            var protocol = Confluent.Kafka.SecurityProtocol.Plaintext;
+            if (string.IsNullOrEmpty(value) || Enum.TryParse(value, ignoreCase: true, out protocol) && Enum.IsDefined(protocol))
+            {
+                Refuse("AllowPlaintextKafka", !KafkaOptions.IsTls(protocol),
+                    $"Kafka__SecurityProtocol is {protocol}{(string.IsNullOrEmpty(value) ? " (the default)" : "")}, without TLS: accepted requests{(KafkaOptions.IsSasl(protocol) ? " and the SASL password" : "")} " +
+                    "cross the network readable (set Kafka__SecurityProtocol=SaslSsl, or Ssl; see Kafka__SaslMechanism and Kafka__SslCaLocation)");
+            }
+            else
+            {
+                findings.Add($"Refusing to start in Production: Kafka__SecurityProtocol='{value}' is not one of Plaintext, Ssl, SaslPlaintext, SaslSsl.");
+            }
+        }
+
+        if (!embeddedRedis)
+        {
+            var ssl = configuration[$"{RedisOptions.Section}:{nameof(RedisOptions.Ssl)}"];
+            var readable = ssl is null || bool.TryParse(ssl, out _);
+            Refuse("AllowPlaintextRedis", !Flag($"{RedisOptions.Section}:{nameof(RedisOptions.Ssl)}") && readable
+                    && !RedisOptions.ConfigurationSaysSsl(configuration[$"{RedisOptions.Section}:{nameof(RedisOptions.Configuration)}"] ?? new RedisOptions().Configuration),
+                "Redis__Ssl is not true and Redis__Configuration does not say ssl=true: the gate's commands and any Redis password cross the network readable (set Redis__Ssl=true)");
+        }
+
+        if (!sqlite)
+        {
+            var mode = DatabaseOptions.SslModeOf(configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.ConnectionString)}"]);
+            var said = mode switch
+            {
+                null => "cannot be read, so nothing in it requires TLS",
+                MySqlSslMode.None => "has SslMode=None, plaintext",
+                _ => $"has SslMode={mode} (MySqlConnector's default when none is given), which falls back to plaintext when TLS is not offered",
+            };
+            Refuse("AllowPlaintextMySql", !DatabaseOptions.EnforcesTls(mode),
+                $"Database__ConnectionString {said}: coupons, users and the database password cross the network readable (add SslMode=VerifyFull, VerifyCA or Required to it)");
+        }
+
         Refuse("AllowDemoData", Flag("Seed:DemoData"),
             "Seed__DemoData=true seeds demo users and coupon 11 (set Seed__DemoData=false)");
 

@@ -49,6 +49,11 @@ public static class AppReplicas
                 .WithEnvironment("Production__AllowDemoData", "true")
                 .WithEnvironment("Auth__AllowAnonymous", "true")
                 .WithEnvironment("Production__AllowAnonymousClicks", "true")
+                // MariaDB, Redis and the brokers listen in plaintext on this host's loopback: Production refuses plaintext to
+                // each unless allowed by name. A real deployment configures TLS instead (README, Configuration).
+                .WithEnvironment("Production__AllowPlaintextKafka", "true")
+                .WithEnvironment("Production__AllowPlaintextRedis", "true")
+                .WithEnvironment("Production__AllowPlaintextMySql", "true")
                 .WithEnvironment("DOTNET_GCHeapHardLimit", "0x10000000") // 256 MB, as compose limits the containers
                 .WithHttpHealthCheck("/health/ready")
                 .WaitFor(mariadb)

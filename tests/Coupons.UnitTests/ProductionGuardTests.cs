@@ -17,6 +17,10 @@ public sealed class ProductionGuardTests
         ["Admin:ApiKey"] = "an-admin-key-of-forty-bytes-0123456789ab",
         ["Auth:AllowAnonymous"] = "false",
         ["Auth:SigningKeys:0:Key"] = "cHJvZHVjdGlvbi1rZXktMDEyMzQ1Njc4OWFiY2RlZg==",
+        ["Kafka:SecurityProtocol"] = "SaslSsl",
+        ["Redis:Configuration"] = "redis:6379",
+        ["Redis:Ssl"] = "true",
+        ["Database:ConnectionString"] = "Server=db;Database=coupons;User ID=coupons;Password=hunter2;SslMode=VerifyFull",
     };
 
     private static IReadOnlyList<string> Check(string environment, params (string Key, string? Value)[] changes)
@@ -107,7 +111,112 @@ public sealed class ProductionGuardTests
         Assert.Contains(setting.Replace(":", "__", StringComparison.Ordinal), finding, StringComparison.Ordinal);
     }
 
-    /// <summary>The auth code decodes keys with Convert.TryFromBase64String, which skips whitespace: each of these is the dev key.</summary>
+    /// <summary>Plaintext to each store, however it is said (or not said): the setting to change, and the allowance.</summary>
+    public static TheoryData<string, string?, string, string> PlaintextSettings => new()
+    {
+        { "Kafka:SecurityProtocol", null, "Kafka__SecurityProtocol", "AllowPlaintextKafka" },
+        { "Kafka:SecurityProtocol", "Plaintext", "Kafka__SecurityProtocol", "AllowPlaintextKafka" },
+        { "Kafka:SecurityProtocol", "SaslPlaintext", "Kafka__SecurityProtocol", "AllowPlaintextKafka" },
+        { "Kafka:SecurityProtocol", "saslplaintext", "Kafka__SecurityProtocol", "AllowPlaintextKafka" },
+        { "Redis:Ssl", null, "Redis__Ssl", "AllowPlaintextRedis" },
+        { "Redis:Ssl", "false", "Redis__Ssl", "AllowPlaintextRedis" },
+        { "Database:ConnectionString", null, "Database__ConnectionString", "AllowPlaintextMySql" },
+        { "Database:ConnectionString", "Server=db;User ID=coupons;Password=hunter2", "Database__ConnectionString", "AllowPlaintextMySql" },
+        { "Database:ConnectionString", "Server=db;User ID=coupons;Password=hunter2;SslMode=None", "Database__ConnectionString", "AllowPlaintextMySql" },
+        { "Database:ConnectionString", "Server=db;User ID=coupons;Password=hunter2;SslMode=Preferred", "Database__ConnectionString", "AllowPlaintextMySql" },
+        { "Database:ConnectionString", "Server=db;User ID=coupons;Password=hunter2;SSL Mode=none", "Database__ConnectionString", "AllowPlaintextMySql" },
+        { "Database:ConnectionString", "Server=db;User ID=coupons;Password=hunter2;SslMode=Maybe", "Database__ConnectionString", "AllowPlaintextMySql" },
+    };
+
+    [Theory]
+    [MemberData(nameof(PlaintextSettings))]
+    public void Plaintext_to_a_store_is_refused_naming_the_setting_unless_allowed_by_name(string key, string? value, string setting, string allowance)
+    {
+        var finding = Assert.Single(Check(Environments.Production, (key, value)));
+
+        Assert.Contains(setting, finding, StringComparison.Ordinal);
+        Assert.Contains($"Production__{allowance}=true", finding, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", finding, StringComparison.Ordinal);
+        Assert.Empty(Check(Environments.Production, (key, value), ($"Production:{allowance}", "true")));
+    }
+
+    [Fact]
+    public void Each_plaintext_allowance_lets_its_own_store_through_and_no_other()
+    {
+        var plaintext = new[] { ("Kafka:SecurityProtocol", (string?)"Plaintext"), ("Redis:Ssl", "false"), ("Database:ConnectionString", "Server=db") };
+
+        var findings = Check(Environments.Production, [.. plaintext, ("Production:AllowPlaintextRedis", "true")]);
+
+        Assert.Equal(2, findings.Count);
+        Assert.Contains(findings, f => f.Contains("Production__AllowPlaintextKafka=true", StringComparison.Ordinal));
+        Assert.Contains(findings, f => f.Contains("Production__AllowPlaintextMySql=true", StringComparison.Ordinal));
+    }
+
+    /// <summary>MySqlConnector's SslMode: Required, VerifyCA and VerifyFull refuse a server without TLS; absent means Preferred, which does not.</summary>
+    [Theory]
+    [InlineData("Kafka:SecurityProtocol", "Ssl")]
+    [InlineData("Kafka:SecurityProtocol", "SaslSsl")]
+    [InlineData("Kafka:SecurityProtocol", "saslssl")]
+    [InlineData("Redis:Ssl", "true")]
+    [InlineData("Redis:Ssl", "True")]
+    [InlineData("Database:ConnectionString", "Server=db;Password=hunter2;SslMode=Required")]
+    [InlineData("Database:ConnectionString", "Server=db;Password=hunter2;SslMode=VerifyCA")]
+    [InlineData("Database:ConnectionString", "Server=db;Password=hunter2;SslMode=VerifyFull")]
+    [InlineData("Database:ConnectionString", "Server=db;Password=hunter2;SSL Mode=verifyfull")]
+    public void Tls_to_a_store_passes(string key, string value) => Assert.Empty(Check(Environments.Production, (key, value)));
+
+    /// <summary>StackExchange.Redis reads ssl=true from its configuration string: that is TLS too, without Redis:Ssl.</summary>
+    [Theory]
+    [InlineData("redis:6379,ssl=true")]
+    [InlineData("s1:26379,s2:26379,serviceName=coupons,ssl=True,password=hunter2")]
+    public void Ssl_in_the_redis_configuration_string_is_tls(string configuration) =>
+        Assert.Empty(Check(Environments.Production, ("Redis:Ssl", null), ("Redis:Configuration", configuration)));
+
+    [Fact]
+    public void Ssl_false_in_the_redis_configuration_string_is_plaintext() =>
+        Assert.Contains("AllowPlaintextRedis", Assert.Single(Check(Environments.Production, ("Redis:Ssl", null), ("Redis:Configuration", "redis:6379,ssl=false"))), StringComparison.Ordinal);
+
+    /// <summary>An in-process store has no network to protect: it is refused as embedded (or SQLite), not also as plaintext.</summary>
+    [Theory]
+    [InlineData("Redis:Embedded", "Redis:Ssl", "false", "AllowEmbeddedRedis")]
+    [InlineData("Kafka:Embedded", "Kafka:SecurityProtocol", "Plaintext", "AllowEmbeddedKafka")]
+    public void An_embedded_store_is_refused_as_embedded_not_also_as_plaintext(string embedded, string key, string value, string allowance)
+    {
+        Assert.Contains(allowance, Assert.Single(Check(Environments.Production, (embedded, "true"), (key, value))), StringComparison.Ordinal);
+        Assert.Empty(Check(Environments.Production, (embedded, "true"), (key, value), ($"Production:{allowance}", "true")));
+    }
+
+    [Fact]
+    public void Sqlite_is_refused_as_sqlite_not_also_as_plaintext_mysql() =>
+        Assert.Contains("AllowSqlite", Assert.Single(Check(Environments.Production, ("Database:Provider", "Sqlite"), ("Database:ConnectionString", "Data Source=coupons.db"))), StringComparison.Ordinal);
+
+    /// <summary>A protocol the client would not bind (librdkafka's SASL_SSL spelling) is named, not guessed at.</summary>
+    [Fact]
+    public void An_unknown_kafka_security_protocol_is_named() =>
+        Assert.Contains("Kafka__SecurityProtocol='SASL_SSL'", Assert.Single(Check(Environments.Production, ("Kafka:SecurityProtocol", "SASL_SSL"))), StringComparison.Ordinal);
+
+    /// <summary>A flag that is neither true nor false is named (an empty ${VAR} in compose), as every other flag.</summary>
+    [Fact]
+    public void A_redis_ssl_flag_that_is_neither_true_nor_false_is_named() =>
+        Assert.Contains("Redis__Ssl='yes'", Assert.Single(Check(Environments.Production, ("Redis:Ssl", "yes"))), StringComparison.Ordinal);
+
+    /// <summary>
+    /// The repository's own Production launches run their stores in plaintext on loopback or a private network: each
+    /// allows that by name, or it would no longer start (the local topology, the bench app, compose, the process tests).
+    /// </summary>
+    [Theory]
+    [InlineData("src", "Coupons.AppHost", "AppReplicas.cs")]
+    [InlineData("bench", "app.sh")]
+    [InlineData("deploy", "docker-compose.yml")]
+    [InlineData("tests", "Coupons.IntegrationTests", "Security", "ProductionGuardTests.cs")]
+    public void The_repositorys_production_launches_allow_their_plaintext_stores_by_name(params string[] file)
+    {
+        var text = File.ReadAllText(RepositoryFiles.Path(file));
+
+        Assert.All(["AllowPlaintextKafka", "AllowPlaintextRedis", "AllowPlaintextMySql"], allowance => Assert.Contains(allowance, text, StringComparison.Ordinal));
+    }
+
+    /// <summary>The auth code decodes keys with <see cref="Convert.TryFromBase64String(string, Span{byte}, out int)"/>, which skips whitespace.</summary>
     [Theory]
     [InlineData("bG9jYWwtZGV2LWp3dC1rZXktbm90LWEtc2VjcmV0LTAxMjM0NTY3ODk= ")]
     [InlineData(" bG9jYWwtZGV2LWp3dC1rZXktbm90LWEtc2VjcmV0LTAxMjM0NTY3ODk=")]

@@ -79,14 +79,14 @@ public sealed class DeadLetters(IProducer<string, byte[]> producer, IOptions<Kaf
     }
 
     private IConsumer<string, byte[]> NewConsumer() =>
-        new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        new ConsumerBuilder<string, byte[]>(options.Value.ApplySecurity(new ConsumerConfig
         {
             BootstrapServers = options.Value.BootstrapServers,
             GroupId = "coupons-dlq-reader",
             EnableAutoCommit = false,
             EnablePartitionEof = true,
             AutoOffsetReset = AutoOffsetReset.Earliest,
-        }).Build();
+        })).Build();
 }
 
 internal static class ConsumerMetadataExtensions

@@ -356,7 +356,7 @@ public sealed partial class IssueRequestConsumer(
     }
 
     private IConsumer<string, byte[]> BuildConsumer() =>
-        new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        new ConsumerBuilder<string, byte[]>(_options.ApplySecurity(new ConsumerConfig
         {
             BootstrapServers = _options.BootstrapServers,
             GroupId = _options.ConsumerGroup,
@@ -373,7 +373,7 @@ public sealed partial class IssueRequestConsumer(
             // 202 -> row latency against the mock broker; an idle consumer asking 10 times a second costs nothing.
             FetchWaitMaxMs = 100,
             Debug = string.IsNullOrWhiteSpace(_options.ConsumerDebug) ? null : _options.ConsumerDebug,
-        })
+        }))
         .SetPartitionsRevokedHandler(OnRevoked)
         .SetPartitionsLostHandler((_, lost) => _decided.Forget(lost.Select(l => l.TopicPartition)))
         .SetErrorHandler((_, e) => KafkaLog.ClientError(logger, e.Code.ToString(), e.Reason))

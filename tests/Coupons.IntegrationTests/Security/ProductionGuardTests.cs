@@ -19,6 +19,10 @@ public sealed class ProductionGuardTests
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Admin:ApiKey"] = StrongAdminKey,
             ["Auth:AllowAnonymous"] = "false",
+            // The test stack speaks plaintext on loopback: allowed by name (each refusal has its own case below).
+            ["Production:AllowPlaintextKafka"] = "true",
+            ["Production:AllowPlaintextRedis"] = "true",
+            ["Production:AllowPlaintextMySql"] = "true",
         };
         foreach (var (key, value) in changes)
         {
@@ -41,6 +45,9 @@ public sealed class ProductionGuardTests
     [InlineData("Auth:SigningKeys:0:Key", "bG9jYWwtZGV2LWp3dC1rZXktbm90LWEtc2VjcmV0LTAxMjM0NTY3ODk=", "Auth__SigningKeys", "AllowDevSigningKey")]
     [InlineData("Auth:SigningKeys:0:Key", "bG9jYWwtZGV2LWp3dC1r ZXktbm90LWEtc2VjcmV0 LTAxMjM0NTY3ODk=", "Auth__SigningKeys", "AllowDevSigningKey")]
     [InlineData("Bench:DbLockBaseline", "true", "Bench__DbLockBaseline", "AllowDbLockBaseline")]
+    [InlineData("Production:AllowPlaintextKafka", "false", "Kafka__SecurityProtocol", "AllowPlaintextKafka")]
+    [InlineData("Production:AllowPlaintextRedis", "false", "Redis__Ssl", "AllowPlaintextRedis")]
+    [InlineData("Production:AllowPlaintextMySql", "false", "Database__ConnectionString", "AllowPlaintextMySql")]
     public async Task An_unsafe_production_setting_stops_the_start_with_one_line_naming_it(string key, string value, string setting, string allowance)
     {
         var settings = SafeProduction((key, value));

@@ -47,6 +47,57 @@ public sealed class EffectiveConfigurationTests
         Assert.DoesNotContain(settings.Values, v => v.Contains("hunter2") || v.Contains("s3cret") || v.Contains("secretpass") || v.EndsWith("key-value", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// The stores' TLS and SASL settings (issue 21, item 12): passwords (SASL's, a client key's, a PFX's inside a
+    /// connection string) are redacted; the user name is shown, as the connection string's User ID is: it is who the
+    /// instance authenticates as, not what proves it, and a broker's ACL denial names that principal, so the on-call
+    /// needs to see it. File locations are shown too: they are where a secret is, not the secret.
+    /// </summary>
+    [Fact]
+    public void Store_tls_and_sasl_passwords_are_redacted_and_the_user_and_file_locations_are_shown()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Kafka:SecurityProtocol"] = "SaslSsl",
+            ["Kafka:SaslMechanism"] = "ScramSha512",
+            ["Kafka:SaslUsername"] = "coupons-api",
+            ["Kafka:SaslPassword"] = "sasl-hunter2",
+            ["Kafka:SslCaLocation"] = "/etc/kafka/ca.pem",
+            ["Kafka:SslCertificateLocation"] = "/etc/kafka/client.pem",
+            ["Kafka:SslKeyLocation"] = "/etc/kafka/client.key",
+            ["Kafka:SslKeyPassword"] = "key-hunter2",
+            ["Redis:Ssl"] = "true",
+            ["Redis:SslHost"] = "redis.internal",
+            ["Database:ConnectionString"] = "Server=db;User ID=coupons;Password=db-hunter2;SslMode=VerifyFull;CertificateFile=/etc/mysql/client.pfx;CertificatePassword=pfx-hunter2",
+            ["Production:AllowPlaintextKafka"] = "false",
+        }).Build();
+
+        var settings = EffectiveConfiguration.Read(configuration);
+
+        Assert.Equal(EffectiveConfiguration.Redacted, settings["Kafka:SaslPassword"]);
+        Assert.Equal(EffectiveConfiguration.Redacted, settings["Kafka:SslKeyPassword"]);
+        Assert.Equal("coupons-api", settings["Kafka:SaslUsername"]);
+        Assert.Equal("ScramSha512", settings["Kafka:SaslMechanism"]);
+        Assert.Equal("SaslSsl", settings["Kafka:SecurityProtocol"]);
+        Assert.Equal("/etc/kafka/ca.pem", settings["Kafka:SslCaLocation"]);
+        Assert.Equal("/etc/kafka/client.key", settings["Kafka:SslKeyLocation"]);
+        Assert.Equal("redis.internal", settings["Redis:SslHost"]);
+        Assert.Equal("false", settings["Production:AllowPlaintextKafka"]);
+        Assert.Equal("Server=db;User ID=coupons;Password=***;SslMode=VerifyFull;CertificateFile=/etc/mysql/client.pfx;CertificatePassword=***", settings["Database:ConnectionString"]);
+        Assert.DoesNotContain(settings.Values, v => v.Contains("hunter2", StringComparison.Ordinal));
+    }
+
+    /// <summary>Any other spelling of a key's password is a password too; a setting named for a key's id or file is not.</summary>
+    [Theory]
+    [InlineData("Kafka:SslKeyPassword", true)]
+    [InlineData("Kafka:SslKeystorePassword", true)]
+    [InlineData("Kafka:SaslOauthbearerClientSecret", true)]
+    [InlineData("Redis:SslKey", true)]
+    [InlineData("Kafka:SslKeyLocation", false)]
+    [InlineData("Admin:Keys:0:Id", false)]
+    public void A_secrets_name_is_redacted_and_a_files_location_is_not(string key, bool redacted) =>
+        Assert.Equal(redacted, EffectiveConfiguration.Redact(key, "value") == EffectiveConfiguration.Redacted);
+
     /// <summary>Connection strings quote a value holding ; or , (a quote inside is doubled): all of it is the password.</summary>
     [Theory]
     [InlineData("Server=db;Password=\"p;ss,word\";Database=x", "Server=db;Password=***;Database=x")]

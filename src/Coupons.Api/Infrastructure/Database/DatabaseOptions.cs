@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using MySqlConnector;
 
 namespace Coupons.Infrastructure.Database;
 
@@ -19,4 +20,24 @@ public sealed class DatabaseOptions
 
     /// <summary>Longest a request waits for a pooled connection or a command before answering 503.</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The SslMode a MySQL connection string asks MySqlConnector for (Preferred when it names none); null when the string
+    /// cannot be read. TLS is enforced only by Required (encrypted, certificate not checked), VerifyCA (signed by the CA
+    /// in SslCa or the system's) and VerifyFull (and naming the host): None is plaintext, and Preferred falls back to
+    /// plaintext whenever the server offers no TLS, or someone in between says it does not.
+    /// </summary>
+    public static MySqlSslMode? SslModeOf(string? connectionString)
+    {
+        try
+        {
+            return new MySqlConnectionStringBuilder(connectionString ?? "").SslMode;
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    public static bool EnforcesTls(MySqlSslMode? mode) => mode is MySqlSslMode.Required or MySqlSslMode.VerifyCA or MySqlSslMode.VerifyFull;
 }

@@ -25,7 +25,7 @@ public sealed class ConsumerLag(IOptions<KafkaOptions> options) : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
-    private readonly Lazy<IConsumer<byte[], byte[]>> _consumer = new(() => new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+    private readonly Lazy<IConsumer<byte[], byte[]>> _consumer = new(() => new ConsumerBuilder<byte[], byte[]>(options.Value.ApplySecurity(new ConsumerConfig
     {
         BootstrapServers = options.Value.BootstrapServers,
         GroupId = options.Value.ConsumerGroup, // for its committed offsets only: it never subscribes, so it never joins
@@ -33,7 +33,7 @@ public sealed class ConsumerLag(IOptions<KafkaOptions> options) : IDisposable
         EnableAutoCommit = false,
         SocketTimeoutMs = 5000,
         ReconnectBackoffMaxMs = 1000,
-    }).Build());
+    })).Build());
 
     public Task<IReadOnlyList<PartitionLag>> ReadAsync() => Task.Run(Read);
 

@@ -9,9 +9,14 @@ public static class KafkaServiceCollectionExtensions
     public static IServiceCollection AddCouponKafka(this IServiceCollection services, IConfiguration configuration)
     {
         LoadNativeClient();
-        services.AddCheckedOptions<KafkaOptions>(configuration, KafkaOptions.Section)
+        var options = services.AddCheckedOptions<KafkaOptions>(configuration, KafkaOptions.Section)
             .Validate(o => o.MinInSyncReplicas <= o.ReplicationFactor, "Kafka: MinInSyncReplicas cannot exceed ReplicationFactor")
             .Validate(o => o.ConsumerMaxPollInterval >= o.ConsumerSessionTimeout, "Kafka: ConsumerMaxPollInterval cannot be shorter than ConsumerSessionTimeout");
+        foreach (var (valid, message) in KafkaOptions.SecurityRules)
+        {
+            options.Validate(valid, message);
+        }
+
         services.AddSingleton<IProducer<string, byte[]>>(sp => BuildProducer(sp.GetRequiredService<IOptions<KafkaOptions>>().Value, sp));
         services.AddSingleton<KafkaTopics>();
         // The consumer group's position against the topic's end: lag metrics and the pipeline drain.
@@ -57,7 +62,7 @@ public static class KafkaServiceCollectionExtensions
     private static IProducer<string, byte[]> BuildProducer(KafkaOptions options, IServiceProvider sp)
     {
         var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Coupons.Kafka.Producer");
-        var config = new ProducerConfig
+        var config = options.ApplySecurity(new ProducerConfig
         {
             BootstrapServers = options.BootstrapServers,
             ClientId = "coupons-api",
@@ -68,7 +73,7 @@ public static class KafkaServiceCollectionExtensions
             LingerMs = options.ProducerLinger.TotalMilliseconds,
             SocketTimeoutMs = 5000,
             ReconnectBackoffMaxMs = 1000,
-        };
+        });
         return new ProducerBuilder<string, byte[]>(config)
             .SetLogHandler((_, message) => KafkaLog.Client(logger, message.Level.ToString(), message.Facility, message.Message))
             .SetErrorHandler((_, error) => KafkaLog.ClientError(logger, error.Code.ToString(), error.Reason))

@@ -9,7 +9,7 @@ public sealed class KafkaTopics(IOptions<KafkaOptions> options, ILogger<KafkaTop
     public async Task EnsureAsync()
     {
         var o = options.Value;
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = o.BootstrapServers, SocketTimeoutMs = 5000 }).Build();
+        using var admin = new AdminClientBuilder(o.ApplySecurity(new AdminClientConfig { BootstrapServers = o.BootstrapServers, SocketTimeoutMs = 5000 })).Build();
         foreach (var topic in new[] { o.Topic, o.DeadLetterTopic })
         {
             if (Exists(admin, topic))

@@ -6,12 +6,14 @@ public static class RedisServiceCollectionExtensions
 {
     public static IServiceCollection AddCouponRedis(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddCheckedOptions<RedisOptions>(configuration, RedisOptions.Section);
+        services.AddCheckedOptions<RedisOptions>(configuration, RedisOptions.Section)
+            .Validate(o => string.IsNullOrEmpty(o.SslHost) || o.UsesTls, "Redis: Redis__SslHost is set, but neither Redis__Ssl=true nor ssl=true in Redis__Configuration turns TLS on")
+            .Validate(o => !o.Embedded || !o.Ssl, "Redis: the embedded Garnet (Redis__Embedded=true) speaks plaintext only; set Redis__Ssl=false");
 
         services.AddSingleton<IConnectionMultiplexer>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<RedisOptions>>().Value;
-            var config = ConfigurationOptions.Parse(options.Configuration);
+            var config = options.ApplySecurity(ConfigurationOptions.Parse(options.Configuration));
             var timeoutMs = (int)options.OperationTimeout.TotalMilliseconds;
             // Start even when Redis is down and keep reconnecting in the background: the app must
             // come up and serve DB-backed reads without Redis, and heal without a restart.
