@@ -1,3 +1,4 @@
+using System.Globalization;
 using Coupons.Catalog;
 using Coupons.Gate;
 using Coupons.Infrastructure.Edge;
@@ -33,7 +34,9 @@ public static class AdminApi
         group.MapPost("/consumer/pause", (ConsumerHealth consumer, TimeProvider clock, CancellationToken ct) => SetConsumerPausedAsync(consumer, true, clock, ct));
         group.MapPost("/consumer/resume", (ConsumerHealth consumer, TimeProvider clock, CancellationToken ct) => SetConsumerPausedAsync(consumer, false, clock, ct));
         group.MapGet("/dead-letters", ListDeadLetters);
-        group.MapPost("/dead-letters/{partition:int}/{offset:long}/replay", ReplayDeadLetter).Answers(StatusCodes.Status404NotFound, ProblemCodes.NotFound);
+        // No route constraints: a position that is not one must still meet the key check first, then a 400 with its code.
+        group.MapPost("/dead-letters/{partition}/{offset}/replay", ReplayDeadLetter).Answers(StatusCodes.Status404NotFound, ProblemCodes.NotFound)
+            .Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest);
         group.MapGet("/config", (IConfiguration configuration) => TypedResults.Ok(EffectiveConfiguration.Read(configuration)));
         group.MapGet("/audit", ListAudit).Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidCouponId, ProblemCodes.InvalidRequest);
         return group;
@@ -113,10 +116,18 @@ public static class AdminApi
     public static async Task<Ok<IReadOnlyList<DeadLetter>>> ListDeadLetters(DeadLetters deadLetters, int? max) =>
         TypedResults.Ok(await deadLetters.ListAsync(Math.Clamp(max ?? 100, 1, 1000)));
 
-    public static async Task<Results<Accepted, ProblemHttpResult>> ReplayDeadLetter(int partition, long offset, DeadLetters deadLetters) =>
-        await deadLetters.ReplayAsync(partition, offset)
+    public static async Task<Results<Accepted, ProblemHttpResult>> ReplayDeadLetter(string partition, string offset, DeadLetters deadLetters)
+    {
+        if (!int.TryParse(partition, NumberStyles.None, CultureInfo.InvariantCulture, out var p)
+            || !long.TryParse(offset, NumberStyles.None, CultureInfo.InvariantCulture, out var o))
+        {
+            return Problems.BadRequest(ProblemCodes.InvalidRequest, "partition and offset are non-negative integers (a partition fits 32 bits).");
+        }
+
+        return await deadLetters.ReplayAsync(p, o)
             ? TypedResults.Accepted((string?)null)
-            : Problems.NotFound(ProblemCodes.NotFound, $"No dead letter at partition {partition}, offset {offset}.");
+            : Problems.NotFound(ProblemCodes.NotFound, $"No dead letter at partition {p}, offset {o}.");
+    }
 
     /// <summary>The admin audit, newest first; <c>couponId</c>, <c>actor</c> and <c>client</c> narrow it.</summary>
     public static async Task<Results<Ok<IReadOnlyList<AdminAuditEntry>>, ProblemHttpResult>> ListAudit(

@@ -40,8 +40,10 @@ public sealed class GeneratedRequestTests(StackFixture stack) : IAsyncLifetime
         var couponId = await stack.Api.CreateOpenCouponAsync(1_000);
         var people = await stack.Api.CreateUsersAsync(2);
         var owned = await ApiDriver.IssueAsync(stack.Api.Client, couponId, people[0]);
+        await stack.Api.WaitForDrainAsync(couponId); // its row is written before the first snapshot
         var world = new World(couponId, people[0], people[1], owned.RequestId!.Value);
         var client = _app.CreateClient();
+        var clicksAccepted = 0;
 
         await Fuzz.CheckAsync("HTTP requests from the OpenAPI document", Requests(operations, world), async request =>
         {
@@ -63,12 +65,32 @@ public sealed class GeneratedRequestTests(StackFixture stack) : IAsyncLifetime
             if (status is >= 200 and < 300)
             {
                 Assert.True(request.Authorised(world), $"{status} without the right credentials: {request}");
+                clicksAccepted += status == 202 && request.Operation.Template.Contains("issue-fcfs", StringComparison.Ordinal) ? 1 : 0;
             }
             else
             {
                 Assert.Equal(before, await SnapshotAsync(world));
             }
         }, fixedSeed: "00000request", cases: 250, print: r => r.ToString());
+
+        // Rows are written after the answer, so they are counted once at the end: the first click and each accepted one.
+        await stack.Api.WaitForDrainAsync(couponId);
+        Assert.Equal(1 + clicksAccepted, (await Invariants.ReadAsync(couponId)).Rows);
+    }
+
+    // Counterexamples the generator found, kept as named cases.
+
+    [Theory]
+    [InlineData("2147483648", "0")]
+    [InlineData("x", "0")]
+    [InlineData("0", "-1")]
+    [InlineData("-1", "0")]
+    public async Task A_dead_letter_replay_with_an_impossible_position_is_401_without_the_key_and_400_with_it(string partition, string offset)
+    {
+        // Seed 8fNayAXSSLlb: route constraints ({partition:int}) made it a bare 404, before the key was even checked.
+        var path = $"/api/admin/dead-letters/{partition}/{offset}/replay";
+        await BadInputTests.AssertProblemAsync(await _app.CreateClient().PostAsync(path, null), HttpStatusCode.Unauthorized, "ADMIN_KEY_MISSING");
+        await BadInputTests.AssertProblemAsync(await _app.CreateAdminClient().PostAsync(path, null), HttpStatusCode.BadRequest, "INVALID_REQUEST");
     }
 
     /// <summary>The sale, its two people and one real request: what generated ids are drawn from besides garbage.</summary>
@@ -123,7 +145,7 @@ public sealed class GeneratedRequestTests(StackFixture stack) : IAsyncLifetime
             }
 
             return Credentials.BearerValid && (Operation.Template.Contains("{publicId}", StringComparison.Ordinal)
-                ? string.Equals(PublicIdIn(Path), Credentials.BearerSubject, StringComparison.OrdinalIgnoreCase)
+                ? string.Equals(PublicIdIn(), Credentials.BearerSubject, StringComparison.OrdinalIgnoreCase)
                 : Credentials.BearerSubject == world.Owner); // a request's status: its owner only
         }
 
@@ -131,7 +153,8 @@ public sealed class GeneratedRequestTests(StackFixture stack) : IAsyncLifetime
             $"{Operation.Method} {Path} bearer={(Credentials.Bearer is null ? "none" : $"{Credentials.BearerSubject}/{(Credentials.BearerValid ? "valid" : "bad")}")} "
             + $"admin={(Credentials.AdminKey is null ? "none" : Credentials.AdminKey == TestStack.AdminKey ? "right" : "wrong")} body={Body?.Length.ToString() ?? "none"}";
 
-        private static string PublicIdIn(string path) => Uri.UnescapeDataString(path.Split('?')[0].Split('/')[^1]);
+        private string PublicIdIn() =>
+            Uri.UnescapeDataString(Path.Split('?')[0].Split('/')[Array.IndexOf(Operation.Template.Split('/'), "{publicId}")]);
     }
 
     private static Gen<GeneratedRequest> Requests(IReadOnlyList<Operation> operations, World world) =>
@@ -147,7 +170,9 @@ public sealed class GeneratedRequestTests(StackFixture stack) : IAsyncLifetime
         {
             "{couponId}" => Gen.OneOf(Gen.OneOf<string>(world.CouponId.ToString(), "999999999", "0", "-1", "9223372036854775808", "1e3", "%20", "abc"),
                 Gen.Long.Select(l => l.ToString())),
-            "{publicId}" => Gen.OneOf(Gen.OneOf<string>(world.Owner, world.Other, world.Owner.ToUpperInvariant(), "test-user", new string('a', 37), "a b", "%2F", "\u00e9t\u00e9", "..", "x%00y"),
+            // Not "." or ".." (the client removes dot segments: another resource) nor %00 (the in-process host refuses it
+            // before the app sees it; Kestrel answers 400).
+            "{publicId}" => Gen.OneOf(Gen.OneOf<string>(world.Owner, world.Other, world.Owner.ToUpperInvariant(), "test-user", new string('a', 37), "a b", "%2F", "\u00e9t\u00e9", "a..b", "x%01y"),
                 Gen.String[Gen.Char["abcXYZ019-_"], 1, 36]),
             "{requestId}" => Gen.OneOf(Gen.OneOf<string>(world.OwnedRequest.ToString(), "not-a-guid", "00000000-0000-0000-0000-000000000000"),
                 Gen.Guid.Select(g => g.ToString())),
@@ -185,12 +210,14 @@ public sealed class GeneratedRequestTests(StackFixture stack) : IAsyncLifetime
             JsonSerializer.Serialize(new { name, couponType = type, totalQuantity = total, startDate = DateTimeOffset.UtcNow.AddDays(1), endDate = DateTimeOffset.UtcNow.AddDays(2) })),
         Gen.Select(Gen.String, Gen.String, (id, email) => JsonSerializer.Serialize(new { users = new[] { new { publicId = id, name = "n", email } } })));
 
-    /// <summary>What a refused request must not change: how many coupons and users exist, and the sale's gate.</summary>
+    /// <summary>
+    /// What a refused request must not change: how many coupons and users exist, and the sale's gate (its rows are written
+    /// after an accepted click's answer, so they are counted at the end instead).
+    /// </summary>
     private async Task<string> SnapshotAsync(World world)
     {
-        var facts = await Invariants.ReadAsync(world.CouponId);
         var gate = await stack.Api.ConsistencyAsync(world.CouponId);
-        return $"coupons={await Invariants.CountAsync("coupons")} users={await Invariants.CountAsync("users")} rows={facts.Rows} "
+        return $"coupons={await Invariants.CountAsync("coupons")} users={await Invariants.CountAsync("users")} "
             + $"stock={gate.Redis.RemainingStock} accepted={gate.Redis.AcceptedRequests}";
     }
 

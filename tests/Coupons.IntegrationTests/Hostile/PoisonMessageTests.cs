@@ -113,4 +113,33 @@ public sealed class PoisonMessageTests(StackFixture stack)
         Assert.Equal($"newest-{run}", listed[0].Key);
         Assert.Equal($"old-3-{run}", listed[1].Key);
     }
+
+    [Fact]
+    public async Task A_record_larger_than_the_apps_producer_may_send_is_dead_lettered_with_its_head_and_size()
+    {
+        // Issue 21, item 5: 2 MB that the broker took compressed could not be dead-lettered (over the producer's 1 MB), so
+        // the batch was read again every second for ever, and the clicks behind it stayed PENDING.
+        var (couponId, users) = await stack.Api.OpenSaleAsync(3, 3);
+        var consumer = stack.App.Services.GetRequiredService<ConsumerHealth>();
+        var restarts = consumer.Restarts;
+        var deadLetterEnds = KafkaTestClients.DeadLetterTopicEnds();
+        string source;
+        using (var producer = KafkaTestClients.Producer(CompressionType.Lz4))
+        {
+            var report = await producer.ProduceAsync(new TopicPartition(KafkaTestClients.Topic, 1),
+                new Message<string, byte[]> { Key = "huge", Value = Enumerable.Repeat((byte)'x', 2_000_000).ToArray() });
+            source = report.TopicPartitionOffset.ToString();
+        }
+
+        var accepted = await Task.WhenAll(users.Select(u => stack.Api.IssueAsync(couponId, u)));
+        Assert.All(accepted, a => Assert.Equal(HttpStatusCode.Accepted, a.Status));
+
+        await stack.Api.WaitForDrainAsync(couponId, TimeSpan.FromSeconds(60));
+        await Invariants.AssertHoldAsync(couponId, [.. accepted.Select(a => a.RequestId!.Value)]);
+        var dead = KafkaTestClients.ReadDeadLettersFrom(deadLetterEnds, new HashSet<string> { source }, TimeSpan.FromSeconds(30));
+        var letter = Assert.Single(Assert.Single(dead).Value);
+        Assert.Equal(("TOO_LARGE", DeadLetterWriter.KeptBytes), (KafkaTestClients.Header(letter, "dlq-reason"), letter.Message.Value.Length));
+        Assert.StartsWith("value 2000000 bytes", KafkaTestClients.Header(letter, "dlq-truncated"), StringComparison.Ordinal);
+        Assert.Equal(restarts, consumer.Restarts);
+    }
 }

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Coupons.Admin;
 using Coupons.Infrastructure.Kafka;
 using Coupons.Issuance;
 
@@ -22,10 +23,10 @@ public static class KafkaTestClients
     }
 
     /// <summary>Each partition's log end of the dead-letter topic now: where <see cref="ReadDeadLettersFrom"/> starts.</summary>
-    public static IReadOnlyList<TopicPartitionOffset> DeadLetterTopicEnds(int partitions = 4)
+    public static IReadOnlyList<TopicPartitionOffset> DeadLetterTopicEnds()
     {
         using var consumer = Reader();
-        return Enumerable.Range(0, partitions)
+        return consumer.GetMetadataPartitions(DeadLetterTopic)
             .Select(p => new TopicPartition(DeadLetterTopic, p))
             .Select(tp => new TopicPartitionOffset(tp, consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(5)).High))
             .ToList();
