@@ -37,9 +37,19 @@ public sealed class ConsistencyReporter(RequestLedger ledger, CouponRepository c
 
         var (rows, rejectedRequests) = counts;
         var database = new DatabaseView(coupon.IssuedQuantity, rows, IssuedRequests: rows, rejectedRequests);
-        var redis = new RedisView(state.Open, state.RemainingStock, state.AcceptedRequests);
+        // A gate the serving Redis has not verified (it restarted, failed over or was restored) takes no click (trust.lua):
+        // it is not open, and its figures are not compared, whatever they say, until the gate keeper has rebuilt it.
+        var trusted = (await gate.ReadTrustAsync()).Trusted;
+        var open = state.Open && trusted;
+        var redis = new RedisView(open, state.RemainingStock, state.AcceptedRequests);
 
         var problems = new List<string>();
+        if (state.Open && !trusted)
+        {
+            problems.Add("Redis restarted, failed over or was restored since its gates were verified: this gate is not verified and takes no "
+                + "click until it is rebuilt from the database");
+        }
+
         if (inFlight > 0)
         {
             problems.Add($"{inFlight} accepted requests not yet decided by the database");
@@ -60,7 +70,7 @@ public sealed class ConsistencyReporter(RequestLedger ledger, CouponRepository c
             problems.Add($"over-issued: {rows} rows for a total of {coupon.TotalQuantity}");
         }
 
-        if (state.Open && state.RemainingStock + rows + inFlight != coupon.TotalQuantity)
+        if (open && state.RemainingStock + rows + inFlight != coupon.TotalQuantity)
         {
             problems.Add($"Redis stock {state.RemainingStock} + issued {rows} + in flight {inFlight} != total {coupon.TotalQuantity}");
         }

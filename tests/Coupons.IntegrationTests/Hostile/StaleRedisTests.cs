@@ -37,4 +37,38 @@ public sealed class StaleRedisTests
         Assert.Equal(3, facts.Rows);
         Assert.DoesNotContain("REJECTED", facts.RequestStatuses.Values);
     }
+
+    [Fact]
+    public async Task The_consistency_report_does_not_count_a_gate_that_redis_brought_back_unverified_as_open()
+    {
+        // Operator-sequence generator, seed 891DSWeTxzo4 (click; open; Redis restarted from an earlier snapshot): the
+        // report read the stale gate (3 units, no holder) as open and inconsistent, though take.lua refuses every click
+        // through it until it is rebuilt. The gate keeper is held back here, so the unverified gate stays as Redis left it.
+        await using var app = new CouponApiFactory(new Dictionary<string, string?> { ["Reconciliation:GateCheckInterval"] = "01:00:00" });
+        var api = new ApiDriver(app.CreateClient(), app.CreateAdminClient());
+        await ApiDriver.WaitUntilReadyAsync(api.Client);
+        var (couponId, user) = await api.OpenSaleForOneAsync(3);
+        var snapshot = $"unverified-{Guid.NewGuid():N}";
+        await StackControl.SnapshotRedisAsync(snapshot);
+        Assert.Equal(HttpStatusCode.Accepted, (await api.IssueAsync(couponId, user)).Status);
+        await api.WaitForDrainAsync(couponId);
+
+        await StackControl.RestartRedisFromSnapshotAsync(snapshot);
+        var report = await Eventually.MatchesAsync(() => ReportOrNullAsync(api, couponId), r => r is not null, TimeSpan.FromSeconds(30), "no report")!;
+
+        Assert.False(report!.Redis.GateOpen);
+        Assert.Contains(report.Problems, p => p.Contains("not verified", StringComparison.Ordinal));
+    }
+
+    private static async Task<ConsistencyReportView?> ReportOrNullAsync(ApiDriver api, long couponId)
+    {
+        try
+        {
+            return await api.ConsistencyAsync(couponId);
+        }
+        catch (Coupons.Client.ApiProblemException ex) when (ex.Problem.Status == HttpStatusCode.ServiceUnavailable)
+        {
+            return null; // Redis still coming back
+        }
+    }
 }
