@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 
 namespace Coupons.IntegrationTests.Infrastructure;
 
@@ -10,9 +11,13 @@ namespace Coupons.IntegrationTests.Infrastructure;
 public sealed class CouponApiFactory : WebApplicationFactory<Program>
 {
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    public CouponApiFactory(IReadOnlyDictionary<string, string?>? overrides = null)
+    /// <param name="overrides">Configuration over the test stack's.</param>
+    /// <param name="services">Services over the app's (e.g. a clock of its own, for skew).</param>
+    public CouponApiFactory(IReadOnlyDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
     {
+        _services = services;
         var settings = TestStack.AppSettings();
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
@@ -33,6 +38,10 @@ public sealed class CouponApiFactory : WebApplicationFactory<Program>
         }
 
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new ServerErrorCounterStartupFilter(ServerErrors)));
+        if (_services is { } configure)
+        {
+            builder.ConfigureTestServices(configure);
+        }
     }
 
     /// <summary>A client that sends the admin key.</summary>
