@@ -15,12 +15,15 @@ public sealed class CouponRepository(IDbConnectionFactory connections)
             new CommandDefinition($"SELECT {Columns} FROM coupons WHERE id = @couponId", new { couponId }, cancellationToken: ct));
     }
 
-    public async Task<IReadOnlyList<Coupon>> ListOpenAsync(DateTime utcNow, CancellationToken ct)
+    public Task<IReadOnlyList<Coupon>> ListOpenAsync(DateTime utcNow, CancellationToken ct) => ListOpenAsync(utcNow, TimeSpan.Zero, ct);
+
+    /// <summary>Coupons open at <paramref name="utcNow"/> by a clock up to <paramref name="margin"/> ahead or behind this one.</summary>
+    public async Task<IReadOnlyList<Coupon>> ListOpenAsync(DateTime utcNow, TimeSpan margin, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
         var rows = await connection.QueryAsync<Coupon>(new CommandDefinition(
-            $"SELECT {Columns} FROM coupons WHERE start_date <= @utcNow AND end_date > @utcNow ORDER BY id",
-            new { utcNow }, cancellationToken: ct));
+            $"SELECT {Columns} FROM coupons WHERE start_date <= @latest AND end_date > @earliest ORDER BY id",
+            new { latest = utcNow + margin, earliest = utcNow - margin }, cancellationToken: ct));
         return rows.AsList();
     }
 

@@ -48,7 +48,7 @@ public sealed partial class GateKeeper(
         IReadOnlyList<PartitionLag>? positions = null; // read once per round, and only if a gate is due: a broker round trip
         IReadOnlySet<long>? parked = null;             // likewise: one query for all coupons, not one per missing gate
         var due = new List<long>();
-        var open = await coupons.ListOpenAsync(now.UtcDateTime, ct);
+        var open = await coupons.ListOpenAsync(now.UtcDateTime, options.Value.ClockSkewMargin, ct); // open by any instance's clock
         foreach (var gone in _missing.Keys.Where(id => open.All(c => c.Id != id)).ToList())
         {
             _missing.Remove(gone); // ended meanwhile

@@ -13,7 +13,9 @@ namespace Coupons.Reconciliation;
 /// this throws the open coupons' gates away and sets the mark, and <see cref="GateKeeper"/> rebuilds them from the
 /// database once the pipeline has delivered what was in flight, exactly as after Redis restarted empty.
 /// </summary>
-public sealed partial class GateTrustVerifier(CouponRepository coupons, GateInspector gate, GateRepair repair, CouponMetrics metrics, TimeProvider clock, ILogger<GateTrustVerifier> logger)
+public sealed partial class GateTrustVerifier(
+    CouponRepository coupons, GateInspector gate, GateRepair repair, IOptions<ReconciliationOptions> options, CouponMetrics metrics, TimeProvider clock,
+    ILogger<GateTrustVerifier> logger)
 {
     /// <summary>Makes the gates trusted: at once when they are, else by resetting every open coupon's gate (to be rebuilt).</summary>
     public async Task EnsureTrustedAsync(CancellationToken ct)
@@ -24,7 +26,8 @@ public sealed partial class GateTrustVerifier(CouponRepository coupons, GateInsp
             return;
         }
 
-        var open = await coupons.ListOpenAsync(clock.GetUtcNow().UtcDateTime, ct);
+        // Open by any instance's clock: a gate kept because this clock said "not open yet" would be trusted stale (issue 21, item 8).
+        var open = await coupons.ListOpenAsync(clock.GetUtcNow().UtcDateTime, options.Value.ClockSkewMargin, ct);
         if (await repair.ResetUntrustedAsync([.. open.Select(c => c.Id)]))
         {
             metrics.GateTrustResets.Add(1);
