@@ -87,7 +87,7 @@ public sealed class GeneratedOperatorTests
         {
             // Settled: the gate open again (the gate keeper rebuilds a lost one) and nothing in flight.
             var couponId = coupons[c];
-            var report = (await Eventually.MatchesAsync(() => ConsistencyOrNullAsync(admin, couponId),
+            var report = (await Eventually.MatchesAsync(() => admin.ConsistencyOrNullAsync(couponId),
                 r => r is { Redis.GateOpen: true, InFlight: 0, Parked: 0 }, TimeSpan.FromSeconds(90), $"coupon {couponId} never settled"))!;
             Assert.True(report.Consistent, $"coupon {coupons[c]}: {string.Join("; ", report.Problems)}");
             var accepted = holders.Where(h => h.Key.Coupon == c).Select(h => h.Value).ToList();
@@ -141,19 +141,6 @@ public sealed class GeneratedOperatorTests
             case RedisRestartFromSnapshot:
                 await StackControl.RestartRedisFromSnapshotAsync(snapshot);
                 break;
-        }
-    }
-
-    /// <summary>The consistency report, or null while Redis is still coming back (503).</summary>
-    private static async Task<ConsistencyReportView?> ConsistencyOrNullAsync(ApiDriver app, long couponId)
-    {
-        try
-        {
-            return await app.ConsistencyAsync(couponId);
-        }
-        catch (Coupons.Client.ApiProblemException ex) when (ex.Problem.Status == HttpStatusCode.ServiceUnavailable)
-        {
-            return null;
         }
     }
 

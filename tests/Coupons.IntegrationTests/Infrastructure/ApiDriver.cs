@@ -74,6 +74,19 @@ public sealed class ApiDriver(HttpClient client, HttpClient admin)
 
     public Task<ConsistencyReportView> ConsistencyAsync(long couponId) => Operator.ConsistencyAsync(couponId);
 
+    /// <summary>The consistency report, or null while Redis is coming back (503) after a restart.</summary>
+    public async Task<ConsistencyReportView?> ConsistencyOrNullAsync(long couponId)
+    {
+        try
+        {
+            return await Operator.ConsistencyAsync(couponId);
+        }
+        catch (ApiProblemException ex) when (ex.Problem.Status == HttpStatusCode.ServiceUnavailable)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Polls the consistency report until nothing is in flight, or fails after <paramref name="timeout"/>.</summary>
     public Task<ConsistencyReportView> WaitForDrainAsync(long couponId, TimeSpan? timeout = null) =>
         Eventually.MatchesAsync(() => ConsistencyAsync(couponId), r => r.InFlight == 0 && r.Parked == 0,
