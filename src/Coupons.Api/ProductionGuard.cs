@@ -65,7 +65,17 @@ public static class ProductionGuard
 
         var embeddedRedis = Flag("Redis:Embedded");
         var embeddedKafka = Flag("Kafka:Embedded");
-        var sqlite = !string.Equals(configuration["Database:Provider"] ?? "Sqlite", "MySql", StringComparison.OrdinalIgnoreCase);
+        // Read as the configuration binder reads it (Enum.Parse: any case, surrounding spaces, a number), or " mysql" would be
+        // taken for SQLite here while the app runs MySQL, and its connection string never checked (hostile review, issue 21).
+        var providerSetting = configuration["Database:Provider"];
+        var provider = DatabaseProvider.Sqlite;
+        var known = providerSetting is null || (Enum.TryParse(providerSetting, ignoreCase: true, out provider) && Enum.IsDefined(provider));
+        if (!known)
+        {
+            findings.Add($"Refusing to start in Production: Database__Provider='{providerSetting}' is neither Sqlite nor MySql.");
+        }
+
+        var sqlite = known && provider == DatabaseProvider.Sqlite;
         Refuse("AllowEmbeddedRedis", embeddedRedis,
             "Redis__Embedded=true runs an in-process Garnet that loses the gate with the process (set Redis__Embedded=false and Redis__Configuration)");
         Refuse("AllowEmbeddedKafka", embeddedKafka,
@@ -101,7 +111,7 @@ public static class ProductionGuard
                 "Redis__Ssl is not true and Redis__Configuration does not say ssl=true: the gate's commands and any Redis password cross the network readable (set Redis__Ssl=true)");
         }
 
-        if (!sqlite)
+        if (known && provider == DatabaseProvider.MySql)
         {
             var mode = DatabaseOptions.SslModeOf(configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.ConnectionString)}"]);
             var said = mode switch

@@ -45,6 +45,28 @@ public sealed class ProductionGuardTests
     public void A_missing_provider_is_sqlite_and_refused() =>
         Assert.Contains("Database__Provider", Assert.Single(Check(Environments.Production, ("Database:Provider", null))), StringComparison.Ordinal);
 
+    [Theory]
+    [InlineData("1")]
+    [InlineData(" mysql")]
+    [InlineData("MYSQL ")]
+    public void A_provider_the_binder_reads_as_mysql_is_judged_as_mysql(string provider)
+    {
+        // Hostile review (issue 21): "1" and " mysql" bind to MySql, but the guard compared strings, took them for SQLite
+        // (allowed by name) and never looked at the connection string's SslMode=None.
+        var findings = Check(Environments.Production, ("Database:Provider", provider), ("Production:AllowSqlite", "true"),
+            ("Database:ConnectionString", "Server=db;Database=coupons;User ID=coupons;Password=hunter2;SslMode=None"));
+
+        Assert.Contains("AllowPlaintextMySql", Assert.Single(findings), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_provider_that_is_none_is_named()
+    {
+        var finding = Assert.Single(Check(Environments.Production, ("Database:Provider", "Postgres")));
+
+        Assert.Contains("Database__Provider='Postgres'", finding, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void No_admin_key_at_all_is_safe_the_admin_api_refuses_every_call() =>
         Assert.Empty(Check(Environments.Production, ("Admin:ApiKey", "")));
