@@ -30,7 +30,10 @@ public static partial class EffectiveConfiguration
             return Redacted;
         }
 
-        return UserInfo().Replace(PasswordPair().Replace(value, m => $"{m.Groups["name"].Value}={Redacted}"), $"://{Redacted}@");
+        // An unquoted value ends where its format ends one: at , in StackExchange.Redis's configuration, at ; elsewhere
+        // (connection strings), never at the other, which each client reads as part of the password.
+        var pair = key.EndsWith("Redis:Configuration", StringComparison.OrdinalIgnoreCase) ? RedisPasswordPair() : PasswordPair();
+        return UserInfo().Replace(pair.Replace(value, m => $"{m.Groups["name"].Value}={Redacted}"), $"://{Redacted}@");
     }
 
     private static bool IsOurs(string key) =>
@@ -45,8 +48,11 @@ public static partial class EffectiveConfiguration
 
     // A value holding ; or , is quoted, with the quote doubled inside (DbConnectionStringBuilder's rules): all of it is the
     // password, up to the closing quote or, when none comes, the end.
-    [GeneratedRegex("""(?<name>password|pwd)\s*=\s*(?:"(?:[^"]|"")*(?:"|\z)|'(?:[^']|'')*(?:'|\z)|[^;,]*)""", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("""(?<name>password|pwd)\s*=\s*(?:"(?:[^"]|"")*(?:"|\z)|'(?:[^']|'')*(?:'|\z)|[^;]*)""", RegexOptions.IgnoreCase)]
     private static partial Regex PasswordPair();
+
+    [GeneratedRegex("""(?<name>password)\s*=\s*[^,]*""", RegexOptions.IgnoreCase)]
+    private static partial Regex RedisPasswordPair();
 
     // Up to the last @ before the path: a password may hold an unencoded @.
     [GeneratedRegex("://[^/\\s]*@")]

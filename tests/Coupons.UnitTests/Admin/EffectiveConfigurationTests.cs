@@ -106,11 +106,22 @@ public sealed class EffectiveConfigurationTests
     [InlineData("Server=db;password='it''s;a,secret';Database=x", "Server=db;password=***;Database=x")]
     [InlineData("Server=db;Password=\"never;closed,at all", "Server=db;Password=***")]
     [InlineData("Server=db;Password=plain;Database=x", "Server=db;Password=***;Database=x")]
-    [InlineData("redis:6379,password=s3cret,ssl=false", "redis:6379,password=***,ssl=false")]
     [InlineData("http://user:p;ss@otel:4317", "http://***@otel:4317")]
     [InlineData("http://user:p@ss@otel:4317/v1", "http://***@otel:4317/v1")]
     public void A_quoted_password_is_redacted_whole(string value, string expected) =>
         Assert.Equal(expected, EffectiveConfiguration.Redact("Database:ConnectionString", value));
+
+    /// <summary>
+    /// An unquoted password ends where its format ends a value: at ; in a connection string (MySqlConnector reads
+    /// "hunter2,tail" whole), at , in StackExchange.Redis's configuration (which reads "hunter2;tail" whole). Hostile review
+    /// (issue 21): the rest of each was shown.
+    /// </summary>
+    [Theory]
+    [InlineData("Database:ConnectionString", "Server=db;Password=hunter2,tail-of-password;Database=x", "Server=db;Password=***;Database=x")]
+    [InlineData("Redis:Configuration", "redis:6379,password=hunter2;tail-of-password,ssl=true", "redis:6379,password=***,ssl=true")]
+    [InlineData("Redis:Configuration", "redis:6379,password=s3cret,ssl=false", "redis:6379,password=***,ssl=false")]
+    public void An_unquoted_password_is_redacted_to_the_end_of_its_value_in_that_format(string key, string value, string expected) =>
+        Assert.Equal(expected, EffectiveConfiguration.Redact(key, value));
 
     /// <summary>Every options section the app binds (a public <c>const string Section</c> in the app's assembly).</summary>
     private static readonly string[] SectionsTheAppBinds = typeof(Program).Assembly.GetTypes()
