@@ -11,14 +11,14 @@ public static class KafkaTestClients
     public const string Topic = "coupon.issue.requested";
     public const string DeadLetterTopic = "coupon.issue.requested.dlq";
 
-    public static IProducer<string, byte[]> Producer(CompressionType compression = CompressionType.None)
+    public static IProducer<string, byte[]> Producer(CompressionType compression = CompressionType.None, int messageMaxBytes = 16 * 1024 * 1024)
     {
         KafkaServiceCollectionExtensions.LoadNativeClient();
         return new ProducerBuilder<string, byte[]>(new ProducerConfig
         {
             BootstrapServers = TestStack.Kafka, Acks = Acks.All, EnableIdempotence = true, CompressionType = compression,
             // Records up to what the broker takes (compressed), larger than the app's own producer sends: issue 21, item 5.
-            MessageMaxBytes = 16 * 1024 * 1024,
+            MessageMaxBytes = messageMaxBytes,
         }).Build();
     }
 
