@@ -8,7 +8,7 @@ namespace Coupons.Reconciliation;
 /// <summary>
 /// Repairs drift between the Redis gate and the database for one coupon (SPEC I4): units taken by requests the
 /// database will never issue go back to the gate: requests the database rejected, and requests that never
-/// entered the pipeline (no decision, not parked, seen undecided by this instance for longer than the grace period, pipeline drained). Users who
+/// entered the pipeline (no decision, not parked, older than the grace period, pipeline drained). Users who
 /// hold the coupon in the database but are unknown to the gate are put back in it.
 /// </summary>
 public sealed partial class Reconciler(
@@ -24,14 +24,6 @@ public sealed partial class Reconciler(
 {
     /// <summary>What the last full pass of each coupon saw: when, and how many rejected decisions the database had.</summary>
     private readonly ConcurrentDictionary<long, (DateTimeOffset At, long Rejected)> _lastFullPass = new();
-
-    /// <summary>
-    /// When this instance first saw each request that the gate counts and the database has not decided, by its own clock.
-    /// A leak is judged by how long this instance has seen it undecided, never by the time inside its id: that time is
-    /// another instance's clock, and one running behind made a request whose publish was still on its way look leaked
-    /// (issue 21, item 8). Only undecided requests are kept, and only while they stay so: after a drain, leaks alone.
-    /// </summary>
-    private readonly ConcurrentDictionary<long, ConcurrentDictionary<Guid, DateTimeOffset>> _undecidedSince = new();
 
     /// <summary>
     /// The background round: a full pass only when cheap counts hint at drift, or when the last full pass is older
@@ -84,8 +76,7 @@ public sealed partial class Reconciler(
 
         var grace = options.Value.LeakGracePeriod > kafka.Value.DeliveryTimeout * 2 ? options.Value.LeakGracePeriod : kafka.Value.DeliveryTimeout * 2;
         var cutoff = clock.GetUtcNow() - grace;
-        var undecidedSince = _undecidedSince.GetOrAdd(couponId, _ => new());
-        var undecidedNow = new HashSet<Guid>();
+
         int leaked = 0, rejected = 0;
         await foreach (var page in gate.ScanAcceptedRequestsAsync(couponId, RequestLedger.PageSize).WithCancellation(ct))
         {
@@ -94,13 +85,7 @@ public sealed partial class Reconciler(
             {
                 var status = known.Decided.GetValueOrDefault(requestId);
                 var holdsThroughThisRequest = known.HeldThrough.Contains(requestId);
-                var undecided = status is null && !holdsThroughThisRequest;
-                if (undecided)
-                {
-                    undecidedNow.Add(requestId);
-                }
-
-                var isLeak = undecided && undecidedSince.GetOrAdd(requestId, startedAt) < cutoff;
+                var isLeak = status is null && !holdsThroughThisRequest && RequestIds.CreatedAt(requestId) < cutoff;
                 if (status == RequestStatus.Issued || holdsThroughThisRequest || (status is null && !isLeak))
                 {
                     continue;
@@ -121,11 +106,6 @@ public sealed partial class Reconciler(
                     rejected++;
                 }
             }
-        }
-
-        foreach (var gone in undecidedSince.Keys.Where(id => !undecidedNow.Contains(id)).ToList())
-        {
-            undecidedSince.TryRemove(gone, out _); // decided, returned or gone from the gate since
         }
 
         var restored = 0;
