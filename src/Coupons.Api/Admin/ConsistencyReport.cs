@@ -6,7 +6,7 @@ using Coupons.Ledger;
 namespace Coupons.Admin;
 
 /// <summary>Redis vs database vs in flight for one coupon; reads the gate and the database a page at a time.</summary>
-public sealed class ConsistencyReporter(RequestLedger ledger, CouponRepository coupons, GateInspector gate, ParkedRequests parked)
+public sealed class ConsistencyReporter(RequestLedger ledger, CouponRepository coupons, GateInspector gate, ParkedRequests parked, TimeProvider clock)
 {
     public async Task<ConsistencyReportView?> ReportAsync(long couponId, CancellationToken ct)
     {
@@ -44,6 +44,15 @@ public sealed class ConsistencyReporter(RequestLedger ledger, CouponRepository c
         var redis = new RedisView(open, state.RemainingStock, state.AcceptedRequests);
 
         var problems = new List<string>();
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (!state.Open && coupon.IsOpenAt(now))
+        {
+            // In flight is counted from the gate's requests: without the gate (dropped by a rebuild, lost with Redis) requests
+            // accepted and not yet decided cannot be seen, so "nothing in flight" would be a guess (hostile review, issue 21).
+            problems.Add("the gate of this open coupon is missing (a rebuild, or Redis lost it): requests it accepted and the database has "
+                + "not decided yet cannot be counted until the gate keeper rebuilds it");
+        }
+
         if (state.Open && !trusted)
         {
             problems.Add("Redis restarted, failed over or was restored since its gates were verified: this gate is not verified and takes no "

@@ -1,6 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
 using Coupons.Infrastructure.Kafka;
+using Coupons.Issuance;
 
 namespace Coupons.Admin;
 
@@ -8,6 +9,7 @@ namespace Coupons.Admin;
 public sealed class DeadLetters(IProducer<string, byte[]> producer, IOptions<KafkaOptions> options)
 {
     private const int MaxPayloadChars = 2048;
+    private const int MaxKeyChars = 256;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
     public Task<IReadOnlyList<DeadLetter>> ListAsync(int max) => Task.Run(() => List(max));
@@ -74,7 +76,8 @@ public sealed class DeadLetters(IProducer<string, byte[]> producer, IOptions<Kaf
         // Anyone who can write to the topic can write any header, or one without a value.
         string? Header(string name) => KafkaHeaders.LastText(record.Message.Headers, name);
         var payload = Encoding.UTF8.GetString(record.Message.Value ?? []);
-        return new DeadLetter(record.Partition.Value, record.Offset.Value, record.Message.Key, Header("dlq-error"), Header("dlq-source"), Header("dlq-at"),
+        var key = record.Message.Key is { Length: > MaxKeyChars } longKey ? longKey[..MaxKeyChars] : record.Message.Key;
+        return new DeadLetter(record.Partition.Value, record.Offset.Value, key, Header("dlq-error"), Header("dlq-source"), Header("dlq-at"),
             payload.Length > MaxPayloadChars ? payload[..MaxPayloadChars] : payload);
     }
 
@@ -86,7 +89,12 @@ public sealed class DeadLetters(IProducer<string, byte[]> producer, IOptions<Kaf
             EnableAutoCommit = false,
             EnablePartitionEof = true,
             AutoOffsetReset = AutoOffsetReset.Earliest,
-        })).Build();
+        }))
+        // Anyone who can write to the topic can write a key or value of any size (hostile review, issue 21: five 900,000-
+        // character keys made a 27 MB listing): only heads are read, and the listing shows less still.
+        .SetKeyDeserializer(HeadDeserializers.Key(DeadLetterWriter.KeptKeyBytes))
+        .SetValueDeserializer(HeadDeserializers.Value(DeadLetterWriter.KeptBytes))
+        .Build();
 }
 
 internal static class ConsumerMetadataExtensions

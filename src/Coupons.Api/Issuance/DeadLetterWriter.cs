@@ -14,8 +14,15 @@ namespace Coupons.Issuance;
 public sealed partial class DeadLetterWriter(
     IProducer<string, byte[]> producer, IOptions<KafkaOptions> options, CouponMetrics metrics, TimeProvider clock, ILogger<DeadLetterWriter> logger)
 {
-    /// <summary>How much of a record too large for this producer is kept (its head), with its size in <c>dlq-truncated</c>.</summary>
+    /// <summary>
+    /// How much of a value is kept: the consumer reads no more than one byte past it (<see cref="HeadDeserializers"/>), and
+    /// a value cut here says so in <c>dlq-truncated</c>. 2 MB that the broker took compressed could not be written whole
+    /// (over the producer's 1 MB): the batch was read again every second, for ever (issue 21, item 5).
+    /// </summary>
     public const int KeptBytes = 64 * 1024;
+
+    /// <summary>How much of a key the consumer reads (the service's own keys are under 60 characters).</summary>
+    public const int KeptKeyBytes = 1024;
 
     public async Task WriteAsync(ConsumeResult<string, byte[]> source, string reason, string detail)
     {
@@ -26,20 +33,14 @@ public sealed partial class DeadLetterWriter(
             { "dlq-source", Encoding.UTF8.GetBytes(source.TopicPartitionOffset.ToString()) },
             { "dlq-at", Encoding.UTF8.GetBytes(clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)) },
         };
-        try
+        var value = source.Message.Value;
+        if (value is { Length: > KeptBytes })
         {
-            await ProduceAsync(source.Message.Key, source.Message.Value, headers);
-        }
-        catch (ProduceException<string, byte[]> ex) when (ex.Error.Code == ErrorCode.MsgSizeTooLarge)
-        {
-            // The broker took it compressed; uncompressed it is larger than this producer may send (issue 21, item 5: the
-            // batch was read again every second, for ever). Its head and its size still tell an operator what it was.
-            var key = source.Message.Key;
-            headers.Add("dlq-truncated", Encoding.UTF8.GetBytes(
-                $"value {source.Message.Value?.Length ?? 0} bytes, key {key?.Length ?? 0} chars; the first {KeptBytes} bytes of each kept"));
-            await ProduceAsync(key is { Length: > KeptBytes } ? key[..KeptBytes] : key, source.Message.Value is { Length: > KeptBytes } value ? value[..KeptBytes] : source.Message.Value, headers);
+            headers.Add("dlq-truncated", Encoding.UTF8.GetBytes($"value longer than {KeptBytes} bytes: its first {KeptBytes} kept"));
+            value = value[..KeptBytes];
         }
 
+        await ProduceAsync(source.Message.Key, value, headers);
         metrics.DeadLettered.Add(1, new KeyValuePair<string, object?>("reason", reason));
         DeadLettered(logger, source.TopicPartitionOffset.ToString(), reason, detail);
     }

@@ -374,6 +374,9 @@ public sealed partial class IssueRequestConsumer(
             FetchWaitMaxMs = 100,
             Debug = string.IsNullOrWhiteSpace(_options.ConsumerDebug) ? null : _options.ConsumerDebug,
         }))
+        // Only the head of a key or value reaches managed memory, whatever a compressed record unpacks to (SPEC I7).
+        .SetKeyDeserializer(HeadDeserializers.Key(DeadLetterWriter.KeptKeyBytes))
+        .SetValueDeserializer(HeadDeserializers.Value(DeadLetterWriter.KeptBytes + 1))
         .SetPartitionsRevokedHandler(OnRevoked)
         .SetPartitionsLostHandler((_, lost) => _decided.Forget(lost.Select(l => l.TopicPartition)))
         .SetErrorHandler((_, e) => KafkaLog.ClientError(logger, e.Code.ToString(), e.Reason))

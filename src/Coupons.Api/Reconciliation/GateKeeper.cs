@@ -56,7 +56,7 @@ public sealed partial class GateKeeper(
 
         foreach (var coupon in open)
         {
-            if (await gate.IsOpenAsync(coupon.Id))
+            if (await gate.MissingForAsync(coupon.Id) is not { } missingFor)
             {
                 _missing.Remove(coupon.Id);
                 continue;
@@ -65,7 +65,9 @@ public sealed partial class GateKeeper(
             // While a gate is missing nothing new is accepted for its coupon. Once every publish that was in flight has
             // landed (settle) and none of its requests is parked, a mark of where the topic ends covers all of them;
             // the gate is rebuilt once the consumer group is past that mark, however busy other coupons keep the topic.
-            var missing = _missing.TryGetValue(coupon.Id, out var seen) ? seen : _missing[coupon.Id] = new MissingGate(now);
+            // How long it has been missing is Redis's to say: a gate that never existed (a new event) has nothing to
+            // settle, and its first clicks waited 4-7 s on 503 GATE_NOT_READY for nothing (hostile review, issue 21).
+            var missing = _missing.TryGetValue(coupon.Id, out var seen) ? seen : _missing[coupon.Id] = new MissingGate(now - missingFor);
             if (now - missing.Since < settle)
             {
                 continue;
@@ -88,12 +90,8 @@ public sealed partial class GateKeeper(
                 break; // Kafka cannot say where the group is; next round
             }
 
-            if (missing.Mark is null)
-            {
-                missing.Mark = PipelineDrain.Mark(topic);
-                continue;
-            }
-
+            // A mark taken now is already passed when the group has caught up: nothing to wait for.
+            missing.Mark ??= PipelineDrain.Mark(topic);
             if (PipelineDrain.IsPast(topic, missing.Mark))
             {
                 due.Add(coupon.Id);

@@ -49,4 +49,58 @@ public sealed class OperatorGateTests
         var facts = await Invariants.ReadAsync(couponId);
         Assert.Equal((10L, 0L), (facts.Rows, facts.DuplicateUsers));
     }
+
+    [Fact]
+    public async Task The_report_of_an_open_coupon_whose_gate_is_missing_is_not_consistent()
+    {
+        // Hostile review (issue 21): consumer paused, 10 clicks, rebuild-gate?wait=0 (202, pointing at the report): the
+        // report said consistent, nothing in flight (it counts in-flight requests from the gate it no longer had).
+        await using var app = new CouponApiFactory(FaultCollection.FastRepair());
+        var api = new ApiDriver(app.CreateClient(), app.CreateAdminClient());
+        await ApiDriver.WaitUntilReadyAsync(api.Client);
+        var (couponId, users) = await api.OpenSaleAsync(5, 2);
+        await api.Operator.SetConsumerPausedAsync(true);
+        try
+        {
+            Assert.All(await Task.WhenAll(users.Select(u => api.IssueAsync(couponId, u))), a => Assert.Equal(HttpStatusCode.Accepted, a.Status));
+            using var rebuild = await api.Admin.PostAsync($"/api/admin/coupons/{couponId}/rebuild-gate?wait=0", null);
+            Assert.Equal(HttpStatusCode.Accepted, rebuild.StatusCode);
+
+            var report = await api.ConsistencyAsync(couponId);
+
+            Assert.False(report.Consistent);
+            Assert.Contains(report.Problems, p => p.Contains("gate of this open coupon is missing", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await api.Operator.SetConsumerPausedAsync(false);
+        }
+
+        var settled = await Eventually.MatchesAsync(() => api.ConsistencyAsync(couponId), r => r.Redis.GateOpen && r.InFlight == 0,
+            TimeSpan.FromSeconds(60), "the gate was never rebuilt");
+        Assert.True(settled.Consistent, string.Join("; ", settled.Problems));
+        Assert.Equal(2, settled.Database.UserCouponRows);
+    }
+
+    [Fact]
+    public async Task A_new_event_nobody_opened_takes_clicks_without_waiting_out_the_publish_timeout()
+    {
+        // Hostile review (issue 21): the gate keeper waited the settle time (publish timeout + 1 s) from when it first saw
+        // a gate missing, also for a gate that never existed: the first seconds of every event not opened by hand were
+        // 503 GATE_NOT_READY. With a 30 s publish timeout here that wait would be 31 s.
+        await using var app = new CouponApiFactory(new Dictionary<string, string?>
+        {
+            ["Reconciliation:GateCheckInterval"] = "00:00:00.5",
+            ["Kafka:DeliveryTimeout"] = "00:00:30",
+        });
+        var api = new ApiDriver(app.CreateClient(), app.CreateAdminClient());
+        await ApiDriver.WaitUntilReadyAsync(api.Client);
+        var couponId = await api.CreateOpenCouponAsync(5, start: DateTimeOffset.UtcNow.AddSeconds(-1), open: false);
+        var user = (await api.CreateUsersAsync(1))[0];
+
+        var answer = await Eventually.MatchesAsync(() => api.IssueAsync(couponId, user), a => a.Status != HttpStatusCode.ServiceUnavailable,
+            TimeSpan.FromSeconds(15), "the new event's gate was not opened within 15 s");
+
+        Assert.Equal(HttpStatusCode.Accepted, answer.Status);
+    }
 }

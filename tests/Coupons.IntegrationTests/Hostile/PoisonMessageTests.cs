@@ -139,7 +139,28 @@ public sealed class PoisonMessageTests(StackFixture stack)
         var dead = KafkaTestClients.ReadDeadLettersFrom(deadLetterEnds, new HashSet<string> { source }, TimeSpan.FromSeconds(30));
         var letter = Assert.Single(Assert.Single(dead).Value);
         Assert.Equal(("TOO_LARGE", DeadLetterWriter.KeptBytes), (KafkaTestClients.Header(letter, "dlq-reason"), letter.Message.Value.Length));
-        Assert.StartsWith("value 2000000 bytes", KafkaTestClients.Header(letter, "dlq-truncated"), StringComparison.Ordinal);
+        Assert.StartsWith("value longer than 65536 bytes", KafkaTestClients.Header(letter, "dlq-truncated"), StringComparison.Ordinal);
         Assert.Equal(restarts, consumer.Restarts);
+    }
+
+    [Fact]
+    public async Task The_dead_letter_listing_stays_small_whatever_keys_the_dead_letters_carry()
+    {
+        // Hostile review (issue 21): five dead letters with 900,000-character keys of \x01 made a 27 MB answer to ?max=5
+        // (each \x01 is six bytes of JSON); max=1000 would have been gigabytes.
+        using (var producer = KafkaTestClients.Producer(CompressionType.Gzip))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await producer.ProduceAsync(new TopicPartition(KafkaTestClients.DeadLetterTopic, 0),
+                    new Message<string, byte[]> { Key = new string('\u0001', 900_000), Value = Encoding.UTF8.GetBytes("{}") });
+            }
+        }
+
+        using var response = await stack.Api.Admin.GetAsync("/api/admin/dead-letters?max=3");
+        var body = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(body.Length < 64 * 1024, $"{body.Length} bytes for three dead letters");
     }
 }
