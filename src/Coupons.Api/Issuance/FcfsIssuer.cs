@@ -43,6 +43,7 @@ public sealed partial class FcfsIssuer(
     ParkedRequests parked,
     CouponMetrics metrics,
     TimeProvider clock,
+    RedisClock sharedClock,
     ILogger<FcfsIssuer> logger)
 {
 
@@ -82,8 +83,9 @@ public sealed partial class FcfsIssuer(
             return await OutsideTheEventAsync(coupon, publicId, now, ct);
         }
 
-        // One round trip decides the usual click: the gate script also checks the user registry.
-        var requestId = RequestIds.New(now);
+        // One round trip decides the usual click: the gate script also checks the user registry. The id carries the
+        // moment on Redis's clock, the one every instance's reconciler judges its age by.
+        var requestId = RequestIds.New(sharedClock.GetUtcNow());
         var decision = await AskGateAsync(couponId, publicId, requestId, knownUserId: null);
         var next = ClickPolicy.AfterGate(decision, requestId, userLookedUp: false);
         if (next.Step == ClickStep.LookUpUserThenAskAgain)

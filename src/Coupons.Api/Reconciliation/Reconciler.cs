@@ -20,6 +20,7 @@ public sealed partial class Reconciler(
     IOptions<Infrastructure.Kafka.KafkaOptions> kafka,
     Ops.CouponMetrics metrics,
     TimeProvider clock,
+    Infrastructure.Redis.RedisClock sharedClock,
     ILogger<Reconciler> logger)
 {
     /// <summary>What the last full pass of each coupon saw: when, and how many rejected decisions the database had.</summary>
@@ -75,7 +76,8 @@ public sealed partial class Reconciler(
         }
 
         var grace = options.Value.LeakGracePeriod > kafka.Value.DeliveryTimeout * 2 ? options.Value.LeakGracePeriod : kafka.Value.DeliveryTimeout * 2;
-        var cutoff = clock.GetUtcNow() - grace;
+        // Request ids carry the moment they were accepted on Redis's clock (whichever instance accepted them): judged on it too.
+        var cutoff = sharedClock.GetUtcNow() - grace;
 
         int leaked = 0, rejected = 0;
         await foreach (var page in gate.ScanAcceptedRequestsAsync(couponId, RequestLedger.PageSize).WithCancellation(ct))

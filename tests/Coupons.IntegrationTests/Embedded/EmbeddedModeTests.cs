@@ -49,6 +49,17 @@ public sealed class EmbeddedModeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_embedded_garnet_tells_its_time_so_request_ids_are_minted_on_the_shared_clock()
+    {
+        await ApiDriver.WaitUntilReadyAsync(_app.CreateClient());
+        var clock = _app.Services.GetRequiredService<Coupons.Infrastructure.Redis.RedisClock>();
+
+        await clock.MeasureAsync(_app.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>().GetDatabase());
+
+        Assert.InRange(clock.Offset, TimeSpan.FromSeconds(-1), TimeSpan.FromSeconds(1)); // Garnet runs on this machine's clock
+    }
+
+    [Fact]
     public async Task Demo_users_exist_and_the_health_body_is_spring_style()
     {
         var client = _app.CreateClient();

@@ -30,6 +30,8 @@ public static class RedisServiceCollectionExtensions
             return ConnectionMultiplexer.Connect(config);
         });
         services.AddSingleton<RedisCircuit>();
+        services.AddSingleton<RedisClock>();
+        services.AddHostedService<RedisClockSync>();
         return services;
     }
 }
