@@ -33,7 +33,7 @@ public static class AdminApi
         group.MapGet("/coupons/{couponId}/consistency", Consistency).Answers(StatusCodes.Status404NotFound, ProblemCodes.CouponNotFound);
         group.MapPost("/consumer/pause", (ConsumerHealth consumer, TimeProvider clock, CancellationToken ct) => SetConsumerPausedAsync(consumer, true, clock, ct));
         group.MapPost("/consumer/resume", (ConsumerHealth consumer, TimeProvider clock, CancellationToken ct) => SetConsumerPausedAsync(consumer, false, clock, ct));
-        group.MapGet("/dead-letters", ListDeadLetters);
+        group.MapGet("/dead-letters", ListDeadLetters).Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest); // ?max= not a number
         // No route constraints: a position that is not one must still meet the key check first, then a 400 with its code.
         group.MapPost("/dead-letters/{partition}/{offset}/replay", ReplayDeadLetter).Answers(StatusCodes.Status404NotFound, ProblemCodes.NotFound)
             .Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest);

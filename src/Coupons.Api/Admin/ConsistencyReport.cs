@@ -6,7 +6,8 @@ using Coupons.Ledger;
 namespace Coupons.Admin;
 
 /// <summary>Redis vs database vs in flight for one coupon; reads the gate and the database a page at a time.</summary>
-public sealed class ConsistencyReporter(RequestLedger ledger, CouponRepository coupons, GateInspector gate, ParkedRequests parked, TimeProvider clock)
+public sealed class ConsistencyReporter(
+    RequestLedger ledger, CouponRepository coupons, GateInspector gate, ParkedRequests parked, InFlightWitness witness, TimeProvider clock)
 {
     public async Task<ConsistencyReportView?> ReportAsync(long couponId, CancellationToken ct)
     {
@@ -51,6 +52,13 @@ public sealed class ConsistencyReporter(RequestLedger ledger, CouponRepository c
             // accepted and not yet decided cannot be seen, so "nothing in flight" would be a guess (hostile review, issue 21).
             problems.Add("the gate of this open coupon is missing (a rebuild, or Redis lost it): requests it accepted and the database has "
                 + "not decided yet cannot be counted until the gate keeper rebuilds it");
+        }
+        else if (!state.Open && !await witness.SeesAllInFlightAsync(couponId, ct))
+        {
+            // Not open (not started, ended) is no proof that nothing is in flight: a sale that ended seconds before Redis lost
+            // its gate still had ten requests in Kafka, and the report said consistent (hostile review 2, issue 21).
+            problems.Add("the gate of this coupon is missing (a rebuild, or Redis lost it) and the pipeline has not delivered everything it "
+                + "accepted: requests still on their way or waiting in Kafka cannot be counted until it has");
         }
 
         if (state.Open && !trusted)

@@ -10,9 +10,9 @@ public sealed class GateInspector(IConnectionMultiplexer redis)
 
     /// <summary>
     /// Null when the gate is there; else how long it has certainly been missing, by the Redis server's clock (see
-    /// missing-for.lua): nothing has been accepted through it for at least that long.
+    /// missing-for.lua): nothing has been accepted through it for at least that long; or that it never existed.
     /// </summary>
-    public async Task<TimeSpan?> MissingForAsync(long couponId) =>
+    public async Task<GateAbsence?> MissingForAsync(long couponId) =>
         MissingForScript.Parse(await redis.GetDatabase().ScriptEvaluateAsync(MissingForScript.Text, MissingForScript.Layout(new GateKeys(couponId))));
 
     /// <summary>Whether this Redis server's gates were verified since it started (see trust.lua).</summary>

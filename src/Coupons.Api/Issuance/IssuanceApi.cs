@@ -25,7 +25,7 @@ public static class IssuanceApi
             .RequireUser()
             .RequireRateLimiting(IssuanceRateLimiting.ReadsPolicy).WithMetadata(ClientLimit.Read)
             .Answers(StatusCodes.Status404NotFound, ProblemCodes.RequestNotFound)
-            .Answers(StatusCodes.Status503ServiceUnavailable, ProblemCodes.DatabaseUnavailable);
+            .Answers(StatusCodes.Status503ServiceUnavailable, ProblemCodes.DatabaseUnavailable, ProblemCodes.RequestStatusUnknown);
         return routes;
     }
 
@@ -63,6 +63,12 @@ public static class IssuanceApi
         catch (DbException)
         {
             return Problems.Unavailable(ProblemCodes.DatabaseUnavailable, "Request status is unavailable: the database is unavailable.");
+        }
+        catch (RequestStatusUnknownException)
+        {
+            // Not "not found": a 202's request may be on its way to the database while its gate is rebuilt or Redis is down.
+            return Problems.Unavailable(ProblemCodes.RequestStatusUnknown,
+                "This request may still be on its way to the database and cannot be seen right now; ask again shortly.");
         }
 
         return Problems.NotFound(ProblemCodes.RequestNotFound, "No such issue request for this coupon.");

@@ -20,7 +20,7 @@ public static class IssuanceServices
         services.AddIssuanceRateLimiting();
 
         // The click
-        services.AddSingleton<FcfsIssuer>().AddSingleton<IssueRequestPublisher>().AddSingleton<ParkedRequests>().AddSingleton<RequestStatusLookup>();
+        services.AddSingleton<FcfsIssuer>().AddSingleton<IssueRequestPublisher>().AddSingleton<ParkedRequests>().AddSingleton<RequestStatusLookup>().AddSingleton<InFlightWitness>();
         services.AddHostedService<ParkedRequestRelay>();
 
         // The consumer, on a connection pool of its own

@@ -12,8 +12,9 @@ public readonly record struct DecodedRecord(IssueRequested? Request, ActivityCon
 
 /// <summary>
 /// Turns a consumed record into a request or a dead-letter reason. Total (SPEC I7): whatever bytes the value, key and
-/// headers hold — none, garbage, duplicated, oversized — it answers, and never throws out of the batch. The headers
-/// are optional context (a trace parent): no header can make a valid request unreadable.
+/// headers hold — none, garbage, duplicated, oversized — it answers, and never throws out of the batch. Headers are not
+/// read at all (the consumer does not even fetch them); the trace context is optional and in the message: a malformed
+/// one is ignored, never a reason to refuse a valid request.
 /// </summary>
 public static class IssueRequestDecoder
 {
@@ -21,7 +22,8 @@ public static class IssueRequestDecoder
     {
         try
         {
-            return new DecodedRecord(IssueRequested.Parse(message.Value), CouponTracing.ExtractContext(message.Headers), null, null);
+            var request = IssueRequested.Parse(message.Value);
+            return new DecodedRecord(request, CouponTracing.ContextOf(request.TraceParent, request.TraceState), null, null);
         }
         catch (UnreadableMessageException ex)
         {

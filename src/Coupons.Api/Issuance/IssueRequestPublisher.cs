@@ -80,7 +80,8 @@ public sealed partial class IssueRequestPublisher
         try
         {
             // Not cancellable on purpose: once handed to librdkafka the send goes on, and only its report tells the truth.
-            var message = new Message<string, byte[]> { Key = request.Key, Value = request.ToBytes(), Headers = CouponTracing.InjectContext([]) };
+            var (traceParent, traceState) = CouponTracing.CurrentContext();
+            var message = new Message<string, byte[]> { Key = request.Key, Value = (request with { TraceParent = traceParent, TraceState = traceState }).ToBytes() };
             var report = await _producer.ProduceAsync(_topic, message);
             return report.Status == PersistenceStatus.Persisted ? PublishResult.Persisted : PublishResult.Ambiguous;
         }

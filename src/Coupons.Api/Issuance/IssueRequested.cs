@@ -4,7 +4,10 @@ using System.Text.Json.Serialization;
 namespace Coupons.Issuance;
 
 /// <summary>The message on <c>coupon.issue.requested</c>: a request the gate accepted and the database must now record.</summary>
-public sealed record IssueRequested(Guid RequestId, long CouponId, long UserId, string PublicId, DateTimeOffset RequestedAt)
+/// <param name="TraceParent">The accepting click's W3C trace context, so the database write joins its trace. In the message,
+/// not in a header: the consumer reads no headers (a header can be any size; see IssueRequestConsumer).</param>
+public sealed record IssueRequested(
+    Guid RequestId, long CouponId, long UserId, string PublicId, DateTimeOffset RequestedAt, string? TraceParent = null, string? TraceState = null)
 {
     public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, IssuanceJson.Default.IssueRequested);
 

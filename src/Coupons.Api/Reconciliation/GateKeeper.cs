@@ -56,9 +56,17 @@ public sealed partial class GateKeeper(
 
         foreach (var coupon in open)
         {
-            if (await gate.MissingForAsync(coupon.Id) is not { } missingFor)
+            if (await gate.MissingForAsync(coupon.Id) is not { } absence)
             {
                 _missing.Remove(coupon.Id);
+                continue;
+            }
+
+            if (absence.NeverExisted)
+            {
+                // Nothing was ever accepted for it: nothing to settle or drain. Waiting for the whole topic kept a new event
+                // shut for as long as another coupon's requests queued there (hostile review 2, issue 21).
+                due.Add(coupon.Id);
                 continue;
             }
 
@@ -67,7 +75,7 @@ public sealed partial class GateKeeper(
             // the gate is rebuilt once the consumer group is past that mark, however busy other coupons keep the topic.
             // How long it has been missing is Redis's to say: a gate that never existed (a new event) has nothing to
             // settle, and its first clicks waited 4-7 s on 503 GATE_NOT_READY for nothing (hostile review, issue 21).
-            var missing = _missing.TryGetValue(coupon.Id, out var seen) ? seen : _missing[coupon.Id] = new MissingGate(now - missingFor);
+            var missing = _missing.TryGetValue(coupon.Id, out var seen) ? seen : _missing[coupon.Id] = new MissingGate(now - absence.For);
             if (now - missing.Since < settle)
             {
                 continue;

@@ -25,26 +25,19 @@ public enum GateOpeningOutcome
 /// of the 50 got a second 202 (issue 21, item 2). While the gate is missing nothing new is accepted; a publish under way
 /// lands or parks within the delivery timeout (measured on Redis's clock, <see cref="GateInspector.MissingForAsync"/>);
 /// then nothing of the coupon may be parked and the consumer group must pass a mark taken after that
-/// (<see cref="PipelineDrain.WaitUntilDeliveredAsync"/>).
+/// (<see cref="PipelineDrain.WaitUntilDeliveredAsync"/>). A gate that never existed accepted nothing: it opens at once.
 /// </summary>
 public sealed class GateOpening(EventOpener opener, GateInspector gate, PipelineDrain drain, IOptions<KafkaOptions> kafka, TimeProvider clock)
 {
     public async Task<(GateOpeningOutcome Outcome, GateState State)> OpenAsync(long couponId, TimeSpan wait, CancellationToken ct)
     {
         var deadline = clock.GetUtcNow() + wait;
-        if (await gate.MissingForAsync(couponId) is not { } missingFor)
+        if (await gate.MissingForAsync(couponId) is not { } absence)
         {
             return (GateOpeningOutcome.AlreadyOpen, await gate.ReadStateAsync(couponId));
         }
 
-        var settle = kafka.Value.DeliveryTimeout + TimeSpan.FromSeconds(1);
-        if (missingFor < settle)
-        {
-            await Task.Delay(settle - missingFor, clock, ct);
-        }
-
-        var left = deadline - clock.GetUtcNow();
-        if (left <= TimeSpan.Zero || !await drain.WaitUntilDeliveredAsync(couponId, left, ct))
+        if (!absence.NeverExisted && !await SettledAsync(couponId, absence.For, deadline, ct))
         {
             return (GateOpeningOutcome.InFlight, await gate.ReadStateAsync(couponId));
         }
@@ -56,5 +49,18 @@ public sealed class GateOpening(EventOpener opener, GateInspector gate, Pipeline
             GateOpenResult.AlreadyOpen => GateOpeningOutcome.AlreadyOpen,
             _ => GateOpeningOutcome.InFlight, // torn by a reset meanwhile: shut, and the gate keeper rebuilds it
         }, state);
+    }
+
+    /// <summary>Every publish that was in flight has landed, and the pipeline has delivered them all, before <paramref name="deadline"/>.</summary>
+    private async Task<bool> SettledAsync(long couponId, TimeSpan missingFor, DateTimeOffset deadline, CancellationToken ct)
+    {
+        var settle = kafka.Value.DeliveryTimeout + TimeSpan.FromSeconds(1);
+        if (missingFor < settle)
+        {
+            await Task.Delay(settle - missingFor, clock, ct);
+        }
+
+        var left = deadline - clock.GetUtcNow();
+        return left > TimeSpan.Zero && await drain.WaitUntilDeliveredAsync(couponId, left, ct);
     }
 }

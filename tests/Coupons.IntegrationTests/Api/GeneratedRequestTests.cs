@@ -93,6 +93,21 @@ public sealed class GeneratedRequestTests(StackFixture stack) : IAsyncLifetime
         await BadInputTests.AssertProblemAsync(await _app.CreateAdminClient().PostAsync(path, null), HttpStatusCode.BadRequest, "INVALID_REQUEST");
     }
 
+    [Theory]
+    [InlineData("GET", "/api/admin/dead-letters", "max=qqq")]
+    [InlineData("GET", "/api/admin/audit", "max=qqq")]
+    [InlineData("POST", "/api/admin/coupons/{couponId}/open", "wait=qqq")]
+    [InlineData("POST", "/api/admin/coupons/{couponId}/rebuild-gate", "wait=qqq")]
+    public async Task A_query_value_that_is_not_a_number_is_a_400_its_operation_declares(string method, string template, string query)
+    {
+        // Seed 9YY_nwiyZamp: GET /api/admin/dead-letters?max=qqq... answered 400 INVALID_REQUEST, which its operation did not declare.
+        var operation = (await LoadOperationsAsync()).Single(o => o.Method == method && o.Template == template);
+        using var request = new HttpRequestMessage(new HttpMethod(method), $"{template.Replace("{couponId}", "11", StringComparison.Ordinal)}?{query}");
+
+        await BadInputTests.AssertProblemAsync(await _app.CreateAdminClient().SendAsync(request), HttpStatusCode.BadRequest, "INVALID_REQUEST");
+        Assert.Contains("INVALID_REQUEST", operation.Answers.GetValueOrDefault(400) ?? []);
+    }
+
     /// <summary>The sale, its two people and one real request: what generated ids are drawn from besides garbage.</summary>
     private sealed record World(long CouponId, string Owner, string Other, Guid OwnedRequest);
 

@@ -11,11 +11,15 @@ namespace Coupons.IntegrationTests.Hostile;
 [Collection(FaultCollection.Name)]
 public sealed partial class HugeRecordTests
 {
-    [Fact]
-    public async Task A_compressed_record_that_unpacks_past_a_256_MB_heap_is_dead_lettered_and_the_consumer_goes_on()
+    /// <param name="carriedIn">Where the 300 MB are: the value, or one header (the value then a stray byte).</param>
+    [Theory]
+    [InlineData("value", "TOO_LARGE")]
+    [InlineData("header", "MALFORMED")]
+    public async Task A_compressed_record_that_unpacks_past_a_256_MB_heap_is_dead_lettered_and_the_consumer_goes_on(string carriedIn, string reason)
     {
         // Hostile review (issue 21): 300 MB of one byte, gzip, on partition 0: OutOfMemoryException out of Consume (5008)
         // every 12-15 s, the new consumer read the same record again, and the clicks behind it stayed PENDING for good.
+        // The second review put the 300 MB in a header: the client copies every header of a record into managed memory.
         var port = FreeTcpPort.Find();
         await using var app = await AppProcess.StartAsync(port, new Dictionary<string, string>
         {
@@ -32,7 +36,10 @@ public sealed partial class HugeRecordTests
         {
             for (var partition = 0; partition < 4; partition++)
             {
-                var report = await producer.ProduceAsync(new TopicPartition(KafkaTestClients.Topic, partition), new Message<string, byte[]> { Key = "huge", Value = huge });
+                var record = carriedIn == "value"
+                    ? new Message<string, byte[]> { Key = "huge", Value = huge }
+                    : new Message<string, byte[]> { Key = "huge-header", Value = "x"u8.ToArray(), Headers = new Headers { { "x", huge } } };
+                var report = await producer.ProduceAsync(new TopicPartition(KafkaTestClients.Topic, partition), record);
                 sources.Add(report.TopicPartitionOffset.ToString());
             }
         }
@@ -45,7 +52,7 @@ public sealed partial class HugeRecordTests
         await Invariants.AssertHoldAsync(couponId, [.. accepted.Select(a => a.RequestId!.Value)]);
         var dead = KafkaTestClients.ReadDeadLettersFrom(deadLetterEnds, sources, TimeSpan.FromSeconds(30));
         Assert.Equal(sources.Order(), dead.Keys.Order());
-        Assert.All(dead.Values.SelectMany(d => d), d => Assert.Equal("TOO_LARGE", KafkaTestClients.Header(d, "dlq-reason")));
+        Assert.All(dead.Values.SelectMany(d => d), d => Assert.Equal(reason, KafkaTestClients.Header(d, "dlq-reason")));
         Assert.False(app.HasExited);
         Assert.Equal(0, await ConsumerRestartsAsync(app));
     }

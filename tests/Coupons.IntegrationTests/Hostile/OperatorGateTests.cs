@@ -103,4 +103,118 @@ public sealed class OperatorGateTests
 
         Assert.Equal(HttpStatusCode.Accepted, answer.Status);
     }
+
+    [Fact]
+    public async Task A_new_event_opens_while_another_coupons_requests_wait_in_kafka()
+    {
+        // Hostile review 2 (issue 21): consumer paused, one click on another coupon left in Kafka; an event created then
+        // answered 503 GATE_NOT_READY for 77 s and `open?wait=5` 202: both waited for the whole topic to be consumed,
+        // though a gate that never existed cannot have accepted anything.
+        await using var app = new CouponApiFactory(new Dictionary<string, string?> { ["Reconciliation:GateCheckInterval"] = "00:00:00.5" });
+        var api = new ApiDriver(app.CreateClient(), app.CreateAdminClient());
+        await ApiDriver.WaitUntilReadyAsync(api.Client);
+        var (busy, busyUsers) = await api.OpenSaleAsync(5, 1);
+        var users = await api.CreateUsersAsync(2);
+        IssueAnswer waiting, byKeeper, byOperator;
+        long fresh, opened;
+        await api.Operator.SetConsumerPausedAsync(true);
+        try
+        {
+            waiting = await api.IssueAsync(busy, busyUsers[0]);
+            Assert.Equal(HttpStatusCode.Accepted, waiting.Status);
+            fresh = await api.CreateOpenCouponAsync(5, start: DateTimeOffset.UtcNow.AddSeconds(-1), open: false);
+            opened = await api.CreateOpenCouponAsync(5, start: DateTimeOffset.UtcNow.AddHours(1), open: false);
+
+            byKeeper = await Eventually.MatchesAsync(() => api.IssueAsync(fresh, users[0]), a => a.Status != HttpStatusCode.ServiceUnavailable,
+                TimeSpan.FromSeconds(15), "the new event's gate was not opened while another coupon's request waited in Kafka");
+            using var open = await api.Admin.PostAsync($"/api/admin/coupons/{opened}/open?wait=5", null);
+            Assert.Equal((HttpStatusCode.OK, true), (open.StatusCode, (await open.Content.ReadFromJsonAsync<OpenedEvent>())!.Opened));
+            byOperator = await api.IssueAsync(opened, users[1]);
+        }
+        finally
+        {
+            await api.Operator.SetConsumerPausedAsync(false);
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, byKeeper.Status);
+        Assert.Equal("COUPON_NOT_OPEN", byOperator.Code); // opened early by hand, it still takes no click before its start
+        await api.WaitForDrainAsync(busy);
+        await api.WaitForDrainAsync(fresh);
+        await Invariants.AssertHoldAsync(busy, [waiting.RequestId!.Value]);
+        await Invariants.AssertHoldAsync(fresh, [byKeeper.RequestId!.Value]);
+    }
+
+    [Fact]
+    public async Task A_request_status_is_never_not_found_while_its_gate_is_missing_and_it_waits_in_kafka()
+    {
+        // Hostile review 2 (issue 21): consumer paused, five 202s, rebuild-gate?wait=0: the status URL of each 202 answered
+        // 404 REQUEST_NOT_FOUND until the consumer decided it (the lookup counts in-flight requests from the gate).
+        await using var app = new CouponApiFactory(FaultCollection.FastRepair());
+        var api = new ApiDriver(app.CreateClient(), app.CreateAdminClient());
+        await ApiDriver.WaitUntilReadyAsync(api.Client);
+        var (couponId, users) = await api.OpenSaleAsync(10, 3);
+        IssueAnswer[] accepted;
+        await api.Operator.SetConsumerPausedAsync(true);
+        try
+        {
+            accepted = await Task.WhenAll(users.Select(u => api.IssueAsync(couponId, u)));
+            Assert.All(accepted, a => Assert.Equal(HttpStatusCode.Accepted, a.Status));
+            using var rebuild = await api.Admin.PostAsync($"/api/admin/coupons/{couponId}/rebuild-gate?wait=0", null);
+            Assert.Equal(HttpStatusCode.Accepted, rebuild.StatusCode);
+
+            using var status = await api.Client.GetAsync($"/api/coupons/{couponId}/issue-requests/{accepted[0].RequestId}");
+            var problem = await status.Content.ReadAsStringAsync();
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, status.StatusCode);
+            Assert.Contains("\"REQUEST_STATUS_UNKNOWN\"", problem, StringComparison.Ordinal);
+            Assert.NotNull(status.Headers.RetryAfter);
+        }
+        finally
+        {
+            await api.Operator.SetConsumerPausedAsync(false);
+        }
+
+        var issued = await Eventually.MatchesAsync(() => api.GetRequestAsync(couponId, accepted[0].RequestId!.Value), r => r?.Status == "ISSUED",
+            TimeSpan.FromSeconds(60), "the request was never issued");
+        Assert.NotNull(issued);
+        using var forged = await api.Client.GetAsync($"/api/coupons/{couponId}/issue-requests/{Guid.CreateVersion7()}");
+        Assert.Equal(HttpStatusCode.NotFound, forged.StatusCode); // once the gate is back, an id it never accepted is not found
+    }
+
+    [Fact]
+    public async Task The_report_of_a_coupon_that_just_ended_is_not_consistent_while_its_requests_wait_in_kafka_and_redis_lost_its_gate()
+    {
+        // Hostile review 2 (issue 21): a sale that ended, 10 requests in Kafka (consumer paused), redis-server restarted empty:
+        // the report said consistent, nothing in flight, with 0 rows (only an open coupon's missing gate was a problem).
+        await using var app = new CouponApiFactory(FaultCollection.FastRepair());
+        var api = new ApiDriver(app.CreateClient(), app.CreateAdminClient());
+        await ApiDriver.WaitUntilReadyAsync(api.Client);
+        var users = await api.CreateUsersAsync(10);
+        var endsAt = DateTimeOffset.UtcNow.AddSeconds(10);
+        var couponId = await api.CreateOpenCouponAsync(100, start: DateTimeOffset.UtcNow.AddSeconds(-5), end: endsAt);
+        await api.Operator.SetConsumerPausedAsync(true);
+        try
+        {
+            Assert.All(await Task.WhenAll(users.Select(u => api.IssueAsync(couponId, u))), a => Assert.Equal(HttpStatusCode.Accepted, a.Status));
+            await Task.Delay(Clamp(endsAt - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1)));
+            await StackControl.StopRedisAsync();
+            await StackControl.StartRedisAsync(); // empty
+
+            var report = await Eventually.MatchesAsync(() => api.ConsistencyOrNullAsync(couponId), r => r is not null, TimeSpan.FromSeconds(30),
+                "no report after the restart");
+
+            Assert.False(report!.Consistent, "consistent with 10 accepted requests undecided and no gate to count them");
+            Assert.Contains(report.Problems, p => p.Contains("cannot be counted", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await api.Operator.SetConsumerPausedAsync(false);
+        }
+
+        var settled = await Eventually.MatchesAsync(() => api.ConsistencyOrNullAsync(couponId), r => r is { Consistent: true },
+            TimeSpan.FromSeconds(60), "the report never became consistent once the requests were written");
+        Assert.Equal(10, settled!.Database.UserCouponRows);
+    }
+
+    private static TimeSpan Clamp(TimeSpan delay) => delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
 }

@@ -37,14 +37,13 @@ public sealed class TracingTests(StackFixture stack) : IDisposable
         await stack.Api.WaitForDrainAsync(couponId);
         var requestId = (await Invariants.ReadAsync(couponId)).IssuedRequestIds.Single();
 
-        var redelivery = new IssueRequested(requestId, couponId, await Invariants.ReadUserIdAsync(user), user, DateTimeOffset.UtcNow);
+        var redelivery = new IssueRequested(requestId, couponId, await Invariants.ReadUserIdAsync(user), user, DateTimeOffset.UtcNow, traceParent);
         using (var producer = KafkaTestClients.Producer())
         {
             await producer.ProduceAsync(KafkaTestClients.Topic, new Message<string, byte[]>
             {
                 Key = redelivery.Key,
                 Value = redelivery.ToBytes(),
-                Headers = new Headers { { "traceparent", Encoding.ASCII.GetBytes(traceParent) } },
             });
         }
 

@@ -32,13 +32,28 @@ public sealed class RecordDecodingTests
         }, fixedSeed: "0000decode01", cases: 5_000, print: r => r.ToString());
     }
 
-    [Fact]
-    public void A_traceparent_header_without_a_value_carries_no_trace_context()
+    [Theory]
+    [InlineData("")]
+    [InlineData("00-not-a-trace-01")]
+    [InlineData("00-00000000000000000000000000000000-0000000000000000-01")]
+    public void A_valid_request_whose_trace_context_is_garbage_is_decoded_without_one(string traceParent)
     {
-        // kcat -H traceparent produces a header with a null value; it stopped the consumer for good (issue 21, item 1).
-        var headers = new Headers { new Header(CouponTracing.TraceParentHeader, null) };
+        var request = new IssueRequested(Guid.CreateVersion7(), 11, 42, "test-user", DateTimeOffset.UtcNow, traceParent, "\u0000");
 
-        Assert.Equal(default, CouponTracing.ExtractContext(headers));
+        var decoded = IssueRequestDecoder.Decode(new Message<string, byte[]> { Key = request.Key, Value = request.ToBytes() });
+
+        Assert.Equal((request, default(System.Diagnostics.ActivityContext)), (decoded.Request, decoded.Parent));
+    }
+
+    [Fact]
+    public void The_trace_context_a_click_sent_travels_in_the_message()
+    {
+        var parent = $"00-{System.Diagnostics.ActivityTraceId.CreateRandom()}-{System.Diagnostics.ActivitySpanId.CreateRandom()}-01";
+        var request = new IssueRequested(Guid.CreateVersion7(), 11, 42, "test-user", DateTimeOffset.UtcNow, parent);
+
+        var decoded = IssueRequestDecoder.Decode(new Message<string, byte[]> { Key = request.Key, Value = request.ToBytes() });
+
+        Assert.Equal(parent[3..35], decoded.Parent.TraceId.ToHexString());
     }
 
     [Fact]

@@ -11,14 +11,19 @@ internal static class DropScript
 }
 
 /// <summary>
-/// missing-for.lua: how long a gate has certainly been missing, by the Redis server's clock. KEYS: stock, dropped-at.
-/// Answer: null when the gate is there, else a lower bound of the time it has been missing.
+/// missing-for.lua: how long a gate has certainly been missing, by the Redis server's clock, or that it never existed.
+/// KEYS: stock, dropped-at, opened-at, users, requests, the trust mark. Answer: null when the gate is there.
 /// </summary>
 internal static class MissingForScript
 {
     public static readonly string Text = GateScript.Load("missing-for.lua");
 
-    public static RedisKey[] Layout(GateKeys gate) => [gate.Stock, gate.DroppedAt];
+    public static RedisKey[] Layout(GateKeys gate) => [gate.Stock, gate.DroppedAt, gate.OpenedAt, gate.Users, gate.Requests, TrustScript.Mark];
 
-    public static TimeSpan? Parse(RedisResult result) => (long)result is var seconds and >= 0 ? TimeSpan.FromSeconds(seconds) : null;
+    public static GateAbsence? Parse(RedisResult result) => (long)result switch
+    {
+        -1 => null,
+        -2 => GateAbsence.Never,
+        var seconds => new GateAbsence(TimeSpan.FromSeconds(seconds), NeverExisted: false),
+    };
 }

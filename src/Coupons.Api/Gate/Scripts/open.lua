@@ -4,7 +4,9 @@
 -- between staging and this call shows as a staged count that is not the one the database gave, and nothing is opened.
 -- The gate's generation (its dropped-at, read before the database was) must be unchanged: a reset since then means the
 -- database read may be older than what the gate was thrown away for.
--- KEYS[1] stock, KEYS[2] users, KEYS[3] requests, KEYS[4] staged users, KEYS[5] staged requests, KEYS[6] dropped-at
+-- The gate's opened-at mark stays when the gate is dropped: a gate missing with that mark once accepted clicks (missing-for.lua).
+-- KEYS[1] stock, KEYS[2] users, KEYS[3] requests, KEYS[4] staged users, KEYS[5] staged requests, KEYS[6] dropped-at,
+-- KEYS[7] opened-at
 -- ARGV[1] remaining stock, ARGV[2] holders staged, ARGV[3] the generation read before the database ('' for none)
 -- Returns 1 opened | 0 already open (staging dropped) | -1 torn: reset or restarted meanwhile (dropped; open again)
 if redis.call('EXISTS', KEYS[1]) == 1 then
@@ -24,4 +26,5 @@ if holders > 0 then
   redis.call('RENAME', KEYS[5], KEYS[3])
 end
 redis.call('SET', KEYS[1], ARGV[1])
+redis.call('SET', KEYS[7], redis.call('TIME')[1])
 return 1

@@ -10,6 +10,7 @@ public static class ProblemCodes
     public const string CouponNotFound = "COUPON_NOT_FOUND";
     public const string UserNotFound = "USER_NOT_FOUND";
     public const string RequestNotFound = "REQUEST_NOT_FOUND";
+    public const string RequestStatusUnknown = "REQUEST_STATUS_UNKNOWN";
     public const string AlreadyRequested = "ALREADY_REQUESTED";
     public const string SoldOut = "SOLD_OUT";
     public const string NotOpen = "COUPON_NOT_OPEN";
