@@ -81,7 +81,12 @@ public sealed partial class IssueRequestPublisher
         {
             // Not cancellable on purpose: once handed to librdkafka the send goes on, and only its report tells the truth.
             var (traceParent, traceState) = CouponTracing.CurrentContext();
-            var message = new Message<string, byte[]> { Key = request.Key, Value = (request with { TraceParent = traceParent, TraceState = traceState }).ToBytes() };
+            var message = new Message<string, byte[]>
+            {
+                Key = request.Key,
+                Value = (request with { TraceParent = traceParent, TraceState = traceState }).ToBytes(),
+                Headers = CouponTracing.InjectContext([]),
+            };
             var report = await _producer.ProduceAsync(_topic, message);
             return report.Status == PersistenceStatus.Persisted ? PublishResult.Persisted : PublishResult.Ambiguous;
         }

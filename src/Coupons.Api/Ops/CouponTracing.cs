@@ -1,22 +1,41 @@
 using System.Diagnostics;
+using System.Text;
+using Confluent.Kafka;
 
 namespace Coupons.Ops;
 
 /// <summary>
 /// The service's ActivitySource and W3C trace-context propagation through Kafka, so one trace runs from the HTTP click
-/// through the gate and the publish to the consumer's database write. The context travels inside the message
-/// (<c>IssueRequested.TraceParent</c>), not in headers: the consumer reads no headers, whose size no broker limit bounds
-/// once a compressed record is unpacked (hostile review 2, issue 21).
+/// through the gate and the publish to the consumer's database write. The context goes out twice: in the record's
+/// <c>traceparent</c>/<c>tracestate</c> headers (SPEC §6; what Kafka tooling and other consumers read) and inside the
+/// message (<c>IssueRequested.TraceParent</c>), which is what this service's consumer reads: it fetches no headers, because
+/// the .NET client copies every header whole into managed memory and no broker limit bounds their size once a compressed
+/// record is unpacked (a 300 MB header restarted the consumer for good under a 256 MB heap: hostile review 2, issue 21).
 /// </summary>
 public static class CouponTracing
 {
     public const string SourceName = "Coupons.Api";
 
-    /// <summary>Names of the W3C headers an HTTP caller may send (the click's own parent).</summary>
     public const string TraceParentHeader = "traceparent";
     public const string TraceStateHeader = "tracestate";
 
     public static readonly ActivitySource Source = new(SourceName);
+
+    /// <summary>Adds the current activity's context to outgoing Kafka headers.</summary>
+    public static Headers InjectContext(Headers headers)
+    {
+        var (parent, state) = CurrentContext();
+        if (parent is not null)
+        {
+            headers.Add(TraceParentHeader, Encoding.ASCII.GetBytes(parent));
+            if (state is not null)
+            {
+                headers.Add(TraceStateHeader, Encoding.ASCII.GetBytes(state));
+            }
+        }
+
+        return headers;
+    }
 
     /// <summary>The current activity's W3C context (traceparent, tracestate), to carry in an outgoing message; nulls without one.</summary>
     public static (string? Parent, string? State) CurrentContext() =>
