@@ -4,7 +4,7 @@ using StackExchange.Redis;
 namespace Coupons.Gate;
 
 /// <summary>Reads of the gate for audits, status lookups and the admin API; never changes it.</summary>
-public sealed class GateInspector(IConnectionMultiplexer redis)
+public sealed class GateInspector(IConnectionMultiplexer redis, IOptions<GateOptions> options)
 {
     public async Task<bool> IsOpenAsync(long couponId) => await redis.GetDatabase().KeyExistsAsync(new GateKeys(couponId).Stock);
 
@@ -12,8 +12,11 @@ public sealed class GateInspector(IConnectionMultiplexer redis)
     /// Null when the gate is there; else how long it has certainly been missing, by the Redis server's clock (see
     /// missing-for.lua): nothing has been accepted through it for at least that long; or that it never existed.
     /// </summary>
-    public async Task<GateAbsence?> MissingForAsync(long couponId) =>
-        MissingForScript.Parse(await redis.GetDatabase().ScriptEvaluateAsync(MissingForScript.Text, MissingForScript.Layout(new GateKeys(couponId))));
+    public async Task<GateAbsence?> MissingForAsync(long couponId, DateTime saleStart)
+    {
+        var (keys, args) = MissingForScript.Layout(new GateKeys(couponId), saleStart, options.Value.ClockSkewMargin);
+        return MissingForScript.Parse(await redis.GetDatabase().ScriptEvaluateAsync(MissingForScript.Text, keys, args));
+    }
 
     /// <summary>Whether this Redis server's gates were verified since it started (see trust.lua).</summary>
     public async Task<GateTrust> ReadTrustAsync()

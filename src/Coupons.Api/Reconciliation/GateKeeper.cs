@@ -22,6 +22,7 @@ public sealed partial class GateKeeper(
     PipelineDrain drain,
     IOptions<KafkaOptions> kafka,
     IOptions<ReconciliationOptions> options,
+    IOptions<GateOptions> gateOptions,
     Ops.CouponMetrics metrics,
     TimeProvider clock,
     ILogger<GateKeeper> logger) : BackgroundService
@@ -48,7 +49,7 @@ public sealed partial class GateKeeper(
         IReadOnlyList<PartitionLag>? positions = null; // read once per round, and only if a gate is due: a broker round trip
         IReadOnlySet<long>? parked = null;             // likewise: one query for all coupons, not one per missing gate
         var due = new List<long>();
-        var open = await coupons.ListOpenAsync(now.UtcDateTime, options.Value.ClockSkewMargin, ct); // open by any instance's clock
+        var open = await coupons.ListOpenAsync(now.UtcDateTime, gateOptions.Value.ClockSkewMargin, ct); // open by any instance's clock
         foreach (var gone in _missing.Keys.Where(id => open.All(c => c.Id != id)).ToList())
         {
             _missing.Remove(gone); // ended meanwhile
@@ -56,13 +57,18 @@ public sealed partial class GateKeeper(
 
         foreach (var coupon in open)
         {
-            if (await gate.MissingForAsync(coupon.Id) is not { } absence)
+            if (await gate.MissingForAsync(coupon.Id, coupon.StartDate) is not { } absence)
             {
                 _missing.Remove(coupon.Id);
                 continue;
             }
 
-            if (absence.NeverExisted)
+            if ((parked ??= await drain.CouponsWithParkedAsync(ct)) is not { } parkedNow)
+            {
+                break; // the database cannot say; next round
+            }
+
+            if (absence.NeverExisted && !parkedNow.Contains(coupon.Id))
             {
                 // Nothing was ever accepted for it: nothing to settle or drain. Waiting for the whole topic kept a new event
                 // shut for as long as another coupon's requests queued there (hostile review 2, issue 21).
@@ -81,12 +87,7 @@ public sealed partial class GateKeeper(
                 continue;
             }
 
-            if ((parked ??= await drain.CouponsWithParkedAsync(ct)) is not { } withParked)
-            {
-                break; // the database cannot say; next round
-            }
-
-            if (withParked.Contains(coupon.Id))
+            if (parkedNow.Contains(coupon.Id))
             {
                 missing.Mark = null; // a parked request goes to Kafka later: mark after it has
                 continue;

@@ -27,17 +27,20 @@ public enum GateOpeningOutcome
 /// then nothing of the coupon may be parked and the consumer group must pass a mark taken after that
 /// (<see cref="PipelineDrain.WaitUntilDeliveredAsync"/>). A gate that never existed accepted nothing: it opens at once.
 /// </summary>
-public sealed class GateOpening(EventOpener opener, GateInspector gate, PipelineDrain drain, IOptions<KafkaOptions> kafka, TimeProvider clock)
+public sealed class GateOpening(
+    EventOpener opener, CouponRepository coupons, GateInspector gate, PipelineDrain drain, IOptions<KafkaOptions> kafka, TimeProvider clock)
 {
     public async Task<(GateOpeningOutcome Outcome, GateState State)> OpenAsync(long couponId, TimeSpan wait, CancellationToken ct)
     {
         var deadline = clock.GetUtcNow() + wait;
-        if (await gate.MissingForAsync(couponId) is not { } absence)
+        var coupon = await coupons.FindAsync(couponId, ct);
+        if (coupon is null || await gate.MissingForAsync(couponId, coupon.StartDate) is not { } absence)
         {
-            return (GateOpeningOutcome.AlreadyOpen, await gate.ReadStateAsync(couponId));
+            return (GateOpeningOutcome.AlreadyOpen, await gate.ReadStateAsync(couponId)); // (the caller checked it exists)
         }
 
-        if (!absence.NeverExisted && !await SettledAsync(couponId, absence.For, deadline, ct))
+        // Even a gate that never existed waits for its parked requests (they exist only if it did, somewhere).
+        if ((!absence.NeverExisted || await drain.HasParkedAsync(couponId, ct) is not false) && !await SettledAsync(couponId, absence.For, deadline, ct))
         {
             return (GateOpeningOutcome.InFlight, await gate.ReadStateAsync(couponId));
         }

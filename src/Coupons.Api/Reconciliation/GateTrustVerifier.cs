@@ -14,7 +14,7 @@ namespace Coupons.Reconciliation;
 /// database once the pipeline has delivered what was in flight, exactly as after Redis restarted empty.
 /// </summary>
 public sealed partial class GateTrustVerifier(
-    CouponRepository coupons, GateInspector gate, GateRepair repair, IOptions<ReconciliationOptions> options, CouponMetrics metrics, TimeProvider clock,
+    CouponRepository coupons, GateInspector gate, GateRepair repair, IOptions<GateOptions> options, CouponMetrics metrics, TimeProvider clock,
     ILogger<GateTrustVerifier> logger)
 {
     /// <summary>Makes the gates trusted: at once when they are, else by resetting every open coupon's gate (to be rebuilt).</summary>

@@ -76,8 +76,9 @@ public sealed partial class Reconciler(
         }
 
         var grace = options.Value.LeakGracePeriod > kafka.Value.DeliveryTimeout * 2 ? options.Value.LeakGracePeriod : kafka.Value.DeliveryTimeout * 2;
-        // Request ids carry the moment they were accepted on Redis's clock (whichever instance accepted them): judged on it too.
-        var cutoff = sharedClock.GetUtcNow() - grace;
+        // Request ids carry the moment they were accepted on Redis's clock (whichever instance accepted them): judged on it too,
+        // and not at all for a grace period after a clock step (ids from either side of it disagree by its size).
+        var cutoff = sharedClock.SteppedWithin(grace) ? DateTimeOffset.MinValue : sharedClock.GetUtcNow() - grace;
 
         int leaked = 0, rejected = 0;
         await foreach (var page in gate.ScanAcceptedRequestsAsync(couponId, RequestLedger.PageSize).WithCancellation(ct))

@@ -22,7 +22,7 @@ public sealed class ResetAfterGateTests
         await ApiDriver.WaitUntilReadyAsync(api.Client);
         var (couponId, users) = await api.OpenSaleAsync(20, 20);
         await using var direct = await ConnectionMultiplexer.ConnectAsync(TestStack.Redis); // past the proxy: what Redis really holds
-        var gate = new GateInspector(direct);
+        var gate = new GateInspector(direct, Microsoft.Extensions.Options.Options.Create(new GateOptions()));
 
         // Arm the reset and click; if the reset hit another command's reply instead (the app talks to Redis in the
         // background too), try again with the next user once the connection is back.

@@ -87,8 +87,8 @@ public sealed class ApiDriver(HttpClient client, HttpClient admin)
         }
     }
 
-    /// <summary>Polls the consistency report until nothing is in flight, or fails after <paramref name="timeout"/>.</summary>
-    public Task<ConsistencyReportView> WaitForDrainAsync(long couponId, TimeSpan? timeout = null) =>
-        Eventually.MatchesAsync(() => ConsistencyAsync(couponId), r => r.InFlight == 0 && r.Parked == 0,
-            timeout ?? TimeSpan.FromSeconds(90), $"coupon {couponId} did not drain");
+    /// <summary>Polls the consistency report until nothing is in flight, or fails after <paramref name="timeout"/> (a 503 while Redis comes back is asked again).</summary>
+    public async Task<ConsistencyReportView> WaitForDrainAsync(long couponId, TimeSpan? timeout = null) =>
+        (await Eventually.MatchesAsync(() => ConsistencyOrNullAsync(couponId), r => r is { InFlight: 0, Parked: 0 },
+            timeout ?? TimeSpan.FromSeconds(90), $"coupon {couponId} did not drain"))!;
 }
