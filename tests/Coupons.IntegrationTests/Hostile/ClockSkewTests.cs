@@ -14,9 +14,15 @@ public sealed class ClockSkewTests
         // The trust reset threw away the gates of the coupons open by the verifying instance's own clock: five minutes
         // behind, it kept the stale gate of a sale that had just started, marked Redis trusted, and the holder got a
         // second 202 from an instance with the right time.
-        await using var behind = new CouponApiFactory(FaultCollection.FastRepair(),
+        var margin = FaultCollection.FastRepair();
+        margin["Gate:ClockSkewMargin"] = "00:10:00"; // covers the five minutes
+        await using var behind = new CouponApiFactory(margin,
             services => services.AddSingleton<TimeProvider>(new ShiftedClock(TimeSpan.FromMinutes(-5))));
-        await using var onTime = new CouponApiFactory(new Dictionary<string, string?> { ["Reconciliation:GateCheckInterval"] = "01:00:00" });
+        await using var onTime = new CouponApiFactory(new Dictionary<string, string?>
+        {
+            ["Reconciliation:GateCheckInterval"] = "01:00:00",
+            ["Gate:ClockSkewMargin"] = "00:10:00",
+        });
         var api = new ApiDriver(onTime.CreateClient(), onTime.CreateAdminClient());
         await Task.WhenAll(ApiDriver.WaitUntilReadyAsync(api.Client), ApiDriver.WaitUntilReadyAsync(behind.CreateClient()));
         var couponId = await api.CreateOpenCouponAsync(3, start: DateTimeOffset.UtcNow.AddMinutes(-1));
