@@ -18,12 +18,21 @@ public sealed class ApiDriver(HttpClient client, HttpClient admin)
 
     public CouponsAdminClient Operator { get; } = new(admin);
 
-    /// <summary>Creates a coupon open from a minute ago for a day (or the window given) and opens its gate.</summary>
+    private static readonly TimeSpan TestLifetime = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Creates a coupon open from a minute ago (or the window given) and opens its gate. Unless told otherwise it ends
+    /// 15 minutes after it starts or now, whichever is later: far longer than a test, and over long before the suite is.
+    /// Day-long sales piled up to hundreds open at once by the end of a run, and every app's gate keeper and reconciler
+    /// go over every open sale every round.
+    /// </summary>
     public async Task<long> CreateOpenCouponAsync(int total, DateTimeOffset? start = null, DateTimeOffset? end = null, bool open = true)
     {
         var now = DateTimeOffset.UtcNow;
+        var from = start ?? now.AddMinutes(-1);
+        var until = end ?? (from > now ? from : now).Add(TestLifetime);
         var id = await Operator.CreateCouponAsync(new CreateCouponRequest(
-            $"test coupon {Guid.NewGuid():N}", "FIXED", null, 1000m, 0m, total, start ?? now.AddMinutes(-1), end ?? now.AddDays(1), 7));
+            $"test coupon {Guid.NewGuid():N}", "FIXED", null, 1000m, 0m, total, from, until, 7));
         if (open)
         {
             await Operator.OpenAsync(id);
