@@ -113,7 +113,7 @@ public sealed class TopologyFixture : IAsyncLifetime
     /// </summary>
     public async Task WaitUntilServingAsync()
     {
-        _probe ??= await Api.CreateOpenCouponAsync(1_000_000);
+        _probe ??= await Api.CreateOpenCouponAsync(1_000_000, end: DateTimeOffset.UtcNow.AddDays(1)); // lives as long as the fixture, on its own database
         var users = await Api.CreateUsersAsync(200);
         var next = 0;
         for (var replica = 0; replica < 2; replica++)
