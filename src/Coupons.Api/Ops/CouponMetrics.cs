@@ -28,6 +28,7 @@ public sealed class CouponMetrics : IDisposable
         ProduceDuration = _meter.CreateHistogram("coupons.kafka.produce.duration", "s", "Time until Kafka acknowledged (or refused) a publish.", advice: LatencyBuckets);
         ProduceFailures = _meter.CreateCounter<long>("coupons.kafka.produce.failures", description: "Publishes Kafka did not confirm, by result (not_persisted, ambiguous, circuit_open).");
         Parked = _meter.CreateCounter<long>("coupons.parked", description: "Accepted requests parked in the database because Kafka did not confirm them.");
+        Parked.Add(0); // a series from the start: "nothing parked" reads 0, not a missing series a check would take for 0 (issue 26)
         Relayed = _meter.CreateCounter<long>("coupons.relayed", description: "Parked requests relayed to Kafka.");
         ConsumerBatchSize = _meter.CreateHistogram<int>("coupons.consumer.batch.size", description: "Messages per consumer batch.",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 5, 10, 50, 100, 250, 500, 1000, 5000] });
@@ -36,6 +37,7 @@ public sealed class CouponMetrics : IDisposable
         ConsumerDecisions = _meter.CreateCounter<long>("coupons.consumer.decisions", description: "Requests decided by the database, by status and reason.");
         ConsumerDbFailures = _meter.CreateCounter<long>("coupons.consumer.db.failures", description: "Batch writes that failed and will be retried.");
         ConsumerRestarts = _meter.CreateCounter<long>("coupons.consumer.restarts", description: "Times the consumer loop failed and started over with a new consumer.");
+        ConsumerRestarts.Add(0); // as Parked: a check of "no restart" must not read a missing series as 0
         DeadLettered = _meter.CreateCounter<long>("coupons.consumer.dead.lettered", description: "Malformed messages sent to the dead-letter topic.");
         CacheRequests = _meter.CreateCounter<long>("coupons.cache.requests", description: "Issuable-list cache lookups by result (local_hit, redis_hit, miss, error).");
         ReconcileRepairs = _meter.CreateCounter<long>("coupons.reconcile.repairs", description: "Units returned or holders restored by reconciliation, by kind.");

@@ -129,12 +129,16 @@ public sealed class BadInputTests(StackFixture stack)
     [Fact]
     public async Task Invalid_users_are_400_and_nothing_is_created()
     {
+        var fine = $"fine-{Guid.NewGuid():N}"[..30];
         var response = await stack.Api.Admin.PostAsJsonAsync("/api/admin/users", new
         {
-            users = new[] { new { publicId = "fine-user-x1", name = "Fine", email = "fine@x.example" }, new { publicId = "bad id", name = "Bad", email = "bad@x.example" } },
+            users = new[] { new { publicId = fine, name = "Fine", email = $"{fine}@x.example" }, new { publicId = "bad id", name = "Bad", email = "bad@x.example" } },
         });
 
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, "INVALID_REQUEST");
+        await using var db = new MySqlConnector.MySqlConnection(TestStack.MySql);
+        Assert.Equal(0L, await Dapper.SqlMapper.ExecuteScalarAsync<long>(db,
+            "SELECT COUNT(*) FROM users WHERE public_id IN (@fine, 'bad id') OR email IN (@email, 'bad@x.example')", new { fine, email = $"{fine}@x.example" }));
     }
 
     internal static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)

@@ -1,3 +1,6 @@
+using Coupons.Gate;
+using StackExchange.Redis;
+
 namespace Coupons.IntegrationTests.Faults;
 
 /// <summary>
@@ -16,6 +19,7 @@ public sealed class AmbiguousGateTimeoutTests
         var api = new ApiDriver(app.CreateClient(), app.CreateAdminClient());
         await ApiDriver.WaitUntilReadyAsync(api.Client);
         var (couponId, user) = await api.OpenSaleForOneAsync(1);
+        await using var direct = await ConnectionMultiplexer.ConnectAsync(TestStack.Redis); // past the proxy: what Redis really holds
         // One click elsewhere first, with no delay: this instance's gate path works, so the 503 below is the delay's.
         Assert.Equal(HttpStatusCode.Accepted, (await api.IssueAsync(await api.CreateOpenCouponAsync(1), user)).Status);
 
@@ -23,9 +27,12 @@ public sealed class AmbiguousGateTimeoutTests
         // 1 s timeout, three attempts in a row. The first attempt takes the unit; the click hears 503.
         proxy.Latency = TimeSpan.FromSeconds(1.5);
         var first = await api.IssueAsync(couponId, user);
-        await Task.Delay(TimeSpan.FromSeconds(2)); // the last attempt's bytes arrive before the delay is lifted
+        // Past the proxy, at once: a give-back sent after the 503 needs 1.5 s to reach Redis, so what is seen now is what
+        // the timed-out call did. Without this the test would pass just as well if the call had never run.
+        var heldAfterTheTimeout = await ResetAfterGateTests.HoldsAUnitAsync(new GateInspector(direct, Microsoft.Extensions.Options.Options.Create(new GateOptions())), couponId, user);
         proxy.Latency = TimeSpan.Zero;
         Assert.Equal(HttpStatusCode.ServiceUnavailable, first.Status);
+        Assert.True(heldAfterTheTimeout, "the timed-out gate call never took the unit: nothing here was ambiguous");
 
         // Without the give-back the user would hear ALREADY_REQUESTED, for a request that never got a 202, for 60 s.
         var again = await Eventually.MatchesAsync(() => api.IssueAsync(couponId, user), a => a.Status == HttpStatusCode.Accepted,

@@ -17,7 +17,7 @@ public sealed class DependencyFaultTests
     public async Task Redis_killed_and_restarted_empty()
     {
         await using var app = new CouponApiFactory(FaultCollection.FastRepair());
-        await RunAsync("redis restart-empty", app, StackControl.StopRedisAsync, StackControl.StartRedisAsync);
+        await RunAsync("redis restart-empty", app, StackControl.StopRedisAsync, StackControl.StartRedisAsync, SeenDown("redis"));
     }
 
     /// <summary>
@@ -34,7 +34,7 @@ public sealed class DependencyFaultTests
             await StackControl.SnapshotRedisAsync("mid-load");
             await Task.Delay(TimeSpan.FromSeconds(2));
             await StackControl.RestartRedisFromSnapshotAsync("mid-load");
-        }, () => Task.CompletedTask);
+        }, () => Task.CompletedTask, Answered("GATE_NOT_READY")); // its gates distrusted until rebuilt from the database
     }
 
     /// <summary>
@@ -51,7 +51,9 @@ public sealed class DependencyFaultTests
             var settings = FaultCollection.FastRepair();
             settings["Redis:Configuration"] = TestStack.RedisSentinel;
             await using var app = new CouponApiFactory(settings);
-            await RunAsync("redis primary kill -9, sentinel failover", app, StackControl.KillRedisPrimaryAsync, () => Task.CompletedTask);
+            await RunAsync("redis primary kill -9, sentinel failover", app, StackControl.KillRedisPrimaryAsync, () => Task.CompletedTask,
+                fault => Assert.True(fault.During.Any(a => a.Answer.Code is "REDIS_UNAVAILABLE" or "GATE_NOT_READY"),
+                    $"no click sent after the kill heard REDIS_UNAVAILABLE or GATE_NOT_READY ({fault.Felt})"));
         }
         finally
         {
@@ -63,14 +65,18 @@ public sealed class DependencyFaultTests
     public async Task Kafka_broker_down()
     {
         await using var app = new CouponApiFactory(FaultCollection.FastRepair());
-        await RunAsync("kafka down", app, () => StackControl.KafkaAsync("down all"), () => StackControl.KafkaAsync("up all"));
+        await RunAsync("kafka down", app, () => StackControl.KafkaAsync("down all"), () => StackControl.KafkaAsync("up all"), fault =>
+        {
+            SeenDown("kafka")(fault);
+            Assert.True(fault.Felt.MaxParked > 0, $"nothing was parked while Kafka was down ({fault.Felt})");
+        });
     }
 
     [Fact]
     public async Task MariaDb_stopped()
     {
         await using var app = new CouponApiFactory(FaultCollection.FastRepair());
-        await RunAsync("mariadb stopped", app, StackControl.StopMySqlAsync, StackControl.StartMySqlAsync);
+        await RunAsync("mariadb stopped", app, StackControl.StopMySqlAsync, StackControl.StartMySqlAsync, SeenDown("db"));
     }
 
     [Fact]
@@ -80,7 +86,7 @@ public sealed class DependencyFaultTests
         var settings = FaultCollection.FastRepair();
         settings["Redis:Configuration"] = proxy.Endpoint;
         await using var app = new CouponApiFactory(settings);
-        await RunAsync("redis partition", app, Partition(proxy), Heal(proxy));
+        await RunAsync("redis partition", app, Partition(proxy), Heal(proxy), SeenDown("redis"));
     }
 
     [Fact]
@@ -90,14 +96,34 @@ public sealed class DependencyFaultTests
         var settings = FaultCollection.FastRepair();
         settings["Database:ConnectionString"] = proxy.MySqlConnectionString;
         await using var app = new CouponApiFactory(settings);
-        await RunAsync("mariadb partition", app, Partition(proxy), Heal(proxy));
+        await RunAsync("mariadb partition", app, Partition(proxy), Heal(proxy), SeenDown("db"));
     }
 
     [Fact]
     public async Task Kafka_slow_broker()
     {
         await using var app = new CouponApiFactory(FaultCollection.FastRepair());
-        await RunAsync("kafka latency 500ms", app, () => StackControl.KafkaAsync("rtt all 500"), () => StackControl.KafkaAsync("rtt all 0"));
+        await RunAsync("kafka latency 500ms", app, () => StackControl.KafkaAsync("rtt all 500"), () => StackControl.KafkaAsync("rtt all 0"),
+            fault =>
+            {
+                var slow = fault.During.Count(a => a.Answer.Status == HttpStatusCode.Accepted && a.At - a.SentAt >= TimeSpan.FromMilliseconds(500));
+                Assert.True(slow >= 10, $"{slow} clicks accepted during the fault waited the broker's 500 ms ({fault.Felt})");
+            });
+    }
+
+    /// <summary>The app's health reported <paramref name="component"/> DOWN while the fault was on.</summary>
+    private static Action<FaultWindow> SeenDown(string component) =>
+        fault => Assert.True(fault.Felt.Down.Contains(component), $"the app never reported {component} DOWN during the fault ({fault.Felt})");
+
+    /// <summary>Some click sent while the fault was on was answered with <paramref name="code"/>.</summary>
+    private static Action<FaultWindow> Answered(string code) =>
+        fault => Assert.True(fault.During.Any(a => a.Answer.Code == code), $"no click sent during the fault heard {code} ({fault.Felt})");
+
+    /// <summary>What one fault showed: the app's health and parked count while it was on, and the clicks sent meanwhile.</summary>
+    private sealed record FaultWindow(FaultFelt Felt, SteadyLoad Load, TimeSpan From, TimeSpan To)
+    {
+        public IEnumerable<(string User, IssueAnswer Answer, TimeSpan At, TimeSpan SentAt)> During =>
+            Load.Answers.Where(a => a.SentAt >= From && a.SentAt <= To);
     }
 
     private static Func<Task> Partition(FaultProxy proxy) => () =>
@@ -112,7 +138,8 @@ public sealed class DependencyFaultTests
         return Task.CompletedTask;
     };
 
-    private static async Task RunAsync(string scenario, CouponApiFactory app, Func<Task> inject, Func<Task> heal)
+    /// <param name="felt">What the fault must have caused: proof that it reached the app (issue 26, item 3).</param>
+    private static async Task RunAsync(string scenario, CouponApiFactory app, Func<Task> inject, Func<Task> heal, Action<FaultWindow> felt)
     {
         var api = new ApiDriver(app.CreateClient(), app.CreateAdminClient());
         await ApiDriver.WaitUntilReadyAsync(api.Client);
@@ -124,6 +151,8 @@ public sealed class DependencyFaultTests
 
         var running = load.RunAsync(() => api.Client, couponId, users, spread: TimeSpan.FromSeconds(15), deadline: TimeSpan.FromSeconds(120));
         await Task.Delay(TimeSpan.FromSeconds(3));
+        var watch = FaultFelt.Watch(app.CreateClient(), api, couponId);
+        var injectedAt = load.Now;
         try
         {
             await inject();
@@ -132,13 +161,17 @@ public sealed class DependencyFaultTests
         finally
         {
             await heal();
+            await watch.DisposeAsync();
         }
+
+        var healedAtOnTheLoadsClock = load.Now;
 
         var healedAt = DateTime.UtcNow;
         var recovery = await FaultOutcome.MeasureRecoveryAsync(() => api.Client, probeCouponId, probeUsers, healedAt, RecoveryLimit);
         await running;
 
-        var outcome = await FaultOutcome.SettleAndAssertAsync(scenario, api, () => api.Client, couponId, Stock, Users, load, recovery);
+        felt(new FaultWindow(watch, load, injectedAt, healedAtOnTheLoadsClock));
+        var outcome = await FaultOutcome.SettleAndAssertAsync(scenario, api, () => api.Client, couponId, Stock, Users, load, recovery, felt: watch.ToString());
         Assert.True(recovery <= RecoveryLimit.TotalSeconds, $"{scenario}: new requests were not accepted within {RecoveryLimit.TotalSeconds} s of healing ({recovery:F1} s)");
         Assert.Equal(0, outcome.Lost);
         Assert.Empty(app.ServerErrors.Errors);

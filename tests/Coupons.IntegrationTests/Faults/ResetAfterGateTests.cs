@@ -49,7 +49,8 @@ public sealed class ResetAfterGateTests
         await Invariants.AssertHoldAsync(couponId, [again.RequestId!.Value]);
     }
 
-    private static async Task<bool> HoldsAUnitAsync(GateInspector gate, long couponId, string user)
+    /// <summary>Whether <paramref name="user"/> holds a unit in the gate, as <paramref name="gate"/>'s connection reads it.</summary>
+    internal static async Task<bool> HoldsAUnitAsync(GateInspector gate, long couponId, string user)
     {
         var userId = await Invariants.ReadUserIdAsync(user);
         await foreach (var page in gate.ScanAcceptedRequestsAsync(couponId))

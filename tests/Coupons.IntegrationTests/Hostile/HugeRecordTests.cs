@@ -60,6 +60,7 @@ public sealed partial class HugeRecordTests
     private static async Task<double> ConsumerRestartsAsync(AppProcess app)
     {
         var metrics = await app.Admin.GetStringAsync("/metrics");
+        Assert.True(RestartsLine().IsMatch(metrics), "the app exports no coupons_consumer_restarts_total series: no restart would read as 0");
         return RestartsLine().Matches(metrics).Sum(m => double.Parse(m.Groups["value"].Value, System.Globalization.CultureInfo.InvariantCulture));
     }
 

@@ -44,6 +44,7 @@ public sealed class IdentityTests(StackFixture stack)
 
         var mine = await stack.Api.Client.GetStringAsync($"/api/coupons/user/{user}");
         var recased = await stack.Api.Client.GetStringAsync($"/api/coupons/user/{user.ToUpperInvariant()}");
+        Assert.Contains($"\"couponId\":{couponId}", mine, StringComparison.Ordinal); // the one coupon issued, not two empty lists
         Assert.Equal(mine, recased);
 
         // Five clicks a second per person (the default), whatever the casing: eight casings in a burst cannot all pass.

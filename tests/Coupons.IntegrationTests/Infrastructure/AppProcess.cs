@@ -157,13 +157,21 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
+    private int _disposed;
+
     /// <summary>Peak resident set size so far (VmHWM), in MiB.</summary>
     public double PeakRssMiB() => ReadStatusKiB("VmHWM:") / 1024.0;
 
     public double RssMiB() => ReadStatusKiB("VmRSS:") / 1024.0;
 
+    /// <summary>Stops the process if it runs. Twice is harmless: a test that disposes it mid-way also disposes it in a finally.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

@@ -39,9 +39,9 @@ public static class Invariants
     }
 
     /// <summary>Each issued request of the coupon and the publicId of the user it was issued to.</summary>
-    public static async Task<IReadOnlyDictionary<Guid, string>> ReadHoldersAsync(long couponId)
+    public static async Task<IReadOnlyDictionary<Guid, string>> ReadHoldersAsync(long couponId, string? mysql = null)
     {
-        await using var connection = Connect(null);
+        await using var connection = Connect(mysql);
         return (await connection.QueryAsync<(string RequestId, string PublicId)>(
                 "SELECT uc.request_id, u.public_id FROM user_coupons uc JOIN users u ON u.id = uc.user_id WHERE uc.coupon_id = @couponId", new { couponId }))
             .ToDictionary(r => Guid.Parse(r.RequestId), r => r.PublicId);
@@ -51,6 +51,50 @@ public static class Invariants
     {
         await using var connection = Connect(null);
         return await connection.ExecuteScalarAsync<long>("SELECT id FROM users WHERE public_id = @publicId", new { publicId });
+    }
+
+    /// <summary>
+    /// SPEC I6, one person one decision however their id is cased, from what people were told: at most one request
+    /// accepted per person, and every ALREADY_REQUESTED names that person's issued request, or (just after a 503 whose
+    /// gate call may have run) a request given back since. The unique key makes two rows per person impossible, so the
+    /// rows alone prove nothing; the answers can disagree with them.
+    /// </summary>
+    public static async Task AssertOneDecisionPerPersonAsync(
+        long couponId, IEnumerable<(string User, IssueAnswer Answer, TimeSpan At)> answers, string? mysql = null)
+    {
+        var all = answers.Select(x => (Person: x.User.ToLowerInvariant(), x.Answer, x.At)).ToList();
+        foreach (var person in all.Where(x => x.Answer.Status == HttpStatusCode.Accepted).GroupBy(x => x.Person))
+        {
+            Assert.True(person.Select(x => x.Answer.RequestId).Distinct().Count() == 1,
+                $"I6: {person.Key} was accepted for {string.Join(" and ", person.Select(x => x.Answer.RequestId).Distinct())}");
+        }
+
+        var holders = await ReadHoldersAsync(couponId, mysql);
+        foreach (var (person, answer, at) in all.Where(x => x.Answer.Code == "ALREADY_REQUESTED"))
+        {
+            if (holders.TryGetValue(answer.RequestId!.Value, out var holder))
+            {
+                Assert.True(person == holder.ToLowerInvariant(), $"I6: {person} heard ALREADY_REQUESTED for {answer.RequestId}, issued to {holder}");
+            }
+            else
+            {
+                Assert.True(all.Any(x => x.Person == person && x.Answer.Status == HttpStatusCode.ServiceUnavailable && x.At <= at && at - x.At < TimeSpan.FromSeconds(10)),
+                    $"I6: {person} heard ALREADY_REQUESTED for {answer.RequestId}, which was never issued, with no uncertain 503 before it");
+            }
+        }
+    }
+
+    /// <summary>Which of <paramref name="requestIds"/> wait in the parked table (their publish was ambiguous; relayed later).</summary>
+    public static async Task<IReadOnlySet<Guid>> ParkedAsync(IReadOnlyCollection<Guid> requestIds)
+    {
+        if (requestIds.Count == 0)
+        {
+            return new HashSet<Guid>();
+        }
+
+        await using var connection = Connect(null);
+        return (await connection.QueryAsync<string>("SELECT request_id FROM parked_requests WHERE request_id IN @ids",
+            new { ids = requestIds.Select(id => id.ToString()).ToList() })).Select(Guid.Parse).ToHashSet();
     }
 
     /// <summary>Rows in one of the app's tables (a fixed name from the test, never input).</summary>

@@ -26,14 +26,23 @@ internal sealed class ServerErrorCounterStartupFilter(ServerErrorCounter counter
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
+        // Recorded before the answer leaves this outermost middleware (not in OnCompleted, which may run after the client
+        // has its answer and the test has moved on): a 5xx belongs to the test that was running when it was answered.
         app.Use(async (context, nextMiddleware) =>
         {
-            context.Response.OnCompleted(() =>
+            try
+            {
+                await nextMiddleware(context);
+            }
+            catch
+            {
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                throw;
+            }
+            finally
             {
                 counter.Record(context);
-                return Task.CompletedTask;
-            });
-            await nextMiddleware(context);
+            }
         });
         next(app);
     };

@@ -85,9 +85,24 @@ public sealed class NginxEdgeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await _app.Admin.GetAsync("/api/admin/dead-letters")).StatusCode); // the app would answer
         using var withKey = new HttpRequestMessage(HttpMethod.Get, $"/api/admin/coupons/{couponId}/consistency");
         withKey.Headers.Add("X-Admin-Key", TestStack.AdminKey);
-        Assert.Equal(HttpStatusCode.NotFound, (await _public.SendAsync(withKey)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _public.GetAsync("/metrics")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _public.PostAsync($"/dev/token/{user}", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _app.Admin.GetAsync("/metrics")).StatusCode);
+        // The app is not in dev mode, so it would answer /dev/token 404 itself: what proves nginx refused each path is that
+        // the 404 is nginx's own page, while a path nginx passes on gets the app's 404 (the control).
+        await AssertRefusedByNginxAsync(await _public.SendAsync(withKey));
+        await AssertRefusedByNginxAsync(await _public.GetAsync("/metrics"));
+        await AssertRefusedByNginxAsync(await _public.PostAsync($"/dev/token/{user}", null));
+        using var passedOn = await _public.PostAsync("/no-such-route-of-the-app", null);
+        Assert.Equal(HttpStatusCode.NotFound, passedOn.StatusCode);
+        Assert.DoesNotContain("<center>nginx", await passedOn.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private static async Task AssertRefusedByNginxAsync(HttpResponseMessage response)
+    {
+        using (response)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Contains("<center>nginx", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -19,4 +19,18 @@ public static class ReplicaMetrics
     }
 
     public static async Task<double> SumAsync(TopologyFixture topology, string metric) => (await PerReplicaAsync(topology, metric)).Sum();
+
+    /// <summary>The metric summed over both replicas; fails when a replica exports no series of it (a missing series is not a 0).</summary>
+    public static async Task<double> RequiredSumAsync(TopologyFixture topology, string metric)
+    {
+        var sum = 0.0;
+        for (var replica = 0; replica < 2; replica++)
+        {
+            var series = PrometheusText.Parse(await topology.AdminClient(replica).GetStringAsync("/metrics")).Where(s => s.Name == metric).ToList();
+            Assert.True(series.Count > 0, $"replica {replica + 1} exports no {metric} series");
+            sum += series.Sum(s => s.Value);
+        }
+
+        return sum;
+    }
 }

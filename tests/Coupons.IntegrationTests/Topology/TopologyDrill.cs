@@ -31,7 +31,9 @@ public sealed class TopologyDrill(TopologyFixture topology)
         var recoveredAt = await inject();
         var recovery = await FaultOutcome.MeasureRecoveryAsync(() => topology.Edge, probeCouponId, probeUsers, recoveredAt, TimeSpan.FromSeconds(60));
         await running;
-        var outcome = await FaultOutcome.SettleAndAssertAsync($"topology: {scenario}", api, () => topology.Edge, couponId, Stock, Users, load, recovery, topology.MySql);
+        // The topology runs the default reconciliation (every 30 s, 60 s of grace): the service may take that long to give a leak back.
+        var outcome = await FaultOutcome.SettleAndAssertAsync($"topology: {scenario}", api, () => topology.Edge, couponId, Stock, Users, load, recovery,
+            topology.MySql, selfRepair: TimeSpan.FromSeconds(150));
         return (outcome, load);
     }
 }
