@@ -16,7 +16,7 @@ public static class Charts
         new("accepted.png", "Accepted clicks per second", "req/s", "sum(rate(coupons_issue_requests_total{outcome=\"accepted\"}[30s]))"),
         new("errors.png", "HTTP 5xx share of all requests", "ratio", "sum(rate(http_server_request_duration_seconds_count{http_response_status_code=~\"5..\"}[30s])) / clamp_min(sum(rate(http_server_request_duration_seconds_count[30s])), 1e-9)"),
         new("p99.png", "p99 latency of the public API", "seconds", "histogram_quantile(0.99, sum by (le) (rate(http_server_request_duration_seconds_bucket{http_route=~\"/api/.*\"}[30s])))"),
-        new("lag.png", "Consumer lag (all partitions)", "messages", "sum(coupons_consumer_lag)"),
+        new("lag.png", "Consumer lag (all partitions)", "messages", AlertRules.ConsumerLag),
     ];
 
     public static async Task<IReadOnlyList<string>> DrawAsync(PrometheusRange prometheus, DateTimeOffset from, DateTimeOffset to, (DateTimeOffset From, DateTimeOffset To)? fault,

@@ -33,7 +33,7 @@ public static class ImpactReader
             await CountedAsync(prometheus, "coupons_parked_total", from, to, ct),
             await CountedAsync(prometheus, "coupons_relayed_total", from, to, ct),
             await CountedAsync(prometheus, "coupons_reconcile_repairs_total", from, to, ct),
-            Rounded(await prometheus.ScalarAsync($"max_over_time(sum(coupons_consumer_lag)[{range}:5s])", to, ct)));
+            Rounded(await prometheus.ScalarAsync($"max_over_time({AlertRules.ConsumerLag}[{range}:5s])", to, ct)));
     }
 
     /// <summary>

@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Coupons.Client;
+using Coupons.Contracts;
 
 namespace Coupons.Cli.Status;
 
@@ -17,87 +19,119 @@ public sealed class SignalReader : IDisposable
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
     private readonly Targets targets;
+    private readonly TimeProvider clock;
     private readonly HttpClient http = new() { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
-    private readonly HttpClient adminHttp;
-    private readonly HttpClient publicHttp;
 
-    public SignalReader(Targets targets)
+    public SignalReader(Targets targets, TimeProvider? clock = null)
     {
         this.targets = targets;
-        adminHttp = new HttpClient { BaseAddress = targets.Admin, Timeout = Timeout };
-        adminHttp.DefaultRequestHeaders.Add(CouponsAdminClient.KeyHeader, targets.AdminKey);
-        publicHttp = new HttpClient { BaseAddress = targets.App, Timeout = Timeout };
+        this.clock = clock ?? TimeProvider.System;
     }
 
-    public void Dispose()
-    {
-        http.Dispose();
-        adminHttp.Dispose();
-        publicHttp.Dispose();
-    }
+    public void Dispose() => http.Dispose();
 
     public async Task<Signals> ReadAsync(CancellationToken ct)
     {
-        var signals = new Signals { At = DateTimeOffset.UtcNow };
-        signals = await ReadHealthAsync(signals, ct);
-        signals = await ReadMetricsAsync(signals, ct);
-        signals = await ReadAdminAsync(signals, ct);
+        var signals = new Signals { At = clock.GetUtcNow() };
+        var replicas = new List<ReplicaSignals>();
+        foreach (var replica in targets.Replicas)
+        {
+            replicas.Add(await ReadMetricsAsync(await ReadHealthAsync(new ReplicaSignals { Replica = replica }, ct), ct));
+        }
+
+        signals = await ReadAdminAsync(signals with { Replicas = replicas }, ct);
         return await ReadAlertsAsync(signals, ct);
     }
 
-    private async Task<Signals> ReadHealthAsync(Signals signals, CancellationToken ct)
+    private async Task<ReplicaSignals> ReadHealthAsync(ReplicaSignals signals, CancellationToken ct)
     {
-        var clock = Stopwatch.StartNew();
+        var elapsed = Stopwatch.StartNew();
         try
         {
             // 503 is an answer too: the body says which dependency is down.
-            using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(targets.App, "/actuator/health")), ct);
+            using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(signals.Replica.App, "/actuator/health")), ct);
             using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
             var dependencies = body.RootElement.TryGetProperty("components", out var components)
                 ? components.EnumerateObject().Select(c => new DependencyState(c.Name,
                     c.Value.GetProperty("status").GetString() == "UP",
                     c.Value.TryGetProperty("details", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null)).ToList()
-                : [];
-            return signals with { Dependencies = dependencies, HealthLatency = clock.Elapsed };
+                : throw new JsonException($"{(int)response.StatusCode} without a components list: not this service's health endpoint");
+            return signals with { Dependencies = dependencies, HealthLatency = elapsed.Elapsed };
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException or InvalidOperationException)
         {
-            return signals with { AppUnreachable = Describe(ex), HealthLatency = clock.Elapsed };
+            return signals with { AppUnreachable = Describe(ex), HealthLatency = elapsed.Elapsed };
         }
     }
 
-    private async Task<Signals> ReadMetricsAsync(Signals signals, CancellationToken ct)
+    private async Task<ReplicaSignals> ReadMetricsAsync(ReplicaSignals signals, CancellationToken ct)
     {
         try
         {
-            using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(targets.Admin, "/metrics")), ct);
+            using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(signals.Replica.Admin, "/metrics")), ct);
             response.EnsureSuccessStatusCode();
             var samples = PrometheusText.Parse(await response.Content.ReadAsStringAsync(ct));
             IEnumerable<Sample> Named(string name) => samples.Where(s => s.Name == name);
+            if (!Named("coupons_circuit_state").Any())
+            {
+                // A 200 from something else (a proxy's page, another service) must not read as "nothing parked, no lag".
+                return signals with { MetricsError = "answered without the coupon service's metrics (no coupons_circuit_state)" };
+            }
+
             return signals with
             {
-                LagByPartition = Named("coupons_consumer_lag").ToDictionary(s => s.Labels.GetValueOrDefault("partition", "?"), s => (long)s.Value),
-                Circuits = Named("coupons_circuit_state").ToDictionary(s => s.Labels.GetValueOrDefault("dependency", "?"), s => (int)s.Value),
-                Parked = (long)Named("coupons_parked_requests").Sum(s => s.Value),
+                LagByPartition = Named("coupons_consumer_lag").GroupBy(s => s.Labels.GetValueOrDefault("partition", "?"))
+                    .ToDictionary(g => g.Key, g => (long)g.Max(s => s.Value)),
+                Circuits = Named("coupons_circuit_state").GroupBy(s => s.Labels.GetValueOrDefault("dependency", "?"))
+                    .ToDictionary(g => g.Key, g => (int)g.Max(s => s.Value)),
+                Parked = Named("coupons_parked_requests").Select(s => (long?)s.Value).Max(),
                 ConsumerPaused = Named("coupons_consumer_paused").Any(s => s.Value > 0),
             };
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or FormatException)
         {
             return signals with { MetricsError = Describe(ex) };
         }
     }
 
+    /// <summary>
+    /// Dead letters and the open coupons' consistency, from the first replica whose admin API answers (they share the
+    /// database, Redis and Kafka). When none does, the first error says why.
+    /// </summary>
     private async Task<Signals> ReadAdminAsync(Signals signals, CancellationToken ct)
     {
+        string? firstError = null;
+        foreach (var replica in targets.Replicas)
+        {
+            var error = await TryReadAdminAsync(replica, ct);
+            if (error.Signals is { } read)
+            {
+                return signals with
+                {
+                    NewDeadLetters = read.NewDeadLetters, DeadLetters = read.DeadLetters, Coupons = read.Coupons,
+                };
+            }
+
+            firstError ??= targets.Replicas.Count == 1 ? error.Reason : $"{replica.Admin}: {error.Reason}";
+        }
+
+        return signals with { AdminError = firstError };
+    }
+
+    private async Task<(Signals? Signals, string? Reason)> TryReadAdminAsync(Replica replica, CancellationToken ct)
+    {
+        using var adminHttp = new HttpClient { BaseAddress = replica.Admin, Timeout = Timeout };
+        adminHttp.DefaultRequestHeaders.Add(CouponsAdminClient.KeyHeader, targets.AdminKey);
+        using var publicHttp = new HttpClient { BaseAddress = replica.App, Timeout = Timeout };
         var admin = new CouponsAdminClient(adminHttp);
+        List<DeadLetter> letters;
         try
         {
-            signals = signals with { DeadLetters = (await admin.DeadLettersAsync(100, ct)).Count };
+            letters = await admin.DeadLettersAsync(100, ct);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or ApiProblemException or JsonException)
         {
-            return signals with { AdminError = Describe(ex) };
+            return (null, Describe(ex));
         }
 
         try
@@ -109,13 +143,18 @@ public sealed class SignalReader : IDisposable
                 coupons.Add(await ReadCouponAsync(admin, coupon.Id, coupon.Name, ct));
             }
 
-            return signals with { Coupons = coupons };
+            var since = clock.GetUtcNow() - AlertRules.DeadLetterWindow;
+            return (new Signals { At = since, DeadLetters = letters.Count, NewDeadLetters = letters.Count(l => IsNew(l, since)), Coupons = coupons }, null);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or ApiProblemException or JsonException)
         {
-            return signals with { AdminError = $"open coupons: {Describe(ex)}" };
+            return (null, $"open coupons: {Describe(ex)}");
         }
     }
+
+    /// <summary>A letter whose time cannot be read counts as new: an unknown age must not hide it.</summary>
+    private static bool IsNew(DeadLetter letter, DateTimeOffset since) =>
+        !DateTimeOffset.TryParse(letter.At, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) || at >= since;
 
     /// <summary>One coupon's consistency; a report that cannot be read (Redis down: 503) is shown as such, not as drift.</summary>
     private static async Task<CouponState> ReadCouponAsync(CouponsAdminClient admin, long id, string name, CancellationToken ct)

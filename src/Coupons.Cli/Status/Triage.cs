@@ -14,19 +14,23 @@ public enum Severity
 public sealed record Finding(Severity Severity, string Runbook, string Reason);
 
 /// <summary>The overall verdict: the most urgent finding decides the severity and the runbook to open next.</summary>
-public sealed record Assessment(Severity Severity, string? Runbook, IReadOnlyList<Finding> Findings)
+/// <param name="NotLookedAt">What this reading could not have seen even when every part answered.</param>
+public sealed record Assessment(Severity Severity, string? Runbook, IReadOnlyList<Finding> Findings, IReadOnlyList<string> NotLookedAt)
 {
     /// <summary>0 when nothing is wrong, else 10 + the P level (P0 = 10 ... P3 = 13), so scripts can branch on it.</summary>
     public int ExitCode => Severity == Severity.None ? 0 : 10 + (int)Severity;
 }
 
 /// <summary>
-/// The guide's P0–P3 definitions applied to one reading of the signals, with the same thresholds and runbooks as
-/// deploy/prometheus/alerts.yml, so the tool and the pager agree. Alerts already firing count as findings too.
+/// The guide's P0–P3 definitions applied to one reading of the signals, with the severities of deploy/prometheus/alerts.yml
+/// and the signal definitions of <see cref="AlertRules"/>, so the tool and the pager agree (AlertRulesTests). Alerts
+/// already firing count as findings too, and so does every part that could not be read: status never says OK about
+/// what it did not see.
 /// </summary>
 public static class Triage
 {
-    public const long LagThreshold = 1_000; // CouponsConsumerLagHigh: sum(coupons_consumer_lag) > 1000
+    /// <summary>The runbook for "status could not read a source": what to check, and where else to look meanwhile.</summary>
+    public const string BlindRunbook = "CouponsStatusBlind";
 
     private static readonly Dictionary<string, (Severity Severity, string Runbook)> DependencyDown = new()
     {
@@ -39,59 +43,119 @@ public static class Triage
     public static Assessment Assess(Signals s)
     {
         var findings = new List<Finding>();
-        if (s.AppUnreachable is not null)
+        findings.AddRange(ReplicaFindings(s));
+        findings.AddRange(PipelineFindings(s));
+        findings.AddRange(AdminFindings(s));
+        findings.AddRange(AlertFindings(s));
+
+        var ordered = findings.OrderBy(f => f.Severity).ToList();
+        var notLookedAt = NotLookedAt(s);
+        return ordered.Count == 0
+            ? new Assessment(Severity.None, null, [], notLookedAt)
+            : new Assessment(ordered[0].Severity, ordered[0].Runbook, ordered, notLookedAt);
+    }
+
+    /// <summary>A source that could not be read hides everything it would have shown: P0 when nothing else shows the pipeline.</summary>
+    private static Severity Blind(Signals s) => s.SeesThePipeline ? Severity.P2 : Severity.P0;
+
+    private static IEnumerable<Finding> ReplicaFindings(Signals s)
+    {
+        foreach (var replica in s.Replicas.Where(r => r.AppUnreachable is not null))
         {
-            findings.Add(new(Severity.P0, "CouponsAppDown", $"the app does not answer its health check: {s.AppUnreachable}"));
+            yield return new(Severity.P0, "CouponsAppDown", $"{replica.Replica.App} does not answer its health check: {replica.AppUnreachable}");
         }
 
-        foreach (var dependency in s.Dependencies.Where(d => !d.Up))
+        // One finding per dependency, naming every replica that reports it down.
+        var down = s.Replicas.SelectMany(r => r.Dependencies.Where(d => !d.Up).Select(d => (Replica: r, Dependency: d)))
+            .GroupBy(x => x.Dependency.Name);
+        foreach (var dependency in down)
         {
-            var (severity, runbook) = DependencyDown.GetValueOrDefault(dependency.Name, (Severity.P1, "CouponsHighErrorRate"));
-            findings.Add(new(severity, runbook, $"{dependency.Name} is DOWN on the readiness check{(dependency.Details is null ? "" : $": {dependency.Details}")}"));
+            var (severity, runbook) = DependencyDown.GetValueOrDefault(dependency.Key, (Severity.P1, "CouponsHighErrorRate"));
+            var where = s.Replicas.Count == 1 ? "" : $" of {string.Join(", ", dependency.Select(x => x.Replica.Replica.App))}";
+            var details = dependency.Select(x => x.Dependency.Details).FirstOrDefault(d => d is not null);
+            yield return new(severity, runbook, $"{dependency.Key} is DOWN on the readiness check{where}{(details is null ? "" : $": {details}")}");
         }
 
-        foreach (var (circuit, state) in s.Circuits.Where(c => c.Value == 1))
+        // A replica that does not answer at all is already P0; its /metrics being unreadable adds nothing.
+        foreach (var replica in s.Replicas.Where(r => r.AppUnreachable is null && r.MetricsError is not null))
         {
-            findings.Add(new(Severity.P2, "CouponsCircuitOpen", $"the {circuit} circuit is open (calls fail fast)"));
+            yield return new(Blind(s), BlindRunbook,
+                $"/metrics of {replica.Replica.Admin} unreadable ({replica.MetricsError}): its lag, circuits, parked count and consumer are not seen");
+        }
+    }
+
+    private static IEnumerable<Finding> PipelineFindings(Signals s)
+    {
+        foreach (var circuit in s.Replicas.SelectMany(r => r.Circuits.Where(c => c.Value == 1).Select(c => c.Key)).Distinct())
+        {
+            yield return new(Severity.P2, "CouponsCircuitOpen", $"the {circuit} circuit is open (calls fail fast)");
         }
 
-        var lag = s.LagByPartition.Values.Sum();
-        if (lag > LagThreshold)
+        if (s.ConsumerLag > AlertRules.ConsumerLagThreshold)
         {
-            findings.Add(new(Severity.P2, "CouponsConsumerLagHigh", $"consumer lag {lag:N0} > {LagThreshold:N0} (accepted requests waiting to be written)"));
+            yield return new(Severity.P2, "CouponsConsumerLagHigh",
+                $"consumer lag {s.ConsumerLag:N0} > {AlertRules.ConsumerLagThreshold:N0} (accepted requests waiting to be written)");
         }
 
-        if (s.Parked > 0)
+        if (s.Parked is > 0)
         {
-            findings.Add(new(Severity.P2, "CouponsParkedRequestsGrowing", $"{s.Parked:N0} accepted requests parked in the database, waiting for Kafka"));
+            yield return new(Severity.P1, "CouponsParkedRequestsGrowing", $"{s.Parked:N0} accepted requests parked in the database, waiting for Kafka");
         }
 
-        if (s.DeadLetters is > 0)
+        if (s.Replicas.Any(r => r.ConsumerPaused))
         {
-            findings.Add(new(Severity.P2, "CouponsDeadLetters", $"{s.DeadLetters} messages on the dead-letter topic"));
+            var paused = s.Replicas.Where(r => r.ConsumerPaused).Select(r => r.Replica.Admin.ToString());
+            yield return new(Severity.P3, "CouponsConsumerPaused", $"an operator paused the consumer of {string.Join(", ", paused)}");
+        }
+    }
+
+    private static IEnumerable<Finding> AdminFindings(Signals s)
+    {
+        if (s.AdminError is not null)
+        {
+            yield return new(Blind(s), BlindRunbook,
+                $"admin API unreadable ({s.AdminError}): dead letters and the open coupons' consistency are not seen");
+            yield break;
+        }
+
+        if (s.NewDeadLetters is > 0)
+        {
+            yield return new(Severity.P2, "CouponsDeadLetters",
+                $"{s.NewDeadLetters} messages dead-lettered in the last {AlertRules.DeadLetterWindow.TotalMinutes:F0} min");
         }
 
         foreach (var coupon in s.Coupons.Where(c => c.Unreadable is null && !c.Consistent && c.InFlight == 0 && c.Parked == 0))
         {
-            findings.Add(new(Severity.P2, "CouponsReconciliationDrift",
-                $"coupon {coupon.Id} is inconsistent with nothing in flight: {string.Join("; ", coupon.Problems.DefaultIfEmpty("see its consistency report"))}"));
+            yield return new(Severity.P2, "CouponsReconciliationDrift",
+                $"coupon {coupon.Id} is inconsistent with nothing in flight: {string.Join("; ", coupon.Problems.DefaultIfEmpty("see its consistency report"))}");
         }
+    }
 
-        if (s.ConsumerPaused)
+    private static IEnumerable<Finding> AlertFindings(Signals s)
+    {
+        if (s.AlertmanagerAsked && s.AlertmanagerError is not null)
         {
-            findings.Add(new(Severity.P3, "CouponsConsumerPaused", "an operator paused this instance's consumer"));
+            yield return new(Blind(s), BlindRunbook, $"Alertmanager unreadable ({s.AlertmanagerError}): the alerts firing now are not seen");
         }
 
         // One finding per alert, however many instances fire it (each replica reports its own dependencies).
         foreach (var alert in s.Alerts.DistinctBy(a => (a.Name, a.Severity)))
         {
             var severity = Enum.TryParse<Severity>(alert.Severity, out var parsed) && parsed != Severity.None ? parsed : Severity.P3;
-            findings.Add(new(severity, alert.Name, $"alert {alert.Name} ({alert.Severity}) firing since {alert.Since:HH:mm:ss} UTC"));
+            yield return new(severity, alert.Name, $"alert {alert.Name} ({alert.Severity}) firing since {alert.Since:HH:mm:ss} UTC");
         }
+    }
 
-        var ordered = findings.OrderBy(f => f.Severity).ToList();
-        return ordered.Count == 0
-            ? new Assessment(Severity.None, null, [])
-            : new Assessment(ordered[0].Severity, ordered[0].Runbook, ordered);
+    /// <summary>What no part of this reading covers, said on every screen, OK or not.</summary>
+    private static List<string> NotLookedAt(Signals s)
+    {
+        var gaps = new List<string>
+        {
+            $"replicas not given with --url ({s.Replicas.Count} given)",
+        };
+        gaps.Add(s.AlertmanagerAsked
+            ? "Prometheus itself: an Alertmanager with nothing firing looks the same when Prometheus is down"
+            : "alerts: Alertmanager not asked (--alertmanager), so Prometheus, its rules and what it scrapes are not looked at");
+        return gaps;
     }
 }

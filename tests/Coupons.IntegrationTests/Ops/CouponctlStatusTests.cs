@@ -22,7 +22,8 @@ public sealed class CouponctlStatusTests
 
         var (okCode, okScreen) = await StatusAsync(targets);
         Assert.True(okCode == 0, $"expected OK before the fault, got exit {okCode}:\n{okScreen}");
-        Assert.Contains("OK", okScreen, StringComparison.Ordinal);
+        Assert.StartsWith("OK  nothing found in what was read", okScreen, StringComparison.Ordinal);
+        Assert.Contains("not looked at: replicas not given with --url (1 given)", okScreen, StringComparison.Ordinal);
 
         await StackControl.StopMySqlAsync();
         try
@@ -37,6 +38,37 @@ public sealed class CouponctlStatusTests
         {
             await StackControl.StartMySqlAsync();
         }
+    }
+
+    /// <summary>
+    /// Issue 27 item 1. On main at f830887 each of these printed "OK  nothing found" and exited 0 while its own tables
+    /// said "metrics: unreadable: connection refused" and "dead letters: admin API unreadable".
+    /// </summary>
+    [Fact]
+    public async Task Status_never_says_ok_about_what_it_could_not_read()
+    {
+        await using var stack = await PrivateStack.CreateAsync();
+        await using var app = await AppProcess.StartAsync(FreeTcpPort.Find(), stack.AppSettings, "couponctl-blind");
+        var url = new Uri($"http://127.0.0.1:{app.Port}");
+        var nobody = new Uri($"http://127.0.0.1:{FreeTcpPort.Find()}");
+
+        var (code, screen) = await StatusAsync(new Targets(url, nobody, TestStack.AdminKey, null));
+        Assert.True(code == 10, $"admin and /metrics unreachable, nothing else read: expected P0 (10), got {code}:\n{screen}");
+        Assert.StartsWith("P0  open docs/runbooks/CouponsStatusBlind.md", screen, StringComparison.Ordinal);
+        Assert.Contains("admin API unreadable (connection refused)", screen, StringComparison.Ordinal);
+
+        (code, screen) = await StatusAsync(new Targets(url, url, "not-the-key", null));
+        Assert.True(code == 12, $"wrong admin key: expected P2 (12), got {code}:\n{screen}");
+        Assert.Contains("ADMIN_KEY_INVALID", screen, StringComparison.Ordinal);
+
+        (code, screen) = await StatusAsync(new Targets(url, url, TestStack.AdminKey, nobody));
+        Assert.True(code == 12, $"Alertmanager unreachable: expected P2 (12), got {code}:\n{screen}");
+        Assert.Contains("Alertmanager unreadable (connection refused)", screen, StringComparison.Ordinal);
+
+        var twoReplicas = new Targets(url, url, TestStack.AdminKey, null) { Replicas = [new(url, url), new(nobody, nobody)] };
+        (code, screen) = await StatusAsync(twoReplicas);
+        Assert.True(code == 10, $"the second replica is down: expected P0 (10), got {code}:\n{screen}");
+        Assert.Contains($"{nobody} does not answer its health check", screen, StringComparison.Ordinal);
     }
 
     private static async Task<(int Code, string Screen)> StatusAsync(Targets targets)

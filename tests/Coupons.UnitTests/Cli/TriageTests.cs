@@ -1,24 +1,40 @@
+using Coupons.Cli;
 using Coupons.Cli.Status;
 
 namespace Coupons.UnitTests.Cli;
 
 public sealed class TriageTests
 {
+    private static readonly Replica First = new(new Uri("http://app-1:8081"), new Uri("http://app-1:9081"));
+    private static readonly Replica Second = new(new Uri("http://app-2:8081"), new Uri("http://app-2:9081"));
+
+    private static ReplicaSignals HealthyReplica(Replica replica) => new()
+    {
+        Replica = replica,
+        Dependencies = [new("db", true, null), new("redis", true, null), new("kafka", true, null), new("consumer", true, null)],
+        Circuits = new Dictionary<string, int> { ["redis"] = 0, ["kafka"] = 0 },
+        Parked = 0,
+    };
+
     private static Signals Healthy() => new()
     {
         At = DateTimeOffset.UtcNow,
-        Dependencies = [new("db", true, null), new("redis", true, null), new("kafka", true, null), new("consumer", true, null)],
-        Circuits = new Dictionary<string, int> { ["redis"] = 0, ["kafka"] = 0 },
+        Replicas = [HealthyReplica(First)],
         DeadLetters = 0,
+        NewDeadLetters = 0,
     };
 
+    private static Signals WithReplica(Func<ReplicaSignals, ReplicaSignals> change) => Healthy() with { Replicas = [change(HealthyReplica(First))] };
+
     [Fact]
-    public void Nothing_wrong_is_ok_with_exit_code_zero()
+    public void Nothing_wrong_is_ok_with_exit_code_zero_and_still_says_what_was_not_looked_at()
     {
         var verdict = Triage.Assess(Healthy());
         Assert.Equal(Severity.None, verdict.Severity);
         Assert.Equal(0, verdict.ExitCode);
         Assert.Empty(verdict.Findings);
+        Assert.Contains(verdict.NotLookedAt, gap => gap.Contains("Alertmanager not asked", StringComparison.Ordinal));
+        Assert.Contains(verdict.NotLookedAt, gap => gap.Contains("replicas not given with --url (1 given)", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -28,10 +44,7 @@ public sealed class TriageTests
     [InlineData("consumer", Severity.P2, "CouponsConsumerLagHigh", 12)]
     public void A_dependency_down_takes_the_severity_and_runbook_of_its_alert(string dependency, Severity severity, string runbook, int exitCode)
     {
-        var signals = Healthy() with
-        {
-            Dependencies = [.. Healthy().Dependencies.Select(d => d.Name == dependency ? d with { Up = false } : d)],
-        };
+        var signals = WithReplica(r => r with { Dependencies = [.. r.Dependencies.Select(d => d.Name == dependency ? d with { Up = false } : d)] });
         var verdict = Triage.Assess(signals);
         Assert.Equal((severity, runbook, exitCode), (verdict.Severity, verdict.Runbook, verdict.ExitCode));
         Assert.Contains(dependency, verdict.Findings[0].Reason, StringComparison.Ordinal);
@@ -40,20 +53,20 @@ public sealed class TriageTests
     [Fact]
     public void An_app_that_does_not_answer_is_p0_app_down()
     {
-        var verdict = Triage.Assess(Healthy() with { AppUnreachable = "connection refused", Dependencies = [] });
+        var verdict = Triage.Assess(WithReplica(r => r with { AppUnreachable = "connection refused", Dependencies = [], MetricsError = "connection refused" }));
         Assert.Equal((Severity.P0, "CouponsAppDown"), (verdict.Severity, verdict.Runbook));
+        Assert.Single(verdict.Findings); // its unreadable /metrics is explained by it being down
     }
 
     [Fact]
     public void The_most_urgent_finding_decides_and_every_finding_is_listed_most_urgent_first()
     {
-        var signals = Healthy() with
+        var signals = WithReplica(r => r with
         {
             LagByPartition = new Dictionary<string, long> { ["0"] = 800, ["1"] = 700 },
-            DeadLetters = 3,
             ConsumerPaused = true,
-            Dependencies = [.. Healthy().Dependencies.Select(d => d.Name == "redis" ? d with { Up = false } : d)],
-        };
+            Dependencies = [.. r.Dependencies.Select(d => d.Name == "redis" ? d with { Up = false } : d)],
+        }) with { NewDeadLetters = 3, DeadLetters = 3 };
         var verdict = Triage.Assess(signals);
         Assert.Equal(Severity.P1, verdict.Severity);
         Assert.Equal("CouponsRedisDown", verdict.Runbook);
@@ -64,8 +77,17 @@ public sealed class TriageTests
     [Fact]
     public void Lag_at_the_alert_threshold_is_not_a_finding_and_above_it_is()
     {
-        Assert.Empty(Triage.Assess(Healthy() with { LagByPartition = new Dictionary<string, long> { ["0"] = Triage.LagThreshold } }).Findings);
-        Assert.Equal(Severity.P2, Triage.Assess(Healthy() with { LagByPartition = new Dictionary<string, long> { ["0"] = Triage.LagThreshold + 1 } }).Severity);
+        Assert.Empty(Triage.Assess(WithReplica(r => r with { LagByPartition = new Dictionary<string, long> { ["0"] = AlertRules.ConsumerLagThreshold } })).Findings);
+        Assert.Equal(Severity.P2, Triage.Assess(WithReplica(r => r with { LagByPartition = new Dictionary<string, long> { ["0"] = AlertRules.ConsumerLagThreshold + 1 } })).Severity);
+    }
+
+    [Fact]
+    public void Two_replicas_reporting_the_groups_lag_of_600_are_a_lag_of_600_not_1200()
+    {
+        var lag = new Dictionary<string, long> { ["0"] = 300, ["1"] = 300 };
+        var signals = Healthy() with { Replicas = [HealthyReplica(First) with { LagByPartition = lag }, HealthyReplica(Second) with { LagByPartition = lag }] };
+        Assert.Equal(600, signals.ConsumerLag);
+        Assert.Empty(Triage.Assess(signals).Findings);
     }
 
     [Fact]
@@ -82,7 +104,85 @@ public sealed class TriageTests
     [Fact]
     public void A_firing_alert_counts_with_its_own_severity()
     {
-        var verdict = Triage.Assess(Healthy() with { Alerts = [new FiringAlert("CouponsHighLatency", "P2", null, DateTimeOffset.UtcNow)] });
+        var verdict = Triage.Assess(Healthy() with { AlertmanagerAsked = true, Alerts = [new FiringAlert("CouponsHighLatency", "P2", null, DateTimeOffset.UtcNow)] });
         Assert.Equal((Severity.P2, "CouponsHighLatency"), (verdict.Severity, verdict.Runbook));
+    }
+
+    // Issue 27 item 1: a source status could not read is a finding of its own, never silence (all three failed on main
+    // at f830887: "status said None (exit 0) with /metrics unreadable", and the same for the admin API and Alertmanager).
+
+    [Fact]
+    public void Metrics_it_could_not_read_with_no_other_view_of_the_pipeline_is_p0()
+    {
+        var verdict = Triage.Assess(WithReplica(r => r with { MetricsError = "connection refused" }));
+        Assert.Equal((Severity.P0, Triage.BlindRunbook), (verdict.Severity, verdict.Runbook));
+        Assert.Contains("/metrics of http://app-1:9081/ unreadable", verdict.Findings[0].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Metrics_it_could_not_read_while_alertmanager_answers_is_p2()
+    {
+        var verdict = Triage.Assess(WithReplica(r => r with { MetricsError = "connection refused" }) with { AlertmanagerAsked = true });
+        Assert.Equal((Severity.P2, Triage.BlindRunbook), (verdict.Severity, verdict.Runbook));
+    }
+
+    [Fact]
+    public void An_admin_api_it_could_not_read_is_a_finding()
+    {
+        var verdict = Triage.Assess(Healthy() with { AdminError = "401 Unauthorized", DeadLetters = null, NewDeadLetters = null });
+        Assert.Equal((Severity.P2, Triage.BlindRunbook), (verdict.Severity, verdict.Runbook));
+        Assert.Contains("admin API unreadable (401 Unauthorized)", verdict.Findings[0].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_alertmanager_it_could_not_read_is_a_finding()
+    {
+        var verdict = Triage.Assess(Healthy() with { AlertmanagerAsked = true, AlertmanagerError = "connection refused" });
+        Assert.Equal((Severity.P2, Triage.BlindRunbook), (verdict.Severity, verdict.Runbook));
+    }
+
+    [Fact]
+    public void Nothing_readable_about_the_pipeline_is_p0_even_when_the_health_check_answers()
+    {
+        var verdict = Triage.Assess(WithReplica(r => r with { MetricsError = "404" }) with
+        {
+            AdminError = "connection refused", AlertmanagerAsked = true, AlertmanagerError = "connection refused",
+        });
+        Assert.Equal(Severity.P0, verdict.Severity);
+        Assert.Equal(3, verdict.Findings.Count(f => f.Runbook == Triage.BlindRunbook));
+    }
+
+    [Fact]
+    public void A_second_replica_that_is_down_is_p0_although_the_first_is_healthy()
+    {
+        var signals = Healthy() with { Replicas = [HealthyReplica(First), new ReplicaSignals { Replica = Second, AppUnreachable = "connection refused", MetricsError = "connection refused" }] };
+        var verdict = Triage.Assess(signals);
+        Assert.Equal((Severity.P0, "CouponsAppDown"), (verdict.Severity, verdict.Runbook));
+        Assert.Contains("http://app-2:8081/", verdict.Findings[0].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_dependency_down_on_one_replica_of_two_names_that_replica()
+    {
+        var broken = HealthyReplica(Second) with { Dependencies = [new("db", false, "timeout"), new("redis", true, null)] };
+        var verdict = Triage.Assess(Healthy() with { Replicas = [HealthyReplica(First), broken] });
+        Assert.Equal((Severity.P0, "CouponsMySQLDown"), (verdict.Severity, verdict.Runbook));
+        Assert.Contains("db is DOWN on the readiness check of http://app-2:8081/: timeout", verdict.Findings[0].Reason, StringComparison.Ordinal);
+    }
+
+    // Issue 27 item 2: the alert rule's definitions, not status's own.
+
+    [Fact]
+    public void Dead_letters_older_than_the_alerts_window_are_not_a_finding()
+    {
+        Assert.Equal(Severity.None, Triage.Assess(Healthy() with { DeadLetters = 7, NewDeadLetters = 0 }).Severity);
+        Assert.Equal(Severity.P2, Triage.Assess(Healthy() with { DeadLetters = 7, NewDeadLetters = 1 }).Severity);
+    }
+
+    [Fact]
+    public void A_parked_count_no_replica_exports_reads_as_unknown_not_as_none()
+    {
+        var signals = WithReplica(r => r with { Parked = null });
+        Assert.Null(signals.Parked);
     }
 }
