@@ -41,26 +41,42 @@ public sealed class AlertWatch(Uri prometheus, string alert) : IDisposable
         }
     }
 
-    /// <summary>Reads the alert's state now and notes the first pending, firing and (after firing) resolved times.</summary>
-    public async Task<string> PollAsync(CancellationToken ct)
+    /// <summary>The instance whose alert fired first (the <c>instance</c> label), for the report.</summary>
+    public string? FiringInstance { get; private set; }
+
+    /// <summary>The alert's state now on any instance (firing before pending before inactive), without noting any time; null when Prometheus did not answer.</summary>
+    public async Task<(string State, string? Instance)?> ReadAsync(CancellationToken ct)
     {
-        string state;
         try
         {
             using var json = JsonDocument.Parse(await http.GetStringAsync("/api/v1/alerts", ct));
-            state = json.RootElement.GetProperty("data").GetProperty("alerts").EnumerateArray()
-                .Where(a => a.GetProperty("labels").TryGetProperty("alertname", out var name) && name.GetString() == alert)
-                .Select(a => a.GetProperty("state").GetString() ?? "")
-                .OrderBy(s => s == "firing" ? 0 : 1)
-                .FirstOrDefault() ?? "inactive";
             Error = null;
+            return StateOf(json.RootElement, alert);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException or InvalidOperationException && !ct.IsCancellationRequested)
         {
             Error = ex.Message;
+            return null;
+        }
+    }
+
+    /// <summary>One alert's most urgent state across instances in an <c>/api/v1/alerts</c> answer, and the instance in it.</summary>
+    public static (string State, string? Instance) StateOf(JsonElement answer, string alert) =>
+        answer.GetProperty("data").GetProperty("alerts").EnumerateArray()
+            .Where(a => a.GetProperty("labels").TryGetProperty("alertname", out var name) && name.GetString() == alert)
+            .Select(a => (State: a.GetProperty("state").GetString() ?? "", Instance: a.GetProperty("labels").TryGetProperty("instance", out var i) ? i.GetString() : null))
+            .OrderBy(a => a.State switch { "firing" => 0, "pending" => 1, _ => 2 })
+            .FirstOrDefault(("inactive", (string?)null));
+
+    /// <summary>Reads the alert's state now and notes the first pending, firing and (after firing) resolved times.</summary>
+    public async Task<string> PollAsync(CancellationToken ct)
+    {
+        if (await ReadAsync(ct) is not { } read)
+        {
             return LastState = "unknown";
         }
 
+        var (state, instance) = read;
         LastState = state;
         var now = DateTimeOffset.UtcNow;
         if (state is "pending" or "firing")
@@ -70,6 +86,7 @@ public sealed class AlertWatch(Uri prometheus, string alert) : IDisposable
 
         if (state == "firing")
         {
+            FiringInstance ??= instance;
             FiringAt ??= now;
         }
         else if (FiringAt is not null && state == "inactive")

@@ -78,7 +78,17 @@ public static class DrillCommand
 
     public static async Task<int> RunAsync(IAnsiConsole console, DrillScenario scenario, DrillSettings settings, string outDirectory, CancellationToken ct)
     {
-        var report = await new DrillRunner(scenario, settings, line => console.MarkupLineInterpolated($"[grey]{DateTime.UtcNow:HH:mm:ss}[/] {line}")).RunAsync(ct);
+        DrillReport report;
+        try
+        {
+            report = await new DrillRunner(scenario, settings, line => console.MarkupLineInterpolated($"[grey]{DateTime.UtcNow:HH:mm:ss}[/] {line}")).RunAsync(ct);
+        }
+        catch (DrillRefusedException refused)
+        {
+            console.MarkupLineInterpolated($"[bold red]REFUSED[/] {scenario.Name}: {refused.Message}");
+            return 2;
+        }
+
         var (markdown, json) = await DrillReportFiles.WriteAsync(report, outDirectory, ct);
         console.MarkupLineInterpolated($"[bold {(report.Passed ? "green" : "red")}]{report.Verdict}[/] {scenario.Name}: detect {report.DetectedAfterSeconds?.ToString("F1") ?? "-"} s, recover {report.RecoveredAfterSeconds?.ToString("F1") ?? "-"} s, invariants {report.Invariants.Count(i => i.Holds)}/{report.Invariants.Count}");
         report.Failures.ToList().ForEach(f => console.MarkupLineInterpolated($"  [red]{f}[/]"));

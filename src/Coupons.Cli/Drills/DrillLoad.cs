@@ -6,14 +6,21 @@ using Coupons.Client;
 namespace Coupons.Cli.Drills;
 
 /// <summary>One answer a drill user got. Status 0: no answer at all (connection refused or timed out).</summary>
-public sealed record DrillAnswer(string User, int Status, string? Code, Guid? RequestId, DateTimeOffset At, double LatencyMs);
+/// <param name="User">The public id as sent (a person clicks with it as stored and re-cased).</param>
+public sealed record DrillAnswer(string User, int Status, string? Code, Guid? RequestId, DateTimeOffset At, double LatencyMs)
+{
+    /// <summary>The person behind the click: public ids are one person however cased (SPEC I6).</summary>
+    public string Person => User.ToLowerInvariant();
+}
 
 /// <summary>
 /// Distinct users arriving at a steady rate for as long as the drill runs, each clicking until a final answer (202, or
 /// 409 for sold out / already requested), honouring Retry-After on 503 and 429 as a real client does, and retrying
 /// after a 502/504 or no answer (a proxy whose replica died). An ALREADY_REQUESTED is final only when the request it
 /// names resolves (PENDING or ISSUED); SPEC I6 allows one that does not for a few seconds after an uncertain 503, and a
-/// client then clicks again a little later. Every answer is kept for the invariants and the report.
+/// client then clicks again a little later. Every arriving person clicks twice at once, once with their id as stored
+/// and once upper-cased, so that "one person, one decision" (I6) is put to the test, not given. Every answer is kept
+/// for the invariants and the report.
 /// </summary>
 public sealed class DrillLoad(CouponsClient client, long couponId, IReadOnlyList<string> users)
 {
@@ -44,7 +51,8 @@ public sealed class DrillLoad(CouponsClient client, long couponId, IReadOnlyList
                 return;
             }
 
-            running.Add(Task.Run(() => ClickUntilFinalAsync(users[index], stop), CancellationToken.None));
+            var user = users[index];
+            running.Add(Task.Run(() => Task.WhenAll(ClickUntilFinalAsync(user, stop), ClickUntilFinalAsync(user.ToUpperInvariant(), stop)), CancellationToken.None));
             var due = gap * (index + 1) - clock.Elapsed;
             if (due > TimeSpan.Zero)
             {
@@ -60,7 +68,13 @@ public sealed class DrillLoad(CouponsClient client, long couponId, IReadOnlyList
         }
     }
 
-    /// <summary>Waits until every user who came has a final answer, or <paramref name="stop"/> fires.</summary>
+    /// <summary>
+    /// Every user who has not come yet arrives now, at <paramref name="perSecond"/>: the flash crowd that sells the
+    /// coupon out (it has fewer units than users), so that over-issue and a false sell-out could show.
+    /// </summary>
+    public Task RushAsync(double perSecond, CancellationToken stop) => ArriveAsync(perSecond, stop, stop);
+
+    /// <summary>Waits until every user who came has a final answer, or <paramref name="stop"/> fires (then they have none).</summary>
     public Task FinishAsync() => Task.WhenAll(running);
 
     /// <summary>A user who arrives now and clicks until answered; true when the click was accepted.</summary>
@@ -99,7 +113,11 @@ public sealed class DrillLoad(CouponsClient client, long couponId, IReadOnlyList
                     await PauseAsync(reply.Problem?.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), stop);
                 }
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !stop.IsCancellationRequested)
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && stop.IsCancellationRequested)
+            {
+                return null; // the drill stopped waiting: this user has no final answer, which the invariants report
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
                 answers.Enqueue(new DrillAnswer(user, 0, ex.GetType().Name, null, DateTimeOffset.UtcNow, sent.Elapsed.TotalMilliseconds));
                 await PauseAsync(TimeSpan.FromMilliseconds(500), stop);

@@ -20,7 +20,7 @@ public sealed record LoadCounters(
 {
     public static LoadCounters From(IReadOnlyCollection<DrillAnswer> answers)
     {
-        var byUser = answers.GroupBy(a => a.User).ToList();
+        var byUser = answers.GroupBy(a => a.Person).ToList(); // one person however cased
         var latencies = answers.Where(a => a.Status != 0).Select(a => a.LatencyMs).Order().ToList();
         return new LoadCounters(
             byUser.Count,
@@ -64,4 +64,7 @@ public sealed record DrillReport(
     IReadOnlyList<DrillEvent> Events)
 {
     public string Verdict => Passed ? "PASS" : "FAIL";
+
+    /// <summary>Clicks accepted while the fault lasted (from the injection to the heal, or to recovery for a fault that heals itself).</summary>
+    public int AcceptedDuringFault { get; init; }
 }

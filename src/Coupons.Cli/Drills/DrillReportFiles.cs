@@ -47,6 +47,10 @@ public static class DrillReportFiles
         md.AppendLine();
         md.AppendLine(inv, $"By answer: {string.Join(", ", l.ByStatusAndCode.Select(a => $"{a.Key}: {a.Value}"))}.");
         md.AppendLine();
+        md.AppendLine(r.AcceptedDuringFault == 0
+            ? "No click was accepted during the fault."
+            : string.Create(inv, $"{r.AcceptedDuringFault} clicks were accepted during the fault."));
+        md.AppendLine();
         md.AppendLine("## Invariants (read from the database)");
         md.AppendLine();
         md.AppendLine("| | rule | holds | evidence |");

@@ -10,6 +10,9 @@ public sealed record DrillSettings(Targets Targets, DrillStack Stack, Uri? Prome
 {
     /// <summary>How long a drill waits for its users' final answers and the pipeline to drain once the fault is healed.</summary>
     public TimeSpan Settle { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long a drill waits for its alert, already pending or firing, to clear before it refuses to run.</summary>
+    public TimeSpan QuietWait { get; init; } = TimeSpan.FromMinutes(3);
 }
 
 /// <summary>
@@ -32,30 +35,57 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
         using var publicHttp = new HttpClient { BaseAddress = settings.Targets.App, Timeout = TimeSpan.FromSeconds(10) };
         var admin = new CouponsAdminClient(adminHttp);
         using var alert = scenario.Alert is not null && settings.Prometheus is not null ? new AlertWatch(settings.Prometheus, scenario.Alert) : null;
+        if (alert is not null)
+        {
+            await QuietBeforeAsync(alert, ct);
+        }
 
         var startedAt = Note($"drill {scenario.Name} on the {settings.Stack.Name} stack: {fault.How}");
-        var longest = settings.Warmup + scenario.Hold + (scenario.Alert is null ? TimeSpan.Zero : scenario.Severity.Detect) + scenario.RecoverWithin + settings.Cooldown;
-        var users = await CreateUsersAsync(admin, (int)Math.Ceiling(longest.TotalSeconds * settings.UsersPerSecond) + 100, ct);
-        var couponId = await CreateCouponAsync(admin, users.Count, ct);
-        Note($"coupon {couponId} with {users.Count} units for {users.Count} users arriving at {settings.UsersPerSecond}/s");
+        var (units, users) = await CreateUsersAsync(admin, ct);
+        var couponId = await CreateCouponAsync(admin, units, ct);
+        Note($"coupon {couponId} with {units} units for {users.Count} users: they arrive at {settings.UsersPerSecond}/s, each clicking twice at once " +
+            "(id as stored and upper-cased); whoever has not come when the drill ends arrives at once and sells it out");
 
         var load = new DrillLoad(new CouponsClient(publicHttp), couponId, users);
+        var pipeline = new DrillPipeline(settings.MySql, couponId, load);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var arrivals = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var arriving = load.ArriveAsync(settings.UsersPerSecond, arrivals.Token, stop.Token);
         await Task.Delay(settings.Warmup, ct);
 
-        await fault.InjectAsync(ct);
-        var injectedAt = Note($"fault injected: {scenario.Fault}");
-        await HoldAsync(alert, injectedAt, ct);
-        await fault.HealAsync(ct);
-        var healedAt = Note(fault.HealsItself ? "nothing to heal: the service must recover by itself" : "fault healed");
+        DateTimeOffset injectedAt, healedAt;
+        DateTimeOffset? recoveredAt;
+        var healed = false;
+        try
+        {
+            await fault.InjectAsync(ct);
+            injectedAt = Note($"fault injected: {scenario.Fault}");
+            // A fault the service rides out by itself is recovered from while it lasts: timed from the injection, not after the hold.
+            var recovering = fault.HealsItself ? RecoverAsync(load, pipeline, injectedAt, null, stop.Token) : null;
+            await HoldAsync(alert, injectedAt, ct);
+            await fault.HealAsync(ct);
+            healed = true;
+            healedAt = Note(fault.HealsItself ? "nothing to heal: the service must recover by itself" : "fault healed");
+            recoveredAt = await (recovering ?? RecoverAsync(load, pipeline, healedAt, alert, stop.Token));
+        }
+        finally
+        {
+            if (!healed)
+            {
+                // Interrupted (Ctrl+C, a failure): a server frozen with SIGSTOP or a stopped broker must not outlive the drill.
+                await fault.HealAsync(CancellationToken.None);
+                progress("fault healed on the way out");
+            }
+        }
 
-        var recoveredAt = await RecoverAsync(load, admin, couponId, fault.HealsItself ? injectedAt : healedAt, alert, stop.Token);
         await Task.Delay(settings.Cooldown, ct);
         await arrivals.CancelAsync();
         await arriving;
-        Note($"arrivals stopped after {load.Arrived} users; waiting for every final answer and the drain");
+        var during = load.Answers.Count(a => a.Status == 202 && a.At >= injectedAt && a.At <= (fault.HealsItself ? recoveredAt ?? healedAt : healedAt));
+        Note(during == 0 ? "no click was accepted during the fault" : $"{during} clicks accepted during the fault");
+        Note($"{load.Arrived} users came; the other {users.Count - load.Arrived} arrive at once, {units} units for {users.Count} users");
+        await load.RushAsync(CrowdPerSecond, stop.Token);
+        Note("waiting for every final answer and the drain");
         stop.CancelAfter(settings.Settle);
         await load.FinishAsync();
         if (load.UnresolvedAlreadyRequested > 0)
@@ -63,16 +93,50 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
             Note($"{load.UnresolvedAlreadyRequested} ALREADY_REQUESTED answers named a request that was neither PENDING nor ISSUED (SPEC I6 allows it for a few seconds after an uncertain 503); those users clicked again");
         }
 
-        await DrainAsync(admin, couponId, settings.Settle, ct);
+        await DrainAsync(pipeline, settings.Settle, ct);
         await AwaitResolvedAsync(alert, healedAt, publicHttp, adminHttp, ct);
 
-        var invariants = await DatabaseInvariants.CheckAsync(settings.MySql, couponId, load.Answers, ct);
+        var invariants = await DatabaseInvariants.CheckAsync(settings.MySql, couponId, load.Answers, await GateAsync(admin, couponId, ct), ct);
         var endedAt = Note("invariants read from the database");
-        return Judge(fault, couponId, load, invariants, alert, startedAt, injectedAt, healedAt, recoveredAt, endedAt);
+        return Judge(fault, couponId, load, invariants, alert, startedAt, injectedAt, healedAt, recoveredAt, endedAt, during);
+    }
+
+    /// <summary>The flash crowd at the end: fast enough to sell out at once, slow enough not to exhaust sockets.</summary>
+    private const double CrowdPerSecond = 400;
+
+    /// <summary>
+    /// An alert already pending or firing (a previous drill's, a real incident's) would read as this drill's detection
+    /// at ~0 s: wait a while for it to clear, then refuse to run.
+    /// </summary>
+    private async Task QuietBeforeAsync(AlertWatch alert, CancellationToken ct)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            var now = await alert.ReadAsync(ct);
+            if (now is ("inactive", _))
+            {
+                return;
+            }
+
+            if (waited.Elapsed >= settings.QuietWait)
+            {
+                throw new DrillRefusedException(now is var (state, instance)
+                    ? $"{alert.Alert} is already {state}{(instance is null ? "" : $" on {instance}")} before the fault: this drill could not tell its own detection from it. Let it resolve (or fix what it says) and run again."
+                    : $"cannot read {alert.Alert}'s state before the fault ({alert.Error}): detection could not be measured.");
+            }
+
+            if (waited.Elapsed < Poll)
+            {
+                progress($"{alert.Alert} is {(now is var (s, _) ? s : "unreadable")} before the fault; waiting up to {settings.QuietWait.TotalSeconds:F0} s for it to clear");
+            }
+
+            await Task.Delay(Poll * 2, ct);
+        }
     }
 
     private DrillReport Judge(Fault fault, long couponId, DrillLoad load, IReadOnlyList<InvariantCheck> invariants, AlertWatch? alert,
-        DateTimeOffset startedAt, DateTimeOffset injectedAt, DateTimeOffset healedAt, DateTimeOffset? recoveredAt, DateTimeOffset endedAt)
+        DateTimeOffset startedAt, DateTimeOffset injectedAt, DateTimeOffset healedAt, DateTimeOffset? recoveredAt, DateTimeOffset endedAt, int acceptedDuringFault)
     {
         var failures = new List<string>();
         double? detected = alert?.FiringAt is { } firing ? (firing - injectedAt).TotalSeconds : null;
@@ -85,6 +149,10 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
             else if (detected is null || detected > scenario.Severity.Detect.TotalSeconds)
             {
                 failures.Add($"{scenario.Alert} did not fire within the {scenario.Severity.Level} detect target ({scenario.Severity.Detect.TotalSeconds:F0} s){(alert?.Error is { } e ? $": {e}" : "")}");
+            }
+            else if (alert?.ResolvedAt is null)
+            {
+                failures.Add($"{scenario.Alert} still {alert?.LastState} {ResolveWait.TotalMinutes:F0} min after the heal: the next drill would inherit it");
             }
         }
 
@@ -105,7 +173,10 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
         return new DrillReport(scenario.Name, settings.Stack.Name, fault.How, failures.Count == 0, failures, startedAt, injectedAt, healedAt, endedAt,
             scenario.Alert, scenario.Severity.Level, detected, scenario.Severity.Detect.TotalSeconds,
             alert?.ResolvedAt is { } resolved ? (resolved - healedAt).TotalSeconds : null,
-            recovered, recoveredAt, scenario.RecoverWithin.TotalSeconds, couponId, counters, invariants, [.. events.OrderBy(e => e.At)]);
+            recovered, recoveredAt, scenario.RecoverWithin.TotalSeconds, couponId, counters, invariants, [.. events.OrderBy(e => e.At)])
+        {
+            AcceptedDuringFault = acceptedDuringFault,
+        };
     }
 
     /// <summary>The guide's duration at least; with an alert to watch, until it fires or the severity's detect target passes.</summary>
@@ -124,7 +195,7 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
 
                 if (alert.FiringAt is { } firing && !events.Any(e => e.What.StartsWith($"{alert.Alert} firing", StringComparison.Ordinal)))
                 {
-                    events.Enqueue(new DrillEvent(firing, $"{alert.Alert} firing ({scenario.Severity.Level}), {(firing - injectedAt).TotalSeconds:F0} s after the fault"));
+                    events.Enqueue(new DrillEvent(firing, $"{alert.Alert} firing ({scenario.Severity.Level}){(alert.FiringInstance is { } on ? $" on {on}" : "")}, {(firing - injectedAt).TotalSeconds:F0} s after the fault"));
                     progress($"{alert.Alert} firing after {(firing - injectedAt).TotalSeconds:F0} s");
                 }
             }
@@ -139,10 +210,10 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
     }
 
     /// <summary>When a newcomer's click is accepted again and nothing accepted is still in flight or parked.</summary>
-    private async Task<DateTimeOffset?> RecoverAsync(DrillLoad load, CouponsAdminClient admin, long couponId, DateTimeOffset from, AlertWatch? alert, CancellationToken ct)
+    private async Task<DateTimeOffset?> RecoverAsync(DrillLoad load, DrillPipeline pipeline, DateTimeOffset from, AlertWatch? alert, CancellationToken ct)
     {
         using var within = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        within.CancelAfter(scenario.RecoverWithin - (DateTimeOffset.UtcNow - from) + TimeSpan.FromSeconds(30)); // room to measure a miss
+        within.CancelAfter(RecoveryDeadline.After(scenario.RecoverWithin, from, DateTimeOffset.UtcNow));
         try
         {
             while (!await load.ProbeAsync(within.Token))
@@ -151,7 +222,7 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
             }
 
             Note("a newcomer's click accepted");
-            while (await InFlightOrParkedAsync(admin, couponId, within.Token) is not 0)
+            while (await pipeline.InFlightOrParkedAsync(within.Token) is not 0)
             {
                 if (alert is not null)
                 {
@@ -170,23 +241,10 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
         }
     }
 
-    private static async Task<long?> InFlightOrParkedAsync(CouponsAdminClient admin, long couponId, CancellationToken ct)
-    {
-        try
-        {
-            var report = await admin.ConsistencyAsync(couponId, ct);
-            return report.InFlight + report.Parked;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or ApiProblemException or TaskCanceledException && !ct.IsCancellationRequested)
-        {
-            return null; // the admin API is not answering yet (a killed replica's admin port): not recovered
-        }
-    }
-
-    private async Task DrainAsync(CouponsAdminClient admin, long couponId, TimeSpan within, CancellationToken ct)
+    private async Task DrainAsync(DrillPipeline pipeline, TimeSpan within, CancellationToken ct)
     {
         var waited = Stopwatch.StartNew();
-        while (await InFlightOrParkedAsync(admin, couponId, ct) is not 0 && waited.Elapsed < within)
+        while (await pipeline.InFlightOrParkedAsync(ct) is not 0 && waited.Elapsed < within)
         {
             await Task.Delay(Poll, ct);
         }
@@ -194,7 +252,10 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
         Note(waited.Elapsed < within ? "drained" : $"still not drained after {within.TotalSeconds:F0} s");
     }
 
-    /// <summary>Watches the alert stop firing (for the report and the post-mortem's timeline), at most two minutes after the heal.</summary>
+    /// <summary>How long after the heal the drill's alert must have stopped firing.</summary>
+    private static readonly TimeSpan ResolveWait = TimeSpan.FromMinutes(2);
+
+    /// <summary>Watches the alert stop firing (for the report, the post-mortem's timeline, and the next drill), at most <see cref="ResolveWait"/> after the heal.</summary>
     private async Task AwaitResolvedAsync(AlertWatch? alert, DateTimeOffset healedAt, HttpClient app, HttpClient admin, CancellationToken ct)
     {
         if (alert?.FiringAt is null)
@@ -202,7 +263,7 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
             return;
         }
 
-        while (alert.ResolvedAt is null && DateTimeOffset.UtcNow - healedAt < TimeSpan.FromMinutes(2))
+        while (alert.ResolvedAt is null && DateTimeOffset.UtcNow - healedAt < ResolveWait)
         {
             await alert.PollAsync(ct);
             await Task.Delay(Poll, ct);
@@ -214,7 +275,7 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
         }
         else
         {
-            Note($"{alert.Alert} still {alert.LastState} two minutes after the heal{(alert.Error is { } e ? $" ({e})" : "")}; the app's health then: {await HealthAsync(app, ct)}; its gauges: {await GaugesAsync(admin, ct)}; Prometheus reads: {await alert.DescribeAsync("up or coupons_dependency_up", ct)}");
+            Note($"{alert.Alert} still {alert.LastState} {ResolveWait.TotalMinutes:F0} min after the heal{(alert.Error is { } e ? $" ({e})" : "")}; the app's health then: {await HealthAsync(app, ct)}; its gauges: {await GaugesAsync(admin, ct)}; Prometheus reads: {await alert.DescribeAsync("up or coupons_dependency_up", ct)}");
         }
     }
 
@@ -246,8 +307,16 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
         }
     }
 
-    private static async Task<IReadOnlyList<string>> CreateUsersAsync(CouponsAdminClient admin, int count, CancellationToken ct)
+    /// <summary>
+    /// Units for everyone who can arrive while the drill runs (and its recovery probes), and a tenth more users who
+    /// only come in the crowd at the end: so the coupon sells out, and over-issue or a false sell-out could show.
+    /// </summary>
+    private async Task<(int Units, IReadOnlyList<string> Users)> CreateUsersAsync(CouponsAdminClient admin, CancellationToken ct)
     {
+        var longest = settings.Warmup + scenario.Hold + (scenario.Alert is null ? TimeSpan.Zero : scenario.Severity.Detect) + scenario.RecoverWithin
+            + RecoveryDeadline.Room + settings.Cooldown;
+        var units = (int)Math.Ceiling(longest.TotalSeconds * settings.UsersPerSecond) + 100;
+        var count = units + Math.Max(20, units / 10);
         var run = Guid.NewGuid().ToString("N")[..10];
         var users = Enumerable.Range(0, count).Select(i => new NewUserRequest($"drill-{run}-{i}", $"Drill user {i}", $"drill-{run}-{i}@drill.example")).ToList();
         foreach (var batch in users.Chunk(CouponsAdminClient.MaxUsersPerCall))
@@ -255,7 +324,21 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
             await admin.CreateUsersAsync(batch, ct);
         }
 
-        return [.. users.Select(u => u.PublicId!)];
+        return (units, [.. users.Select(u => u.PublicId!)]);
+    }
+
+    /// <summary>Redis's view of the coupon at the end, through the admin API, to hold against the database.</summary>
+    private static async Task<GateView> GateAsync(CouponsAdminClient admin, long couponId, CancellationToken ct)
+    {
+        try
+        {
+            var report = await admin.ConsistencyAsync(couponId, ct);
+            return new GateView(report.Redis.RemainingStock, report.Redis.GateOpen);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or ApiProblemException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return new GateView(null, false, ex.Message);
+        }
     }
 
     private async Task<long> CreateCouponAsync(CouponsAdminClient admin, int units, CancellationToken ct)
