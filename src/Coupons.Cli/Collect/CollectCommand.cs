@@ -9,7 +9,9 @@ public sealed record CollectSources(Targets Targets, int? Pid, string? MySql, st
 /// <summary>
 /// <c>couponctl collect</c>: the diagnostic bundle the guide's first steps gather, as one zip — health, metrics, recent
 /// logs, a runtime snapshot and every managed thread's stack of one app process, the effective configuration (secrets redacted by the
-/// app), MariaDB's processlist and InnoDB status, Redis INFO and SLOWLOG, consumer group offsets, the DLQ summary.
+/// app), MariaDB's processlist and InnoDB status, Redis INFO and SLOWLOG, consumer group offsets, the DLQ summary. Every
+/// part is redacted on its way into the zip (<see cref="Redactor"/>): another session's SQL, a log line, a URL can hold
+/// a secret the app never saw.
 /// </summary>
 public static class CollectCommand
 {
@@ -68,7 +70,7 @@ public static class CollectCommand
 
     public static async Task<IReadOnlyList<BundlePart>> WriteAsync(string path, CollectSources sources, CancellationToken ct)
     {
-        using var bundle = new DiagnosticBundle(path);
+        using var bundle = new DiagnosticBundle(path, Redactor.For(sources));
         string group, topic;
         using (var app = new AppSources(sources.Targets))
         {

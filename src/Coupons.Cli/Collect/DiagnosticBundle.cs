@@ -10,9 +10,9 @@ public sealed record BundlePart(string File, bool Collected, string Note);
 /// <summary>
 /// The diagnostic bundle as one zip archive. Each part is collected on its own; a part that fails is recorded in
 /// <c>manifest.json</c> with the reason instead of failing the whole bundle — during an incident, half a bundle is
-/// still worth having.
+/// still worth having. Every part and the manifest go through one <see cref="Redactor"/> pass before they are written.
 /// </summary>
-public sealed class DiagnosticBundle(string path) : IDisposable
+public sealed class DiagnosticBundle(string path, Redactor redactor) : IDisposable
 {
     private readonly FileStream file = File.Create(path);
     private readonly List<BundlePart> parts = [];
@@ -26,13 +26,13 @@ public sealed class DiagnosticBundle(string path) : IDisposable
     {
         try
         {
-            var text = await read();
+            var text = redactor.Redact(await read());
             await WriteAsync(name, Encoding.UTF8.GetBytes(text));
             parts.Add(new BundlePart(name, true, what));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            parts.Add(new BundlePart(name, false, $"{what}: not collected ({ex.GetType().Name}: {ex.Message})"));
+            parts.Add(new BundlePart(name, false, redactor.Redact($"{what}: not collected ({ex.GetType().Name}: {ex.Message})")));
         }
     }
 
@@ -41,7 +41,8 @@ public sealed class DiagnosticBundle(string path) : IDisposable
     public async Task FinishAsync(object header)
     {
         var manifest = new { header, parts };
-        await WriteAsync("manifest.json", JsonSerializer.SerializeToUtf8Bytes(manifest, new JsonSerializerOptions { WriteIndented = true }));
+        var json = JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        await WriteAsync("manifest.json", Encoding.UTF8.GetBytes(redactor.Redact(json)));
         Dispose();
     }
 

@@ -71,11 +71,6 @@ public static class ProcessSources
     public static string EnvironmentListing(IReadOnlyDictionary<string, string> environment) =>
         $"environment variables (names only): {string.Join(' ', environment.Keys.Order(StringComparer.Ordinal))}{Environment.NewLine}";
 
-    /// <summary>
-    /// Every managed thread's stack as text, the way <c>dotnet-dump analyze</c> then <c>clrstack -all</c> shows it: a triage
-    /// dump is written to a temporary file, read with ClrMD and deleted. The dump itself never goes into the bundle: even a
-    /// triage dump holds memory pages with the process's environment, and with it the secrets in its settings.
-    /// </summary>
     /// <summary>The runtime's data-access library, next to the libcoreclr.so the process has loaded (ClrMD does not download it on Linux).</summary>
     private static async Task<string> DacPathAsync(int pid)
     {
@@ -85,9 +80,16 @@ public static class ProcessSources
         return Path.Combine(Path.GetDirectoryName(coreclr)!, "libmscordaccore.so");
     }
 
+    /// <summary>
+    /// Every managed thread's stack as text, the way <c>dotnet-dump analyze</c> then <c>clrstack -all</c> shows it: a triage
+    /// dump is written to a temporary file, read with ClrMD and deleted. The dump itself never goes into the bundle: even a
+    /// triage dump holds memory pages with the process's environment, and with it the secrets in its settings. A collect
+    /// killed before it could delete its dump (kill -9) leaves one behind: the next collect deletes it first.
+    /// </summary>
     public static async Task<string> ThreadStacksAsync(int pid, CancellationToken ct)
     {
-        var dump = Path.Combine(Path.GetTempPath(), $"couponctl-{pid}-{Guid.NewGuid():N}.dmp");
+        DeleteLeftDumps(Path.GetTempPath());
+        var dump = Path.Combine(Path.GetTempPath(), $"{DumpPrefix}{Environment.ProcessId}-{pid}-{Guid.NewGuid():N}.dmp");
         try
         {
             await new DiagnosticsClient(pid).WriteDumpAsync(DumpType.Triage, dump, logDumpGeneration: false, ct);
@@ -110,5 +112,27 @@ public static class ProcessSources
         {
             File.Delete(dump);
         }
+    }
+
+    private const string DumpPrefix = "couponctl-";
+
+    /// <summary>
+    /// Deletes the triage dumps of collects that are no longer running (named <c>couponctl-&lt;collect pid&gt;-&lt;app pid&gt;-…</c>);
+    /// the number deleted.
+    /// </summary>
+    public static int DeleteLeftDumps(string directory)
+    {
+        var deleted = 0;
+        foreach (var file in Directory.EnumerateFiles(directory, $"{DumpPrefix}*.dmp"))
+        {
+            var parts = Path.GetFileNameWithoutExtension(file)[DumpPrefix.Length..].Split('-');
+            if (parts.Length == 3 && int.TryParse(parts[0], out var owner) && owner != Environment.ProcessId && !Directory.Exists($"/proc/{owner}"))
+            {
+                File.Delete(file);
+                deleted++;
+            }
+        }
+
+        return deleted;
     }
 }

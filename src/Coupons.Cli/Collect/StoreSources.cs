@@ -27,6 +27,7 @@ public static class StoreSources
         return await connection.GetServers()[0].InfoRawAsync("all") ?? "";
     }
 
+    /// <summary>Redis's slow commands: each one's command name and key, never its values.</summary>
     public static async Task<string> RedisSlowlogAsync(string redis)
     {
         await using var connection = await ConnectRedisAsync(redis);
@@ -34,7 +35,9 @@ public static class StoreSources
         var text = new StringBuilder($"{entries.Length} entries (SLOWLOG GET 128), newest first{Environment.NewLine}");
         foreach (var e in entries)
         {
-            text.AppendLine($"#{e.UniqueId} {e.Time:u} {e.Duration.TotalMilliseconds:F3} ms {string.Join(' ', e.Arguments.Select(a => a.ToString()))}");
+            // The command and its key only: the other arguments are values, and a value can be anything (a token, a password).
+            var args = e.Arguments.Select(a => a.ToString()).ToList();
+            text.AppendLine($"#{e.UniqueId} {e.Time:u} {e.Duration.TotalMilliseconds:F3} ms {string.Join(' ', args.Take(2))}{(args.Count > 2 ? $" (+{args.Count - 2} arguments not shown)" : "")}");
         }
 
         return text.ToString();

@@ -4,10 +4,16 @@ using System.Text.Json;
 using Coupons.Cli;
 using Coupons.Cli.Collect;
 using Coupons.IntegrationTests.Faults;
+using MySqlConnector;
+using StackExchange.Redis;
 
 namespace Coupons.IntegrationTests.Ops;
 
-/// <summary><c>couponctl collect</c> against a real app process on the test stack: every part of the bundle, no secret in it.</summary>
+/// <summary>
+/// <c>couponctl collect</c> against a real app process on the test stack: every part of the bundle, and no secret in
+/// it, including secrets planted where other people leave them (issue 27 item 7): a log line, a DBA's statement in
+/// MariaDB's processlist, a value in Redis's slow log.
+/// </summary>
 [Collection(FaultCollection.Name)]
 public sealed class CouponctlCollectTests
 {
@@ -24,10 +30,27 @@ public sealed class CouponctlCollectTests
         await using var app = await AppProcess.StartAsync(FreeTcpPort.Find(), stack.AppSettings, "couponctl-collect");
         var target = new Uri($"http://127.0.0.1:{app.Port}");
         var path = Path.Combine(StackControl.RepoRoot, ".test-infra", $"bundle-{Guid.NewGuid():N}.zip");
+        var plantedLog = Path.Combine(StackControl.RepoRoot, ".test-infra", $"planted-{Guid.NewGuid():N}.log");
+        await File.WriteAllLinesAsync(plantedLog, [
+            $"curl -H 'X-Admin-Key: {TestStack.AdminKey}' {target}api/admin/reconcile",
+            "Authorization: Bearer planted-bearer-token",
+            "mirror https://planted-user:planted-url-password@registry.internal/",
+            "ticket from Jane.Doe@shop.example.com",
+        ]);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync($"{TestStack.Redis},allowAdmin=true");
+        var server = redis.GetServers()[0];
+        await server.ExecuteAsync("CONFIG", "SET", "slowlog-log-slower-than", "0"); // every command is slow now
+        await redis.GetDatabase().StringSetAsync($"planted:{Guid.NewGuid():N}", "planted-redis-value", TimeSpan.FromMinutes(1));
+        await using var dba = new MySqlConnection(stack.MySql);
+        await dba.OpenAsync();
+        using var stopDba = new CancellationTokenSource();
+        var dbaSession = new MySqlCommand("SELECT SLEEP(30) AS `ALTER USER app IDENTIFIED BY 'planted-dba-secret'`", dba).ExecuteScalarAsync(stopDba.Token);
         try
         {
+            await Eventually.TrueAsync(async () => (await StoreSources.ProcesslistAsync(stack.MySql)).Contains("planted-dba-secret", StringComparison.Ordinal),
+                TimeSpan.FromSeconds(10), "the planted statement never showed in the processlist");
             var parts = await CollectCommand.WriteAsync(path, new CollectSources(
-                new Targets(target, target, TestStack.AdminKey, null), app.Pid, stack.MySql, TestStack.Redis, TestStack.Kafka, [app.LogPath]), CancellationToken.None);
+                new Targets(target, target, TestStack.AdminKey, null), app.Pid, stack.MySql, TestStack.Redis, TestStack.Kafka, [app.LogPath, plantedLog]), CancellationToken.None);
 
             Assert.All(parts, p => Assert.True(p.Collected, $"{p.File}: {p.Note}"));
             using var zip = ZipFile.OpenRead(path);
@@ -53,8 +76,16 @@ public sealed class CouponctlCollectTests
             Assert.Contains("Password=***", config["Database:ConnectionString"], StringComparison.Ordinal);
             Assert.Equal(TestStack.Kafka, config["Kafka:BootstrapServers"]);
 
+            // The planted secrets were collected, and masked.
+            Assert.Contains("IDENTIFIED BY '***'", entries["mysql/processlist.tsv"], StringComparison.Ordinal);
+            Assert.Contains("SET planted:", entries["redis/slowlog.txt"], StringComparison.Ordinal);
+            var planted = entries[$"logs/{Path.GetFileName(plantedLog)}"];
+            Assert.Contains("X-Admin-Key: ***", planted, StringComparison.Ordinal);
+            Assert.Contains("<email>", planted, StringComparison.Ordinal);
+
             // No secret anywhere.
-            string[] secrets = [TestStack.AdminKey, "coupons-local-test", TestTokens.Current.Key, TestTokens.Previous.Key];
+            string[] secrets = [TestStack.AdminKey, "coupons-local-test", TestTokens.Current.Key, TestTokens.Previous.Key,
+                "planted-dba-secret", "planted-redis-value", "planted-bearer-token", "planted-url-password", "Jane.Doe@shop.example.com"];
             foreach (var (name, text) in entries)
             {
                 Assert.All(secrets, secret => Assert.False(text.Contains(secret, StringComparison.Ordinal), $"{name} holds a secret"));
@@ -62,7 +93,11 @@ public sealed class CouponctlCollectTests
         }
         finally
         {
+            await server.ExecuteAsync("CONFIG", "SET", "slowlog-log-slower-than", "10000");
+            await stopDba.CancelAsync();
+            await Task.WhenAny(dbaSession, Task.Delay(TimeSpan.FromSeconds(5)));
             File.Delete(path);
+            File.Delete(plantedLog);
         }
     }
 
