@@ -11,4 +11,7 @@ using Spectre.Console;
 // The operator actions ask before they act; with no terminal to ask on (a pipe, a cron job) they need --yes.
 bool? Confirm(string question) => Console.IsInputRedirected ? null : AnsiConsole.Confirm(question, defaultValue: false);
 
-return await Couponctl.Create(AnsiConsole.Console, Confirm).Parse(args).InvokeAsync();
+// Ctrl+C cancels the command, then waits this long for it to end: a drill heals its fault on the way out (thawing a
+// frozen server, starting a stopped one), which takes longer than System.CommandLine's 2 s default.
+return await Couponctl.Create(AnsiConsole.Console, Confirm).Parse(args)
+    .InvokeAsync(new System.CommandLine.InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });

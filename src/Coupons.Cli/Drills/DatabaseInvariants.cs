@@ -24,10 +24,11 @@ public static class DatabaseInvariants
     public static IReadOnlyList<InvariantCheck> Judge(Facts facts, IReadOnlyCollection<DrillAnswer> answers, GateView gate)
     {
         var accepted = answers.Where(a => a.Status == 202 && a.RequestId is not null).ToList();
+        answers = [.. answers.OrderBy(a => a.At)]; // a stream's last answer is its latest
         var acceptedFor = accepted.GroupBy(a => a.RequestId!.Value).ToDictionary(g => g.Key, g => g.First().Person);
         // Each click stream (an id as sent) ends at its final answer; an ALREADY_REQUESTED that did not resolve was
         // followed by another click. A person is answered when every stream of theirs ended final.
-        var finalStreams = answers.GroupBy(a => a.User).ToDictionary(g => g.Key, g => g.Last().Status is 202 or 409);
+        var finalStreams = answers.GroupBy(a => a.User).ToDictionary(g => g.Key, g => g.Last().Final);
         var persons = answers.GroupBy(a => a.Person).ToDictionary(g => g.Key, g => g.Select(a => a.User).Distinct().All(u => finalStreams[u]));
         var answered = persons.Count(p => p.Value);
         var unanswered = persons.Count - answered;

@@ -7,8 +7,12 @@ namespace Coupons.Cli.Drills;
 
 /// <summary>One answer a drill user got. Status 0: no answer at all (connection refused or timed out).</summary>
 /// <param name="User">The public id as sent (a person clicks with it as stored and re-cased).</param>
-public sealed record DrillAnswer(string User, int Status, string? Code, Guid? RequestId, DateTimeOffset At, double LatencyMs)
+/// <param name="Unresolved">An ALREADY_REQUESTED whose request was neither PENDING nor ISSUED when asked: not final.</param>
+public sealed record DrillAnswer(string User, int Status, string? Code, Guid? RequestId, DateTimeOffset At, double LatencyMs, bool Unresolved = false)
 {
+    /// <summary>A final answer: accepted, or refused for good (sold out, or already requested with a request that stands).</summary>
+    public bool Final => Status == 202 || (Status == 409 && !Unresolved);
+
     /// <summary>The person behind the click: public ids are one person however cased (SPEC I6).</summary>
     public string Person => User.ToLowerInvariant();
 }
@@ -83,7 +87,7 @@ public sealed class DrillLoad(CouponsClient client, long couponId, IReadOnlyList
         var index = Interlocked.Increment(ref next) - 1;
         if (index >= users.Count)
         {
-            throw new InvalidOperationException("the drill ran out of users");
+            throw new DrillOutOfUsersException();
         }
 
         var final = await ClickUntilFinalAsync(users[index], stop);
@@ -101,9 +105,16 @@ public sealed class DrillLoad(CouponsClient client, long couponId, IReadOnlyList
                 var reply = await client.IssueAsync(couponId, user, stop);
                 answer = new DrillAnswer(user, (int)reply.Status, reply.Problem?.Code, reply.Value?.RequestId ?? reply.Problem?.RequestId,
                     DateTimeOffset.UtcNow, sent.Elapsed.TotalMilliseconds);
+                if (answer is { Status: 409, Code: AlreadyRequested } && !await ResolvesAsync(answer.RequestId, stop))
+                {
+                    answers.Enqueue(answer with { Unresolved = true }); // not final: the user clicks again after a pause
+                    unresolved.Enqueue(answer);
+                    await PauseAsync(UnresolvedRetry, stop);
+                    continue;
+                }
+
                 answers.Enqueue(answer);
-                if (reply.Status is HttpStatusCode.Accepted
-                    || reply.Status is HttpStatusCode.Conflict && (answer.Code != AlreadyRequested || await ResolvesAsync(answer.RequestId, stop)))
+                if (answer.Final)
                 {
                     return answer;
                 }
@@ -130,17 +141,10 @@ public sealed class DrillLoad(CouponsClient client, long couponId, IReadOnlyList
     private const string AlreadyRequested = "ALREADY_REQUESTED";
     private static readonly TimeSpan UnresolvedRetry = TimeSpan.FromSeconds(5);
 
-    /// <summary>Whether the request an ALREADY_REQUESTED names is PENDING or ISSUED; if not, the user waits and clicks again.</summary>
+    /// <summary>Whether the request an ALREADY_REQUESTED names is PENDING or ISSUED (if not, the user waits and clicks again).</summary>
     private async Task<bool> ResolvesAsync(Guid? requestId, CancellationToken stop)
     {
-        if (requestId is { } id && (await client.GetRequestAsync(couponId, id, stop)).Value is { Status: "PENDING" or "ISSUED" })
-        {
-            return true;
-        }
-
-        unresolved.Enqueue(new DrillAnswer("", 0, AlreadyRequested, requestId, DateTimeOffset.UtcNow, 0));
-        await PauseAsync(UnresolvedRetry, stop);
-        return false;
+        return requestId is { } id && (await client.GetRequestAsync(couponId, id, stop)).Value is { Status: "PENDING" or "ISSUED" };
     }
 
     private static async Task PauseAsync(TimeSpan wait, CancellationToken stop)
@@ -154,3 +158,6 @@ public sealed class DrillLoad(CouponsClient client, long couponId, IReadOnlyList
         }
     }
 }
+
+/// <summary>Every user of the drill has come: its recovery probes found no stock left (it sold out before recovery).</summary>
+public sealed class DrillOutOfUsersException() : Exception("the drill ran out of users: the coupon sold out before the service recovered");

@@ -5,7 +5,9 @@ namespace Coupons.Cli.Drills;
 
 /// <summary>
 /// Whether anything the drill's users were accepted for is still on its way, read from the database (not from the
-/// app's view of Redis): accepted request ids with no <c>user_coupons</c> row yet, and the coupon's parked requests.
+/// app's view of Redis): accepted request ids the database has not decided yet (neither a <c>user_coupons</c> row, the
+/// issued ledger, nor an <c>issue_requests</c> row, the refused one), and the coupon's parked requests. A 202 the drill never received (its connection dropped) is not
+/// known here; the invariants read the database in full at the end.
 /// </summary>
 public sealed class DrillPipeline(string mysql, long couponId, DrillLoad load)
 {
@@ -20,7 +22,7 @@ public sealed class DrillPipeline(string mysql, long couponId, DrillLoad load)
             await connection.OpenAsync(ct);
             var args = new { couponId };
             var written = (await connection.QueryAsync<string>(new CommandDefinition(
-                "SELECT request_id FROM user_coupons WHERE coupon_id = @couponId", args, commandTimeout: 5, cancellationToken: ct))).ToHashSet(StringComparer.OrdinalIgnoreCase);
+                "SELECT request_id FROM user_coupons WHERE coupon_id = @couponId UNION ALL SELECT request_id FROM issue_requests WHERE coupon_id = @couponId", args, commandTimeout: 5, cancellationToken: ct))).ToHashSet(StringComparer.OrdinalIgnoreCase);
             var parked = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT COUNT(*) FROM parked_requests WHERE coupon_id = @couponId", args, commandTimeout: 5, cancellationToken: ct));
             return accepted.Count(id => !written.Contains(id.ToString())) + parked;

@@ -35,6 +35,11 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
         using var publicHttp = new HttpClient { BaseAddress = settings.Targets.App, Timeout = TimeSpan.FromSeconds(10) };
         var admin = new CouponsAdminClient(adminHttp);
         using var alert = scenario.Alert is not null && settings.Prometheus is not null ? new AlertWatch(settings.Prometheus, scenario.Alert) : null;
+        if (settings.MySql.Length == 0)
+        {
+            throw new DrillRefusedException("no --mysql: the drill reads what it checks (I1–I6, the pipeline) from MariaDB itself");
+        }
+
         if (alert is not null)
         {
             await QuietBeforeAsync(alert, ct);
@@ -56,6 +61,7 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
         DateTimeOffset injectedAt, healedAt;
         DateTimeOffset? recoveredAt;
         var healed = false;
+        var injecting = DateTimeOffset.UtcNow;
         try
         {
             await fault.InjectAsync(ct);
@@ -81,7 +87,7 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
         await Task.Delay(settings.Cooldown, ct);
         await arrivals.CancelAsync();
         await arriving;
-        var during = load.Answers.Count(a => a.Status == 202 && a.At >= injectedAt && a.At <= (fault.HealsItself ? recoveredAt ?? healedAt : healedAt));
+        var during = load.Answers.Count(a => a.Status == 202 && a.At >= injecting && a.At <= healedAt);
         Note(during == 0 ? "no click was accepted during the fault" : $"{during} clicks accepted during the fault");
         Note($"{load.Arrived} users came; the other {users.Count - load.Arrived} arrive at once, {units} units for {users.Count} users");
         await load.RushAsync(CrowdPerSecond, stop.Token);
@@ -96,7 +102,7 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
         await DrainAsync(pipeline, settings.Settle, ct);
         await AwaitResolvedAsync(alert, healedAt, publicHttp, adminHttp, ct);
 
-        var invariants = await DatabaseInvariants.CheckAsync(settings.MySql, couponId, load.Answers, await GateAsync(admin, couponId, ct), ct);
+        var invariants = await InvariantsAsync(admin, couponId, load, ct);
         var endedAt = Note("invariants read from the database");
         return Judge(fault, couponId, load, invariants, alert, startedAt, injectedAt, healedAt, recoveredAt, endedAt, during);
     }
@@ -150,8 +156,9 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
             {
                 failures.Add($"{scenario.Alert} did not fire within the {scenario.Severity.Level} detect target ({scenario.Severity.Detect.TotalSeconds:F0} s){(alert?.Error is { } e ? $": {e}" : "")}");
             }
-            else if (alert?.ResolvedAt is null)
+            else if (!fault.HealsItself && alert?.LastState != "inactive")
             {
+                // A killed replica stays down until someone restarts it (app-kill): its alert rightly keeps firing.
                 failures.Add($"{scenario.Alert} still {alert?.LastState} {ResolveWait.TotalMinutes:F0} min after the heal: the next drill would inherit it");
             }
         }
@@ -239,6 +246,11 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
             Note("not recovered in time");
             return null;
         }
+        catch (DrillOutOfUsersException ex)
+        {
+            Note($"not recovered: {ex.Message}");
+            return null;
+        }
     }
 
     private async Task DrainAsync(DrillPipeline pipeline, TimeSpan within, CancellationToken ct)
@@ -263,13 +275,15 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
             return;
         }
 
-        while (alert.ResolvedAt is null && DateTimeOffset.UtcNow - healedAt < ResolveWait)
+        // Judged at heal + ResolveWait (or now, if that has passed): resolved then, not merely once before.
+        while (DateTimeOffset.UtcNow - healedAt < ResolveWait && await alert.PollAsync(ct) != "inactive")
         {
-            await alert.PollAsync(ct);
             await Task.Delay(Poll, ct);
         }
 
-        if (alert.ResolvedAt is { } resolved)
+        await alert.PollAsync(ct);
+
+        if (alert.ResolvedAt is { } resolved && alert.LastState == "inactive")
         {
             events.Enqueue(new DrillEvent(resolved, $"{alert.Alert} resolved, {(resolved - healedAt).TotalSeconds:F0} s after the heal"));
         }
@@ -325,6 +339,20 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
         }
 
         return (units, [.. users.Select(u => u.PublicId!)]);
+    }
+
+    /// <summary>I1–I6 and the gate against the database; a database that cannot be read is a failed check, not a crash without a report.</summary>
+    private async Task<IReadOnlyList<InvariantCheck>> InvariantsAsync(CouponsAdminClient admin, long couponId, DrillLoad load, CancellationToken ct)
+    {
+        var gate = await GateAsync(admin, couponId, ct);
+        try
+        {
+            return await DatabaseInvariants.CheckAsync(settings.MySql, couponId, load.Answers, gate, ct);
+        }
+        catch (Exception ex) when (ex is MySqlConnector.MySqlException or InvalidOperationException or ArgumentException && !ct.IsCancellationRequested)
+        {
+            return [new InvariantCheck("I1–I6", "read from the database", false, $"MariaDB could not be read: {ex.Message}")];
+        }
     }
 
     /// <summary>Redis's view of the coupon at the end, through the admin API, to hold against the database.</summary>

@@ -14,7 +14,7 @@ namespace Coupons.Cli.Status;
 public sealed class SignalReader : IDisposable
 {
     /// <summary>Open coupons checked for consistency, newest first (a report reads the database and Redis).</summary>
-    private const int MaxCoupons = 20;
+    public const int MaxCoupons = 20;
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
@@ -58,7 +58,7 @@ public sealed class SignalReader : IDisposable
                 : throw new JsonException($"{(int)response.StatusCode} without a components list: not this service's health endpoint");
             return signals with { Dependencies = dependencies, HealthLatency = elapsed.Elapsed };
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException or InvalidOperationException && !ct.IsCancellationRequested)
         {
             return signals with { AppUnreachable = Describe(ex), HealthLatency = elapsed.Elapsed };
         }
@@ -88,7 +88,7 @@ public sealed class SignalReader : IDisposable
                 ConsumerPaused = Named("coupons_consumer_paused").Any(s => s.Value > 0),
             };
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or FormatException)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or FormatException && !ct.IsCancellationRequested)
         {
             return signals with { MetricsError = Describe(ex) };
         }
@@ -108,7 +108,7 @@ public sealed class SignalReader : IDisposable
             {
                 return signals with
                 {
-                    NewDeadLetters = read.NewDeadLetters, DeadLetters = read.DeadLetters, Coupons = read.Coupons,
+                    NewDeadLetters = read.NewDeadLetters, DeadLetters = read.DeadLetters, Coupons = read.Coupons, OpenCoupons = read.OpenCoupons,
                 };
             }
 
@@ -138,13 +138,14 @@ public sealed class SignalReader : IDisposable
         {
             var open = await new CouponsClient(publicHttp).GetIssuableAsync(ct);
             var coupons = new List<CouponState>();
+            var openCount = open.Count;
             foreach (var coupon in open.OrderByDescending(c => c.Id).Take(MaxCoupons))
             {
                 coupons.Add(await ReadCouponAsync(admin, coupon.Id, coupon.Name, ct));
             }
 
             var since = clock.GetUtcNow() - AlertRules.DeadLetterWindow;
-            return (new Signals { At = since, DeadLetters = letters.Count, NewDeadLetters = letters.Count(l => IsNew(l, since)), Coupons = coupons }, null);
+            return (new Signals { At = since, DeadLetters = letters.Count, NewDeadLetters = letters.Count(l => IsNew(l, since)), Coupons = coupons, OpenCoupons = openCount }, null);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or ApiProblemException or JsonException)
         {
@@ -179,8 +180,9 @@ public sealed class SignalReader : IDisposable
 
         try
         {
-            var alerts = await http.GetFromJsonAsync<List<AlertmanagerAlert>>(
-                new Uri(targets.Alertmanager, "/api/v2/alerts?active=true&silenced=false&inhibited=false"), ct) ?? [];
+            using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(targets.Alertmanager, "/api/v2/alerts?active=true&silenced=false&inhibited=false")), ct);
+            response.EnsureSuccessStatusCode();
+            var alerts = await response.Content.ReadFromJsonAsync<List<AlertmanagerAlert>>(ct) ?? [];
             return signals with
             {
                 AlertmanagerAsked = true,
@@ -189,7 +191,7 @@ public sealed class SignalReader : IDisposable
                     a.Annotations.GetValueOrDefault("runbook_url"), a.StartsAt, a.Labels.GetValueOrDefault("instance")))],
             };
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException && !ct.IsCancellationRequested)
         {
             return signals with { AlertmanagerAsked = true, AlertmanagerError = Describe(ex) };
         }

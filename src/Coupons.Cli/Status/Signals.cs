@@ -55,6 +55,9 @@ public sealed record Signals
 
     public IReadOnlyList<CouponState> Coupons { get; init; } = [];
 
+    /// <summary>How many coupons are open; only the newest <see cref="SignalReader.MaxCoupons"/> are checked.</summary>
+    public int OpenCoupons { get; init; }
+
     /// <summary>Null when the admin API answered; else why not: dead letters and each coupon's consistency are unknown.</summary>
     public string? AdminError { get; init; }
 

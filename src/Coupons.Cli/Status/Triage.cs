@@ -91,6 +91,20 @@ public static class Triage
             yield return new(Severity.P2, "CouponsCircuitOpen", $"the {circuit} circuit is open (calls fail fast)");
         }
 
+        // What every replica read failed to export is unknown, not zero (the series is dropped when its query fails).
+        if (s.Replicas.Any(r => r.MetricsError is null))
+        {
+            if (s.LagByPartition.Count == 0)
+            {
+                yield return new(Severity.P2, BlindRunbook, "no replica exports coupons_consumer_lag: the consumer group's lag is not seen (Kafka unreadable, or the app just started)");
+            }
+
+            if (s.Parked is null)
+            {
+                yield return new(Severity.P2, BlindRunbook, "no replica exports coupons_parked_requests: the parked count is not seen (its database query failed)");
+            }
+        }
+
         if (s.ConsumerLag > AlertRules.ConsumerLagThreshold)
         {
             yield return new(Severity.P2, "CouponsConsumerLagHigh",
@@ -124,6 +138,11 @@ public static class Triage
                 $"{s.NewDeadLetters} messages dead-lettered in the last {AlertRules.DeadLetterWindow.TotalMinutes:F0} min");
         }
 
+        foreach (var coupon in s.Coupons.Where(c => c.Unreadable is not null))
+        {
+            yield return new(Severity.P2, BlindRunbook, $"coupon {coupon.Id}'s consistency report unreadable ({coupon.Unreadable}): its drift is not seen");
+        }
+
         foreach (var coupon in s.Coupons.Where(c => c.Unreadable is null && !c.Consistent && c.InFlight == 0 && c.Parked == 0))
         {
             yield return new(Severity.P2, "CouponsReconciliationDrift",
@@ -153,6 +172,11 @@ public static class Triage
         {
             $"replicas not given with --url ({s.Replicas.Count} given)",
         };
+        if (s.OpenCoupons > s.Coupons.Count && s.AdminError is null)
+        {
+            gaps.Add($"the consistency of {s.OpenCoupons - s.Coupons.Count} older open coupons (the newest {s.Coupons.Count} of {s.OpenCoupons} were checked)");
+        }
+
         gaps.Add(s.AlertmanagerAsked
             ? "Prometheus itself: an Alertmanager with nothing firing looks the same when Prometheus is down"
             : "alerts: Alertmanager not asked (--alertmanager), so Prometheus, its rules and what it scrapes are not looked at");

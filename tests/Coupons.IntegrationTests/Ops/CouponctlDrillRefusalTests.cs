@@ -22,7 +22,7 @@ public sealed class CouponctlDrillRefusalTests
 
         var target = new Uri($"http://127.0.0.1:{nobody}");
         var settings = new DrillSettings(new Targets(target, target, TestStack.AdminKey, null), DrillStack.Test(StackControl.RepoRoot, target),
-            prometheus.Address, MySql: "", UsersPerSecond: 5, Warmup: TimeSpan.FromSeconds(10), Cooldown: TimeSpan.FromSeconds(5)) { QuietWait = TimeSpan.FromSeconds(2) };
+            prometheus.Address, MySql: "Server=127.0.0.1;Port=1;User ID=never-used", UsersPerSecond: 5, Warmup: TimeSpan.FromSeconds(10), Cooldown: TimeSpan.FromSeconds(5)) { QuietWait = TimeSpan.FromSeconds(2) };
         var reports = Directory.CreateTempSubdirectory("coupons-drill-refused-").FullName;
         using var screen = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(screen) });

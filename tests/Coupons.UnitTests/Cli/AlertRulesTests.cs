@@ -18,6 +18,7 @@ public sealed class AlertRulesTests
         Replica = Replica,
         Dependencies = [new("db", true, null), new("redis", true, null), new("kafka", true, null), new("consumer", true, null)],
         Circuits = new Dictionary<string, int> { ["redis"] = 0, ["kafka"] = 0 },
+        LagByPartition = new Dictionary<string, long> { ["0"] = 0, ["1"] = 0 },
         Parked = 0,
     };
 

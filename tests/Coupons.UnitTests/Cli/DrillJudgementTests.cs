@@ -71,6 +71,16 @@ public sealed class DrillJudgementTests
     }
 
     [Fact]
+    public void A_person_whose_last_answer_was_an_unresolved_already_requested_is_unanswered()
+    {
+        // The settle deadline fell in the pause after an ALREADY_REQUESTED that named nothing standing: no final answer.
+        var a = Guid.NewGuid();
+        var answers = new[] { Accepted("u2", a), new("u1", 409, "ALREADY_REQUESTED", Guid.NewGuid(), T0.AddSeconds(1), 5, Unresolved: true) };
+        var check = Check(DatabaseInvariants.Judge(Facts(5, (a, "u2")), answers, new GateView(4, true)), "I4", "no false sell-out");
+        Assert.False(check.Holds);
+    }
+
+    [Fact]
     public void A_recovery_timed_from_long_ago_has_no_time_left_instead_of_a_negative_deadline()
     {
         Assert.Equal(TimeSpan.Zero, RecoveryDeadline.After(TimeSpan.FromMinutes(1), T0, T0.AddMinutes(10)));

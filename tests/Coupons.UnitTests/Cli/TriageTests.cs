@@ -13,6 +13,7 @@ public sealed class TriageTests
         Replica = replica,
         Dependencies = [new("db", true, null), new("redis", true, null), new("kafka", true, null), new("consumer", true, null)],
         Circuits = new Dictionary<string, int> { ["redis"] = 0, ["kafka"] = 0 },
+        LagByPartition = new Dictionary<string, long> { ["0"] = 0, ["1"] = 0 },
         Parked = 0,
     };
 
@@ -180,9 +181,30 @@ public sealed class TriageTests
     }
 
     [Fact]
-    public void A_parked_count_no_replica_exports_reads_as_unknown_not_as_none()
+    public void A_parked_count_or_lag_no_replica_exports_is_unknown_and_a_finding_not_none()
     {
-        var signals = WithReplica(r => r with { Parked = null });
-        Assert.Null(signals.Parked);
+        var noParked = WithReplica(r => r with { Parked = null });
+        Assert.Null(noParked.Parked);
+        Assert.Equal((Severity.P2, Triage.BlindRunbook), (Triage.Assess(noParked).Severity, Triage.Assess(noParked).Runbook));
+        var noLag = WithReplica(r => r with { LagByPartition = new Dictionary<string, long>() });
+        Assert.Contains("coupons_consumer_lag", Assert.Single(Triage.Assess(noLag).Findings).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_coupon_whose_consistency_could_not_be_read_is_a_finding()
+    {
+        var signals = Healthy() with { Coupons = [new CouponState(7, "a", false, 0, 0, [], "503 REDIS_UNAVAILABLE")], OpenCoupons = 1 };
+        var finding = Assert.Single(Triage.Assess(signals).Findings);
+        Assert.Equal(Triage.BlindRunbook, finding.Runbook);
+        Assert.Contains("coupon 7", finding.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_coupons_beyond_those_checked_are_said_not_looked_at()
+    {
+        var checkedOnes = Enumerable.Range(1, 20).Select(i => new CouponState(i, "c", true, 0, 0, [])).ToList();
+        var verdict = Triage.Assess(Healthy() with { Coupons = checkedOnes, OpenCoupons = 23 });
+        Assert.Equal(Severity.None, verdict.Severity);
+        Assert.Contains(verdict.NotLookedAt, gap => gap.Contains("3 older open coupons", StringComparison.Ordinal));
     }
 }
