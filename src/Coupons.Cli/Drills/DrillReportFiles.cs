@@ -49,7 +49,7 @@ public static class DrillReportFiles
         md.AppendLine();
         md.AppendLine(r.AcceptedDuringFault == 0
             ? "No click was accepted during the fault."
-            : string.Create(inv, $"{r.AcceptedDuringFault} clicks were accepted during the fault."));
+            : string.Create(inv, $"{r.AcceptedDuringFault} click{(r.AcceptedDuringFault == 1 ? " was" : "s were")} accepted during the fault."));
         md.AppendLine();
         md.AppendLine("## Invariants (read from the database)");
         md.AppendLine();

@@ -88,7 +88,7 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
         await arrivals.CancelAsync();
         await arriving;
         var during = load.Answers.Count(a => a.Status == 202 && a.At >= injecting && a.At <= healedAt);
-        Note(during == 0 ? "no click was accepted during the fault" : $"{during} clicks accepted during the fault");
+        Note(during == 0 ? "no click was accepted during the fault" : $"{during} click{(during == 1 ? " was" : "s were")} accepted during the fault");
         Note($"{load.Arrived} users came; the other {users.Count - load.Arrived} arrive at once, {units} units for {users.Count} users");
         await load.RushAsync(CrowdPerSecond, stop.Token);
         Note("waiting for every final answer and the drain");
