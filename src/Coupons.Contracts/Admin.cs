@@ -41,7 +41,16 @@ public sealed record ConsistencyReportView(
     long InFlight,
     long Parked,
     bool Consistent,
-    IReadOnlyList<string> Problems);
+    IReadOnlyList<string> Problems)
+{
+    /// <summary>The coupon's name, so that an operator about to act on it sees which one it is.</summary>
+    public string Name { get; init; } = "";
+
+    /// <summary>Its sale window (UTC): a coupon is on sale from <see cref="StartsAt"/> until <see cref="EndsAt"/>.</summary>
+    public DateTime StartsAt { get; init; }
+
+    public DateTime EndsAt { get; init; }
+}
 
 /// <summary>One admin action: who (key id or token subject), what (method and route), which coupon, from which client, the result, when.</summary>
 public sealed record AdminAuditEntry

@@ -92,7 +92,7 @@ public sealed partial class AdminAuditMiddleware(RequestDelegate next, AdminAudi
         }
         finally
         {
-            var action = $"{context.Request.Method} {(endpoint as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value}";
+            var action = Describe(context, endpoint);
             var entry = new AdminAuditEntry
             {
                 At = clock.GetUtcNow().UtcDateTime,
@@ -105,6 +105,22 @@ public sealed partial class AdminAuditMiddleware(RequestDelegate next, AdminAudi
             await RecordAsync(entry);
         }
     }
+
+    /// <summary>
+    /// The method and route, and the route's values other than the coupon (which has its own column): a replay names
+    /// the dead letter's partition and offset. Cut to the column's width; a value is the caller's text.
+    /// </summary>
+    private static string Describe(HttpContext context, Endpoint endpoint)
+    {
+        var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value;
+        var values = context.Request.RouteValues.Where(v => v.Key != "couponId" && v.Value is string)
+            .Select(v => $"{v.Key}={Cut((string)v.Value!, 32)}");
+        return Cut(string.Join(' ', new[] { context.Request.Method, route }.Concat(values)), MaxActionLength);
+    }
+
+    private const int MaxActionLength = 200; // admin_audit.action
+
+    private static string Cut(string text, int max) => text.Length > max ? text[..max] : text;
 
     private async Task RecordAsync(AdminAuditEntry entry)
     {

@@ -98,7 +98,12 @@ public sealed class ConsistencyReporter(
         }
 
         var parkedCount = await parked.CountAsync(couponId, ct);
-        return new ConsistencyReportView(couponId, coupon.TotalQuantity, database, redis, inFlight, parkedCount, problems.Count == 0, problems);
+        return new ConsistencyReportView(couponId, coupon.TotalQuantity, database, redis, inFlight, parkedCount, problems.Count == 0, problems)
+        {
+            Name = coupon.Name,
+            StartsAt = coupon.StartDate,
+            EndsAt = coupon.EndDate,
+        };
     }
 
     /// <summary>Requests the gate counts that the database has not decided yet, and those it rejected.</summary>

@@ -8,14 +8,17 @@ namespace Coupons.Cli.Actions;
 /// <summary>
 /// The runbooks' hands-on steps, each behind a confirmation prompt that says what it will do: <c>reconcile</c>,
 /// <c>dlq list|replay</c>, <c>gate rebuild</c>, <c>consumer pause|resume</c>. They go through the admin API, which
-/// records each call in its audit (who, what, which coupon, the answer). <c>--yes</c> answers the prompt for scripts;
-/// without it and without a terminal to ask on, nothing is done.
-/// Exit codes: 0 done, 1 declined, 3 the API refused (its problem is printed).
+/// records each call in its audit (who, what, which coupon, the answer). A coupon's prompt names it and says where it
+/// stands (its sale window, units left and issued, requests in flight); <c>--yes</c> answers the prompt for scripts;
+/// without it and without a terminal to ask on, nothing is done. Every action ends with one line saying what was done.
+/// Exit codes: 0 done, 1 declined, 3 the API refused (its problem is printed), 4 asked for but not finished (a gate
+/// rebuild still waiting for the pipeline, a consumer that has not stopped yet): check again, it is not done.
 /// </summary>
 public static class OperatorActions
 {
     public const int Declined = 1;
     public const int Refused = 3;
+    public const int NotFinished = 4;
 
     private static readonly Option<bool> Yes = new("--yes", "-y") { Description = "Do it without asking (scripts)." };
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -28,13 +31,17 @@ public static class OperatorActions
         var coupon = new Argument<long>("coupon") { Description = "The coupon id." };
 
         var reconcile = Action("reconcile", "Reconcile a coupon: return leaked or refused units to its gate and restore missing holders.", console, confirm,
-            p => $"Reconcile coupon {p.GetValue(coupon)}? Units the gate holds without a request on its way go back on sale.",
-            async (admin, p, ct) => Show(console, await admin.ReconcileAsync(p.GetValue(coupon), ct)));
+            async (admin, p, ct) => $"Reconcile {await DescribeAsync(admin, p.GetValue(coupon), ct)}? Units the gate holds without a request on its way go back on sale.",
+            async (admin, p, ct) => Show(console, await admin.ReconcileAsync(p.GetValue(coupon), ct), r => r.Ran
+                ? (0, $"done: coupon {r.CouponId} reconciled: {r.ReturnedLeaked} leaked and {r.ReturnedRejected} refused units returned to the gate, {r.HoldersRestored} holders restored")
+                : (NotFinished, $"not done: coupon {r.CouponId} was not reconciled: {r.SkippedBecause}")));
         reconcile.Arguments.Add(coupon);
 
         var rebuild = Action("rebuild", "Rebuild a coupon's Redis gate from the database (waits for its pipeline to drain).", console, confirm,
-            p => $"Rebuild the gate of coupon {p.GetValue(coupon)} from the database? Its clicks answer 503 until the rebuild is done.",
-            async (admin, p, ct) => Show(console, await admin.RebuildGateAsync(p.GetValue(coupon), ct)));
+            async (admin, p, ct) => $"Rebuild the gate of {await DescribeAsync(admin, p.GetValue(coupon), ct)} from the database? Its clicks answer 503 until the rebuild is done.",
+            async (admin, p, ct) => Show(console, await admin.RebuildGateAsync(p.GetValue(coupon), ct), g => g.Opened
+                ? (0, $"done: the gate of coupon {g.CouponId} rebuilt from the database: {g.RemainingStock} units left")
+                : (NotFinished, $"not done yet: the rebuild of coupon {g.CouponId}'s gate waits for {g.AcceptedRequests} accepted requests to reach the database; the gate keeper finishes it (check with couponctl status)")));
         rebuild.Arguments.Add(coupon);
         var gate = new Command("gate", "The Redis stock gate of one coupon.") { rebuild };
 
@@ -54,11 +61,11 @@ public static class OperatorActions
         var partition = new Argument<int>("partition") { Description = "The dead letter's partition (dlq list)." };
         var offset = new Argument<long>("offset") { Description = "The dead letter's offset (dlq list)." };
         var replay = Action("replay", "Send one dead letter back to the request topic, after its cause is fixed.", console, confirm,
-            p => $"Replay the dead letter at partition {p.GetValue(partition)}, offset {p.GetValue(offset)} into the request topic?",
+            (_, p, _) => Task.FromResult($"Replay the dead letter at partition {p.GetValue(partition)}, offset {p.GetValue(offset)} into the request topic?"),
             async (admin, p, ct) =>
             {
                 await admin.ReplayDeadLetterAsync(p.GetValue(partition), p.GetValue(offset), ct);
-                console.MarkupLine("replayed");
+                console.MarkupLineInterpolated($"done: the dead letter at partition {p.GetValue(partition)}, offset {p.GetValue(offset)} replayed into the request topic");
                 return 0;
             });
         replay.Arguments.Add(partition);
@@ -66,17 +73,22 @@ public static class OperatorActions
         var dlq = new Command("dlq", "The dead-letter topic: messages the consumer could not apply.") { list, replay };
 
         var pause = Action("pause", "Pause this instance's consumer (finishes the batch in hand; accepted requests wait in Kafka).", console, confirm,
-            _ => "Pause the consumer of the instance behind --admin-url? Accepted requests wait in Kafka until it resumes.",
-            async (admin, _, ct) => Show(console, await admin.SetConsumerPausedAsync(true, ct)));
+            (_, _, _) => Task.FromResult("Pause the consumer of the instance behind --admin-url? Accepted requests wait in Kafka until it resumes."),
+            async (admin, _, ct) => Show(console, await admin.SetConsumerPausedAsync(true, ct), c => c.Paused
+                ? (0, "done: the consumer is paused (holding); accepted requests wait in Kafka until it resumes")
+                : (NotFinished, "not done yet: the pause is requested but the consumer has not stopped (still finishing its batch); check again")));
         var resume = Action("resume", "Resume this instance's consumer.", console, confirm,
-            _ => "Resume the consumer of the instance behind --admin-url?",
-            async (admin, _, ct) => Show(console, await admin.SetConsumerPausedAsync(false, ct)));
+            (_, _, _) => Task.FromResult("Resume the consumer of the instance behind --admin-url?"),
+            async (admin, _, ct) => Show(console, await admin.SetConsumerPausedAsync(false, ct), c => !c.Paused && !c.PauseRequested
+                ? (0, "done: the consumer is running")
+                : (NotFinished, "not done yet: the consumer is still holding; check again")));
         var consumer = new Command("consumer", "The issue-request consumer of one instance.") { pause, resume };
 
         return [reconcile, gate, dlq, consumer];
     }
 
-    private static Command Action(string name, string description, IAnsiConsole console, Confirm confirm, Func<ParseResult, string> question,
+    private static Command Action(string name, string description, IAnsiConsole console, Confirm confirm,
+        Func<CouponsAdminClient, ParseResult, CancellationToken, Task<string>> question,
         Func<CouponsAdminClient, ParseResult, CancellationToken, Task<int>> act)
     {
         var command = new Command(name, description);
@@ -85,18 +97,23 @@ public static class OperatorActions
         command.SetAction(async (parse, ct) =>
         {
             var targets = Targets.From(parse);
-            var asked = $"{question(parse)} ({targets.Admin})";
-            var go = parse.GetValue(Yes) || confirm(asked) == true;
-            if (!go)
+            using var http = AdminHttp(targets);
+            var admin = new CouponsAdminClient(http);
+            var asked = $"{await question(admin, parse, ct)} ({targets.Admin})";
+            var yes = parse.GetValue(Yes);
+            if (yes)
+            {
+                console.MarkupLineInterpolated($"--yes: {asked}");
+            }
+            else if (confirm(asked) != true)
             {
                 console.MarkupLineInterpolated($"[yellow]not done[/]: {asked}");
                 return Declined;
             }
 
-            using var http = AdminHttp(targets);
             try
             {
-                return await act(new CouponsAdminClient(http), parse, ct);
+                return await act(admin, parse, ct);
             }
             catch (ApiProblemException ex)
             {
@@ -113,7 +130,16 @@ public static class OperatorActions
         return 0;
     }
 
-    private static int Show<T>(IAnsiConsole console, ApiAnswer<T> answer)
+    /// <summary>The answer in full, then one line saying what was done; the exit code says whether it is finished.</summary>
+    private static int Show<T>(IAnsiConsole console, T value, Func<T, (int Code, string Done)> outcome)
+    {
+        Show(console, value);
+        var (code, done) = outcome(value);
+        console.MarkupLineInterpolated($"[{(code == 0 ? "green" : "yellow")}]{done}[/]");
+        return code;
+    }
+
+    private static int Show<T>(IAnsiConsole console, ApiAnswer<T> answer, Func<T, (int Code, string Done)> outcome)
     {
         if (answer.Problem is { } problem)
         {
@@ -122,7 +148,27 @@ public static class OperatorActions
         }
 
         console.MarkupLineInterpolated($"{(int)answer.Status}");
-        return Show(console, answer.Value);
+        return Show(console, answer.Value!, outcome);
+    }
+
+    /// <summary>
+    /// A coupon as an operator should see it before acting on it: its name, whether it is on sale, what its gate and
+    /// the database say. Best effort: when the report cannot be read (Redis down answers 503), the prompt says so.
+    /// </summary>
+    private static async Task<string> DescribeAsync(CouponsAdminClient admin, long couponId, CancellationToken ct)
+    {
+        try
+        {
+            var r = await admin.ConsistencyAsync(couponId, ct);
+            var now = DateTime.UtcNow;
+            var sale = now < r.StartsAt ? $"on sale from {r.StartsAt:yyyy-MM-dd HH:mm} UTC" : now < r.EndsAt ? $"on sale until {r.EndsAt:yyyy-MM-dd HH:mm} UTC" : $"sale ended {r.EndsAt:yyyy-MM-dd HH:mm} UTC";
+            var gate = r.Redis.GateOpen ? $"{r.Redis.RemainingStock} of {r.TotalQuantity} left in its gate" : "gate not open";
+            return $"coupon {couponId} \"{r.Name}\" ({sale}; {gate}, {r.Database.IssuedQuantity} issued, {r.InFlight} in flight, {r.Parked} parked{(r.Consistent ? "" : "; not consistent")})";
+        }
+        catch (Exception ex) when (ex is ApiProblemException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return $"coupon {couponId} (its state could not be read: {ex.Message})";
+        }
     }
 
     private static HttpClient AdminHttp(Targets targets)

@@ -5,7 +5,8 @@ namespace Coupons.Cli.Drills;
 
 /// <summary>
 /// <c>couponctl drill &lt;scenario&gt;</c>: one of the guide's drills against the local topology or the test stack, with
-/// load, detection, recovery and I1–I6; PASS or FAIL, written to <c>drills/</c>. Exit code 0 on PASS, 1 on FAIL.
+/// load, detection, recovery and I1–I6; PASS or FAIL, written to <c>drills/</c>. Exit code 0 on PASS, 1 on FAIL, 2 when
+/// it refused to start (its alert already active, no --mysql).
 /// </summary>
 public static class DrillCommand
 {
@@ -44,6 +45,12 @@ public static class DrillCommand
         DefaultValueFactory = _ => "drills",
     };
 
+    private static readonly Option<string?> DrillKey = new("--drill-key")
+    {
+        Description = "An admin key of the drill's own (Admin:Keys has one per operator and per drill), so the audit tells the drill from people. Env COUPONCTL_DRILL_KEY; default --admin-key.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("COUPONCTL_DRILL_KEY"),
+    };
+
     private static readonly Option<string> Repo = new("--repo")
     {
         Description = "The repository (scripts/test-infra.sh) for --stack test.",
@@ -58,10 +65,16 @@ public static class DrillCommand
         var command = new Command("drill", "Run one of the guide's drills: load, fault, time to detect and recover, I1-I6; PASS or FAIL, report in drills/.");
         command.Arguments.Add(Scenario);
         Targets.AddTo(command);
-        new Option[] { Stack, Prometheus, MySql, Rate, Out, Repo }.ToList().ForEach(command.Options.Add);
+        new Option[] { Stack, Prometheus, MySql, Rate, Out, Repo, DrillKey }.ToList().ForEach(command.Options.Add);
         command.SetAction((parse, ct) =>
         {
+            var drillKey = parse.GetValue(DrillKey);
             var targets = Targets.From(parse);
+            if (drillKey is { Length: > 0 })
+            {
+                targets = targets with { AdminKey = drillKey };
+            }
+
             var topology = parse.GetValue(Stack) != "test";
             var settings = new DrillSettings(
                 targets,
@@ -70,7 +83,7 @@ public static class DrillCommand
                 parse.GetValue(MySql) ?? (topology ? TopologyMySql : Environment.GetEnvironmentVariable("COUPONS_TEST_MYSQL") ?? ""),
                 parse.GetValue(Rate),
                 TimeSpan.FromSeconds(10),
-                TimeSpan.FromSeconds(10));
+                TimeSpan.FromSeconds(10)) { OwnKey = drillKey is { Length: > 0 } };
             return RunAsync(console, DrillScenario.Named(parse.GetValue(Scenario)!), settings, parse.GetValue(Out)!, ct);
         });
         return command;

@@ -11,6 +11,9 @@ public sealed record DrillSettings(Targets Targets, DrillStack Stack, Uri? Prome
     /// <summary>How long a drill waits for its users' final answers and the pipeline to drain once the fault is healed.</summary>
     public TimeSpan Settle { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Whether the drill's admin key is its own (--drill-key), so the audit tells it from operators.</summary>
+    public bool OwnKey { get; init; }
+
     /// <summary>How long a drill waits for its alert, already pending or firing, to clear before it refuses to run.</summary>
     public TimeSpan QuietWait { get; init; } = TimeSpan.FromMinutes(3);
 }
@@ -51,6 +54,7 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
         Note($"coupon {couponId} with {units} units for {users.Count} users: they arrive at {settings.UsersPerSecond}/s, each clicking twice at once " +
             "(id as stored and upper-cased); whoever has not come when the drill ends arrives at once and sells it out");
 
+        await NoteActorAsync(admin, couponId, ct);
         var load = new DrillLoad(new CouponsClient(publicHttp), couponId, users);
         var pipeline = new DrillPipeline(settings.MySql, couponId, load);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -352,6 +356,21 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
         catch (Exception ex) when (ex is MySqlConnector.MySqlException or InvalidOperationException or ArgumentException && !ct.IsCancellationRequested)
         {
             return [new InvariantCheck("I1–I6", "read from the database", false, $"MariaDB could not be read: {ex.Message}")];
+        }
+    }
+
+    /// <summary>Who the audit says set this drill up: the drill's own key, or the same key as people (which it then says).</summary>
+    private async Task NoteActorAsync(CouponsAdminClient admin, long couponId, CancellationToken ct)
+    {
+        try
+        {
+            var actors = (await admin.AuditAsync(couponId, ct: ct)).Select(e => e.Actor).Distinct().ToList();
+            Note($"the admin audit records this drill's calls as {string.Join(", ", actors.Select(a => $"'{a}'"))}" + (settings.OwnKey ? " (its own key)"
+                : ": the key operators use, so the audit cannot tell this drill from a person; give drills a key of their own (Admin:Keys, --drill-key)"));
+        }
+        catch (Exception ex) when (ex is ApiProblemException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            Note($"the admin audit could not be read: {ex.Message}");
         }
     }
 

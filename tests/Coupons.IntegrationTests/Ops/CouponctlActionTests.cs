@@ -1,5 +1,8 @@
+using System.Net;
 using Coupons.Cli;
+using Coupons.Cli.Actions;
 using Coupons.Client;
+using Coupons.Contracts;
 using Coupons.IntegrationTests.Faults;
 using Spectre.Console;
 
@@ -38,12 +41,35 @@ public sealed class CouponctlActionTests
         Assert.True(resumed == 0, resumedScreen);
         var (rebuilt, rebuiltScreen, rebuildQuestion) = await RunAsync(["gate", "rebuild", couponId.ToString(), "--url", target, "--admin-key", TestStack.AdminKey], answer: true);
         Assert.True(rebuilt == 0, rebuiltScreen);
-        Assert.Contains($"coupon {couponId}", rebuildQuestion, StringComparison.Ordinal);
+        // Issue 27 item 8: the prompt names the coupon and where it stands, and the action says what it did.
+        Assert.Matches($@"coupon {couponId} "".+"" \(on sale until .+; 10 of 10 left in its gate, 0 issued, 0 in flight, 0 parked\)", rebuildQuestion);
+        Assert.Contains($"done: the gate of coupon {couponId} rebuilt from the database: 10 units left", rebuiltScreen, StringComparison.Ordinal);
+
+        // A rebuild that is still waiting for the pipeline is not done: exit 4, and it says so (issue 27 item 8; on main at
+        // f830887 it exited 0). The consumer is paused so that an accepted click stays on its way.
+        Assert.Equal(0, (await RunAsync(pause, answer: true)).Code);
+        Assert.Equal(HttpStatusCode.Accepted, (await new ApiDriver(app.Client, app.Admin).IssueAsync(couponId, await CreateUserAsync(admin))).Status);
+        var (waiting, waitingScreen, _) = await RunAsync(["gate", "rebuild", couponId.ToString(), "--url", target, "--admin-key", TestStack.AdminKey, "--yes"], answer: null);
+        Assert.True(waiting == OperatorActions.NotFinished, waitingScreen);
+        Assert.Contains("not done yet", waitingScreen, StringComparison.Ordinal);
+        Assert.Equal(0, (await RunAsync(["consumer", "resume", "--url", target, "--admin-key", TestStack.AdminKey, "--yes"], answer: null)).Code);
+
+        // A replay names its dead letter in the audit (here one that does not exist: refused, and still recorded).
+        var (replayed, replayedScreen, _) = await RunAsync(["dlq", "replay", "0", "987654", "--url", target, "--admin-key", TestStack.AdminKey, "--yes"], answer: null);
+        Assert.True(replayed == OperatorActions.Refused, replayedScreen);
 
         var audit = await admin.AuditAsync();
+        Assert.Contains(audit, e => e.Action == "POST /api/admin/dead-letters/{partition}/{offset}/replay partition=0 offset=987654" && e.Status == 404);
         Assert.Contains(audit, e => e.Action == "POST /api/admin/consumer/pause" && e.Status == 200);
         Assert.Contains(audit, e => e.Action == "POST /api/admin/consumer/resume" && e.Status == 200);
         Assert.Contains(audit, e => e.Action == "POST /api/admin/coupons/{couponId}/rebuild-gate" && e.CouponId == couponId);
+    }
+
+    private static async Task<string> CreateUserAsync(CouponsAdminClient admin)
+    {
+        var user = $"action-{Guid.NewGuid():N}"[..20];
+        await admin.CreateUsersAsync([new NewUserRequest(user, "Action user", $"{user}@test.example")]);
+        return user;
     }
 
     private static async Task<(int Code, string Screen, string Question)> RunAsync(string[] args, bool? answer)
