@@ -46,6 +46,10 @@ public sealed class CouponMetrics : IDisposable
             description: "Times the gates were thrown away because the Redis serving them restarted, failed over or was restored since they were verified.");
 
         // The GC's own view, including DOTNET_GCHeapHardLimit or the container limit: the seed's "heap > 85 %" alert.
+        // When this process started (Unix seconds): a counter that restarts and passes its old value between two scrapes
+        // shows no drop, but the start time moves; the post-mortem counts from 0 across it.
+        var started = new DateTimeOffset(System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime()).ToUnixTimeMilliseconds() / 1000.0;
+        _meter.CreateObservableGauge("coupons.process.start.time", () => started, "s", "When this process started (Unix time).");
         _meter.CreateObservableGauge("coupons.gc.heap.size", () => GC.GetGCMemoryInfo().HeapSizeBytes, "By", "Managed heap size after the last GC.");
         _meter.CreateObservableGauge("coupons.gc.heap.limit", () => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, "By", "Memory the GC may use (hard limit, container limit or physical memory).");
     }

@@ -65,6 +65,9 @@ public sealed record DrillReport(
 {
     public string Verdict => Passed ? "PASS" : "FAIL";
 
+    /// <summary>Who the admin audit records the drill's own calls as (its key's id): the post-mortem does not count them as a response.</summary>
+    public string? Actor { get; init; }
+
     /// <summary>Clicks accepted while the fault lasted (from the injection to the heal, or to recovery for a fault that heals itself).</summary>
     public int AcceptedDuringFault { get; init; }
 }

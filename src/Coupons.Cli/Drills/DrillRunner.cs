@@ -54,7 +54,7 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
         Note($"coupon {couponId} with {units} units for {users.Count} users: they arrive at {settings.UsersPerSecond}/s, each clicking twice at once " +
             "(id as stored and upper-cased); whoever has not come when the drill ends arrives at once and sells it out");
 
-        await NoteActorAsync(admin, couponId, ct);
+        var actor = await NoteActorAsync(admin, couponId, ct);
         var load = new DrillLoad(new CouponsClient(publicHttp), couponId, users);
         var pipeline = new DrillPipeline(settings.MySql, couponId, load);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -108,7 +108,7 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
 
         var invariants = await InvariantsAsync(admin, couponId, load, ct);
         var endedAt = Note("invariants read from the database");
-        return Judge(fault, couponId, load, invariants, alert, startedAt, injectedAt, healedAt, recoveredAt, endedAt, during);
+        return Judge(fault, couponId, load, invariants, alert, startedAt, injectedAt, healedAt, recoveredAt, endedAt, during) with { Actor = actor };
     }
 
     /// <summary>The flash crowd at the end: fast enough to sell out at once, slow enough not to exhaust sockets.</summary>
@@ -360,17 +360,19 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
     }
 
     /// <summary>Who the audit says set this drill up: the drill's own key, or the same key as people (which it then says).</summary>
-    private async Task NoteActorAsync(CouponsAdminClient admin, long couponId, CancellationToken ct)
+    private async Task<string?> NoteActorAsync(CouponsAdminClient admin, long couponId, CancellationToken ct)
     {
         try
         {
             var actors = (await admin.AuditAsync(couponId, ct: ct)).Select(e => e.Actor).Distinct().ToList();
             Note($"the admin audit records this drill's calls as {string.Join(", ", actors.Select(a => $"'{a}'"))}" + (settings.OwnKey ? " (its own key)"
                 : ": the key operators use, so the audit cannot tell this drill from a person; give drills a key of their own (Admin:Keys, --drill-key)"));
+            return actors.FirstOrDefault();
         }
         catch (Exception ex) when (ex is ApiProblemException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
             Note($"the admin audit could not be read: {ex.Message}");
+            return null;
         }
     }
 

@@ -6,6 +6,10 @@ public sealed record SeverityTarget(string Level, TimeSpan Detect, TimeSpan Resp
     public static readonly SeverityTarget P0 = new("P0", TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromHours(1));
     public static readonly SeverityTarget P1 = new("P1", TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15), TimeSpan.FromHours(4));
     public static readonly SeverityTarget P2 = new("P2", TimeSpan.FromMinutes(15), TimeSpan.FromHours(1), TimeSpan.FromDays(1));
+    public static readonly SeverityTarget P3 = new("P3", TimeSpan.FromHours(1), TimeSpan.FromDays(1), TimeSpan.FromDays(7));
+
+    /// <summary>The targets of a level named P0–P3; anything else is judged as the least urgent, P3.</summary>
+    public static SeverityTarget Of(string level) => level switch { "P0" => P0, "P1" => P1, "P2" => P2, _ => P3 };
 }
 
 /// <summary>

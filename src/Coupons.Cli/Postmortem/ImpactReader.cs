@@ -7,62 +7,105 @@ namespace Coupons.Cli.Postmortem;
 /// <summary>Reads the impact of a window from the database and from the app's counters in Prometheus.</summary>
 public static class ImpactReader
 {
-    public static async Task<DatabaseImpact> FromDatabaseAsync(string mysql, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    /// <summary>The window's impact in the database: for <paramref name="couponId"/> when the incident has one (a drill's coupon, --coupon), else for every coupon.</summary>
+    public static async Task<DatabaseImpact> FromDatabaseAsync(string mysql, DateTimeOffset from, DateTimeOffset to, long? couponId, CancellationToken ct)
     {
         await using var connection = new MySqlConnection(mysql);
         await connection.OpenAsync(ct);
-        var window = new { from = from.UtcDateTime, to = to.UtcDateTime };
+        var window = new { from = from.UtcDateTime, to = to.UtcDateTime, couponId };
+        var coupon = couponId is null ? "" : " AND coupon_id = @couponId";
         var issued = await connection.QuerySingleAsync<(long Rows, long Users)>(new CommandDefinition(
-            "SELECT COUNT(*), COUNT(DISTINCT user_id) FROM user_coupons WHERE issued_at BETWEEN @from AND @to", window, cancellationToken: ct));
+            $"SELECT COUNT(*), COUNT(DISTINCT user_id) FROM user_coupons WHERE issued_at BETWEEN @from AND @to{coupon}", window, cancellationToken: ct));
         var rejected = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM issue_requests WHERE status = 'REJECTED' AND decided_at BETWEEN @from AND @to", window, cancellationToken: ct));
-        var parked = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM parked_requests", cancellationToken: ct));
+            $"SELECT COUNT(*) FROM issue_requests WHERE status = 'REJECTED' AND decided_at BETWEEN @from AND @to{coupon}", window, cancellationToken: ct));
+        var parked = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT COUNT(*) FROM parked_requests WHERE 1 = 1{coupon}", window, cancellationToken: ct));
         var actions = await connection.QueryAsync<(DateTime At, string Actor, string Action, long? CouponId, int Status)>(new CommandDefinition(
             "SELECT at, actor, action, coupon_id, status FROM admin_audit WHERE at BETWEEN @from AND @to AND action NOT LIKE 'GET %' ORDER BY at", window, cancellationToken: ct));
-        return new DatabaseImpact(issued.Rows, issued.Users, rejected, parked, [.. actions.Select(a => new TimelineEntry(
-            new DateTimeOffset(DateTime.SpecifyKind(a.At, DateTimeKind.Utc)), "admin_audit",
-            $"{a.Actor}: {a.Action}{(a.CouponId is { } c ? $" (coupon {c})" : "")} -> {a.Status}"))]);
+        return new DatabaseImpact(issued.Rows, issued.Users, rejected, parked,
+            [.. actions.Select(a => new AuditAction(new DateTimeOffset(DateTime.SpecifyKind(a.At, DateTimeKind.Utc)), a.Actor, a.Action, a.CouponId, a.Status))], couponId);
     }
 
+    /// <summary>How far before the window counters are read, to know each one's value when the window opened.</summary>
+    private static readonly TimeSpan Lookback = TimeSpan.FromMinutes(5);
+
+    /// <summary>The FCFS answers that failed because of the service (the availability SLI's outcomes).</summary>
+    public const string FailedOutcomes = "coupons_issue_requests_total{outcome=~\"redis_unavailable|kafka_unavailable|database_unavailable|gate_not_ready\"}";
+
+    /// <summary>
+    /// The app's counters over the window from every sample Prometheus scraped (not 5 s steps, whose edges fall a
+    /// scrape off the window), each counted across restarts (<see cref="Counted"/>).
+    /// </summary>
     public static async Task<MetricsImpact> FromMetricsAsync(PrometheusRange prometheus, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
         var range = $"{Math.Max(1, (long)(to - from).TotalSeconds).ToString(CultureInfo.InvariantCulture)}s";
-        var outcomes = await prometheus.RangeAsync("coupons_issue_requests_total", from, to, Step, ct);
+        var restarts = await RestartsAsync(prometheus, from, to, ct);
+        var outcomes = await prometheus.RawAsync("coupons_issue_requests_total", from, to, Lookback, ct);
         return new MetricsImpact(
-            outcomes.GroupBy(s => s.Labels.GetValueOrDefault("outcome", "?")).ToDictionary(g => g.Key, g => g.Sum(s => Counted(s, from))),
-            await CountedAsync(prometheus, "coupons_parked_total", from, to, ct),
-            await CountedAsync(prometheus, "coupons_relayed_total", from, to, ct),
-            await CountedAsync(prometheus, "coupons_reconcile_repairs_total", from, to, ct),
+            outcomes.GroupBy(s => s.Labels.GetValueOrDefault("outcome", "?")).ToDictionary(g => g.Key, g => g.Sum(s => Counted(s, from, RestartsOf(s, restarts)))),
+            await CountedAsync(prometheus, "coupons_parked_total", from, to, restarts, ct),
+            await CountedAsync(prometheus, "coupons_relayed_total", from, to, restarts, ct),
+            await CountedAsync(prometheus, "coupons_reconcile_repairs_total", from, to, restarts, ct),
             Rounded(await prometheus.ScalarAsync($"max_over_time({AlertRules.ConsumerLag}[{range}:5s])", to, ct)));
     }
 
-    /// <summary>
-    /// What a counter counted within the window, exactly, from its scraped samples: the rise between samples, a drop
-    /// being a restart (counted from 0), and a series first seen inside the window counted from 0 — the app creates a
-    /// counter's series at its first event, which PromQL's <c>increase()</c> would leave out and then extrapolate around.
-    /// </summary>
-    public static long Counted(RangeSeries series, DateTimeOffset from)
-    {
-        if (series.Samples.Count == 0)
-        {
-            return 0;
-        }
+    /// <summary>When the first FCFS answer in the window failed because of the service: the first scrape that saw <see cref="FailedOutcomes"/> rise.</summary>
+    public static async Task<DateTimeOffset?> FirstFailureAsync(PrometheusRange prometheus, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
+        FirstRise(await prometheus.RawAsync(FailedOutcomes, from, to, Lookback, ct), from);
 
-        var previous = series.Samples[0].At - from > Step * 1.5 ? 0 : series.Samples[0].Value;
-        var counted = 0.0;
-        foreach (var (_, value) in series.Samples)
+    /// <summary>The first sample after <paramref name="from"/> at which any of the counters had risen.</summary>
+    public static DateTimeOffset? FirstRise(IEnumerable<RangeSeries> counters, DateTimeOffset from) =>
+        counters.Select(series =>
         {
-            counted += value >= previous ? value - previous : value;
-            previous = value;
+            var previous = series.Samples.LastOrDefault(s => s.At <= from).Value;
+            foreach (var (at, value) in series.Samples.Where(s => s.At > from))
+            {
+                if (value > previous || value < previous && value > 0)
+                {
+                    return (DateTimeOffset?)at;
+                }
+
+                previous = value;
+            }
+
+            return null;
+        }).Where(at => at is not null).Min();
+
+    /// <summary>
+    /// What a counter counted within the window, from its scraped samples (read from before the window): its value at
+    /// the last sample at or before <paramref name="from"/> is the baseline (none: the series was born inside the
+    /// window, counted from 0, as the app creates a counter's series at its first event); after it, each rise counts,
+    /// and a sample after a restart counts in full: a drop, or the process's start time falling between two samples
+    /// (<paramref name="restarts"/>) even when the new process has already passed the old value.
+    /// </summary>
+    public static long Counted(RangeSeries series, DateTimeOffset from, IReadOnlyCollection<DateTimeOffset>? restarts = null)
+    {
+        var baseline = series.Samples.LastOrDefault(s => s.At <= from);
+        var (previousAt, previous) = baseline == default ? (DateTimeOffset.MinValue, 0.0) : baseline;
+        var counted = 0.0;
+        foreach (var (at, value) in series.Samples.Where(s => s.At > from))
+        {
+            var restarted = value < previous || (restarts?.Any(r => r > previousAt && r <= at) ?? false);
+            counted += restarted ? value : value - previous;
+            (previousAt, previous) = (at, value);
         }
 
         return Rounded(counted);
     }
 
-    private static readonly TimeSpan Step = TimeSpan.FromSeconds(5);
+    /// <summary>Each instance's process start times seen over the window (<c>coupons_process_start_time_seconds</c>).</summary>
+    private static async Task<IReadOnlyDictionary<string, IReadOnlyCollection<DateTimeOffset>>> RestartsAsync(PrometheusRange prometheus, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
+        (await prometheus.RawAsync("coupons_process_start_time_seconds", from, to, Lookback, ct))
+            .GroupBy(s => s.Labels.GetValueOrDefault("instance", ""))
+            .ToDictionary(g => g.Key, g => (IReadOnlyCollection<DateTimeOffset>)[.. g.SelectMany(s => s.Samples)
+                .Select(p => DateTimeOffset.FromUnixTimeMilliseconds((long)(p.Value * 1000))).Distinct()]);
 
-    private static async Task<long> CountedAsync(PrometheusRange prometheus, string counter, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
-        (await prometheus.RangeAsync(counter, from, to, Step, ct)).Sum(s => Counted(s, from));
+    private static IReadOnlyCollection<DateTimeOffset> RestartsOf(RangeSeries series, IReadOnlyDictionary<string, IReadOnlyCollection<DateTimeOffset>> restarts) =>
+        restarts.GetValueOrDefault(series.Labels.GetValueOrDefault("instance", "")) ?? [];
+
+    private static async Task<long> CountedAsync(PrometheusRange prometheus, string counter, DateTimeOffset from, DateTimeOffset to,
+        IReadOnlyDictionary<string, IReadOnlyCollection<DateTimeOffset>> restarts, CancellationToken ct) =>
+        (await prometheus.RawAsync(counter, from, to, Lookback, ct)).Sum(s => Counted(s, from, RestartsOf(s, restarts)));
 
     private static long Rounded(double value) => double.IsFinite(value) ? (long)Math.Round(value) : 0;
 }

@@ -13,8 +13,13 @@ namespace Coupons.Cli.Postmortem;
 /// </summary>
 public static class PostmortemCommand
 {
-    private static readonly Option<string?> From = new("--from") { Description = "Window start, UTC (ISO 8601). Default: the drill's start." };
-    private static readonly Option<string?> To = new("--to") { Description = "Window end, UTC (ISO 8601). Default: the drill's end." };
+    private static readonly Option<string?> From = new("--from") { Description = "Window start (ISO 8601; UTC unless it has an offset, e.g. 03:00+09:00). Default: the drill's start." };
+    private static readonly Option<string?> To = new("--to") { Description = "Window end (ISO 8601; UTC unless it has an offset). Default: the drill's end." };
+    private static readonly Option<long?> Coupon = new("--coupon") { Description = "The incident's coupon: the database impact is limited to it (a drill's own by default)." };
+    private static readonly Option<string?> IncidentStart = new("--incident-start")
+    {
+        Description = "When the impact began, if known (ISO 8601). Default: the drill's injection, else the first failed FCFS answer Prometheus counted.",
+    };
     private static readonly Option<string?> Drill = new("--drill") { Description = "A drill's report (.json) whose events and load counters to include." };
 
     private static readonly Option<string> Lang = new("--lang")
@@ -46,7 +51,7 @@ public static class PostmortemCommand
     public static Command Create(IAnsiConsole console)
     {
         var command = new Command("postmortem", "Draft the guide's post-mortem for a window from alerts, app events, the database, metrics and a drill's report.");
-        new Option[] { From, To, Drill, Lang, Prometheus, MySql, Logs, Out }.ToList().ForEach(command.Options.Add);
+        new Option[] { From, To, Drill, Lang, Prometheus, MySql, Logs, Out, Coupon, IncidentStart }.ToList().ForEach(command.Options.Add);
         command.SetAction(async (parse, ct) =>
         {
             var drill = parse.GetValue(Drill) is { Length: > 0 } path ? await DrillReportFiles.ReadAsync(path, ct) : null;
@@ -58,7 +63,8 @@ public static class PostmortemCommand
                 return 2;
             }
 
-            var sources = new PostmortemSources(parse.GetValue(Prometheus) is { Length: > 0 } p ? new Uri(p) : null, parse.GetValue(MySql), parse.GetValue(Logs) ?? [], drill);
+            var sources = new PostmortemSources(parse.GetValue(Prometheus) is { Length: > 0 } p ? new Uri(p) : null, parse.GetValue(MySql), parse.GetValue(Logs) ?? [], drill,
+                parse.GetValue(Coupon), Time(parse.GetValue(IncidentStart)));
             var (markdown, _) = await WriteAsync(from.Value, to.Value, sources, parse.GetValue(Lang)!, parse.GetValue(Out)!, ct);
             console.MarkupLineInterpolated($"post-mortem draft: {markdown}");
             return 0;
@@ -79,6 +85,7 @@ public static class PostmortemCommand
         return (markdown, facts);
     }
 
-    private static DateTimeOffset? Time(string? value) =>
-        value is { Length: > 0 } ? DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : null;
+    /// <summary>A time as given, in UTC: "03:00+09:00" is 18:00 UTC the day before, and the draft says so.</summary>
+    public static DateTimeOffset? Time(string? value) =>
+        value is { Length: > 0 } ? DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).ToUniversalTime() : null;
 }

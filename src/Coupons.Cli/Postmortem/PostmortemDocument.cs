@@ -62,11 +62,11 @@ public static class PostmortemDocument
         md.AppendLine();
         md.AppendLine(inv, $"## {H("targets")}");
         md.AppendLine();
-        md.AppendLine(inv, $"| | measured | {f.Severity} target | met |");
-        md.AppendLine("|---|---|---|---|");
+        md.AppendLine(inv, $"| | measured | {f.Severity} target | met | from |");
+        md.AppendLine("|---|---|---|---|---|");
         foreach (var t in f.Timings)
         {
-            md.AppendLine(inv, $"| {t.What} | {(t.Seconds is { } s ? $"{s:F0} s" : "not seen in the window")} | {Target(t.TargetSeconds)} | {t.WithinTarget switch { true => "yes", false => "**no**", null => "-" }} |");
+            md.AppendLine(inv, $"| {t.What} | {(t.Seconds is { } s ? $"{s:F0} s" : "not measured")} | {Target(t.TargetSeconds)} | {t.WithinTarget switch { true => "yes", false => "**no**", null => "-" }} | {t.Source.Replace("|", "/", StringComparison.Ordinal)} |");
         }
 
         if (f.Charts.Count > 0)
@@ -116,8 +116,9 @@ public static class PostmortemDocument
 
         if (f.Database is { } db)
         {
-            yield return $"Issued in the window: **{db.IssuedInWindow}** coupons to {db.UsersIssuedInWindow} users; refused by the database: {db.RejectedInWindow} _(database: user_coupons, issue_requests)_";
-            yield return $"Accepted requests still parked now: **{db.ParkedNow}** _(database: parked_requests)_";
+            var scope = db.CouponId is { } c ? $"coupon {c}" : "all coupons";
+            yield return $"Issued in the window: **{db.IssuedInWindow}** coupons to {db.UsersIssuedInWindow} users; refused by the database: {db.RejectedInWindow} _(database: user_coupons, issue_requests; {scope})_";
+            yield return $"Accepted requests still parked now: **{db.ParkedNow}** _(database: parked_requests; {scope})_";
         }
 
         if (f.Drill is { } d)
@@ -129,10 +130,10 @@ public static class PostmortemDocument
         if (f.Metrics is { } m)
         {
             var outcomes = string.Join(", ", m.FcfsAnswersByOutcome.OrderByDescending(o => o.Value).Select(o => $"{o.Key} {o.Value}"));
-            yield return $"FCFS answers by outcome: {(outcomes.Length == 0 ? "none" : outcomes)} _(app counters via Prometheus: the samples' rises within the window)_";
-            yield return $"Units parked {m.Parked}, relayed {m.Relayed}, returned by reconciliation {m.UnitsReturned}; highest consumer lag {m.MaxConsumerLag} _(app counters via Prometheus)_";
+            yield return $"FCFS answers by outcome: {(outcomes.Length == 0 ? "none" : outcomes)} _(app counters via Prometheus, every coupon: each scraped sample's rise within the window, across restarts)_";
+            yield return $"Units parked {m.Parked}, relayed {m.Relayed}, returned by reconciliation {m.UnitsReturned}; highest consumer lag {m.MaxConsumerLag} _(app counters via Prometheus, every coupon)_";
         }
     }
 
-    private static string Target(double seconds) => seconds >= 3600 ? $"{seconds / 3600:F0} h" : $"{seconds / 60:F0} min";
+    private static string Target(double seconds) => seconds >= 86400 ? $"{seconds / 86400:F0} d" : seconds >= 3600 ? $"{seconds / 3600:F0} h" : $"{seconds / 60:F0} min";
 }

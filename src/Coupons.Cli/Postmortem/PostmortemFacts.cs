@@ -2,14 +2,23 @@ using Coupons.Cli.Drills;
 
 namespace Coupons.Cli.Postmortem;
 
-/// <summary>What the database says about the window (read-only queries). Operator actions are the audit's writes: reads change nothing.</summary>
-public sealed record DatabaseImpact(long IssuedInWindow, long UsersIssuedInWindow, long RejectedInWindow, long ParkedNow, IReadOnlyList<TimelineEntry> OperatorActions);
+/// <summary>One write in the admin audit: who (the key's id or a token's subject), what, on which coupon, the answer.</summary>
+public sealed record AuditAction(DateTimeOffset At, string Actor, string Action, long? CouponId, int Status)
+{
+    public TimelineEntry ToTimeline() => new(At, "admin_audit", $"{Actor}: {Action}{(CouponId is { } c ? $" (coupon {c})" : "")} -> {Status}");
+}
+
+/// <summary>
+/// What the database says about the window (read-only queries), for one coupon when the incident has one, else for
+/// all. Operator actions are the audit's writes: reads change nothing.
+/// </summary>
+public sealed record DatabaseImpact(long IssuedInWindow, long UsersIssuedInWindow, long RejectedInWindow, long ParkedNow, IReadOnlyList<AuditAction> OperatorActions, long? CouponId = null);
 
 /// <summary>What the app's counters say about the window, through Prometheus (each counter's rises within the window; see <see cref="ImpactReader.Counted"/>).</summary>
 public sealed record MetricsImpact(IReadOnlyDictionary<string, long> FcfsAnswersByOutcome, long Parked, long Relayed, long UnitsReturned, long MaxConsumerLag);
 
-/// <summary>A time the guide's template asks for, against its severity's target.</summary>
-public sealed record Timing(string What, double? Seconds, double TargetSeconds)
+/// <summary>A time the guide's template asks for, against its severity's target, with where each end of it comes from (or why it is missing).</summary>
+public sealed record Timing(string What, double? Seconds, double TargetSeconds, string Source = "")
 {
     public bool? WithinTarget => Seconds is { } s ? s <= TargetSeconds : null;
 }

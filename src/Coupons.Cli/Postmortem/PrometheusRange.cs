@@ -22,6 +22,18 @@ public sealed class PrometheusRange(Uri prometheus) : IDisposable
         return [.. Result(json).Select(series => new RangeSeries(Labels(series), [.. series.GetProperty("values").EnumerateArray().Select(Point)]))];
     }
 
+    /// <summary>
+    /// Every sample Prometheus scraped for <paramref name="selector"/> (a plain series selector) from <paramref name="from"/>
+    /// less <paramref name="lookback"/> to <paramref name="to"/>, as scraped: no steps, no interpolation.
+    /// </summary>
+    public async Task<IReadOnlyList<RangeSeries>> RawAsync(string selector, DateTimeOffset from, DateTimeOffset to, TimeSpan lookback, CancellationToken ct)
+    {
+        var seconds = Math.Max(1, (long)Math.Ceiling((to - from + lookback).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        var url = $"/api/v1/query?query={Uri.EscapeDataString($"{selector}[{seconds}s]")}&time={Unix(to)}";
+        using var json = JsonDocument.Parse(await http.GetStringAsync(url, ct));
+        return [.. Result(json).Select(series => new RangeSeries(Labels(series), [.. series.GetProperty("values").EnumerateArray().Select(Point)]))];
+    }
+
     /// <summary>An instant query's single value at <paramref name="at"/> (0 when the result is empty: nothing happened).</summary>
     public async Task<double> ScalarAsync(string query, DateTimeOffset at, CancellationToken ct)
     {
