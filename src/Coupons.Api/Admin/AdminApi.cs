@@ -116,13 +116,15 @@ public static class AdminApi
     public static async Task<Ok<IReadOnlyList<DeadLetter>>> ListDeadLetters(DeadLetters deadLetters, int? max) =>
         TypedResults.Ok(await deadLetters.ListAsync(Math.Clamp(max ?? 100, 1, 1000)));
 
-    public static async Task<Results<Accepted, ProblemHttpResult>> ReplayDeadLetter(string partition, string offset, DeadLetters deadLetters)
+    public static async Task<Results<Accepted, ProblemHttpResult>> ReplayDeadLetter(string partition, string offset, DeadLetters deadLetters, HttpContext context)
     {
         if (!int.TryParse(partition, NumberStyles.None, CultureInfo.InvariantCulture, out var p)
             || !long.TryParse(offset, NumberStyles.None, CultureInfo.InvariantCulture, out var o))
         {
             return Problems.BadRequest(ProblemCodes.InvalidRequest, "partition and offset are non-negative integers (a partition fits 32 bits).");
         }
+
+        AdminAudited.NoteDetail(context, $"partition={p} offset={o}");
 
         return await deadLetters.ReplayAsync(p, o)
             ? TypedResults.Accepted((string?)null)

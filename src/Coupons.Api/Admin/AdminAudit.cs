@@ -55,8 +55,15 @@ public sealed class AdminAudited
 
     private const string CouponItem = "coupons:audit-coupon";
 
+    private const string DetailItem = "coupons:audit-detail";
+
     /// <summary>For an action whose coupon is not in its route (creating one): names the coupon for the audit row.</summary>
     public static void NoteCoupon(HttpContext context, long couponId) => context.Items[CouponItem] = couponId;
+
+    /// <summary>What the action acted on besides a coupon, as the endpoint parsed it (a replay's partition and offset), for the audit row.</summary>
+    public static void NoteDetail(HttpContext context, string detail) => context.Items[DetailItem] = detail;
+
+    internal static string? DetailOf(HttpContext context) => context.Items.TryGetValue(DetailItem, out var noted) ? noted as string : null;
 
     internal static long? CouponOf(HttpContext context) =>
         context.Items.TryGetValue(CouponItem, out var noted) && noted is long id ? id
@@ -107,20 +114,17 @@ public sealed partial class AdminAuditMiddleware(RequestDelegate next, AdminAudi
     }
 
     /// <summary>
-    /// The method and route, and the route's values other than the coupon (which has its own column): a replay names
-    /// the dead letter's partition and offset. Cut to the column's width; a value is the caller's text.
+    /// The method and route, and what the endpoint noted it acted on (<see cref="AdminAudited.NoteDetail"/>: values it
+    /// parsed, never the caller's raw text, so a row cannot be made to name another dead letter or to carry a line break).
     /// </summary>
     private static string Describe(HttpContext context, Endpoint endpoint)
     {
-        var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value;
-        var values = context.Request.RouteValues.Where(v => v.Key != "couponId" && v.Value is string)
-            .Select(v => $"{v.Key}={Cut((string)v.Value!, 32)}");
-        return Cut(string.Join(' ', new[] { context.Request.Method, route }.Concat(values)), MaxActionLength);
+        var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
+        var action = AdminAudited.DetailOf(context) is { } detail ? $"{context.Request.Method} {route} {detail}" : $"{context.Request.Method} {route}";
+        return action.Length > MaxActionLength ? action[..MaxActionLength] : action;
     }
 
     private const int MaxActionLength = 200; // admin_audit.action
-
-    private static string Cut(string text, int max) => text.Length > max ? text[..max] : text;
 
     private async Task RecordAsync(AdminAuditEntry entry)
     {

@@ -12,13 +12,17 @@ namespace Coupons.Cli.Actions;
 /// stands (its sale window, units left and issued, requests in flight); <c>--yes</c> answers the prompt for scripts;
 /// without it and without a terminal to ask on, nothing is done. Every action ends with one line saying what was done.
 /// Exit codes: 0 done, 1 declined, 3 the API refused (its problem is printed), 4 asked for but not finished (a gate
-/// rebuild still waiting for the pipeline, a consumer that has not stopped yet): check again, it is not done.
+/// rebuild still waiting for the pipeline, a consumer that has not stopped yet): check again, it is not done; 5 sent
+/// but unanswered (the connection broke or timed out after the request left): it may or may not have been done.
+/// An action acts on one replica: more than one --url is refused.
 /// </summary>
 public static class OperatorActions
 {
     public const int Declined = 1;
     public const int Refused = 3;
     public const int NotFinished = 4;
+    public const int Unknown = 5;
+    public const int Usage = 2;
 
     private static readonly Option<bool> Yes = new("--yes", "-y") { Description = "Do it without asking (scripts)." };
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -97,6 +101,12 @@ public static class OperatorActions
         command.SetAction(async (parse, ct) =>
         {
             var targets = Targets.From(parse);
+            if (targets.Replicas.Count > 1)
+            {
+                console.MarkupLineInterpolated($"[red]not done[/]: {name} acts on one replica; {targets.Replicas.Count} were given (--url / COUPONCTL_URL). Give the one to act on.");
+                return Usage;
+            }
+
             using var http = AdminHttp(targets);
             var admin = new CouponsAdminClient(http);
             var asked = $"{await question(admin, parse, ct)} ({targets.Admin})";
@@ -119,6 +129,11 @@ public static class OperatorActions
             {
                 console.MarkupLineInterpolated($"[red]refused[/]: {ex.Message}");
                 return Refused;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !ct.IsCancellationRequested)
+            {
+                console.MarkupLineInterpolated($"[red]unknown[/]: the request was sent but no usable answer came ({ex.Message}); it may have been done: check with couponctl status and the admin audit");
+                return Unknown;
             }
         });
         return command;
@@ -159,13 +174,20 @@ public static class OperatorActions
     {
         try
         {
-            var r = await admin.ConsistencyAsync(couponId, ct);
+            using var quick = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            quick.CancelAfter(TimeSpan.FromSeconds(10)); // the prompt must not wait minutes for a state it only shows
+            var r = await admin.ConsistencyAsync(couponId, quick.Token);
             var now = DateTime.UtcNow;
-            var sale = now < r.StartsAt ? $"on sale from {r.StartsAt:yyyy-MM-dd HH:mm} UTC" : now < r.EndsAt ? $"on sale until {r.EndsAt:yyyy-MM-dd HH:mm} UTC" : $"sale ended {r.EndsAt:yyyy-MM-dd HH:mm} UTC";
-            var gate = r.Redis.GateOpen ? $"{r.Redis.RemainingStock} of {r.TotalQuantity} left in its gate" : "gate not open";
-            return $"coupon {couponId} \"{r.Name}\" ({sale}; {gate}, {r.Database.IssuedQuantity} issued, {r.InFlight} in flight, {r.Parked} parked{(r.Consistent ? "" : "; not consistent")})";
+            var name = r.Name.Length > 0 ? $"\"{r.Name}\"" : "(name unknown: an older service)";
+            var sale = r.EndsAt == default ? "sale window unknown"
+                : now < r.StartsAt ? $"on sale from {r.StartsAt:yyyy-MM-dd HH:mm} UTC" : now < r.EndsAt ? $"on sale until {r.EndsAt:yyyy-MM-dd HH:mm} UTC" : $"sale ended {r.EndsAt:yyyy-MM-dd HH:mm} UTC";
+            // With no gate, what is in flight cannot be counted (the gate holds who was accepted): say so, not 0.
+            var gate = r.Redis.GateOpen ? $"{r.Redis.RemainingStock} of {r.TotalQuantity} left in its gate, {r.Database.IssuedQuantity} issued, {r.InFlight} in flight"
+                : $"no gate, {r.Database.IssuedQuantity} of {r.TotalQuantity} issued, in flight unknown";
+            var problems = r.Consistent ? "" : $"; not consistent: {string.Join("; ", r.Problems)}";
+            return $"coupon {couponId} {name} ({sale}; {gate}, {r.Parked} parked{problems})";
         }
-        catch (Exception ex) when (ex is ApiProblemException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception ex) when (ex is ApiProblemException or HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !ct.IsCancellationRequested)
         {
             return $"coupon {couponId} (its state could not be read: {ex.Message})";
         }

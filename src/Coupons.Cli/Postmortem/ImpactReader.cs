@@ -49,27 +49,38 @@ public static class ImpactReader
             Rounded(await prometheus.ScalarAsync($"max_over_time({AlertRules.ConsumerLag}[{range}:5s])", to, ct)));
     }
 
-    /// <summary>When the first FCFS answer in the window failed because of the service: the first scrape that saw <see cref="FailedOutcomes"/> rise.</summary>
-    public static async Task<DateTimeOffset?> FirstFailureAsync(PrometheusRange prometheus, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
+    /// <summary>
+    /// When failed answers began: <see cref="At"/> is the scrape before the first one that counted a failure (the
+    /// earliest the failure can have happened), or <see cref="BeforeWindow"/> when they were already rising before the
+    /// window opened (then the window does not hold the incident's start).
+    /// </summary>
+    public sealed record FirstFailure(DateTimeOffset? At, bool BeforeWindow);
+
+    /// <summary>Failures counted this close before the window opened mean the incident was already under way.</summary>
+    private static readonly TimeSpan AlreadyRising = TimeSpan.FromMinutes(1);
+
+    /// <summary>When the first FCFS answer in the window failed because of the service (<see cref="FailedOutcomes"/>).</summary>
+    public static async Task<FirstFailure?> FirstFailureAsync(PrometheusRange prometheus, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
         FirstRise(await prometheus.RawAsync(FailedOutcomes, from, to, Lookback, ct), from);
 
-    /// <summary>The first sample after <paramref name="from"/> at which any of the counters had risen.</summary>
-    public static DateTimeOffset? FirstRise(IEnumerable<RangeSeries> counters, DateTimeOffset from) =>
-        counters.Select(series =>
+    /// <summary>The first rise of any of the counters after <paramref name="from"/>, timed at the sample before it; null when none rose.</summary>
+    public static FirstFailure? FirstRise(IEnumerable<RangeSeries> counters, DateTimeOffset from)
+    {
+        var rises = counters.Select(series => Rises(series.Samples.Where(s => double.IsFinite(s.Value)).ToList())).SelectMany(r => r).ToList();
+        if (rises.Any(r => r.At <= from && r.At > from - AlreadyRising))
         {
-            var previous = series.Samples.LastOrDefault(s => s.At <= from).Value;
-            foreach (var (at, value) in series.Samples.Where(s => s.At > from))
-            {
-                if (value > previous || value < previous && value > 0)
-                {
-                    return (DateTimeOffset?)at;
-                }
+            return new FirstFailure(null, BeforeWindow: true);
+        }
 
-                previous = value;
-            }
+        var inside = rises.Where(r => r.At > from).ToList();
+        return inside.Count == 0 ? null : new FirstFailure(inside.Min(r => r.Since), BeforeWindow: false);
 
-            return null;
-        }).Where(at => at is not null).Min();
+        // A rise between two samples (or a series born with a value: its first sample) happened after the sample before.
+        static IEnumerable<(DateTimeOffset Since, DateTimeOffset At)> Rises(List<(DateTimeOffset At, double Value)> samples) =>
+            samples.Select((s, i) => (s, i))
+                .Where(x => x.i == 0 ? x.s.Value > 0 : x.s.Value > samples[x.i - 1].Value || x.s.Value < samples[x.i - 1].Value && x.s.Value > 0)
+                .Select(x => (x.i == 0 ? x.s.At : samples[x.i - 1].At, x.s.At));
+    }
 
     /// <summary>
     /// What a counter counted within the window, from its scraped samples (read from before the window): its value at
@@ -80,10 +91,11 @@ public static class ImpactReader
     /// </summary>
     public static long Counted(RangeSeries series, DateTimeOffset from, IReadOnlyCollection<DateTimeOffset>? restarts = null)
     {
-        var baseline = series.Samples.LastOrDefault(s => s.At <= from);
+        var samples = series.Samples.Where(s => double.IsFinite(s.Value)).ToList(); // a NaN sample says nothing
+        var baseline = samples.LastOrDefault(s => s.At <= from);
         var (previousAt, previous) = baseline == default ? (DateTimeOffset.MinValue, 0.0) : baseline;
         var counted = 0.0;
-        foreach (var (at, value) in series.Samples.Where(s => s.At > from))
+        foreach (var (at, value) in samples.Where(s => s.At > from))
         {
             var restarted = value < previous || (restarts?.Any(r => r > previousAt && r <= at) ?? false);
             counted += restarted ? value : value - previous;
@@ -98,6 +110,7 @@ public static class ImpactReader
         (await prometheus.RawAsync("coupons_process_start_time_seconds", from, to, Lookback, ct))
             .GroupBy(s => s.Labels.GetValueOrDefault("instance", ""))
             .ToDictionary(g => g.Key, g => (IReadOnlyCollection<DateTimeOffset>)[.. g.SelectMany(s => s.Samples)
+                .Where(p => double.IsFinite(p.Value) && p.Value > 0 && p.Value < 32503680000) // a start time before the year 3000
                 .Select(p => DateTimeOffset.FromUnixTimeMilliseconds((long)(p.Value * 1000))).Distinct()]);
 
     private static IReadOnlyCollection<DateTimeOffset> RestartsOf(RangeSeries series, IReadOnlyDictionary<string, IReadOnlyCollection<DateTimeOffset>> restarts) =>

@@ -47,16 +47,18 @@ public static class PostmortemBuilder
             .ToList();
 
         var start = Start(drill, sources.IncidentStart?.ToUniversalTime(), firstFailure);
-        var severity = drill?.Severity ?? alerts.Select(a => a.Severity).Where(s => s.StartsWith('P')).Order().FirstOrDefault() ?? "P3";
-        return new PostmortemFacts(from, to, severity, start.At ?? from,
+        // The level of what happened in the window: an alert already firing when it opened is another incident's.
+        var severity = drill?.Severity ?? alerts.Where(a => !a.FiringBefore).Select(a => a.Severity).Where(s => s.StartsWith('P')).Order().FirstOrDefault() ?? "P3";
+        return new PostmortemFacts(from, to, severity, start.At,
             Timings(severity, start, alerts, database?.OperatorActions, drill), database, metrics, drill, alerts, timeline, charts, unavailable);
     }
 
     /// <summary>When the incident began and how that is known: the drill's injection, the review's --incident-start, or the first failed request Prometheus counted.</summary>
-    public static (DateTimeOffset? At, string Source) Start(DrillReport? drill, DateTimeOffset? given, DateTimeOffset? firstFailure) =>
+    public static (DateTimeOffset? At, string Source) Start(DrillReport? drill, DateTimeOffset? given, ImpactReader.FirstFailure? firstFailure) =>
         drill is not null ? (drill.InjectedAt, "the drill's injection")
         : given is not null ? (given, "--incident-start")
-        : firstFailure is not null ? (firstFailure, "the first failed FCFS answer (coupons_issue_requests_total, Prometheus)")
+        : firstFailure is { BeforeWindow: true } ? (null, "unknown: failed FCFS answers were already being counted when the window opened (give --incident-start or an earlier --from)")
+        : firstFailure is { At: { } at } ? (at, "the scrape before the first failed FCFS answer was counted (coupons_issue_requests_total, Prometheus)")
         : (null, "unknown: no drill, no --incident-start, and no failed FCFS answer counted in the window");
 
     /// <summary>
@@ -69,10 +71,12 @@ public static class PostmortemBuilder
         IReadOnlyList<AuditAction>? actions, DrillReport? drill)
     {
         var target = SeverityTarget.Of(severity);
-        var detected = start.At is { } s ? alerts.Where(a => !a.FiringBefore && a.FiredAt >= s).OrderBy(a => a.FiredAt).FirstOrDefault() : null;
+        // The first alert that fired in the window (not one already firing when it opened). It may have fired before
+        // the first failed answer (Redis down before anyone clicked): then detection took no time, not "never".
+        var detected = alerts.Where(a => !a.FiringBefore && (drill is null || a.FiredAt >= drill.InjectedAt)).OrderBy(a => a.FiredAt).FirstOrDefault();
         var drillActor = drill?.Actor;
         var responded = detected is null || actions is null ? null
-            : actions.Where(a => a.At >= detected.FiredAt && a.Actor != drillActor).OrderBy(a => a.At).FirstOrDefault();
+            : actions.Where(a => a.At >= detected.FiredAt && a.Actor != drillActor && IsResponse(a)).OrderBy(a => a.At).FirstOrDefault();
         var stillFiring = alerts.Where(a => a.ResolvedAt is null).Select(a => a.Alert).Distinct().ToList();
         DateTimeOffset? resolved = drill is not null ? drill.RecoveredAt
             : stillFiring.Count == 0 ? alerts.Select(a => a.ResolvedAt).Max()
@@ -80,10 +84,11 @@ public static class PostmortemBuilder
 
         return
         [
-            new("detect (fault to the first alert firing)", Seconds(start.At, detected?.FiredAt), target.Detect.TotalSeconds,
-                start.At is null ? $"start {start.Source}" : detected is null ? $"start: {start.Source}; no alert fired after it" : $"start: {start.Source}; {detected.Alert} firing (Prometheus ALERTS)"),
+            new("detect (fault to the first alert firing)", start.At is { } begun && detected is not null ? Math.Max(0, (detected.FiredAt - begun).TotalSeconds) : null, target.Detect.TotalSeconds,
+                start.At is null ? $"start {start.Source}" : detected is null ? $"start: {start.Source}; no alert fired in the window" : $"start: {start.Source}; {detected.Alert} firing (Prometheus ALERTS)"),
             new("respond (alert to the first operator action in admin_audit)", Seconds(detected?.FiredAt, responded?.At), target.Respond.TotalSeconds,
-                actions is null ? "admin_audit not read (no --mysql)" : responded is null ? "no write in admin_audit after the alert" + (drillActor is null ? "" : $" but the drill's own ({drillActor})")
+                detected is null ? "no alert fired in the window" : actions is null ? "admin_audit not read (no --mysql)"
+                    : responded is null ? "no repair in admin_audit after the alert" + (drillActor is null ? "" : $" by anyone but the drill ({drillActor})")
                     : $"{responded.Actor}: {responded.Action} (admin_audit)"),
             new("resolve (fault to recovered)", Seconds(start.At, resolved), target.Resolve.TotalSeconds,
                 drill is not null ? "the drill's recovery (a newcomer accepted, nothing in flight or parked)"
@@ -92,15 +97,19 @@ public static class PostmortemBuilder
         ];
     }
 
-    private static double? Seconds(DateTimeOffset? from, DateTimeOffset? to) => from is { } f && to is { } t ? (t - f).TotalSeconds : null;
+    private static double? Seconds(DateTimeOffset? from, DateTimeOffset? to) => from is { } f && to is { } t && t >= f ? (t - f).TotalSeconds : null;
 
-    private static async Task<DateTimeOffset?> TryValue(Func<Task<DateTimeOffset?>> read, string what, List<string> unavailable)
+    /// <summary>A write that repairs or steers the service (not setting up users or coupons, which a drill or the business does).</summary>
+    private static bool IsResponse(AuditAction action) =>
+        !action.Action.StartsWith("POST /api/admin/users", StringComparison.Ordinal) && action.Action != "POST /api/admin/coupons";
+
+    private static async Task<ImpactReader.FirstFailure?> TryValue(Func<Task<ImpactReader.FirstFailure?>> read, string what, List<string> unavailable)
     {
         try
         {
             return await read();
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             unavailable.Add($"{what}: {ex.Message}");
             return null;
@@ -113,7 +122,8 @@ public static class PostmortemBuilder
         {
             return await read();
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or MySqlConnector.MySqlException or System.Text.Json.JsonException or IOException)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or MySqlConnector.MySqlException or System.Text.Json.JsonException or IOException
+            or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentOutOfRangeException)
         {
             unavailable.Add($"{what}: {ex.Message}");
             return null;

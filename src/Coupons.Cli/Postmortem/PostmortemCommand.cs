@@ -55,16 +55,31 @@ public static class PostmortemCommand
         command.SetAction(async (parse, ct) =>
         {
             var drill = parse.GetValue(Drill) is { Length: > 0 } path ? await DrillReportFiles.ReadAsync(path, ct) : null;
-            var from = Time(parse.GetValue(From)) ?? drill?.StartedAt;
-            var to = Time(parse.GetValue(To)) ?? drill?.EndedAt;
+            DateTimeOffset? from, to, incidentStart;
+            try
+            {
+                (from, to, incidentStart) = (Time(parse.GetValue(From)) ?? drill?.StartedAt, Time(parse.GetValue(To)) ?? drill?.EndedAt, Time(parse.GetValue(IncidentStart)));
+            }
+            catch (ArgumentException ex)
+            {
+                console.MarkupLineInterpolated($"[red]{ex.Message}[/]");
+                return 2;
+            }
+
             if (from is null || to is null || to <= from)
             {
                 console.MarkupLine("[red]a window is needed: --from and --to (UTC), or --drill report.json[/]");
                 return 2;
             }
 
+            if (incidentStart is { } begun && (begun < from || begun > to))
+            {
+                console.MarkupLine("[red]--incident-start must fall inside the window (--from .. --to)[/]");
+                return 2;
+            }
+
             var sources = new PostmortemSources(parse.GetValue(Prometheus) is { Length: > 0 } p ? new Uri(p) : null, parse.GetValue(MySql), parse.GetValue(Logs) ?? [], drill,
-                parse.GetValue(Coupon), Time(parse.GetValue(IncidentStart)));
+                parse.GetValue(Coupon), incidentStart);
             var (markdown, _) = await WriteAsync(from.Value, to.Value, sources, parse.GetValue(Lang)!, parse.GetValue(Out)!, ct);
             console.MarkupLineInterpolated($"post-mortem draft: {markdown}");
             return 0;
@@ -87,5 +102,7 @@ public static class PostmortemCommand
 
     /// <summary>A time as given, in UTC: "03:00+09:00" is 18:00 UTC the day before, and the draft says so.</summary>
     public static DateTimeOffset? Time(string? value) =>
-        value is { Length: > 0 } ? DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).ToUniversalTime() : null;
+        value is not { Length: > 0 } ? null
+        : DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at.ToUniversalTime()
+        : throw new ArgumentException($"'{value}' is not a time (ISO 8601, e.g. 2026-11-26T14:23Z or 2026-11-26T23:23+09:00)");
 }

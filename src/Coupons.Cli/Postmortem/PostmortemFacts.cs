@@ -28,7 +28,7 @@ public sealed record PostmortemFacts(
     DateTimeOffset From,
     DateTimeOffset To,
     string Severity,
-    DateTimeOffset IncidentStart,
+    DateTimeOffset? IncidentStart,
     IReadOnlyList<Timing> Timings,
     DatabaseImpact? Database,
     MetricsImpact? Metrics,

@@ -58,7 +58,9 @@ public sealed class CouponctlActionTests
         var (replayed, replayedScreen, _) = await RunAsync(["dlq", "replay", "0", "987654", "--url", target, "--admin-key", TestStack.AdminKey, "--yes"], answer: null);
         Assert.True(replayed == OperatorActions.Refused, replayedScreen);
 
-        var audit = await admin.AuditAsync();
+        // The audit row is written once the answer has gone: read until it is there.
+        var audit = await Eventually.MatchesAsync(() => admin.AuditAsync(), rows => rows.Any(e => e.Action.Contains("replay", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(10), "the replay never reached the audit");
         Assert.Contains(audit, e => e.Action == "POST /api/admin/dead-letters/{partition}/{offset}/replay partition=0 offset=987654" && e.Status == 404);
         Assert.Contains(audit, e => e.Action == "POST /api/admin/consumer/pause" && e.Status == 200);
         Assert.Contains(audit, e => e.Action == "POST /api/admin/consumer/resume" && e.Status == 200);

@@ -33,8 +33,34 @@ public sealed class PostmortemTimingsTests
         Assert.Null(Of(timings, "detect").Seconds);
         Assert.Contains("unknown", Of(timings, "detect").Source, StringComparison.Ordinal);
 
-        var fromFailures = PostmortemBuilder.Start(null, null, firstFailure: T0.AddSeconds(570));
+        var fromFailures = PostmortemBuilder.Start(null, null, new ImpactReader.FirstFailure(T0.AddSeconds(570), BeforeWindow: false));
         Assert.Equal(30, Of(PostmortemBuilder.Timings("P1", fromFailures, [Firing("CouponsRedisDown", "P1", 600, 900)], [], null), "detect").Seconds);
+
+        var underWay = PostmortemBuilder.Start(null, null, new ImpactReader.FirstFailure(null, BeforeWindow: true));
+        Assert.Null(underWay.At);
+        Assert.Contains("already being counted when the window opened", underWay.Source, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void With_no_known_start_the_response_is_still_timed_from_the_first_alert()
+    {
+        AuditAction[] actions = [new(T0.AddSeconds(700), "alice", "POST /api/admin/consumer/pause", null, 200)];
+        var respond = Of(PostmortemBuilder.Timings("P2", (null, "unknown"), [Firing("CouponsConsumerLagHigh", "P2", 600, 900)], actions, null), "respond");
+        Assert.Equal(100, respond.Seconds);
+    }
+
+    [Fact]
+    public void An_alert_that_fired_before_the_first_failed_answer_detected_it_at_once()
+    {
+        var detect = Of(PostmortemBuilder.Timings("P1", (T0.AddSeconds(100), "first failure"), [Firing("CouponsRedisDown", "P1", 40, 300)], [], null), "detect");
+        Assert.Equal(0, detect.Seconds);
+    }
+
+    [Fact]
+    public void Setting_up_users_and_coupons_is_not_a_response()
+    {
+        AuditAction[] actions = [new(T0.AddSeconds(50), "business", "POST /api/admin/users", null, 200), new(T0.AddSeconds(60), "business", "POST /api/admin/coupons", 9, 201)];
+        Assert.Null(Of(PostmortemBuilder.Timings("P1", (T0, "given"), [Firing("CouponsRedisDown", "P1", 40, 200)], actions, null), "respond").Seconds);
     }
 
     [Fact]
@@ -88,11 +114,19 @@ public sealed class PostmortemTimingsTests
     }
 
     [Fact]
-    public void The_first_failure_is_the_first_scrape_that_saw_a_failed_answer_counted_inside_the_window()
+    public void The_first_failure_is_timed_at_the_scrape_before_the_one_that_counted_it()
     {
-        var failures = new[] { Series((-10, 4), (5, 4), (20, 9)), Series((35, 2)) };
-        Assert.Equal(T0.AddSeconds(20), ImpactReader.FirstRise(failures, T0));
+        var failures = new[] { Series((-90, 4), (5, 4), (20, 9)), Series((35, 2)) };
+        Assert.Equal(new ImpactReader.FirstFailure(T0.AddSeconds(5), false), ImpactReader.FirstRise(failures, T0));
     }
+
+    [Fact]
+    public void Failures_still_rising_when_the_window_opens_leave_the_start_unknown() =>
+        Assert.Equal(new ImpactReader.FirstFailure(null, true), ImpactReader.FirstRise([Series((-40, 4), (-25, 9), (5, 12))], T0));
+
+    [Fact]
+    public void A_nan_sample_is_skipped_not_a_reason_to_count_nothing() =>
+        Assert.Equal(30, ImpactReader.Counted(Series((-5, 100), (10, double.NaN), (25, 130)), T0));
 
     private static DrillReport DrillReportSample() => new("redis-down", "test", "Redis stopped", true, [], T0, T0, T0.AddSeconds(60), T0.AddSeconds(120),
         "CouponsRedisDown", "P1", 40, 300, 20, 10, T0.AddSeconds(70), 60, 7, LoadCounters.From([]), [], []);
