@@ -3,9 +3,14 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig Coupons.slnx ./
 COPY src/ src/
-RUN dotnet publish src/Coupons.Api -c Release -o /app --no-self-contained
+# The build context has no .git, so MinVer cannot read the tag: the version comes in as a build argument
+# (docker build --build-arg VERSION=$(dotnet minver) .), and is the image's label too.
+ARG VERSION=0.0.0-unversioned
+RUN dotnet publish src/Coupons.Api -c Release -o /app --no-self-contained -p:MinVerVersionOverride=$VERSION
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
+ARG VERSION=0.0.0-unversioned
+LABEL org.opencontainers.image.version=$VERSION org.opencontainers.image.title=coupons-api
 # curl for the container healthcheck only.
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
 WORKDIR /app

@@ -48,6 +48,7 @@ app.MapUserCouponsApi();
 app.MapAdminApi()
    .MapReconciliationApi();                      // admin endpoints of other features join the admin group here
 app.MapHealthApi();
+app.MapBuildInfo();                              // GET /actuator/info: the version and commit that run
 app.MapPrometheusScrapingEndpoint(AdminListener.MetricsPath);
 app.MapOpenApi(ApiDocument.Path);                // the API described (admin listener only, where one is configured)
 app.MapDbLockBaselineApi(app.Configuration);   // bench-only, off by default

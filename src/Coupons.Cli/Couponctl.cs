@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using Coupons.Cli.Actions;
 using Coupons.Cli.Collect;
 using Coupons.Cli.Drills;
@@ -25,6 +26,17 @@ public static class Couponctl
             root.Subcommands.Add(action);
         }
 
+        // --version prints couponctl's own build (System.CommandLine's default names the entry assembly: a test host's, in tests).
+        root.Options.OfType<VersionOption>().Single().Action = new PrintVersion();
         return root;
+    }
+
+    private sealed class PrintVersion : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.WriteLine(CliVersion.Current);
+            return 0;
+        }
     }
 }

@@ -50,6 +50,9 @@ public sealed class CouponMetrics : IDisposable
         // shows no drop, but the start time moves; the post-mortem counts from 0 across it.
         var started = new DateTimeOffset(System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime()).ToUnixTimeMilliseconds() / 1000.0;
         _meter.CreateObservableGauge("coupons.process.start.time", () => started, "s", "When this process started (Unix time).");
+        _meter.CreateObservableGauge("coupons.build.info", () => new Measurement<int>(1,
+            new KeyValuePair<string, object?>("version", BuildInfo.Version), new KeyValuePair<string, object?>("commit", BuildInfo.Commit)),
+            description: "1, labelled with the version and commit that run (Ops/BuildInfo).");
         _meter.CreateObservableGauge("coupons.gc.heap.size", () => GC.GetGCMemoryInfo().HeapSizeBytes, "By", "Managed heap size after the last GC.");
         _meter.CreateObservableGauge("coupons.gc.heap.limit", () => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, "By", "Memory the GC may use (hard limit, container limit or physical memory).");
     }

@@ -25,7 +25,11 @@ public static class Telemetry
             {
                 if (string.IsNullOrEmpty(builder.Configuration["OTEL_SERVICE_NAME"]))
                 {
-                    r.AddService(ServiceName);
+                    r.AddService(ServiceName, serviceVersion: BuildInfo.Version);
+                }
+                else
+                {
+                    r.AddAttributes([new("service.version", BuildInfo.Version)]);
                 }
             })
             .WithMetrics(m => m

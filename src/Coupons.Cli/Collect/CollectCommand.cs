@@ -74,6 +74,7 @@ public static class CollectCommand
         string group, topic;
         using (var app = new AppSources(sources.Targets))
         {
+            await bundle.AddTextAsync("app/info.json", app.InfoAsync, "the version and commit the app runs (/actuator/info)");
             await bundle.AddTextAsync("app/health.json", app.HealthAsync, "health (/actuator/health)");
             await bundle.AddTextAsync("app/metrics.txt", app.MetricsAsync, "metrics snapshot (/metrics)");
             await bundle.AddTextAsync("app/config.json", app.ConfigurationAsync, "effective configuration, secrets redacted by the app (/api/admin/config)");
@@ -112,7 +113,7 @@ public static class CollectCommand
         await AddOrSkipAsync(bundle, sources.Kafka, "kafka/", k => [
             ("kafka/consumer-group.txt", () => StoreSources.ConsumerGroupAsync(k, group, topic), $"consumer group {group}: committed offsets, log ends and lag of {topic}")], "no --kafka");
 
-        await bundle.FinishAsync(new { collectedAt = DateTimeOffset.UtcNow, app = sources.Targets.App, admin = sources.Targets.Admin, pid });
+        await bundle.FinishAsync(new { collectedAt = DateTimeOffset.UtcNow, couponctl = CliVersion.Current, app = sources.Targets.App, admin = sources.Targets.Admin, pid });
         return bundle.Parts;
     }
 

@@ -26,6 +26,12 @@ public static class ImpactReader
             [.. actions.Select(a => new AuditAction(new DateTimeOffset(DateTime.SpecifyKind(a.At, DateTimeKind.Utc)), a.Actor, a.Action, a.CouponId, a.Status))], couponId);
     }
 
+    /// <summary>Each app version that ran in the window, as "version (commit)" (<c>coupons_build_info</c>, any instance).</summary>
+    public static async Task<IReadOnlyList<string>> VersionsAsync(PrometheusRange prometheus, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
+        [.. (await prometheus.RawAsync("coupons_build_info", from, to, TimeSpan.Zero, ct))
+            .Select(s => $"{s.Labels.GetValueOrDefault("version", "?")} ({s.Labels.GetValueOrDefault("commit", "?")[..Math.Min(12, s.Labels.GetValueOrDefault("commit", "?").Length)]})")
+            .Distinct().Order(StringComparer.Ordinal)];
+
     /// <summary>How far before the window counters are read, to know each one's value when the window opened.</summary>
     private static readonly TimeSpan Lookback = TimeSpan.FromMinutes(5);
 

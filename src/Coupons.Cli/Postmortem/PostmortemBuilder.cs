@@ -23,6 +23,7 @@ public static class PostmortemBuilder
 
         var alerts = prometheus is null ? [] : await Try(() => AlertHistory.ReadAsync(prometheus, from, to, ct), "alert history (Prometheus ALERTS)", unavailable) ?? [];
         var metrics = prometheus is null ? null : await Try(() => ImpactReader.FromMetricsAsync(prometheus, from, to, ct), "app counters (Prometheus)", unavailable);
+        var versions = prometheus is null ? null : await Try(() => ImpactReader.VersionsAsync(prometheus, from, to, ct), "app versions (Prometheus coupons_build_info)", unavailable);
         var couponId = sources.Drill?.CouponId ?? sources.CouponId;
         var database = sources.MySql is { Length: > 0 } mysql ? await Try(() => ImpactReader.FromDatabaseAsync(mysql, from, to, couponId, ct), "database", unavailable) : null;
         var firstFailure = prometheus is null || sources.Drill is not null || sources.IncidentStart is not null
@@ -50,7 +51,10 @@ public static class PostmortemBuilder
         // The level of what happened in the window: an alert already firing when it opened is another incident's.
         var severity = drill?.Severity ?? alerts.Where(a => !a.FiringBefore).Select(a => a.Severity).Where(s => s.StartsWith('P')).Order().FirstOrDefault() ?? "P3";
         return new PostmortemFacts(from, to, severity, start.At,
-            Timings(severity, start, alerts, database?.OperatorActions, drill), database, metrics, drill, alerts, timeline, charts, unavailable);
+            Timings(severity, start, alerts, database?.OperatorActions, drill), database, metrics, drill, alerts, timeline, charts, unavailable)
+        {
+            Versions = versions ?? [],
+        };
     }
 
     /// <summary>When the incident began and how that is known: the drill's injection, the review's --incident-start, or the first failed request Prometheus counted.</summary>

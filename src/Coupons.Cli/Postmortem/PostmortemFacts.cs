@@ -36,4 +36,11 @@ public sealed record PostmortemFacts(
     IReadOnlyList<AlertHistory.Firing> Alerts,
     IReadOnlyList<TimelineEntry> Timeline,
     IReadOnlyList<string> Charts,
-    IReadOnlyList<string> Unavailable);
+    IReadOnlyList<string> Unavailable)
+{
+    /// <summary>The app versions that ran in the window (<c>coupons_build_info</c>), each with its commit.</summary>
+    public IReadOnlyList<string> Versions { get; init; } = [];
+
+    /// <summary>The couponctl that drafted it.</summary>
+    public string DraftedBy { get; init; } = CliVersion.Current;
+}

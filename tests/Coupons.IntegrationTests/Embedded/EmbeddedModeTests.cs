@@ -59,6 +59,23 @@ public sealed class EmbeddedModeTests : IAsyncLifetime
         Assert.InRange(clock.Offset, TimeSpan.FromSeconds(-1), TimeSpan.FromSeconds(1)); // Garnet runs on this machine's clock
     }
 
+    /// <summary>Issue 22: the version that runs, from git by MinVer, on /actuator/info and as coupons_build_info.</summary>
+    [Fact]
+    public async Task The_build_that_runs_is_on_actuator_info_and_in_the_metrics()
+    {
+        var client = _app.CreateClient();
+        using var info = JsonDocument.Parse(await client.GetStringAsync("/actuator/info"));
+        var version = info.RootElement.GetProperty("build").GetProperty("version").GetString()!;
+        var commit = info.RootElement.GetProperty("git").GetProperty("commit").GetProperty("id").GetString()!;
+
+        Assert.Matches(@"^\d+\.\d+\.\d+(-[0-9A-Za-z.\-]+)?$", version); // semver, from the tag (or the next patch's pre-release between tags)
+        Assert.Matches("^[0-9a-f]{40}$", commit);                     // built from a git checkout: the commit it was built from
+        Assert.Equal((Coupons.Ops.BuildInfo.Version, Coupons.Ops.BuildInfo.Commit), (version, commit));
+        var metrics = await client.GetStringAsync("/metrics");
+        Assert.Contains(metrics.Split('\n'), line => line.StartsWith("coupons_build_info{", StringComparison.Ordinal)
+            && line.Contains($"version=\"{version}\"", StringComparison.Ordinal) && line.Contains($"commit=\"{commit}\"", StringComparison.Ordinal) && line.EndsWith(" 1", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Demo_users_exist_and_the_health_body_is_spring_style()
     {

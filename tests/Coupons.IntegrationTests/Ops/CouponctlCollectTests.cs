@@ -19,7 +19,7 @@ public sealed class CouponctlCollectTests
 {
     private static readonly string[] Parts =
     [
-        "app/health.json", "app/metrics.txt", "app/config.json", "app/dead-letters.json", "process/runtime.txt", "process/threads.txt",
+        "app/info.json", "app/health.json", "app/metrics.txt", "app/config.json", "app/dead-letters.json", "process/runtime.txt", "process/threads.txt",
         "mysql/processlist.tsv", "mysql/innodb-status.txt", "redis/info.txt", "redis/slowlog.txt", "kafka/consumer-group.txt", "manifest.json",
     ];
 
@@ -59,6 +59,8 @@ public sealed class CouponctlCollectTests
             Assert.Contains($"logs/{Path.GetFileName(app.LogPath)}", entries.Keys);
 
             // Each part holds what it says.
+            Assert.Contains($"\"version\": \"{Coupons.Ops.BuildInfo.Version}\"", entries["app/info.json"], StringComparison.Ordinal);
+            Assert.Contains($"\"couponctl\": \"{CliVersion.Current}\"", entries["manifest.json"], StringComparison.Ordinal);
             Assert.Contains("\"status\"", entries["app/health.json"], StringComparison.Ordinal);
             Assert.Contains("coupons_dependency_up", entries["app/metrics.txt"], StringComparison.Ordinal);
             Assert.Contains("Threads:", entries["process/runtime.txt"], StringComparison.Ordinal);
