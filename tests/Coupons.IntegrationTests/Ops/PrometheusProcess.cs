@@ -66,6 +66,13 @@ public sealed class PrometheusProcess : IAsyncDisposable
             }
         }, timeout, "Prometheus never scraped the app successfully");
 
+    /// <summary>How many series an instant query returns now.</summary>
+    public async Task<int> SeriesNowAsync(string query)
+    {
+        using var json = JsonDocument.Parse(await _http.GetStringAsync($"/api/v1/query?query={Uri.EscapeDataString(query)}"));
+        return json.RootElement.GetProperty("data").GetProperty("result").GetArrayLength();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
