@@ -1,7 +1,7 @@
 namespace Coupons.Admin;
 
 /// <summary>
-/// The admin API (and <c>/metrics</c> and <c>/openapi</c>) on a listener of its own, so the public one behind nginx never serves them
+/// The admin API (and <c>/metrics</c>, <c>/openapi</c> and <c>/actuator/info</c>) on a listener of its own, so the public one behind nginx never serves them
 /// (<see cref="AdminOptions.Url"/>).
 /// </summary>
 public static class AdminListener
@@ -36,7 +36,8 @@ public static class AdminListener
         {
             var adminOnly = context.GetEndpoint()?.Metadata.GetMetadata<AdminAudited>() is not null
                 || context.Request.Path.StartsWithSegments(MetricsPath, StringComparison.OrdinalIgnoreCase)
-                || context.Request.Path.StartsWithSegments(ApiDocumentPrefix, StringComparison.OrdinalIgnoreCase);
+                || context.Request.Path.StartsWithSegments(ApiDocumentPrefix, StringComparison.OrdinalIgnoreCase)
+                || context.Request.Path.StartsWithSegments(Ops.BuildInfo.Path, StringComparison.OrdinalIgnoreCase);
             return adminOnly && context.Connection.LocalPort != port
                 ? Problems.NotFound(ProblemCodes.NotFound, "Not found.").ExecuteAsync(context)
                 : next(context);

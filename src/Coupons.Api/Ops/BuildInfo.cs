@@ -1,31 +1,44 @@
 using System.Reflection;
+using System.Text.RegularExpressions;
 
 namespace Coupons.Ops;
 
 /// <summary>
 /// The version that runs: MinVer stamps the assembly at build time from the git tag (v1.2.3, or the next patch as a
 /// pre-release with the commit height between tags) and the SDK appends the commit (<c>+sha</c>). It is shown on
-/// <c>/actuator/info</c> (Spring Boot's convention, like /actuator/health), as <c>coupons_build_info{version,commit}</c>,
-/// and as OpenTelemetry's <c>service.version</c>, so a post-mortem and a bundle can say which build ran.
+/// <c>/actuator/info</c> (Spring Boot's convention; on the admin listener where there is one, as Spring keeps it off the
+/// web by default), as <c>coupons_build_info{version,commit}</c>, and as OpenTelemetry's <c>service.version</c>, so a
+/// post-mortem and a bundle can say which build ran.
 /// </summary>
-public static class BuildInfo
+public static partial class BuildInfo
 {
+    public const string Path = "/actuator/info";
+
     public static string Version { get; }
 
     public static string Commit { get; }
 
-    static BuildInfo()
+    static BuildInfo() =>
+        (Version, Commit) = Parse(typeof(BuildInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0");
+
+    /// <summary>
+    /// The version (before any <c>+</c>) and the commit: the SDK appends it last, after any build metadata (joined by
+    /// '.'); a build outside git has none ("unknown").
+    /// </summary>
+    public static (string Version, string Commit) Parse(string informational)
     {
-        var informational = typeof(BuildInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
         var plus = informational.IndexOf('+', StringComparison.Ordinal);
-        Version = plus < 0 ? informational : informational[..plus];
-        Commit = plus < 0 ? "unknown" : informational[(plus + 1)..];
+        return (plus < 0 ? informational : informational[..plus],
+            TrailingCommit().Match(informational) is { Success: true } sha ? sha.Value : "unknown");
     }
+
+    [GeneratedRegex("(?<=[+.])[0-9a-f]{40}$")]
+    private static partial Regex TrailingCommit();
 
     /// <summary>GET /actuator/info: the build, in Spring Boot's shape (<c>build.version</c>, <c>git.commit.id</c>).</summary>
     public static IEndpointRouteBuilder MapBuildInfo(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/actuator/info", () => TypedResults.Ok(new
+        routes.MapGet(Path, () => TypedResults.Ok(new
         {
             build = new { artifact = Telemetry.ServiceName, version = Version },
             git = new { commit = new { id = Commit } },

@@ -26,7 +26,7 @@ public sealed class AppSources(Targets targets) : IDisposable
     public Task<string> MetricsAsync() => admin.GetStringAsync("/metrics");
 
     /// <summary>The version and commit the app runs (GET /actuator/info).</summary>
-    public async Task<string> InfoAsync() => Pretty(await app.GetStringAsync("/actuator/info"));
+    public async Task<string> InfoAsync() => Pretty(await admin.GetStringAsync("/actuator/info")); // the admin listener's, beside /metrics
 
     /// <summary>Redacted by the app itself (GET /api/admin/config); couponctl never sees the secrets.</summary>
     public async Task<string> ConfigurationAsync() => Pretty(await admin.GetStringAsync("/api/admin/config"));

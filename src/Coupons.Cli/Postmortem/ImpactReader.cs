@@ -28,7 +28,7 @@ public static class ImpactReader
 
     /// <summary>Each app version that ran in the window, as "version (commit)" (<c>coupons_build_info</c>, any instance).</summary>
     public static async Task<IReadOnlyList<string>> VersionsAsync(PrometheusRange prometheus, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
-        [.. (await prometheus.RawAsync("coupons_build_info", from, to, TimeSpan.Zero, ct))
+        [.. (await prometheus.RawAsync("coupons_build_info", from, to, TimeSpan.FromSeconds(30), ct)) // a scrape or two before: a short window may hold none
             .Select(s => $"{s.Labels.GetValueOrDefault("version", "?")} ({s.Labels.GetValueOrDefault("commit", "?")[..Math.Min(12, s.Labels.GetValueOrDefault("commit", "?").Length)]})")
             .Distinct().Order(StringComparer.Ordinal)];
 

@@ -53,7 +53,7 @@ public static class PostmortemBuilder
         return new PostmortemFacts(from, to, severity, start.At,
             Timings(severity, start, alerts, database?.OperatorActions, drill), database, metrics, drill, alerts, timeline, charts, unavailable)
         {
-            Versions = versions ?? [],
+            Versions = versions,
         };
     }
 

@@ -16,6 +16,7 @@ public static class PostmortemDocument
         ["summary"] = ("Summary", "요약"),
         ["when"] = ("When", "장애 일시"),
         ["severity"] = ("Severity", "장애 등급"),
+        ["version"] = ("Version", "버전"),
         ["impact"] = ("Impact", "영향 범위"),
         ["cause"] = ("Root cause", "근본 원인"),
         ["timeline"] = ("Timeline", "타임라인"),
@@ -40,7 +41,13 @@ public static class PostmortemDocument
         md.AppendLine();
         md.AppendLine(inv, $"## {H("summary")}");
         md.AppendLine(inv, $"- **{H("when")}**: {f.From:yyyy-MM-dd HH:mm:ss} ~ {f.To:HH:mm:ss} UTC ({(f.To - f.From).TotalMinutes:F1} min){(f.Drill is { } d ? $"; drill `{d.Scenario}` ({d.Verdict}): {d.Fault}" : "")}");
-        md.AppendLine(inv, $"- **Version**: {(f.Versions.Count == 0 ? "not known (no coupons_build_info in Prometheus for the window)" : string.Join(", ", f.Versions))} _(coupons_build_info, Prometheus)_; drafted by couponctl {f.DraftedBy}");
+        var versions = f.Versions switch
+        {
+            null => "unavailable (Prometheus not read)",
+            [] => "not known (no coupons_build_info in Prometheus for the window)",
+            var v => string.Join(", ", v),
+        };
+        md.AppendLine(inv, $"- **{H("version")}**: {versions} _(coupons_build_info, Prometheus)_; drafted by couponctl {f.DraftedBy}");
         md.AppendLine(inv, $"- **{H("severity")}**: {f.Severity} ({(f.Drill is null ? "the highest severity among the alerts that fired" : "the drill's scenario")})");
         md.AppendLine(inv, $"- **{H("impact")}**:");
         foreach (var line in ImpactLines(f))

@@ -38,8 +38,8 @@ public sealed record PostmortemFacts(
     IReadOnlyList<string> Charts,
     IReadOnlyList<string> Unavailable)
 {
-    /// <summary>The app versions that ran in the window (<c>coupons_build_info</c>), each with its commit.</summary>
-    public IReadOnlyList<string> Versions { get; init; } = [];
+    /// <summary>The app versions that ran in the window (<c>coupons_build_info</c>), each with its commit; null when Prometheus was not read.</summary>
+    public IReadOnlyList<string>? Versions { get; init; }
 
     /// <summary>The couponctl that drafted it.</summary>
     public string DraftedBy { get; init; } = CliVersion.Current;

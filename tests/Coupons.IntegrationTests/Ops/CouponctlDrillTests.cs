@@ -33,7 +33,7 @@ public sealed class CouponctlDrillTests
             var (markdown, facts) = await PostmortemCommand.WriteAsync(report.StartedAt, report.EndedAt,
                 new PostmortemSources(prometheus.Address, mysql, [app.LogPath], report), "en", Reports, CancellationToken.None);
             var document = await File.ReadAllTextAsync(markdown);
-            Assert.Contains(facts.Versions, v => v.StartsWith(Coupons.Ops.BuildInfo.Version + " (", StringComparison.Ordinal)); // the build that ran (coupons_build_info)
+            Assert.Contains(facts.Versions ?? [], v => v.StartsWith(Coupons.Ops.BuildInfo.Version + " (", StringComparison.Ordinal)); // the build that ran (coupons_build_info)
 
             // Impact: the database's own count of the window's issued coupons, and the load generator's counters.
             var rows = (await Invariants.ReadAsync(report.CouponId, mysql)).Rows;

@@ -60,6 +60,8 @@ public sealed class EdgeTests(EdgeApps apps) : IClassFixture<EdgeApps>
         Assert.Equal(HttpStatusCode.NotFound, (await viaPublic.SendAsync(spoofedHost)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await viaPublic.GetAsync("/metrics")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await viaPublic.GetAsync("/openapi/v1.json")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await viaPublic.GetAsync("/actuator/info")).StatusCode); // the build that runs: operators only
+        Assert.Equal(HttpStatusCode.OK, (await apps.ProxiedAdmin.GetAsync("/actuator/info")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await apps.ProxiedAdmin.GetAsync("/api/admin/dead-letters")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await apps.ProxiedAdmin.GetAsync("/metrics")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await apps.ProxiedAdmin.GetAsync("/openapi/v1.json")).StatusCode);

@@ -90,6 +90,7 @@ public sealed class NginxEdgeTests : IAsyncLifetime
         // the 404 is nginx's own page, while a path nginx passes on gets the app's 404 (the control).
         await AssertRefusedByNginxAsync(await _public.SendAsync(withKey));
         await AssertRefusedByNginxAsync(await _public.GetAsync("/metrics"));
+        await AssertRefusedByNginxAsync(await _public.GetAsync("/actuator/info"));
         await AssertRefusedByNginxAsync(await _public.PostAsync($"/dev/token/{user}", null));
         using var passedOn = await _public.PostAsync("/no-such-route-of-the-app", null);
         Assert.Equal(HttpStatusCode.NotFound, passedOn.StatusCode);
