@@ -25,6 +25,13 @@ count() { awk -v key="$1" '$1 == key":" && $2 ~ /^[0-9]+$/ {s += $2} END {print 
 passed=$(count Passed)
 failed=$(count Failed)
 skipped=$(count Skipped)
+# Each failed test with its message and the top of its stack, kept for the end of the output: CI shows only the tail.
+failures="$(awk '
+  /^  Failed [^ ]+ \[/ { keep = 1; lines = 0; print; next }
+  keep && /^  (Passed|Skipped) / { keep = 0 }
+  keep && /^\{"Timestamp"/ { next }
+  keep && lines < 14 { print; lines++ }
+' "$log")"
 rm -f "$log"
 if [[ -f .test-infra/fault-outcomes.log ]]; then
   echo "Fault scenarios (SPEC §5):"
@@ -33,6 +40,10 @@ fi
 if [[ -f .test-infra/fuzz-seeds.log ]]; then
   echo "Generated adversaries (replay one with COUPONS_FUZZ_SEED=<seed>; COUPONS_FUZZ_SCALE=<n> runs n times the cases):"
   cat .test-infra/fuzz-seeds.log
+fi
+if [[ -n "$failures" ]]; then
+  echo "Failed tests:"
+  printf '%s\n' "$failures"
 fi
 echo "Tests: $passed passed, $failed failed, $skipped skipped"
 if [[ "$passed" -eq 0 ]]; then
