@@ -126,6 +126,21 @@ public sealed class TopologyFixture : IAsyncLifetime
 
     private long? _probe;
 
+    /// <summary>Replica <paramref name="replica"/>'s (0-based) public listener, straight, not through nginx.</summary>
+    public string PublicUrl(int replica) => AppReplicas.PublicUrl(Ports, replica);
+
+    /// <summary>The most clicks one burst of a test may send: one client address's burst on one replica.</summary>
+    public const int ClickBurst = 100;
+
+    /// <summary>
+    /// Waits until one client address has its whole click allowance again, before a burst of at most <see cref="ClickBurst"/>.
+    /// Every test click reaches nginx from 127.0.0.1, and each replica allows one address 100 clicks a second with a
+    /// burst of 100 (Edge:ClicksPerClientPerSecond, GCRA): nginx's least_conn can send any share of a burst to one
+    /// replica (the other one slower for a moment), so two bursts of 100 in the same second can meet 429 RATE_LIMITED on
+    /// one replica, as they should. A second with no click refills the allowance, however the clicks were split.
+    /// </summary>
+    public static Task WaitForFullClickAllowanceAsync() => Task.Delay(TimeSpan.FromSeconds(1.2));
+
     /// <summary>An admin client on replica <paramref name="replica"/>'s (0-based) admin listener.</summary>
     public HttpClient AdminClient(int replica) => CouponsAdminClient.Create(new Uri(AppReplicas.AdminUrl(Ports, replica)), Ports.AdminApiKey).Http;
 
