@@ -25,9 +25,12 @@ public sealed class CouponctlDrillTests
             Assert.True(report.Load.UsersRefusedAtLeastOnce > 0, $"no user was refused while Redis was down: {report.Load}");
 
             // The drill saw the alert go inactive in the rule state; the ALERTS series records it with a staleness marker
-            // at that same evaluation, which a post-mortem drafted within that second can miss (its last step still
-            // firing: "not resolved"). Draft it once ALERTS has no firing sample now, as a person drafting it later would.
-            await Eventually.TrueAsync(async () => await prometheus.SeriesNowAsync("ALERTS{alertname=\"CouponsRedisDown\",alertstate=\"firing\"}") == 0,
+            // at that same evaluation. The post-mortem reads ALERTS in steps of AlertHistory.Step up to now, its last step
+            // up to one step before now: drafted within a step of the marker, that step is still firing ("not resolved";
+            // clean clones C and F). Draft it once ALERTS has shown nothing firing for two steps, as a person drafting it
+            // later would.
+            const string Firing = "ALERTS{alertname=\"CouponsRedisDown\",alertstate=\"firing\"}";
+            await Eventually.TrueAsync(async () => await prometheus.SeriesAtAsync(Firing, DateTimeOffset.UtcNow - 2 * AlertHistory.Step) == 0,
                 TimeSpan.FromSeconds(30), "Prometheus's ALERTS still shows CouponsRedisDown firing after the drill saw it resolve");
 
             var (markdown, facts) = await PostmortemCommand.WriteAsync(report.StartedAt, report.EndedAt,

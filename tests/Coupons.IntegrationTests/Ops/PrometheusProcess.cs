@@ -66,10 +66,11 @@ public sealed class PrometheusProcess : IAsyncDisposable
             }
         }, timeout, "Prometheus never scraped the app successfully");
 
-    /// <summary>How many series an instant query returns now.</summary>
-    public async Task<int> SeriesNowAsync(string query)
+    /// <summary>How many series an instant query returns at <paramref name="at"/>.</summary>
+    public async Task<int> SeriesAtAsync(string query, DateTimeOffset at)
     {
-        using var json = JsonDocument.Parse(await _http.GetStringAsync($"/api/v1/query?query={Uri.EscapeDataString(query)}"));
+        var time = (at.ToUnixTimeMilliseconds() / 1000.0).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var json = JsonDocument.Parse(await _http.GetStringAsync($"/api/v1/query?query={Uri.EscapeDataString(query)}&time={time}"));
         return json.RootElement.GetProperty("data").GetProperty("result").GetArrayLength();
     }
 
