@@ -88,7 +88,9 @@ public sealed partial class Redactor
     [GeneratedRegex(@"(?i)(""[^""]*(?:password|passwd|secret|token|apikey|api_key)[^""]*""\s*:\s*)""(?!\*\*\*"")[^""]*""")]
     private static partial Regex SecretJsonField();
 
-    [GeneratedRegex(@"(?i)\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/]+=*")]
+    // The whole credential up to the next space or quote, not only the token68 characters a well-formed one is made of:
+    // a malformed token ("Bearer *gG-…", found by RedactorGeneratedTests) is still somebody's secret.
+    [GeneratedRegex(@"(?i)\b(Bearer|Basic)\s+[^\s""']+")]
     private static partial Regex Bearer();
 
     [GeneratedRegex(@"\beyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*")]
