@@ -35,7 +35,7 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
         var fault = settings.Stack.For(scenario);
         using var adminHttp = new HttpClient { BaseAddress = settings.Targets.Admin, Timeout = TimeSpan.FromSeconds(30) };
         adminHttp.DefaultRequestHeaders.Add(CouponsAdminClient.KeyHeader, settings.Targets.AdminKey);
-        using var publicHttp = new HttpClient { BaseAddress = settings.Targets.App, Timeout = TimeSpan.FromSeconds(10) };
+        using var publicHttp = CrowdHttp.Create(settings.Targets.App, TimeSpan.FromSeconds(10));
         var admin = new CouponsAdminClient(adminHttp);
         using var alert = scenario.Alert is not null && settings.Prometheus is not null ? new AlertWatch(settings.Prometheus, scenario.Alert) : null;
         if (settings.MySql.Length == 0)
