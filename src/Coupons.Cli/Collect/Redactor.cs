@@ -26,6 +26,9 @@ public sealed partial class Redactor
 
     public string Redact(string text)
     {
+        // The app logs JSON, which writes ' + & < > and every non-ASCII letter as \uXXXX: read them as the characters
+        // they are (a JSON string may hold them raw), so a quoted password or a known secret is seen in a log too.
+        text = JsonEscape().Replace(text, Unescape);
         foreach (var secret in known)
         {
             text = text.Replace(secret, Mask, StringComparison.Ordinal);
@@ -33,15 +36,24 @@ public sealed partial class Redactor
 
         text = UrlUserInfo().Replace(text, $"$1{Mask}@");
         text = IdentifiedBy().Replace(text, $"$1'{Mask}'");
+        text = ReplacedPassword().Replace(text, $"$1'{Mask}'");
         text = PasswordFunction().Replace(text, $"$1'{Mask}')");
         text = SetPassword().Replace(text, $"$1'{Mask}'");
-        text = ConnectionStringPassword().Replace(text, $"$1={Mask}");
-        text = SecretJsonField().Replace(text, $"$1\"{Mask}\"");
+        text = SecretSetting().Replace(text, $"$1{Mask}");
         text = Bearer().Replace(text, $"$1 {Mask}");
         text = Jwt().Replace(text, Mask);
         text = AdminKeyHeader().Replace(text, $"$1{Mask}");
         text = RedisAuth().Replace(text, $"$1 {Mask}");
+        text = RedisConfigSecret().Replace(text, $"$1{Mask}");
+        text = AclPassword().Replace(text, Mask);
         return Email().Replace(text, "<email>");
+    }
+
+    /// <summary>One <c>\uXXXX</c> as its character, unless JSON needs it escaped (a quote, a backslash, a control character) or it is half of a pair.</summary>
+    private static string Unescape(Match escape)
+    {
+        var c = (char)Convert.ToInt32(escape.Groups[1].Value, 16);
+        return c < ' ' || c is '"' or '\\' || char.IsSurrogate(c) ? escape.Value : c.ToString();
     }
 
     private static string? MySqlPassword(string? mysql)
@@ -68,40 +80,61 @@ public sealed partial class Redactor
         }
     }
 
-    private const string Quoted = """('(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.)*")""";
+    /// <summary>A quoted SQL or config value: single or double quotes, backslash escapes or doubled quotes, or cut off at the line's end (a query shown truncated).</summary>
+    private const string Quoted = """('(?:[^'\\\r\n]|\\.|'')*(?:'|$)|"(?:[^"\\\r\n]|\\.|"")*(?:"|$))""";
 
-    [GeneratedRegex(@"(?i)\b([a-z][a-z0-9+.\-]*://)[^/\s:@]+(?::[^/\s@]*)?@")]
+    [GeneratedRegex(@"\\u([0-9A-Fa-f]{4})")]
+    private static partial Regex JsonEscape();
+
+    [GeneratedRegex(@"(?i)\b([a-z][a-z0-9+.\-]*://)[^/\s:@]*:[^\s@]*@")]
     private static partial Regex UrlUserInfo();
 
-    [GeneratedRegex(@"(?i)(\bIDENTIFIED\s+(?:WITH\s+\S+\s+)?(?:BY|AS|USING)\s+(?:PASSWORD\s+)?)" + Quoted)]
+    [GeneratedRegex(@"(?im)(\bIDENTIFIED\b(?:\s+|/\*.*?\*/)+(?:(?:WITH|VIA)\s+\S+\s+)?(?:BY|AS|USING)\s+(?:PASSWORD\s*\(?\s*)?)" + Quoted)]
     private static partial Regex IdentifiedBy();
 
-    [GeneratedRegex(@"(?i)(\b(?:OLD_)?PASSWORD\s*\(\s*)" + Quoted + @"\s*\)")]
+    /// <summary>MySQL's <c>ALTER USER … IDENTIFIED BY 'new' REPLACE 'old'</c>: the old password too.</summary>
+    [GeneratedRegex(@"(?im)(\bIDENTIFIED\b.*?\bREPLACE\s+)" + Quoted)]
+    private static partial Regex ReplacedPassword();
+
+    [GeneratedRegex(@"(?im)(\b(?:OLD_)?PASSWORD\s*\(\s*)" + Quoted + @"\s*\)?")]
     private static partial Regex PasswordFunction();
 
-    [GeneratedRegex(@"(?i)(\bSET\s+PASSWORD\b[^=;]*=\s*(?:PASSWORD\s*\(\s*)?)" + Quoted)]
+    [GeneratedRegex(@"(?im)(\bSET\s+PASSWORD\b[^=;]*=\s*(?:PASSWORD\s*\(\s*)?)" + Quoted)]
     private static partial Regex SetPassword();
 
-    [GeneratedRegex(@"(?i)\b(password|pwd|passwd|secret|apikey|api_key)\s*=\s*(?!\*\*\*)[^;'""\s&,]+")]
-    private static partial Regex ConnectionStringPassword();
-
-    [GeneratedRegex(@"(?i)(""[^""]*(?:password|passwd|secret|token|apikey|api_key)[^""]*""\s*:\s*)""(?!\*\*\*"")[^""]*""")]
-    private static partial Regex SecretJsonField();
+    /// <summary>
+    /// A setting whose name ends in a secret's word, in any of the syntaxes a bundle meets: connection strings
+    /// (<c>Pwd=…;</c>), environment and SQL (<c>MYSQL_ROOT_PASSWORD=…</c>, <c>MASTER_PASSWORD='…'</c>,
+    /// <c>Admin__ApiKey=…</c>), JSON (<c>"newPassword":"…"</c>), YAML (<c>password: …</c>), query strings
+    /// (<c>access_token=…</c>), Kafka's <c>sasl.password</c> and JAAS. The value is quoted, or runs to the next <c>;</c>,
+    /// quote, bracket or line end: spaces and commas may be part of a password, so a little more than the secret may go.
+    /// </summary>
+    [GeneratedRegex(@"(?im)(?<![A-Za-z0-9])([A-Za-z0-9_.\-]*(?:password|passwd|pwd|secret|apikey|api_key|api-key|token)[""']?\s*[:=]\s*)(?:" + Quoted + @"|[^;""'}\]\r\n]+)")]
+    private static partial Regex SecretSetting();
 
     // The whole credential up to the next space or quote, not only the token68 characters a well-formed one is made of:
     // a malformed token ("Bearer *gG-…", found by RedactorGeneratedTests) is still somebody's secret.
-    [GeneratedRegex(@"(?i)\b(Bearer|Basic)\s+[^\s""']+")]
+    [GeneratedRegex(@"(?i)\b(Bearer|Basic)(?:\s+|%20)[""']?[^\s""'&]+")]
     private static partial Regex Bearer();
 
     [GeneratedRegex(@"\beyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*")]
     private static partial Regex Jwt();
 
-    [GeneratedRegex(@"(?i)(X-Admin-Key[""']?\s*[:=]\s*[""']?)[^\s""',;]+")]
+    [GeneratedRegex(@"(?i)(X-Admin-Key[""']?\s*[:=]\s*\[?\s*[""']?)[^\s""',;\]]+")]
     private static partial Regex AdminKeyHeader();
 
-    [GeneratedRegex(@"(?i)(\bAUTH)\s+\S+(?:\s+\S+)?")]
+    /// <summary>AUTH, AUTH2 (MIGRATE) and HELLO's AUTH: the user and password after it, quoted as MONITOR shows them or not.</summary>
+    [GeneratedRegex(@"(?i)(\bAUTH2?""?)\s+(?:""[^""]*""|\S+)(?:\s+(?:""[^""]*""|\S+))?")]
     private static partial Regex RedisAuth();
 
-    [GeneratedRegex(@"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")]
+    [GeneratedRegex(@"(?i)(\b(?:requirepass|masterauth)""?\s+)(?:""[^""]*""|\S+)")]
+    private static partial Regex RedisConfigSecret();
+
+    /// <summary>ACL SETUSER's passwords (<c>&gt;pass</c>) and their hashes (<c>#hex</c>).</summary>
+    [GeneratedRegex(@"(?i)(?<=\bSETUSER\b[^\r\n]*\s""?)[>#][^\s""]+")]
+    private static partial Regex AclPassword();
+
+    /// <summary>An address with a letter in its local part (a broker line's <c>1@kafka-1:9092</c> is not one), any script, or URL-encoded.</summary>
+    [GeneratedRegex(@"(?<![\p{L}\p{N}._%+\-])[\p{L}\p{N}._%+\-]*\p{L}[\p{L}\p{N}._%+\-]*(?:@|%40)[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)*\.\p{L}{2,}")]
     private static partial Regex Email();
 }

@@ -52,7 +52,8 @@ public static class ImpactReader
             await CountedAsync(prometheus, "coupons_parked_total", from, to, restarts, ct),
             await CountedAsync(prometheus, "coupons_relayed_total", from, to, restarts, ct),
             await CountedAsync(prometheus, "coupons_reconcile_repairs_total", from, to, restarts, ct),
-            Rounded(await prometheus.ScalarAsync($"max_over_time({AlertRules.ConsumerLag}[{range}:5s])", to, ct)));
+            Rounded(await prometheus.ScalarAsync($"max_over_time({AlertRules.ConsumerLag}[{range}:5s])", to, ct)),
+            outcomes.SelectMany(series => series.Samples).Select(sample => (DateTimeOffset?)sample.At).Where(at => at > from && at <= to).Max());
     }
 
     /// <summary>

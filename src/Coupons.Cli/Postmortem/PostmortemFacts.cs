@@ -15,7 +15,9 @@ public sealed record AuditAction(DateTimeOffset At, string Actor, string Action,
 public sealed record DatabaseImpact(long IssuedInWindow, long UsersIssuedInWindow, long RejectedInWindow, long ParkedNow, IReadOnlyList<AuditAction> OperatorActions, long? CouponId = null);
 
 /// <summary>What the app's counters say about the window, through Prometheus (each counter's rises within the window; see <see cref="ImpactReader.Counted"/>).</summary>
-public sealed record MetricsImpact(IReadOnlyDictionary<string, long> FcfsAnswersByOutcome, long Parked, long Relayed, long UnitsReturned, long MaxConsumerLag);
+/// <param name="CountedUntil">The last scrape inside the window: what happened after it (up to a scrape interval) is not in the counts.</param>
+public sealed record MetricsImpact(IReadOnlyDictionary<string, long> FcfsAnswersByOutcome, long Parked, long Relayed, long UnitsReturned, long MaxConsumerLag,
+    DateTimeOffset? CountedUntil = null);
 
 /// <summary>A time the guide's template asks for, against its severity's target, with where each end of it comes from (or why it is missing).</summary>
 public sealed record Timing(string What, double? Seconds, double TargetSeconds, string Source = "")

@@ -31,7 +31,74 @@ public sealed class RedactorTests
         { "a JWT alone", "token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJwbGFudGVkIn0.c2lnbmF0dXJlLXBsYW50ZWQ in a URL" },
         { "URL user-info", "Kafka:SchemaRegistry=https://planted-user:planted-url-password@registry.internal/" },
         { "Redis AUTH in a slowlog", "#12 2026-12-06 10:00:00Z 12.000 ms AUTH planted-redis-auth" },
+
+        // A hostile review of the pass above (issue 27, second session): each of these went through it.
+        { "a quoted connection-string password holding ';'", "Server=db;User ID=app;Password='planted;secret';SslMode=Required" },
+        { "a double-quoted password setting", "Password=\"planted-secret\"" },
+        { "Kafka's JAAS config", "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"planted-secret\";" },
+        { "CHANGE MASTER in the processlist", "CHANGE MASTER TO MASTER_HOST='db2', MASTER_PASSWORD='planted-replication'" },
+        { "an environment variable", "MYSQL_ROOT_PASSWORD=planted-secret" },
+        { "the app's admin key as configuration", "Admin__ApiKey=planted-admin-config" },
+        { "Kafka's SASL password as configuration", "Kafka__SaslPassword=planted-secret" },
+        { "a pwd JSON field", """{"pwd":"planted-secret"}""" },
+        { "an unquoted JSON password", """{"Password": 90210planted}""" },
+        { "a YAML password", "password: planted-secret" },
+        { "a password with spaces", "Password=my planted secret;" },
+        { "a password with a comma", "Pwd=ab,planted;" },
+        { "a password with an ampersand", "Pwd=ab&planted;" },
+        { "a password beginning with the mask", "Password=***planted" },
+        { "IDENTIFIED BY in a JSON log line", "ALTER USER 'app'@'%' IDENTIFIED BY \\u0027planted-secret\\u0027" },
+        { "a quoted password with ';' in a JSON log line", "Password=\\u0027ab;planted\\u0027" },
+        { "an escaped quote in a JSON password", """{"password":"ab\"planted"}""" },
+        { "the admin key header as a JSON array", """{"X-Admin-Key":["planted-admin-array"]}""" },
+        { "IDENTIFIED VIA … USING a hash", "CREATE USER 'x'@'%' IDENTIFIED VIA mysql_native_password USING '*6BB4837EB74329105EE4568DDA7DC67ED2CAplanted'" },
+        { "a doubled quote in IDENTIFIED BY", "IDENTIFIED BY \"ab\"\"planted\"" },
+        { "a comment inside IDENTIFIED BY", "ALTER USER 'app' IDENTIFIED /* rotate */ BY 'planted-secret'" },
+        { "IDENTIFIED BY cut off before its closing quote", "ALTER USER 'app'@'%' IDENTIFIED BY 'planted-secr" },
+        { "the old password of REPLACE", "ALTER USER 'app' IDENTIFIED BY 'n3w' REPLACE 'planted-old'" },
+        { "URL user-info with no user", "redis://:planted-secret@10.0.0.7:6379/0" },
+        { "URL user-info with a slash in the password", "https://user:ab/planted@10.0.0.7/" },
+        { "MIGRATE's AUTH2", "MIGRATE 10.0.0.8 6379 \"\" 0 5000 KEYS a AUTH2 default planted-secret" },
+        { "AUTH as MONITOR shows it", "1733490000.123456 [0 10.0.0.5:51234] \"AUTH\" \"default\" \"planted-secret\"" },
+        { "HELLO's AUTH as MONITOR shows it", "1733490000.123456 [0 10.0.0.5:51234] \"HELLO\" \"3\" \"AUTH\" \"default\" \"planted-secret\"" },
+        { "CONFIG SET requirepass", "CONFIG SET requirepass planted-secret" },
+        { "CONFIG SET masterauth", "CONFIG SET masterauth planted-secret" },
+        { "ACL SETUSER's password", "ACL SETUSER alice on >planted-secret ~* +@all" },
+        { "AUTH with a quoted pass phrase", "AUTH default \"my planted phrase\"" },
+        { "a quoted bearer token", "Authorization: Bearer \"planted-token\"" },
+        { "a URL-encoded bearer token", "Authorization=Bearer%20planted-token" },
+        { "an access token in a query string", "GET /callback?access_token=planted-token&state=1" },
     };
+
+    public static TheoryData<string, string> PlantedEmails => new()
+    {
+        { "a Korean name", "주문자 김민수planted@shop.co.kr 님" },
+        { "a URL-encoded address", "GET /unsubscribe?to=jane.planted%40shop.example" },
+        { "a JSON-escaped plus", "jane\\u002Bplanted@shop.example" },
+        { "a JSON-escaped Korean name", "\\uAE40\\uBBFC\\uC218planted@shop.co.kr" },
+    };
+
+    [Theory]
+    [MemberData(nameof(PlantedEmails))]
+    public void A_planted_address_becomes_the_placeholder(string where, string text)
+    {
+        var redacted = Redactor.Redact(text);
+        Assert.DoesNotContain("planted", redacted, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("<email>", redacted, StringComparison.Ordinal);
+        Assert.True(redacted.Length > 0, where);
+    }
+
+    [Fact]
+    public void A_broker_line_is_not_an_email_address() =>
+        Assert.Equal("brokers: 1@kafka-1.coupons.internal:9092, 2@kafka-2.coupons.internal:9092",
+            Redactor.Redact("brokers: 1@kafka-1.coupons.internal:9092, 2@kafka-2.coupons.internal:9092"));
+
+    [Fact]
+    public void A_known_secret_is_found_in_a_JSON_log_line_where_its_plus_is_escaped()
+    {
+        var redactor = new Redactor(["abc+planted"]);
+        Assert.DoesNotContain("planted", redactor.Redact("{\"Message\":\"key abc\\u002Bplanted\"}"), StringComparison.Ordinal);
+    }
 
     [Theory]
     [MemberData(nameof(Planted))]
