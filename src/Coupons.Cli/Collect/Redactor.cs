@@ -39,7 +39,7 @@ public sealed partial class Redactor
         text = ReplacedPassword().Replace(text, $"$1'{Mask}'");
         text = PasswordFunction().Replace(text, $"$1'{Mask}')");
         text = SetPassword().Replace(text, $"$1'{Mask}'");
-        text = SecretSetting().Replace(text, $"$1{Mask}");
+        text = SecretSetting().Replace(text, m => m.Groups[1].Value + MaskedAs(m.Groups["value"].Value, m.Groups[1].Value));
         text = Bearer().Replace(text, $"$1 {Mask}");
         text = Jwt().Replace(text, Mask);
         text = AdminKeyHeader().Replace(text, $"$1{Mask}");
@@ -47,6 +47,31 @@ public sealed partial class Redactor
         text = RedisConfigSecret().Replace(text, $"$1{Mask}");
         text = AclPassword().Replace(text, Mask);
         return Email().Replace(text, "<email>");
+    }
+
+    /// <summary>
+    /// The mask in the value's own quotes, so JSON stays JSON: a JSON key's bare value (a number, true) becomes the
+    /// string "***", and what followed it on the line (a comma, the next key) is kept.
+    /// </summary>
+    private static string MaskedAs(string value, string setting)
+    {
+        if (value.StartsWith("\\\"", StringComparison.Ordinal))
+        {
+            return $"\\\"{Mask}\\\"";
+        }
+
+        if (value.StartsWith('"') || value.StartsWith('\''))
+        {
+            return $"{value[0]}{Mask}{value[0]}";
+        }
+
+        if (!setting.TrimEnd().TrimEnd(':', '=').TrimEnd().EndsWith('"'))
+        {
+            return Mask;
+        }
+
+        var end = value.IndexOfAny([',', ' ', '\t']);
+        return $"\"{Mask}\"" + (end < 0 ? "" : value[end..]);
     }
 
     /// <summary>One <c>\uXXXX</c> as its character, unless JSON needs it escaped (a quote, a backslash, a control character) or it is half of a pair.</summary>
@@ -83,6 +108,9 @@ public sealed partial class Redactor
     /// <summary>A quoted SQL or config value: single or double quotes, backslash escapes or doubled quotes, or cut off at the line's end (a query shown truncated).</summary>
     private const string Quoted = """('(?:[^'\\\r\n]|\\.|'')*(?:'|$)|"(?:[^"\\\r\n]|\\.|"")*(?:"|$))""";
 
+    /// <summary>A value quoted with escaped quotes, as in JSON inside a JSON string (<c>\"…\"</c>).</summary>
+    private const string EscapedQuoted = """\\"(?:(?!\\").)*(?:\\"|$)""";
+
     [GeneratedRegex(@"\\u([0-9A-Fa-f]{4})")]
     private static partial Regex JsonEscape();
 
@@ -109,7 +137,7 @@ public sealed partial class Redactor
     /// (<c>access_token=…</c>), Kafka's <c>sasl.password</c> and JAAS. The value is quoted, or runs to the next <c>;</c>,
     /// quote, bracket or line end: spaces and commas may be part of a password, so a little more than the secret may go.
     /// </summary>
-    [GeneratedRegex(@"(?im)(?<![A-Za-z0-9])([A-Za-z0-9_.\-]*(?:password|passwd|pwd|secret|apikey|api_key|api-key|token)[""']?\s*[:=]\s*)(?:" + Quoted + @"|[^;""'}\]\r\n]+)")]
+    [GeneratedRegex(@"(?im)(?<![A-Za-z0-9])([A-Za-z0-9_.\-]*(?:password|passwd|pwd|secret|apikey|api_key|api-key|token)(?:\\?[""'])?\s*[:=]\s*)(?<value>" + EscapedQuoted + "|" + Quoted + @"|[^;""'}\]\r\n]+)")]
     private static partial Regex SecretSetting();
 
     // The whole credential up to the next space or quote, not only the token68 characters a well-formed one is made of:
@@ -124,7 +152,7 @@ public sealed partial class Redactor
     private static partial Regex AdminKeyHeader();
 
     /// <summary>AUTH, AUTH2 (MIGRATE) and HELLO's AUTH: the user and password after it, quoted as MONITOR shows them or not.</summary>
-    [GeneratedRegex(@"(?i)(\bAUTH2?""?)\s+(?:""[^""]*""|\S+)(?:\s+(?:""[^""]*""|\S+))?")]
+    [GeneratedRegex(@"(?i)(\bAUTH2?""?)\s+(?:""[^""]*""|[^\s""]+)(?:\s+(?:""[^""]*""|[^\s""]+))?")]
     private static partial Regex RedisAuth();
 
     [GeneratedRegex(@"(?i)(\b(?:requirepass|masterauth)""?\s+)(?:""[^""]*""|\S+)")]

@@ -88,6 +88,23 @@ public sealed class RedactorTests
         Assert.True(redacted.Length > 0, where);
     }
 
+    /// <summary>Clean clone G: the app's config (JSON) came out as <c>"Admin:ApiKey":***</c>, which no longer parsed.</summary>
+    [Fact]
+    public void A_JSON_document_stays_JSON_with_its_secrets_masked()
+    {
+        const string Json = """
+            {"Admin:ApiKey":"planted-key","Database:ConnectionString":"Server=db;Password=planted;Uid=a","Auth:Token": 12345,
+             "Nested":"{\"password\":\"planted\"}","Redis":"AUTH default planted","Kafka:SaslPassword":"planted;with\"quote"}
+            """;
+        var redacted = Redactor.Redact(Json);
+
+        var parsed = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, System.Text.Json.JsonElement>>(redacted)!;
+        Assert.DoesNotContain("planted", redacted, StringComparison.Ordinal);
+        Assert.Equal("***", parsed["Admin:ApiKey"].GetString());
+        Assert.Equal("***", parsed["Auth:Token"].GetString());
+        Assert.Equal("Server=db;Password=***;Uid=a", parsed["Database:ConnectionString"].GetString());
+    }
+
     [Fact]
     public void A_broker_line_is_not_an_email_address() =>
         Assert.Equal("brokers: 1@kafka-1.coupons.internal:9092, 2@kafka-2.coupons.internal:9092",
