@@ -126,9 +126,6 @@ public sealed class TopologyFixture : IAsyncLifetime
 
     private long? _probe;
 
-    /// <summary>Replica <paramref name="replica"/>'s (0-based) public listener, straight, not through nginx.</summary>
-    public string PublicUrl(int replica) => AppReplicas.PublicUrl(Ports, replica);
-
     /// <summary>The most clicks one burst of a test may send: one client address's burst on one replica.</summary>
     public const int ClickBurst = 100;
 
