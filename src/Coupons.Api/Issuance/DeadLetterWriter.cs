@@ -45,6 +45,34 @@ public sealed partial class DeadLetterWriter(
         DeadLettered(logger, source.TopicPartitionOffset.ToString(), reason, detail);
     }
 
+    /// <summary>
+    /// A parked row that cannot be read as a request (<see cref="ParkedRequestRelay"/>): kept on the dead-letter topic,
+    /// keyed by its row id, with <c>dlq-source</c> <c>parked_requests/&lt;id&gt;</c>, so <c>couponctl dlq list</c>
+    /// shows it.
+    /// </summary>
+    public async Task WriteParkedAsync(ParkedRow row)
+    {
+        var source = $"parked_requests/{row.RequestId}";
+        var reason = row.Reason ?? DeadLetterReason.Malformed;
+        var headers = new Headers
+        {
+            { "dlq-reason", Encoding.UTF8.GetBytes(reason) },
+            { "dlq-error", Encoding.UTF8.GetBytes(row.Error ?? "") },
+            { "dlq-source", Encoding.UTF8.GetBytes(source) },
+            { "dlq-at", Encoding.UTF8.GetBytes(clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)) },
+        };
+        var value = Encoding.UTF8.GetBytes(row.Payload);
+        if (value.Length > KeptBytes)
+        {
+            headers.Add("dlq-truncated", Encoding.UTF8.GetBytes($"value longer than {KeptBytes} bytes: its first {KeptBytes} kept"));
+            value = value[..KeptBytes];
+        }
+
+        await ProduceAsync(row.RequestId, value, headers);
+        metrics.DeadLettered.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        DeadLettered(logger, source, reason, row.Error ?? "");
+    }
+
     private Task<DeliveryResult<string, byte[]>> ProduceAsync(string? key, byte[]? value, Headers headers) =>
         producer.ProduceAsync(options.Value.DeadLetterTopic, new Message<string, byte[]> { Key = key!, Value = value!, Headers = headers });
 

@@ -2,9 +2,15 @@ using System.Data.Common;
 
 namespace Coupons.Issuance;
 
-/// <summary>Moves parked requests into Kafka once it answers again; removes each only after the broker acknowledged it.</summary>
+/// <summary>
+/// Moves parked requests into Kafka once it answers again; removes each only after the broker acknowledged it. A row
+/// that cannot be read as a request goes to the dead-letter topic with its reason instead (and then leaves): no row
+/// stops the relay, and nothing that goes wrong in one round stops the app (the next round, a second later, tries
+/// again).
+/// </summary>
 public sealed partial class ParkedRequestRelay(
-    ParkedRequests parked, IssueRequestPublisher publisher, Ops.CouponMetrics metrics, TimeProvider clock, ILogger<ParkedRequestRelay> logger)
+    ParkedRequests parked, IssueRequestPublisher publisher, DeadLetterWriter deadLetters, Ops.CouponMetrics metrics, TimeProvider clock,
+    ILogger<ParkedRequestRelay> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
@@ -21,6 +27,10 @@ public sealed partial class ParkedRequestRelay(
             {
                 RelayFailed(logger, ex.Message);
             }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                RelayRoundFailed(logger, ex);
+            }
 
             await Task.Delay(Interval, clock, stoppingToken).ContinueWith(static _ => { }, TaskScheduler.Default);
         }
@@ -29,8 +39,15 @@ public sealed partial class ParkedRequestRelay(
     public async Task<int> RelayOnceAsync(CancellationToken ct)
     {
         var relayed = 0;
-        foreach (var request in await parked.TakeBatchAsync(500, ct))
+        foreach (var row in await parked.TakeBatchAsync(500, ct))
         {
+            if (row.Request is not { } request)
+            {
+                await deadLetters.WriteParkedAsync(row);
+                await parked.RemoveAsync(row.RequestId, ct);
+                continue;
+            }
+
             if (await publisher.PublishAsync(request) != PublishResult.Persisted)
             {
                 break;
@@ -54,4 +71,7 @@ public sealed partial class ParkedRequestRelay(
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Parked request relay failed: {Reason}")]
     private static partial void RelayFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Error, Message = "Parked request relay round failed; the next round tries again")]
+    private static partial void RelayRoundFailed(ILogger logger, Exception exception);
 }

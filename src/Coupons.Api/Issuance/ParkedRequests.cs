@@ -19,19 +19,24 @@ public sealed class ParkedRequests(IDbConnectionFactory connections, TimeProvide
             cancellationToken: ct));
     }
 
-    public async Task<IReadOnlyList<IssueRequested>> TakeBatchAsync(int max, CancellationToken ct)
+    /// <summary>The oldest parked rows, each with its request or why it cannot be read (never an exception for one
+    /// row).</summary>
+    public async Task<IReadOnlyList<ParkedRow>> TakeBatchAsync(int max, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
-        var payloads = await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT payload FROM parked_requests ORDER BY parked_at LIMIT @max", new { max }, cancellationToken: ct));
-        return payloads.Select(p => IssueRequested.Parse(System.Text.Encoding.UTF8.GetBytes(p))).ToList();
+        var rows = await connection.QueryAsync<(string RequestId, string Payload)>(new CommandDefinition(
+            "SELECT request_id, payload FROM parked_requests ORDER BY parked_at LIMIT @max", new { max }, cancellationToken: ct));
+        return [.. rows.Select(row => ParkedRow.Read(row.RequestId, row.Payload))];
     }
 
-    public async Task RemoveAsync(Guid requestId, CancellationToken ct)
+    public Task RemoveAsync(Guid requestId, CancellationToken ct) => RemoveAsync(requestId.ToString(), ct);
+
+    /// <summary>By the row's own id, as stored: an unreadable row's id need not be a request id.</summary>
+    public async Task RemoveAsync(string requestId, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM parked_requests WHERE request_id = @id", new { id = requestId.ToString() }, cancellationToken: ct));
+            "DELETE FROM parked_requests WHERE request_id = @id", new { id = requestId }, cancellationToken: ct));
     }
 
     /// <summary>The parked request with this id, or null.</summary>
@@ -40,7 +45,7 @@ public sealed class ParkedRequests(IDbConnectionFactory connections, TimeProvide
         await using var connection = await connections.OpenAsync(ct);
         var payload = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
             "SELECT payload FROM parked_requests WHERE request_id = @id", new { id = requestId.ToString() }, cancellationToken: ct));
-        return payload is null ? null : IssueRequested.Parse(System.Text.Encoding.UTF8.GetBytes(payload));
+        return payload is null ? null : ParkedRow.Read(requestId.ToString(), payload).Request;
     }
 
     public async Task<long> CountAllAsync(CancellationToken ct)
@@ -62,5 +67,22 @@ public sealed class ParkedRequests(IDbConnectionFactory connections, TimeProvide
         await using var connection = await connections.OpenAsync(ct);
         var ids = await connection.QueryAsync<long>(new CommandDefinition("SELECT DISTINCT coupon_id FROM parked_requests", cancellationToken: ct));
         return ids.ToHashSet();
+    }
+}
+
+/// <summary>A parked row as stored: its request, or (<see cref="Request"/> null) the dead-letter reason and error that
+/// say why it cannot be read.</summary>
+public sealed record ParkedRow(string RequestId, string Payload, IssueRequested? Request, string? Reason, string? Error)
+{
+    public static ParkedRow Read(string requestId, string payload)
+    {
+        try
+        {
+            return new ParkedRow(requestId, payload, IssueRequested.Parse(System.Text.Encoding.UTF8.GetBytes(payload)), null, null);
+        }
+        catch (UnreadableMessageException ex)
+        {
+            return new ParkedRow(requestId, payload, null, ex.Reason, ex.Message);
+        }
     }
 }
