@@ -10,7 +10,8 @@ using MySqlConnector;
 namespace Coupons;
 
 /// <summary>
-/// Production refuses the conveniences of dev mode (SPEC §10). Each is an unsafe default that is easy to ship by
+/// Production refuses the conveniences of dev mode (design.md §9; docs/security.md). Each is an unsafe default that is
+/// easy to ship by
 /// accident: the appsettings.json defaults are the embedded dev mode, so a deployment that forgets one setting would
 /// otherwise run on an in-process Redis, a SQLite file, demo users, a published dev key or anonymous clicks. The
 /// benchmark's DB-lock baseline (off by default, but one copied setting away) issues coupons without a token and is

@@ -5,6 +5,7 @@ using Coupons.Bench;
 using Coupons.Catalog;
 using Coupons.Health;
 using Coupons.Infrastructure;
+using Coupons.Infrastructure.Database;
 using Coupons.Infrastructure.Edge;
 using Coupons.Issuance;
 using Coupons.Ops;
@@ -12,11 +13,18 @@ using Coupons.Reconciliation;
 using Coupons.UserCoupons;
 using Scalar.AspNetCore;
 
-var builder = WebApplication.CreateBuilder(args);
+var (migrateOnly, hostArgs) = SchemaCommand.Parse(args);
+var builder = WebApplication.CreateBuilder(hostArgs);
 
 if (ProductionGuard.Refuses(builder))   // Production: no embedded stores, demo data, dev keys or anonymous clicks unless allowed
 {
     Environment.ExitCode = ProductionGuard.ExitCode;
+    return;
+}
+
+if (migrateOnly)                        // --migrate: the production migration step (a database user allowed DDL), then exit
+{
+    Environment.ExitCode = await SchemaCommand.RunAsync(builder.Configuration);
     return;
 }
 
@@ -58,7 +66,15 @@ if (app.Configuration.IsEmbeddedDevMode(app.Environment))
     app.MapScalarApiReference();                 // dev mode only: the interactive API reference at /scalar
 }
 
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (SchemaBehindException behind)  // a replica started before the migration step ran: one line, not a stack trace
+{
+    await Console.Error.WriteLineAsync(behind.Message);
+    Environment.ExitCode = SchemaBehindException.ExitCode;
+}
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

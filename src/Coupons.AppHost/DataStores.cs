@@ -17,13 +17,19 @@ public static class DataStores
         var binlogs = topology.State("mariadb", "binlog");
         InitializeDataDirectory(data);
 
-        // Runs at every start: the app's database and user exist whatever state the data directory is in, and so does the
-        // on-call's read-only user (couponctl: SELECT for the drills' checks, PROCESS for the processlist and InnoDB status).
+        // Runs at every start: the app's database and users exist whatever state the data directory is in. The
+        // replicas'
+        // user may read and write rows only (a state folder from before versioned migrations gave it every right: taken
+        // back); the migration step's user may change the schema; the on-call's user reads (couponctl: SELECT for the
+        // drills' checks, PROCESS for the processlist and InnoDB status).
         var initFile = Path.Combine(dir, "init.sql");
         File.WriteAllText(initFile, $"""
             CREATE DATABASE IF NOT EXISTS {TopologyOptions.DatabaseName} CHARACTER SET utf8mb4;
             CREATE USER IF NOT EXISTS '{TopologyOptions.DatabaseUser}'@'127.0.0.1' IDENTIFIED BY '{TopologyOptions.DatabasePassword}';
-            GRANT ALL PRIVILEGES ON {TopologyOptions.DatabaseName}.* TO '{TopologyOptions.DatabaseUser}'@'127.0.0.1';
+            REVOKE ALL PRIVILEGES, GRANT OPTION FROM '{TopologyOptions.DatabaseUser}'@'127.0.0.1';
+            GRANT SELECT, INSERT, UPDATE, DELETE ON {TopologyOptions.DatabaseName}.* TO '{TopologyOptions.DatabaseUser}'@'127.0.0.1';
+            CREATE USER IF NOT EXISTS '{TopologyOptions.MigratorUser}'@'127.0.0.1' IDENTIFIED BY '{TopologyOptions.MigratorPassword}';
+            GRANT ALL PRIVILEGES ON {TopologyOptions.DatabaseName}.* TO '{TopologyOptions.MigratorUser}'@'127.0.0.1';
             CREATE USER IF NOT EXISTS '{TopologyOptions.OpsUser}'@'127.0.0.1' IDENTIFIED BY '{TopologyOptions.OpsPassword}';
             GRANT SELECT, PROCESS ON *.* TO '{TopologyOptions.OpsUser}'@'127.0.0.1';
             """);

@@ -3,7 +3,7 @@ namespace Coupons.AppHost;
 /// <summary>
 /// Where each part of the local production topology listens, and where it keeps its data. Every port is unusual and
 /// configurable (<c>--Topology:MariaDbPort=...</c> or <c>Topology__MariaDbPort</c>) so it leaves a developer's own
-/// services and the test stack alone; nginx takes the guide's :8081.
+/// services and the test stack alone; nginx takes the guide's :8081 (design.md §1).
 /// </summary>
 public sealed class TopologyOptions
 {
@@ -47,10 +47,19 @@ public sealed class TopologyOptions
 
     public const string SentinelService = "coupons";
     public const string DatabaseName = "coupons";
+    /// <summary>The replicas' MariaDB user: reads and writes rows (SELECT, INSERT, UPDATE, DELETE), never the
+    /// schema.</summary>
     public const string DatabaseUser = "coupons";
 
     /// <summary>Local-topology default, not a secret: MariaDB listens on loopback only.</summary>
     public const string DatabasePassword = "coupons-local-topology";
+
+    /// <summary>The migration step's MariaDB user: every right on the service's database, used by <c>--migrate</c>
+    /// only.</summary>
+    public const string MigratorUser = "coupons_migrator";
+
+    /// <summary>Local-topology default, not a secret (as <see cref="DatabasePassword"/>).</summary>
+    public const string MigratorPassword = "coupons-migrator-local-topology";
 
     /// <summary>The on-call's read-only MariaDB user (couponctl): SELECT and PROCESS, nothing that writes.</summary>
     public const string OpsUser = "couponctl";
@@ -66,6 +75,9 @@ public sealed class TopologyOptions
 
     public string MySqlConnectionString =>
         $"Server=127.0.0.1;Port={MariaDbPort};Database={DatabaseName};User ID={DatabaseUser};Password={DatabasePassword};Maximum Pool Size=100";
+
+    public string MigratorConnectionString =>
+        $"Server=127.0.0.1;Port={MariaDbPort};Database={DatabaseName};User ID={MigratorUser};Password={MigratorPassword}";
 
     public string RedisSentinelConfiguration =>
         string.Join(",", SentinelPorts.Select(p => $"127.0.0.1:{p}")) + $",serviceName={SentinelService}";

@@ -27,7 +27,8 @@ public sealed class CouponRepository(IDbConnectionFactory connections)
         return rows.AsList();
     }
 
-    /// <summary>Inserts a coupon; with <paramref name="explicitId"/> the id is fixed (demo data keeps the guide's id 11).</summary>
+    /// <summary>Inserts a coupon; with <paramref name="explicitId"/> the id is fixed (the demo data keeps the guide's
+    /// id 11: design.md §1).</summary>
     public async Task<long> CreateAsync(NewCoupon coupon, long? explicitId, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);

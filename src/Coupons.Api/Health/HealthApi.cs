@@ -27,7 +27,8 @@ public static class HealthApi
         // Liveness runs no dependency checks: a dead Redis must not get the app restarted.
         routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteSpringStyle });
         routes.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteSpringStyle });
-        // The guide's `curl http://localhost:8081/actuator/health` keeps working, with Spring Boot's body shape.
+        // The guide's `curl http://localhost:8081/actuator/health` keeps working, with Spring Boot's body shape
+        // (design.md §1, §8).
         routes.MapHealthChecks("/actuator/health", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteSpringStyle });
         return routes;
     }

@@ -29,10 +29,11 @@ public sealed record DecidedRequest(IssueDecision Decision, long CouponId, long 
 
 /// <summary>
 /// Decides a batch in memory, in Kafka order, from what the database holds (read under the coupon rows' lock):
-/// first come first served up to the total (I1), one coupon per user (I2), and a request already decided keeps its
+/// first come first served up to the total (design.md §2, I1), one coupon per user (I2), and a request already decided
+/// keeps its
 /// decision however often Kafka delivers it (I5). A message that could only have been forged or corrupted (a coupon or
 /// user the database does not have, a user under another publicId, a request id already used for another coupon or
-/// user) is set aside for the dead-letter topic: retrying it would stall its partition for everyone behind it (I6).
+/// user) is set aside for the dead-letter topic: retrying it would stall its partition for everyone behind it (I7).
 /// Pure: no I/O, so every rule is unit-tested.
 /// </summary>
 public static class BatchDecider

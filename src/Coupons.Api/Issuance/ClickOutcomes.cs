@@ -5,7 +5,7 @@ public sealed record ClickOutcome(IssueStatus Status, int HttpStatus, string? Pr
 
 /// <summary>
 /// The one table from a click's outcome to its answer and its metric label, used by the endpoint and the metrics alike
-/// (the problem codes are SPEC §4's and never change).
+/// (the problem codes are listed in design.md §3, Answers, and never change).
 /// </summary>
 public static class ClickOutcomes
 {

@@ -39,7 +39,8 @@ public sealed class ConsumerHealth
 
     public void RecordApplied(int count) => Interlocked.Add(ref _applied, count);
 
-    /// <summary>Times the consumer loop failed and started over with a new consumer (SPEC I7: never because of a record).</summary>
+    /// <summary>Times the consumer loop failed and started over with a new consumer (design.md §2, I7: never because of
+    /// a record).</summary>
     public long Restarts => Interlocked.Read(ref _restarts);
 
     public void RecordRestart() => Interlocked.Increment(ref _restarts);

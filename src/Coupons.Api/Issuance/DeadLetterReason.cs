@@ -25,7 +25,8 @@ public static class DeadLetterReason
     /// <summary>The database refused the write for a reason in the data itself (a constraint, a value out of range).</summary>
     public const string ConstraintFailed = "CONSTRAINT_FAILED";
 
-    /// <summary>Decoding failed in a way the decoder did not foresee (a defect of ours, kept out of the batch: SPEC I7).</summary>
+    /// <summary>Decoding failed in a way the decoder did not foresee (a defect of ours, kept out of the batch:
+    /// design.md §2, I7).</summary>
     public const string Undecodable = "UNDECODABLE";
 }
 

@@ -31,7 +31,7 @@ public readonly record struct IssueOutcome(IssueStatus Status, Guid RequestId = 
 /// <summary>
 /// The first-come-first-served issue path: definition checks from in-process caches, the atomic Redis
 /// gate, then an awaited Kafka publish. 202 is only ever answered once the request is durable in Kafka
-/// or parked in the database (SPEC I3); a unit is only given back when the publish definitely failed.
+/// or parked in the database (design.md §2, I3; §3); a unit is only given back when the publish definitely failed.
 /// The rules are <see cref="ClickPolicy"/>'s (pure, unit-tested); this class performs the steps.
 /// </summary>
 public sealed partial class FcfsIssuer(

@@ -32,7 +32,7 @@ public static class IssuanceApi
     public static async Task<Results<Accepted<IssueAccepted>, ProblemHttpResult>> IssueFcfs(
         long couponId, string publicId, FcfsIssuer issuer, CancellationToken ct)
     {
-        // publicId arrives canonical (RouteIds): one person however it is cased (SPEC I6).
+        // publicId arrives canonical (RouteIds): one person however it is cased (design.md §2, I6).
         var outcome = await issuer.IssueAsync(couponId, publicId, ct);
         if (outcome.Status == IssueStatus.Accepted)
         {

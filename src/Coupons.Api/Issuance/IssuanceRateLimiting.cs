@@ -58,7 +58,7 @@ public static class IssuanceRateLimiting
     private static bool IsPersonRead(HttpContext context) => context.GetEndpoint()?.Metadata.GetMetadata<PersonReadLimit>() is not null;
 
     /// <summary>
-    /// The person a click or read counts against: the token's subject (SPEC §10: "per subject"), whatever publicId the
+    /// The person a click or read counts against: the token's subject (design.md §3, Edge; §9), whatever publicId the
     /// path names, so someone else's token spends its own allowance and never the person it names (issue 21, item 3: a
     /// stranger's refused clicks locked the victim out with 429), and one account is one entry in the table of tracked
     /// people however many ids it makes up. Anonymous requests (where allowed) count against the canonical publicId in

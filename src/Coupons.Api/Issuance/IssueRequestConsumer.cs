@@ -8,10 +8,11 @@ namespace Coupons.Issuance;
 /// <summary>
 /// Consumer group <c>coupon-issue-service</c>: reads accepted requests in batches, writes each batch in one
 /// database transaction (<see cref="ConsumerBatchWriter"/>), and only then commits the offsets. A crash before the
-/// commit means redelivery, which the idempotent store absorbs (I5). While a write waits for the database (an outage
+/// commit means redelivery, which the idempotent store absorbs (design.md §2, I5). While a write waits for the database
+/// (an outage
 /// of any length), this loop keeps polling with its partitions paused, so the group keeps this member and nothing
 /// is skipped or committed early. A message that can never be applied goes to the dead-letter topic with its reason
-/// (I7). Whatever breaks, the loop starts over with a new consumer: it never stops the host.
+/// (design.md §2, I7). Whatever breaks, the loop starts over with a new consumer: it never stops the host.
 /// </summary>
 public sealed partial class IssueRequestConsumer(
     IOptions<KafkaOptions> options,
@@ -378,7 +379,8 @@ public sealed partial class IssueRequestConsumer(
             // needs one: the trace context travels in the message itself (IssueRequested.TraceParent).
             ConsumeResultFields = "topic,timestamp",
         }))
-        // Only the head of a key or value reaches managed memory, whatever a compressed record unpacks to (SPEC I7).
+        // Only the head of a key or value reaches managed memory, whatever a compressed record unpacks to (design.md
+        // §2, I7).
         .SetKeyDeserializer(HeadDeserializers.Key(DeadLetterWriter.KeptKeyBytes))
         .SetValueDeserializer(HeadDeserializers.Value(DeadLetterWriter.KeptBytes + 1))
         .SetPartitionsRevokedHandler(OnRevoked)

@@ -1,6 +1,7 @@
 namespace Coupons.Ledger;
 
-/// <summary>A request's states as the API and the database spell them (SPEC §4).</summary>
+/// <summary>A request's states as the API and the database spell them (design.md §3, Status; §4, what "decided"
+/// means).</summary>
 public static class RequestStatus
 {
     public const string Pending = "PENDING";

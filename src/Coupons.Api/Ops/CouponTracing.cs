@@ -7,7 +7,8 @@ namespace Coupons.Ops;
 /// <summary>
 /// The service's ActivitySource and W3C trace-context propagation through Kafka, so one trace runs from the HTTP click
 /// through the gate and the publish to the consumer's database write. The context goes out twice: in the record's
-/// <c>traceparent</c>/<c>tracestate</c> headers (SPEC §6; what Kafka tooling and other consumers read) and inside the
+/// <c>traceparent</c>/<c>tracestate</c> headers (design.md §8, Traces; what Kafka tooling and other consumers read) and
+/// inside the
 /// message (<c>IssueRequested.TraceParent</c>), which is what this service's consumer reads: it fetches no headers, because
 /// the .NET client copies every header whole into managed memory and no broker limit bounds their size once a compressed
 /// record is unpacked (a 300 MB header restarted the consumer for good under a 256 MB heap: hostile review 2, issue 21).
@@ -48,7 +49,7 @@ public static class CouponTracing
 
     /// <summary>
     /// The producer's trace context carried by a consumed message, or default when it carried none or one that is not a
-    /// valid W3C context. Total (SPEC I7): garbage is no context, never a reason to refuse the request.
+    /// valid W3C context. Total (design.md §2, I7): garbage is no context, never a reason to refuse the request.
     /// </summary>
     public static ActivityContext ContextOf(string? parent, string? state) =>
         parent is not null && ActivityContext.TryParse(parent, state, isRemote: true, out var context) ? context : default;

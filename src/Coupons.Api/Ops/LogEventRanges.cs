@@ -12,14 +12,15 @@ public static class LogEventRanges
 {
     public static readonly IReadOnlyList<LogEventRange> All =
     [
-        new(1000, 1999, "Coupons.Infrastructure", "HTTP errors answered, background rounds"),
+        new(1000, 1099, "Coupons.Infrastructure", "HTTP errors answered, background rounds"),
+        new(1100, 1199, "Coupons.Infrastructure.Database", "waiting for the database, schema migrations"),
         new(2000, 2099, "Coupons.Catalog", "coupon definitions and the issuable list"),
         new(2100, 2199, "Coupons.Infrastructure.Redis", "the Redis circuit"),
         new(3000, 3099, "Coupons.Infrastructure.Kafka", "librdkafka logs and errors, topics"),
         new(4000, 4299, "Coupons.Issuance", "the click: publish, park, relay"),
         new(4400, 4499, "Coupons.Gate", "the stock gate"),
         new(5000, 5099, "Coupons.Issuance", "the consumer: batches, commits, dead letters"),
-        new(6000, 6099, "Coupons.Seeding", "schema and demo data"),
+        new(6000, 6099, "Coupons.Seeding", "start-up order and demo data"),
         new(7000, 7199, "Coupons.Reconciliation", "gate upkeep and drift repair"),
         new(8000, 8099, "Coupons.Auth", "user authentication"),
         new(8100, 8199, "Coupons.Admin", "the admin audit"),

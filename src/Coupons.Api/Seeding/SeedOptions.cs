@@ -6,7 +6,8 @@ public sealed class SeedOptions
 {
     public const string Section = "Seed";
 
-    /// <summary>Seed the guide's demo data: coupon 11 (stock 100, open now), test-user and demo-user-1..N.</summary>
+    /// <summary>Seed the guide's demo data (design.md §1): coupon 11 (stock 100, open now), test-user and
+    /// demo-user-1..N.</summary>
     public bool DemoData { get; set; }
 
     [Range(1, 1_000_000)]

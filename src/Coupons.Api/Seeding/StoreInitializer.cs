@@ -1,18 +1,16 @@
-using System.Data.Common;
 using Coupons.Catalog;
 using Coupons.Gate;
 using Coupons.Infrastructure.Database;
 using Coupons.Infrastructure.Kafka;
 using Coupons.Users;
-using Polly;
-using Polly.Retry;
 
 namespace Coupons.Seeding;
 
 /// <summary>
 /// Runs before the app takes traffic (registered as the first hosted service, so before the consumer and
-/// before Kestrel listens): schema, Kafka topics, and (dev mode) the guide's demo data. A database that is
-/// still starting is waited for with backoff, up to <see cref="StartupDeadline"/>.
+/// before Kestrel listens): schema (migrated or checked, design.md §7), Kafka topics, and (dev mode) the demo data
+/// (design.md §1). A
+/// database that is still starting is waited for (<see cref="DatabaseReadiness"/>).
 /// </summary>
 public sealed partial class StoreInitializer(
     SchemaMigrator schema,
@@ -22,31 +20,17 @@ public sealed partial class StoreInitializer(
     EventOpener opener,
     Reconciliation.GateTrustVerifier gateTrust,
     IOptions<SeedOptions> seed,
+    IOptions<DatabaseOptions> database,
     TimeProvider clock,
     ILogger<StoreInitializer> logger) : IHostedService
 {
-    private static readonly TimeSpan StartupDeadline = TimeSpan.FromSeconds(60);
-
     public Task StartAsync(CancellationToken cancellationToken) => InitializeAsync(cancellationToken);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async Task InitializeAsync(CancellationToken ct)
     {
-        var retry = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<DbException>(),
-            MaxRetryAttempts = int.MaxValue,
-            BackoffType = DelayBackoffType.Exponential,
-            Delay = TimeSpan.FromMilliseconds(200),
-            MaxDelay = TimeSpan.FromSeconds(5),
-            OnRetry = args =>
-            {
-                DatabaseNotReady(logger, args.AttemptNumber, args.Outcome.Exception?.Message ?? "");
-                return ValueTask.CompletedTask;
-            },
-        }).AddTimeout(StartupDeadline).Build();
-        await retry.ExecuteAsync(async token => await schema.MigrateAsync(token), ct);
+        await DatabaseReadiness.WaitingPipeline(logger).ExecuteAsync(async token => await PrepareSchemaAsync(token), ct);
         await topics.EnsureAsync();
         await VerifyGatesAsync(ct);
         if (seed.Value.DemoData)
@@ -54,6 +38,15 @@ public sealed partial class StoreInitializer(
             await SeedDemoDataAsync(ct);
         }
     }
+
+    /// <summary>
+    /// The embedded database and the tests migrate here; elsewhere the migration step ran before (<c>--migrate</c>),
+    /// and a schema
+    /// older than this build needs stops the start with <see cref="SchemaBehindException"/> (Program says it in one
+    /// line).
+    /// </summary>
+    private Task PrepareSchemaAsync(CancellationToken ct) =>
+        database.Value.MigratesAtStart ? schema.MigrateAsync(ct) : schema.VerifyAsync(ct);
 
     /// <summary>
     /// Before the first click: gates a restarted, failed-over or restored Redis kept are thrown away (and rebuilt), so
@@ -92,9 +85,6 @@ public sealed partial class StoreInitializer(
 
         DemoSeeded(logger, SeedOptions.DemoCouponId, demoUsers.Count);
     }
-
-    [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "Database not ready (attempt {Attempt}): {Reason}")]
-    private static partial void DatabaseNotReady(ILogger logger, int attempt, string reason);
 
     [LoggerMessage(EventId = 6003, Level = LogLevel.Warning, Message = "Redis did not answer at start ({ExceptionType}); the gate keeper verifies the gates once it does")]
     private static partial void GatesNotVerified(ILogger logger, string exceptionType);

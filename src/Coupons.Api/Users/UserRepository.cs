@@ -7,7 +7,8 @@ public sealed record NewUser(string PublicId, string Name, string Email);
 
 /// <summary>
 /// Users by publicId. A publicId is stored and looked up in its canonical form (<see cref="Ids.Canonical"/>), and the
-/// column compares case-insensitively in both dialects, so SQLite and MySQL agree on who a publicId is (SPEC I6).
+/// column compares case-insensitively in both dialects, so SQLite and MySQL agree on who a publicId is (design.md §2,
+/// I6).
 /// </summary>
 public sealed class UserRepository(IDbConnectionFactory connections, TimeProvider clock)
 {

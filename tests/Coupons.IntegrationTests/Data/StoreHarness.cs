@@ -5,19 +5,31 @@ using MySqlConnector;
 
 namespace Coupons.IntegrationTests.Data;
 
-/// <summary>A freshly migrated, empty database of one dialect, dropped afterwards.</summary>
+/// <summary>An empty database of one dialect (the tests migrate it), dropped afterwards.</summary>
 public interface IStoreHarness : IAsyncDisposable
 {
     IDbConnectionFactory Connections { get; }
+
+    /// <summary>The settings an app would be given for this database.</summary>
+    DatabaseOptions Options { get; }
+
+    /// <summary>The schema migrator the app would run against this database.</summary>
+    SchemaMigrator Migrator => new(Connections, Options, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
 }
 
 public sealed class SqliteHarness : IStoreHarness
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"coupons-contract-{Guid.NewGuid():N}.db");
 
-    public SqliteHarness() => Connections = new SqliteConnectionFactory($"Data Source={_path};Pooling=False");
+    public SqliteHarness()
+    {
+        Options = new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={_path};Pooling=False" };
+        Connections = new SqliteConnectionFactory(Options.ConnectionString);
+    }
 
     public IDbConnectionFactory Connections { get; }
+
+    public DatabaseOptions Options { get; }
 
     public ValueTask DisposeAsync()
     {
@@ -45,12 +57,15 @@ public sealed class MySqlHarness : IStoreHarness
         }
 
         var builder = new MySqlConnectionStringBuilder(Infrastructure.TestStack.MySql) { Database = _database };
+        Options = new DatabaseOptions { Provider = DatabaseProvider.MySql, ConnectionString = builder.ConnectionString };
         MySqlConnectionFactory.ApplyConventions(builder);
         _dataSource = new MySqlDataSourceBuilder(builder.ConnectionString).Build();
         Connections = new MySqlConnectionFactory(_dataSource);
     }
 
     public IDbConnectionFactory Connections { get; }
+
+    public DatabaseOptions Options { get; }
 
     public async ValueTask DisposeAsync()
     {

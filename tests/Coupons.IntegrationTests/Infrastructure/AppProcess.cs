@@ -115,10 +115,21 @@ public sealed class AppProcess : IAsyncDisposable
         return start;
     }
 
-    /// <summary>Runs the app expecting it to exit on its own (a refused start); returns its exit code and standard error.</summary>
-    public static async Task<(int ExitCode, string StandardError)> RunToExitAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
+    /// <summary>
+    /// Runs the app expecting it to exit on its own (a refused start, or a command such as <c>--migrate</c>); returns
+    /// its
+    /// exit code and standard error.
+    /// </summary>
+    public static async Task<(int ExitCode, string StandardError)> RunToExitAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout,
+        params string[] arguments)
     {
-        using var process = Process.Start(StartInfo(FreeTcpPort.Find(), environment))!;
+        var start = StartInfo(FreeTcpPort.Find(), environment);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         _ = process.StandardOutput.ReadToEndAsync();
         try

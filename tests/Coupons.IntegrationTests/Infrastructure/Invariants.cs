@@ -12,7 +12,8 @@ public sealed record CouponFacts(
     IReadOnlySet<Guid> IssuedRequestIds,
     IReadOnlyDictionary<Guid, string> RequestStatuses);
 
-/// <summary>Reads SPEC §4's invariants straight from MariaDB, bypassing the app (the test stack's, or the one named by <c>mysql</c>).</summary>
+/// <summary>Reads the invariants of design.md §2 straight from MariaDB, bypassing the app (the test stack's, or the one
+/// named by <c>mysql</c>).</summary>
 public static class Invariants
 {
     public static async Task<CouponFacts> ReadAsync(long couponId, string? mysql = null)
@@ -54,7 +55,8 @@ public static class Invariants
     }
 
     /// <summary>
-    /// SPEC I6, one person one decision however their id is cased, from what people were told: at most one request
+    /// design.md §2, I6, one person one decision however their id is cased, from what people were told: at most one
+    /// request
     /// accepted per person, and every ALREADY_REQUESTED names that person's issued request, or (just after a 503 whose
     /// gate call may have run) a request given back since. The unique key makes two rows per person impossible, so the
     /// rows alone prove nothing; the answers can disagree with them.
@@ -104,7 +106,7 @@ public static class Invariants
         return await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table}");
     }
 
-    /// <summary>I1, I2, I3 and I5 for one coupon after the pipeline drained.</summary>
+    /// <summary>I1, I2, I3 and I5 (design.md §2) for one coupon after the pipeline drained.</summary>
     public static async Task<CouponFacts> AssertHoldAsync(long couponId, IReadOnlyCollection<Guid> accepted, string? mysql = null)
     {
         var facts = await ReadAsync(couponId, mysql);

@@ -14,6 +14,7 @@ public sealed class PrivateStack : IAsyncDisposable
     private const int RedisDatabase = 1;
 
     private readonly string database;
+    private string? dataOnlyUser;
 
     private PrivateStack(string run)
     {
@@ -43,8 +44,28 @@ public sealed class PrivateStack : IAsyncDisposable
         return stack;
     }
 
-    /// <summary>Drops the database (after the test started a stopped MariaDB again).</summary>
-    public async ValueTask DisposeAsync() => await ExecuteAsync($"DROP DATABASE IF EXISTS {database}");
+    /// <summary>
+    /// A user that may read and write this database's rows but not change its schema, as the service's own user is in
+    /// production (the topology's, compose's); dropped with the stack.
+    /// </summary>
+    public async Task<string> CreateDataOnlyUserAsync()
+    {
+        dataOnlyUser = $"{database}_dml";
+        const string password = "data-only-not-a-secret";
+        await ExecuteAsync($"CREATE USER '{dataOnlyUser}'@'127.0.0.1' IDENTIFIED BY '{password}'");
+        await ExecuteAsync($"GRANT SELECT, INSERT, UPDATE, DELETE ON {database}.* TO '{dataOnlyUser}'@'127.0.0.1'");
+        return new MySqlConnectionStringBuilder(MySql) { UserID = dataOnlyUser, Password = password }.ConnectionString;
+    }
+
+    /// <summary>Drops the database and its data-only user (after the test started a stopped MariaDB again).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await ExecuteAsync($"DROP DATABASE IF EXISTS {database}");
+        if (dataOnlyUser is not null)
+        {
+            await ExecuteAsync($"DROP USER IF EXISTS '{dataOnlyUser}'@'127.0.0.1'");
+        }
+    }
 
     private static async Task ExecuteAsync(string sql)
     {

@@ -25,6 +25,7 @@ public static class TestStack
     {
         ["Database:Provider"] = "MySql",
         ["Database:ConnectionString"] = MySql,
+        ["Database:MigrateAtStart"] = "true", // the test user may change the schema, as in dev mode
         ["Redis:Embedded"] = "false",
         ["Redis:Configuration"] = Redis,
         ["Kafka:Embedded"] = "false",

@@ -1,7 +1,7 @@
 -- The FCFS decision for a batch of clicks, in one round trip, each click decided in turn (arrival order) and
 -- atomically: is this a known user, did they click before, is there stock. GateBatcher coalesces concurrent clicks
 -- into one call, so a flash sale costs Redis one script run per batch instead of per click.
--- The gate dedupes on the user's numeric id (users.id), the identity user_coupons' unique key holds (SPEC I6): the
+-- The gate dedupes on the user's numeric id (users.id), the identity user_coupons' unique key holds (design.md §2, I6): the
 -- registry maps the canonical publicId to it, so however a publicId is spelled it is one person here.
 -- KEYS[1] the gate's trust mark (string: the run_id of the Redis server whose gates were verified; see trust.lua).
 -- While it is not this server's run_id, this Redis restarted, failed over or was restored since the gates were

@@ -14,14 +14,15 @@ public static class DatabaseServiceCollectionExtensions
     {
         services.AddCheckedOptions<DatabaseOptions>(configuration, DatabaseOptions.Section);
 
-        services.AddSingleton(sp => Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, maxPoolSize: null));
+        services.AddSingleton(sp => CreateConnections(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, maxPoolSize: null));
         // The consumer writes one batch at a time; a few connections are plenty.
-        services.AddKeyedSingleton(ConsumerPool, (sp, _) => Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, maxPoolSize: 4));
-        services.AddSingleton<SchemaMigrator>();
+        services.AddKeyedSingleton(ConsumerPool, (sp, _) => CreateConnections(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, maxPoolSize: 4));
+        services.AddSingleton(sp => new SchemaMigrator(sp.GetRequiredService<IDbConnectionFactory>(),
+            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()));
         return services;
     }
 
-    private static IDbConnectionFactory Create(DatabaseOptions options, uint? maxPoolSize)
+    public static IDbConnectionFactory CreateConnections(DatabaseOptions options, uint? maxPoolSize)
     {
         if (options.Provider == DatabaseProvider.Sqlite)
         {

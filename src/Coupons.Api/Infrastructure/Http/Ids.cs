@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Coupons.Infrastructure.Http;
 
-/// <summary>Validates ids from the path before any I/O (SPEC §10).</summary>
+/// <summary>Validates ids from the path before any I/O (design.md §3, Edge; §9).</summary>
 public static class Ids
 {
     public const int MaxPublicIdLength = 36;
@@ -30,7 +30,8 @@ public static class Ids
     }
 
     /// <summary>
-    /// A valid publicId in its canonical form. A publicId names one person however it is cased (SPEC I6): the canonical
+    /// A valid publicId in its canonical form. A publicId names one person however it is cased (design.md §2, I6): the
+    /// canonical
     /// form is ASCII lower case, and the gate, the user registry, the rate limiter and the database all see only it.
     /// Allocates only when <paramref name="raw"/> has upper-case letters.
     /// </summary>

@@ -1,4 +1,6 @@
--- Applied at every start; every statement must be idempotent. No semicolons inside statements.
+-- Migration 1, the baseline: the schema as it stood before migrations were versioned (c8b4360). Every statement is
+-- idempotent (IF NOT EXISTS), so a database created by those releases adopts it and keeps its data. Never edit: change
+-- the schema with a new migration.
 CREATE TABLE IF NOT EXISTS users (
     id          BIGINT AUTO_INCREMENT PRIMARY KEY,
     public_id   VARCHAR(36)  NOT NULL COLLATE utf8mb4_general_ci,  -- case-insensitive: one person however cased (SPEC I6)

@@ -1,4 +1,4 @@
--- Same logical model as schema.mysql.sql. Applied at every start; statements must be idempotent.
+-- Migration 1, the baseline (see 0001_baseline.mysql.sql): the same logical model in SQLite. Never edit.
 CREATE TABLE IF NOT EXISTS users (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     public_id   TEXT NOT NULL UNIQUE COLLATE NOCASE,  -- one person however cased, as in MySQL (SPEC I6)
@@ -35,7 +35,7 @@ CREATE TABLE IF NOT EXISTS user_coupons (
 
 CREATE INDEX IF NOT EXISTS ix_user_coupons_coupon ON user_coupons (coupon_id);
 
--- Requests the database refused, with the reason; an issued request's fate is its user_coupons row (see schema.mysql.sql).
+-- Requests the database refused, with the reason; an issued request's fate is its user_coupons row (see 0001_baseline.mysql.sql).
 CREATE TABLE IF NOT EXISTS issue_requests (
     request_id    TEXT    NOT NULL PRIMARY KEY,
     coupon_id     INTEGER NOT NULL,
@@ -57,7 +57,7 @@ CREATE TABLE IF NOT EXISTS parked_requests (
 )
 ;
 
--- Every authenticated admin call (see schema.mysql.sql).
+-- Every authenticated admin call (see 0001_baseline.mysql.sql).
 CREATE TABLE IF NOT EXISTS admin_audit (
     id          INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     at          TEXT    NOT NULL,
