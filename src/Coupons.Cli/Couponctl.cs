@@ -14,8 +14,9 @@ public static class Couponctl
 {
     public static RootCommand Create(IAnsiConsole console, OperatorActions.Confirm confirm)
     {
-        var root = new RootCommand("couponctl: the incident guide's checklists, drills and post-mortems for the coupon service")
+        var root = new RootCommand("couponctl: the incident guide's checklists, drills and post-mortems for the coupon service\n\n" + ExitCodes.Table)
         {
+            CliOutput.Option,
             StatusCommand.Create(console),
             CollectCommand.Create(console),
             DrillCommand.Create(console),
@@ -29,6 +30,34 @@ public static class Couponctl
         // --version prints couponctl's own build (System.CommandLine's default names the entry assembly: a test host's, in tests).
         root.Options.OfType<VersionOption>().Single().Action = new PrintVersion();
         return root;
+    }
+
+    /// <summary>
+    /// Parses and runs one command line, with the exit codes of <see cref="ExitCodes"/>: bad arguments are 2 (not
+    /// System.CommandLine's 1, which means a failed drill here), and an exception nobody handled is 70 with one line
+    /// on stderr (not a stack trace for the operator to read mid-incident).
+    /// </summary>
+    public static Task<int> InvokeAsync(string[] args, IAnsiConsole console, OperatorActions.Confirm confirm, InvocationConfiguration? configuration = null) =>
+        InvokeAsync(Create(console, confirm), args, configuration ?? new InvocationConfiguration());
+
+    public static async Task<int> InvokeAsync(RootCommand root, string[] args, InvocationConfiguration configuration)
+    {
+        var parse = root.Parse(args);
+        configuration.EnableDefaultExceptionHandler = false;
+        try
+        {
+            var code = await parse.InvokeAsync(configuration);
+            return parse.Errors.Count > 0 ? ExitCodes.Usage : code;
+        }
+        catch (OperationCanceledException)
+        {
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception ex)
+        {
+            await configuration.Error.WriteLineAsync($"couponctl crashed: {ex.GetType().Name}: {ex.Message} (a bug in couponctl; please report it with this line)");
+            return ExitCodes.Crashed;
+        }
     }
 
     private sealed class PrintVersion : SynchronousCommandLineAction

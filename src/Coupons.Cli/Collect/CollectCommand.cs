@@ -7,7 +7,8 @@ namespace Coupons.Cli.Collect;
 public sealed record CollectSources(Targets Targets, int? Pid, string? MySql, string? Redis, string? Kafka, IReadOnlyList<string> Logs, int LogLines = 5000);
 
 /// <summary>
-/// <c>couponctl collect</c>: the diagnostic bundle the guide's first steps gather, as one zip — health, metrics, recent
+/// <c>couponctl collect</c>: the diagnostic bundle the guide's first steps gather (design.md §8), as one zip — health,
+/// metrics, recent
 /// logs, a runtime snapshot and every managed thread's stack of one app process, the effective configuration (secrets redacted by the
 /// app), MariaDB's processlist and InnoDB status, Redis INFO and SLOWLOG, consumer group offsets, the DLQ summary. Every
 /// part is redacted on its way into the zip (<see cref="Redactor"/>): another session's SQL, a log line, a URL can hold
@@ -57,13 +58,20 @@ public static class CollectCommand
             var path = parse.GetValue(Out) ?? $"couponctl-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}.zip";
             var sources = new CollectSources(targets, parse.GetValue(Pid), parse.GetValue(MySql), parse.GetValue(Redis), parse.GetValue(Kafka), parse.GetValue(Logs) ?? []);
             var parts = await WriteAsync(path, sources, ct);
+            var output = CliOutput.From(parse, console);
+            if (output.IsJson)
+            {
+                output.WriteJson(CollectJson.Of(path, parts));
+                return ExitCodes.Ok;
+            }
+
             foreach (var part in parts)
             {
                 console.MarkupLine($"{(part.Collected ? "[green]collected[/]" : "[yellow]missing[/]  ")} {Markup.Escape(part.File)}: {Markup.Escape(part.Note)}");
             }
 
             console.MarkupLineInterpolated($"bundle: {path}");
-            return 0;
+            return ExitCodes.Ok;
         });
         return command;
     }

@@ -3,14 +3,15 @@ using MySqlConnector;
 
 namespace Coupons.Cli.Drills;
 
-/// <summary>One of SPEC §4's invariants, checked: whether it holds and the numbers that say so.</summary>
+/// <summary>One of the invariants of design.md §2, checked: whether it holds and the numbers that say so.</summary>
 public sealed record InvariantCheck(string Id, string Rule, bool Holds, string Evidence);
 
 /// <summary>What Redis's gate said about the coupon at the end (through the admin API), or why it could not be read.</summary>
 public sealed record GateView(long? RemainingStock, bool Open, string? Unreadable = null);
 
 /// <summary>
-/// SPEC §4's I1–I6 for one coupon, read straight from MariaDB (a read-only query, bypassing the app) against what the
+/// design.md §2's I1–I6 for one coupon, read straight from MariaDB (a read-only query, bypassing the app) against what
+/// the
 /// drill's users were answered, and the gate's remaining stock against the database's. Run after the pipeline drained
 /// and every user had a final answer. The drill gives the coupon fewer units than users and every person clicks twice
 /// (as stored and re-cased), so each check here can fail.

@@ -4,8 +4,10 @@ using Spectre.Console;
 namespace Coupons.Cli.Drills;
 
 /// <summary>
-/// <c>couponctl drill &lt;scenario&gt;</c>: one of the guide's drills against the local topology or the test stack, with
-/// load, detection, recovery and I1–I6; PASS or FAIL, written to <c>drills/</c>. Exit code 0 on PASS, 1 on FAIL, 2 when
+/// <c>couponctl drill &lt;scenario&gt;</c>: one of the guide's drills (design.md §1) against the local topology or the
+/// test stack, with
+/// load, detection, recovery and I1–I6 (design.md §2); PASS or FAIL, written to <c>drills/</c>. Exit code 0 on PASS, 1
+/// on FAIL, 2 when
 /// it refused to start (its alert already active, no --mysql).
 /// </summary>
 public static class DrillCommand
@@ -84,13 +86,19 @@ public static class DrillCommand
                 parse.GetValue(Rate),
                 TimeSpan.FromSeconds(10),
                 TimeSpan.FromSeconds(10)) { OwnKey = drillKey is { Length: > 0 } };
-            return RunAsync(console, DrillScenario.Named(parse.GetValue(Scenario)!), settings, parse.GetValue(Out)!, ct);
+            return RunAsync(CliOutput.From(parse, console), DrillScenario.Named(parse.GetValue(Scenario)!), settings, parse.GetValue(Out)!, ct);
         });
         return command;
     }
 
-    public static async Task<int> RunAsync(IAnsiConsole console, DrillScenario scenario, DrillSettings settings, string outDirectory, CancellationToken ct)
+    public static Task<int> RunAsync(IAnsiConsole console, DrillScenario scenario, DrillSettings settings, string outDirectory, CancellationToken ct) =>
+        RunAsync(CliOutput.ForText(console), scenario, settings, outDirectory, ct);
+
+    /// <summary>Runs the drill; with json the progress goes to stderr and stdout gets one <see
+    /// cref="DrillJson"/>.</summary>
+    public static async Task<int> RunAsync(CliOutput output, DrillScenario scenario, DrillSettings settings, string outDirectory, CancellationToken ct)
     {
+        var console = output.Text;
         DrillReport report;
         try
         {
@@ -99,13 +107,24 @@ public static class DrillCommand
         catch (DrillRefusedException refused)
         {
             console.MarkupLineInterpolated($"[bold red]REFUSED[/] {scenario.Name}: {refused.Message}");
-            return 2;
+            if (output.IsJson)
+            {
+                output.WriteJson(new DrillJson("drill", DrillJson.CurrentShape, scenario.Name, "REFUSED", ExitCodes.DrillRefused, refused.Message, null, null, null));
+            }
+
+            return ExitCodes.DrillRefused;
         }
 
         var (markdown, json) = await DrillReportFiles.WriteAsync(report, outDirectory, ct);
+        var exitCode = report.Passed ? ExitCodes.Ok : ExitCodes.DrillFailed;
+        if (output.IsJson)
+        {
+            output.WriteJson(new DrillJson("drill", DrillJson.CurrentShape, scenario.Name, report.Verdict, exitCode, null, markdown, json, report));
+        }
+
         console.MarkupLineInterpolated($"[bold {(report.Passed ? "green" : "red")}]{report.Verdict}[/] {scenario.Name}: detect {report.DetectedAfterSeconds?.ToString("F1") ?? "-"} s, recover {report.RecoveredAfterSeconds?.ToString("F1") ?? "-"} s, invariants {report.Invariants.Count(i => i.Holds)}/{report.Invariants.Count}");
         report.Failures.ToList().ForEach(f => console.MarkupLineInterpolated($"  [red]{f}[/]"));
         console.MarkupLineInterpolated($"report: {markdown}, {json}");
-        return report.Passed ? 0 : 1;
+        return exitCode;
     }
 }

@@ -13,7 +13,7 @@ public sealed record DrillAnswer(string User, int Status, string? Code, Guid? Re
     /// <summary>A final answer: accepted, or refused for good (sold out, or already requested with a request that stands).</summary>
     public bool Final => Status == 202 || (Status == 409 && !Unresolved);
 
-    /// <summary>The person behind the click: public ids are one person however cased (SPEC I6).</summary>
+    /// <summary>The person behind the click: public ids are one person however cased (design.md §2, I6).</summary>
     public string Person => User.ToLowerInvariant();
 }
 
@@ -21,7 +21,8 @@ public sealed record DrillAnswer(string User, int Status, string? Code, Guid? Re
 /// Distinct users arriving at a steady rate for as long as the drill runs, each clicking until a final answer (202, or
 /// 409 for sold out / already requested), honouring Retry-After on 503 and 429 as a real client does, and retrying
 /// after a 502/504 or no answer (a proxy whose replica died). An ALREADY_REQUESTED is final only when the request it
-/// names resolves (PENDING or ISSUED); SPEC I6 allows one that does not for a few seconds after an uncertain 503, and a
+/// names resolves (PENDING or ISSUED); design.md §2, I6 allows one that does not for a few seconds after an uncertain
+/// 503, and a
 /// client then clicks again a little later. Every arriving person clicks twice at once, once with their id as stored
 /// and once upper-cased, so that "one person, one decision" (I6) is put to the test, not given. Every answer is kept
 /// for the invariants and the report.

@@ -21,7 +21,8 @@ public sealed record DrillSettings(Targets Targets, DrillStack Stack, Uri? Prome
 /// <summary>
 /// One drill, start to end: a coupon with more units than users (so every user must end up holding one), users
 /// arriving steadily from before the fault to after it, the fault held until its alert fires, healed, the time until
-/// a newcomer is accepted and the pipeline drained, then I1–I6 from the database. PASS needs all of: detected within
+/// a newcomer is accepted and the pipeline drained, then I1–I6 (design.md §2) from the database. PASS needs all of:
+/// detected within
 /// the severity's target, recovered within the scenario's, every invariant holding.
 /// </summary>
 public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, Action<string> progress)
@@ -190,7 +191,8 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
         };
     }
 
-    /// <summary>The guide's duration at least; with an alert to watch, until it fires or the severity's detect target passes.</summary>
+    /// <summary>The guide's duration (design.md §1) at least; with an alert to watch, until it fires or the severity's
+    /// detect target passes.</summary>
     private async Task HoldAsync(AlertWatch? alert, DateTimeOffset injectedAt, CancellationToken ct)
     {
         var held = Stopwatch.StartNew();
@@ -345,7 +347,8 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
         return (units, [.. users.Select(u => u.PublicId!)]);
     }
 
-    /// <summary>I1–I6 and the gate against the database; a database that cannot be read is a failed check, not a crash without a report.</summary>
+    /// <summary>I1–I6 (design.md §2) and the gate against the database; a database that cannot be read is a failed
+    /// check, not a crash without a report.</summary>
     private async Task<IReadOnlyList<InvariantCheck>> InvariantsAsync(CouponsAdminClient admin, long couponId, DrillLoad load, CancellationToken ct)
     {
         var gate = await GateAsync(admin, couponId, ct);

@@ -1,6 +1,7 @@
 namespace Coupons.Cli.Drills;
 
-/// <summary>The guide's severity levels and their targets (SPEC §2): detect / start responding / resolve.</summary>
+/// <summary>The guide's severity levels and their targets (design.md §1): detect / start responding /
+/// resolve.</summary>
 public sealed record SeverityTarget(string Level, TimeSpan Detect, TimeSpan Respond, TimeSpan Resolve)
 {
     public static readonly SeverityTarget P0 = new("P0", TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromHours(1));
@@ -13,7 +14,8 @@ public sealed record SeverityTarget(string Level, TimeSpan Detect, TimeSpan Resp
 }
 
 /// <summary>
-/// One of the guide's drills. The fault is held at least <see cref="Hold"/> and, when the drill watches an alert, until
+/// One of the guide's drills (design.md §1). The fault is held at least <see cref="Hold"/> and, when the drill watches
+/// an alert, until
 /// that alert fires (at most the severity's detect target): a drill that heals before its alert can fire measures
 /// nothing about detection. <see cref="Alert"/> is null where no page is the right answer (the APM going away must not
 /// touch the service; a Sentinel failover heals itself before any alert's <c>for:</c>).

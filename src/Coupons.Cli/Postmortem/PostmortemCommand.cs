@@ -8,6 +8,7 @@ namespace Coupons.Cli.Postmortem;
 
 /// <summary>
 /// <c>couponctl postmortem --from T1 --to T2 [--drill report.json] [--lang en|ko]</c>: the guide's post-mortem template
+/// (design.md §1)
 /// drafted from data — timeline, impact, detect/respond/resolve against the targets, charts — as Markdown with its PNG
 /// charts and the facts as JSON.
 /// </summary>
@@ -54,7 +55,17 @@ public static class PostmortemCommand
         new Option[] { From, To, Drill, Lang, Prometheus, MySql, Logs, Out, Coupon, IncidentStart }.ToList().ForEach(command.Options.Add);
         command.SetAction(async (parse, ct) =>
         {
-            var drill = parse.GetValue(Drill) is { Length: > 0 } path ? await DrillReportFiles.ReadAsync(path, ct) : null;
+            var output = CliOutput.From(parse, console);
+            DrillReport? drill;
+            try
+            {
+                drill = parse.GetValue(Drill) is { Length: > 0 } path ? await DrillReportFiles.ReadAsync(path, ct) : null;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidDataException)
+            {
+                return Usage(output, $"--drill: {ex.Message}");
+            }
+
             DateTimeOffset? from, to, incidentStart;
             try
             {
@@ -62,29 +73,40 @@ public static class PostmortemCommand
             }
             catch (ArgumentException ex)
             {
-                console.MarkupLineInterpolated($"[red]{ex.Message}[/]");
-                return 2;
+                return Usage(output, ex.Message);
             }
 
             if (from is null || to is null || to <= from)
             {
-                console.MarkupLine("[red]a window is needed: --from and --to (UTC), or --drill report.json[/]");
-                return 2;
+                return Usage(output, "a window is needed: --from and --to (UTC), or --drill report.json");
             }
 
             if (incidentStart is { } begun && (begun < from || begun > to))
             {
-                console.MarkupLine("[red]--incident-start must fall inside the window (--from .. --to)[/]");
-                return 2;
+                return Usage(output, "--incident-start must fall inside the window (--from .. --to)");
             }
 
             var sources = new PostmortemSources(parse.GetValue(Prometheus) is { Length: > 0 } p ? new Uri(p) : null, parse.GetValue(MySql), parse.GetValue(Logs) ?? [], drill,
                 parse.GetValue(Coupon), incidentStart);
             var (markdown, _) = await WriteAsync(from.Value, to.Value, sources, parse.GetValue(Lang)!, parse.GetValue(Out)!, ct);
+            if (output.IsJson)
+            {
+                output.WriteJson(PostmortemJson.Of(from.Value, to.Value, markdown));
+                return ExitCodes.Ok;
+            }
+
             console.MarkupLineInterpolated($"post-mortem draft: {markdown}");
-            return 0;
+            return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>A window that makes no sense: said on stderr (json) or the console (text); nothing is
+    /// written.</summary>
+    private static int Usage(CliOutput output, string problem)
+    {
+        output.Text.MarkupLineInterpolated($"[red]{problem}[/]");
+        return ExitCodes.Usage;
     }
 
     /// <returns>The Markdown's path and the facts it was drawn from.</returns>

@@ -19,7 +19,8 @@ public sealed record DatabaseImpact(long IssuedInWindow, long UsersIssuedInWindo
 public sealed record MetricsImpact(IReadOnlyDictionary<string, long> FcfsAnswersByOutcome, long Parked, long Relayed, long UnitsReturned, long MaxConsumerLag,
     DateTimeOffset? CountedUntil = null);
 
-/// <summary>A time the guide's template asks for, against its severity's target, with where each end of it comes from (or why it is missing).</summary>
+/// <summary>A time the guide's template asks for (design.md §1), against its severity's target, with where each end of
+/// it comes from (or why it is missing).</summary>
 public sealed record Timing(string What, double? Seconds, double TargetSeconds, string Source = "")
 {
     public bool? WithinTarget => Seconds is { } s ? s <= TargetSeconds : null;

@@ -1,6 +1,6 @@
 namespace Coupons.Cli.Status;
 
-/// <summary>The guide's severities, most urgent first; None: nothing found.</summary>
+/// <summary>The guide's severities (design.md §1), most urgent first; None: nothing found.</summary>
 public enum Severity
 {
     P0 = 0,
@@ -22,7 +22,8 @@ public sealed record Assessment(Severity Severity, string? Runbook, IReadOnlyLis
 }
 
 /// <summary>
-/// The guide's P0–P3 definitions applied to one reading of the signals, with the severities of deploy/prometheus/alerts.yml
+/// The guide's P0–P3 definitions (design.md §1) applied to one reading of the signals, with the severities of
+/// deploy/prometheus/alerts.yml
 /// and the signal definitions of <see cref="AlertRules"/>, so the tool and the pager agree (AlertRulesTests). Alerts
 /// already firing count as findings too, and so does every part that could not be read: status never says OK about
 /// what it did not see.

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Coupons.Cli;
 using Coupons.Cli.Actions;
 using Coupons.Client;
@@ -26,19 +27,32 @@ public sealed class CouponctlActionTests
         string[] pause = ["consumer", "pause", "--url", target, "--admin-key", TestStack.AdminKey];
 
         var (declined, declinedScreen, question) = await RunAsync(pause, answer: false);
-        Assert.Equal(1, declined);
+        Assert.Equal(ExitCodes.Declined, declined);
         Assert.Contains("Pause the consumer", question, StringComparison.Ordinal);
         Assert.Contains("not done", declinedScreen, StringComparison.Ordinal);
         Assert.DoesNotContain(await admin.AuditAsync(), e => e.Action.Contains("consumer/pause", StringComparison.Ordinal));
 
         var (noTerminal, _, _) = await RunAsync(pause, answer: null);
-        Assert.Equal(1, noTerminal);
+        Assert.Equal(ExitCodes.Declined, noTerminal);
+
+        // Issue 22: for scripts, one JSON document on stdout and nothing else; json asks nobody, so no --yes is a no.
+        var (jsonDeclined, declinedJson) = await RunJsonAsync([.. pause, "--output", "json"]);
+        Assert.Equal(ExitCodes.Declined, jsonDeclined);
+        Assert.Equal(("consumer pause", "declined", ExitCodes.Declined), (declinedJson.GetProperty("command").GetString(),
+            declinedJson.GetProperty("outcome").GetString(), declinedJson.GetProperty("exitCode").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, declinedJson.GetProperty("answer").ValueKind);
+        var (statusCode, statusJson) = await RunJsonAsync(["status", "--url", target, "--admin-key", TestStack.AdminKey, "-o", "json"]);
+        Assert.Equal(("status", statusCode), (statusJson.GetProperty("command").GetString(), statusJson.GetProperty("exitCode").GetInt32()));
+        Assert.Equal($"{target}/", statusJson.GetProperty("replicas")[0].GetProperty("url").GetString());
+        var (listed, lettersJson) = await RunJsonAsync(["dlq", "list", "--url", target, "--admin-key", TestStack.AdminKey, "-o", "json"]);
+        Assert.Equal((ExitCodes.Ok, JsonValueKind.Array), (listed, lettersJson.GetProperty("deadLetters").ValueKind));
 
         var (paused, pausedScreen, _) = await RunAsync(pause, answer: true);
         Assert.True(paused == 0, pausedScreen);
         Assert.Contains("\"Paused\": true", pausedScreen, StringComparison.Ordinal);
-        var (resumed, resumedScreen, _) = await RunAsync(["consumer", "resume", "--url", target, "--admin-key", TestStack.AdminKey, "--yes"], answer: null);
-        Assert.True(resumed == 0, resumedScreen);
+        var (resumed, resumedJson) = await RunJsonAsync(["consumer", "resume", "--url", target, "--admin-key", TestStack.AdminKey, "--yes", "-o", "json"]);
+        Assert.Equal((ExitCodes.Ok, "done", 200), (resumed, resumedJson.GetProperty("outcome").GetString(), resumedJson.GetProperty("httpStatus").GetInt32()));
+        Assert.False(resumedJson.GetProperty("answer").GetProperty("paused").GetBoolean());
         var (rebuilt, rebuiltScreen, rebuildQuestion) = await RunAsync(["gate", "rebuild", couponId.ToString(), "--url", target, "--admin-key", TestStack.AdminKey], answer: true);
         Assert.True(rebuilt == 0, rebuiltScreen);
         // Issue 27 item 8: the prompt names the coupon and where it stands, and the action says what it did.
@@ -50,13 +64,13 @@ public sealed class CouponctlActionTests
         Assert.Equal(0, (await RunAsync(pause, answer: true)).Code);
         Assert.Equal(HttpStatusCode.Accepted, (await new ApiDriver(app.Client, app.Admin).IssueAsync(couponId, await CreateUserAsync(admin))).Status);
         var (waiting, waitingScreen, _) = await RunAsync(["gate", "rebuild", couponId.ToString(), "--url", target, "--admin-key", TestStack.AdminKey, "--yes"], answer: null);
-        Assert.True(waiting == OperatorActions.NotFinished, waitingScreen);
+        Assert.True(waiting == ExitCodes.NotFinished, waitingScreen);
         Assert.Contains("not done yet", waitingScreen, StringComparison.Ordinal);
         Assert.Equal(0, (await RunAsync(["consumer", "resume", "--url", target, "--admin-key", TestStack.AdminKey, "--yes"], answer: null)).Code);
 
         // A replay names its dead letter in the audit (here one that does not exist: refused, and still recorded).
         var (replayed, replayedScreen, _) = await RunAsync(["dlq", "replay", "0", "987654", "--url", target, "--admin-key", TestStack.AdminKey, "--yes"], answer: null);
-        Assert.True(replayed == OperatorActions.Refused, replayedScreen);
+        Assert.True(replayed == ExitCodes.Refused, replayedScreen);
 
         // The audit row is written once the answer has gone: read until it is there.
         var audit = await Eventually.MatchesAsync(() => admin.AuditAsync(), rows => rows.Any(e => e.Action.Contains("replay", StringComparison.Ordinal)),
@@ -74,13 +88,24 @@ public sealed class CouponctlActionTests
         return user;
     }
 
+    /// <summary>couponctl with --output json: its exit code and its standard output, which must be one JSON
+    /// document.</summary>
+    private static async Task<(int Code, JsonElement Json)> RunJsonAsync(string[] args)
+    {
+        using var stdout = new StringWriter();
+        var code = await Couponctl.InvokeAsync(args, AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) }),
+            _ => throw new InvalidOperationException("json mode asks nobody"), new System.CommandLine.InvocationConfiguration { Output = stdout });
+        using var document = JsonDocument.Parse(stdout.ToString()); // throws unless the whole of stdout is one JSON document
+        return (code, document.RootElement.Clone());
+    }
+
     private static async Task<(int Code, string Screen, string Question)> RunAsync(string[] args, bool? answer)
     {
         using var screen = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(screen) });
         console.Profile.Width = 240;
         var question = "";
-        var code = await Couponctl.Create(console, q => { question = q; return answer; }).Parse(args).InvokeAsync();
+        var code = await Couponctl.InvokeAsync(args, console, q => { question = q; return answer; });
         return (code, screen.ToString(), question);
     }
 }

@@ -31,7 +31,7 @@ public sealed class CouponctlDrillRefusalTests
         var code = await DrillCommand.RunAsync(console, DrillScenario.Named("app-kill"), settings, reports, CancellationToken.None);
 
         var output = screen.ToString();
-        Assert.True(code == 2, $"expected the drill to refuse (exit 2), got {code}:\n{output}");
+        Assert.True(code == ExitCodes.DrillRefused, $"expected the drill to refuse (exit {ExitCodes.DrillRefused}), got {code}:\n{output}");
         Assert.Matches($"REFUSED app-kill: CouponsAppDown is already (pending|firing) on 127.0.0.1:{nobody} before the fault", output);
         Assert.DoesNotContain("coupon ", output, StringComparison.Ordinal); // nothing was created
         Assert.Empty(Directory.GetFiles(reports));

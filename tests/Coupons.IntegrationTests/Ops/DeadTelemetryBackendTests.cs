@@ -2,7 +2,8 @@ using Coupons.IntegrationTests.Issuance;
 
 namespace Coupons.IntegrationTests.Ops;
 
-/// <summary>SPEC §5 "APM / telemetry backend down": an OTLP endpoint that refuses connections changes nothing for users.</summary>
+/// <summary>design.md §6, scenario 6 (APM / telemetry backend down): an OTLP endpoint that refuses connections changes
+/// nothing for users.</summary>
 [Collection(StackCollection.Name)]
 public sealed class DeadTelemetryBackendTests
 {
