@@ -3,7 +3,8 @@ using Coupons.IntegrationTests.Api;
 namespace Coupons.IntegrationTests.Auth;
 
 /// <summary>
-/// Who may click for whom (SPEC §10): with anonymous requests off, a click, a user's coupons and a request's status need
+/// Who may click for whom (design.md §9): with anonymous requests off, a click, a user's coupons and a request's status
+/// need
 /// a valid bearer token whose subject is that publicId. Every token a hostile client could send is refused.
 /// </summary>
 [Collection(StackCollection.Name)]

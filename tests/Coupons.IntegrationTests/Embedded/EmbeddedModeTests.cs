@@ -6,7 +6,7 @@ namespace Coupons.IntegrationTests.Embedded;
 
 /// <summary>
 /// The README's run command: appsettings.json as shipped (SQLite + in-process Garnet + in-process mock Kafka,
-/// demo data), no test stack needed. The guide's own curl must work.
+/// demo data), no test stack needed. The guide's own curl (design.md §1) must work.
 /// </summary>
 public sealed class EmbeddedModeTests : IAsyncLifetime
 {

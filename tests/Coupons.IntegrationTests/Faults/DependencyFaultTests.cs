@@ -1,8 +1,8 @@
 namespace Coupons.IntegrationTests.Faults;
 
 /// <summary>
-/// SPEC §5, one test per seed scenario: steady load of distinct users against limited stock, the real
-/// dependency process broken mid-load for 10 s, healed, then I1–I5 checked in the database and recovery
+/// design.md §6, one test per guide scenario: steady load of distinct users against limited stock, the real
+/// dependency process broken mid-load for 10 s, healed, then I1–I6 (design.md §2) checked in the database and recovery
 /// (a new click accepted) required within 10 s of the dependency returning. No app restart in any of them.
 /// </summary>
 [Collection(FaultCollection.Name)]

@@ -1,6 +1,6 @@
 namespace Coupons.IntegrationTests.Faults;
 
-/// <summary>The closing-note row of one fault scenario, and the SPEC §4 checks behind it.</summary>
+/// <summary>The closing-note row of one fault scenario, and the invariant checks (design.md §2) behind it.</summary>
 /// <param name="Rounds">Rounds of re-clicks the event needed after the service had settled itself: 0 or 1.</param>
 /// <param name="SoldOutWhileStock">SOLD_OUT answers followed by a 202 (a unit was still to be sold when they were given).</param>
 /// <param name="Felt">What showed the fault reached the app (<see cref="FaultFelt"/>), when the scenario watched.</param>
@@ -17,7 +17,8 @@ public sealed record FaultOutcome(
     /// Settles the event as production would, repairing nothing itself: the service must bring its pipeline to rest (nothing
     /// in flight, nothing parked) and its gate level with the database on its own (its background reconciliation gives
     /// back units no request will be issued). Then at most one round: users who heard SOLD_OUT click again, for units the
-    /// service gave back after they had all gone home. Then I1–I5 in the database, I4 included: every unit issued.
+    /// service gave back after they had all gone home. Then I1–I6 (design.md §2) in the database, I4 included: every
+    /// unit issued.
     /// </summary>
     /// <param name="selfRepair">How long the service may take to settle: its reconciliation interval plus the leak grace period, and then some.</param>
     public static async Task<FaultOutcome> SettleAndAssertAsync(

@@ -1,6 +1,6 @@
 namespace Coupons.IntegrationTests.Faults;
 
-/// <summary>The app itself failing (SPEC §5, "App overload / OOM / kill"), as a real process.</summary>
+/// <summary>The app itself failing (design.md §6, scenario 4: app overload / OOM / kill), as a real process.</summary>
 [Collection(FaultCollection.Name)]
 public sealed class ProcessFaultTests
 {

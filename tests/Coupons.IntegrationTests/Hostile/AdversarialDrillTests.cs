@@ -8,7 +8,7 @@ namespace Coupons.IntegrationTests.Hostile;
 /// Everything a hostile user and an unlucky operator can do, in one run on the real stack with two app processes:
 /// 1,000 distinct people race for 500 units; 200 of them also click under three other casings of their id; forged
 /// messages go straight into the topic; MariaDB is stopped for longer than the consumers' poll interval; redis-server
-/// comes back from a stale snapshot. Afterwards SPEC I1–I6 are checked from the database.
+/// comes back from a stale snapshot. Afterwards I1–I6 (design.md §2) are checked from the database.
 /// </summary>
 [Collection(FaultCollection.Name)]
 public sealed class AdversarialDrillTests

@@ -5,7 +5,8 @@ using CsCheck;
 namespace Coupons.IntegrationTests.Hostile;
 
 /// <summary>
-/// SPEC §4: "an action may refuse, it may never break an invariant". Generated interleavings of clicks and operator
+/// design.md §2: "an action may refuse, it may never break an invariant". Generated interleavings of clicks and
+/// operator
 /// actions — open, rebuild-gate, reconcile, consumer pause and resume, Redis restarted empty or from an older snapshot —
 /// for two coupons on two instances, checked step by step against a model (no second 202 for a holder; every action
 /// answers one of its documented statuses) and then, once everything is resumed and settled, against I1-I3, I5 and the

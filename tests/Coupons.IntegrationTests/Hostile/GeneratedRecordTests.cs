@@ -6,7 +6,8 @@ using CsCheck;
 namespace Coupons.IntegrationTests.Hostile;
 
 /// <summary>
-/// SPEC I7 with generated adversaries on the real stack: whatever records reach <c>coupon.issue.requested</c> — from
+/// design.md §2, I7 with generated adversaries on the real stack: whatever records reach <c>coupon.issue.requested</c>
+/// — from
 /// <see cref="HostileRecords"/>, some compressed, some far larger than the app's own producer sends — interleaved with
 /// real clicks, every real request is decided, every hostile record is dead-lettered with a reason, the consumer loop
 /// never starts over and the dead-letter listing answers.

@@ -5,7 +5,8 @@ using Coupons.IntegrationTests.Faults;
 namespace Coupons.IntegrationTests.Hostile;
 
 /// <summary>
-/// SPEC I7 under SPEC §5's 256 MB heap: a record the broker keeps compressed can unpack to far more than the heap. Only
+/// design.md §2, I7 under the 256 MB heap of design.md §6 (scenario 4): a record the broker keeps compressed can unpack
+/// to far more than the heap. Only
 /// its head may reach managed memory; it is dead-lettered and the requests behind it are decided.
 /// </summary>
 [Collection(FaultCollection.Name)]

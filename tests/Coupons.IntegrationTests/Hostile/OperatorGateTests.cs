@@ -4,7 +4,7 @@ namespace Coupons.IntegrationTests.Hostile;
 
 /// <summary>
 /// Operator actions that write a gate (open, rebuild-gate) follow the gate keeper's rule: never from a database that is
-/// still missing requests the coupon accepted (SPEC §4: an action may refuse, it may never break an invariant).
+/// still missing requests the coupon accepted (design.md §2: an action may refuse, it may never break an invariant).
 /// </summary>
 [Collection(FaultCollection.Name)]
 public sealed class OperatorGateTests

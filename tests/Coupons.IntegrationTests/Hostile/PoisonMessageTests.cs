@@ -5,7 +5,8 @@ using Confluent.Kafka;
 namespace Coupons.IntegrationTests.Hostile;
 
 /// <summary>
-/// SPEC I6: no message, however well formed, stops the consumer for others. A message whose failure is deterministic
+/// design.md §2, I7: no message, however well formed, stops the consumer for others. A message whose failure is
+/// deterministic
 /// goes to the dead-letter topic with its reason; real requests in the same partitions and batches are issued.
 /// </summary>
 [Collection(StackCollection.Name)]

@@ -4,7 +4,8 @@ namespace Coupons.IntegrationTests.Security;
 
 /// <summary>
 /// In Production the app refuses dev-mode conveniences unless each is explicitly allowed: it exits non-zero with one
-/// line naming the setting (SPEC §10). The real built app, as a process, with an otherwise safe production configuration.
+/// line naming the setting (design.md §9; docs/security.md). The real built app, as a process, with an otherwise safe
+/// production configuration.
 /// </summary>
 [Collection(FaultCollection.Name)] // two of these start an app that joins the shared consumer group
 public sealed class ProductionGuardTests

@@ -6,7 +6,8 @@ using Microsoft.Playwright;
 namespace Coupons.IntegrationTests.Topology;
 
 /// <summary>
-/// The APM as on-call sees it (the Aspire dashboard stands in for the guide's Pinpoint): one click's trace, from the
+/// The APM as on-call sees it (the Aspire dashboard stands in for the guide's Pinpoint; design.md §6, scenario 6): one
+/// click's trace, from the
 /// HTTP request through the gate and the publish to the consumer's database write, opened in a real browser. Then the
 /// guide's scenario 6: the APM dies, and issuance does not notice.
 /// </summary>

@@ -6,8 +6,10 @@ using Coupons.Cli;
 namespace Coupons.IntegrationTests.Topology;
 
 /// <summary>
-/// The HA failure modes a real deployment has, on the production topology (SPEC §4: a Redis failover that loses the
-/// last writes, a Kafka broker lost with replication factor 3, one app replica killed). Each drill checks I1–I5 in
+/// The HA failure modes a real deployment has, on the production topology (design.md §2 and §6; docs/failure-modes.md,
+/// HA table: a Redis failover that loses the
+/// last writes, a Kafka broker lost with replication factor 3, one app replica killed). Each drill checks I1–I6
+/// (design.md §2) in
 /// MariaDB afterwards and leaves the topology whole again.
 /// </summary>
 [Collection(TopologyCollection.Name)]

@@ -4,9 +4,10 @@ using Coupons.IntegrationTests.Faults;
 namespace Coupons.IntegrationTests.Topology;
 
 /// <summary>
-/// The guide's data recovery ("restore the latest backup, then point-in-time recovery with the binary log") on the
+/// The guide's data recovery (docs/failure-modes.md, HA table; docs/runbooks/DatabasePointInTimeRestore.md: "restore
+/// the latest backup, then point-in-time recovery with the binary log") on the
 /// topology's MariaDB, mid-event: a full backup, more clicks, a chosen moment, an operator's mistake after it; then
-/// the restore to that moment, the gate rebuilt from the restored database, and I1–I5 checked.
+/// the restore to that moment, the gate rebuilt from the restored database, and I1–I3 and I5 (design.md §2) checked.
 /// </summary>
 [Collection(TopologyCollection.Name)]
 public sealed class RecoveryDrillTests(TopologyFixture topology)

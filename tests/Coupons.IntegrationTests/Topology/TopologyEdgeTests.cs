@@ -1,6 +1,7 @@
 namespace Coupons.IntegrationTests.Topology;
 
-/// <summary>The topology as a user and an operator first meet it: the guide's curl through nginx, both replicas serving.</summary>
+/// <summary>The topology as a user and an operator first meet it: the guide's curl (design.md §1) through nginx, both
+/// replicas serving.</summary>
 [Collection(TopologyCollection.Name)]
 public sealed class TopologyEdgeTests(TopologyFixture topology)
 {

@@ -6,7 +6,7 @@ using CsCheck;
 
 namespace Coupons.UnitTests.Issuance;
 
-/// <summary>SPEC I7: decoding a consumed record is total, whatever its value, key and headers hold.</summary>
+/// <summary>design.md §2, I7: decoding a consumed record is total, whatever its value, key and headers hold.</summary>
 public sealed class RecordDecodingTests
 {
     private static readonly HashSet<string> DecodingReasons = [DeadLetterReason.Malformed, DeadLetterReason.TooLarge];
