@@ -87,21 +87,22 @@ public static class AppReplicas
             // The committed Topology:AdminApiKey is a published key (Coupons.Admin.PublishedKeys): Production refuses
             // it unless allowed by name. A key given on the command line (bench, drills) needs no allowance.
             .WithEnvironment("Production__AllowDevAdminKey", "true")
+            .WithEnvironment("Admin__Keys__0__Id", "oncall-read")
+            .WithEnvironment("Admin__Keys__0__Key", o.ReadAdminApiKey)
+            .WithEnvironment("Admin__Keys__0__Scope", "Read")
             .WithEnvironment("Edge__KnownProxies__0", "127.0.0.1")
             .WithEnvironment("Auth__Issuer", "coupons-local-topology")
             .WithEnvironment("Auth__Audience", "coupons-api")
             .WithEnvironment("Auth__SigningKeys__0__Id", "topology")
             .WithEnvironment("Auth__SigningKeys__0__Key", settings.SigningKey)
             // The guide's curl (design.md §1: anonymous click for test-user on coupon 11) works here, as in dev mode:
-            // both are
-            // refused in Production unless allowed, and allowed here by name.
+            // both are refused in Production unless allowed, and allowed here by name.
             .WithEnvironment("Seed__DemoData", "true")
             .WithEnvironment("Production__AllowDemoData", "true")
             .WithEnvironment("Auth__AllowAnonymous", "true")
             .WithEnvironment("Production__AllowAnonymousClicks", "true")
             // MariaDB, Redis and the brokers listen in plaintext on this host's loopback: Production refuses plaintext
-            // to
-            // each unless allowed by name. A real deployment configures TLS instead (README, Configuration).
+            // to each unless allowed by name. A real deployment configures TLS instead (README, Configuration).
             .WithEnvironment("Production__AllowPlaintextKafka", "true")
             .WithEnvironment("Production__AllowPlaintextRedis", "true")
             .WithEnvironment("Production__AllowPlaintextMySql", "true");

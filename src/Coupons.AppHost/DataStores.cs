@@ -18,10 +18,9 @@ public static class DataStores
         InitializeDataDirectory(data);
 
         // Runs at every start: the app's database and users exist whatever state the data directory is in. The
-        // replicas'
-        // user may read and write rows only (a state folder from before versioned migrations gave it every right: taken
-        // back); the migration step's user may change the schema; the on-call's user reads (couponctl: SELECT for the
-        // drills' checks, PROCESS for the processlist and InnoDB status).
+        // replicas' user may read and write rows only (a state folder from before versioned migrations gave it every
+        // right: taken back); the migration step's user may change the schema; the on-call's user reads (couponctl:
+        // SELECT for the drills' checks, PROCESS for the processlist and InnoDB status).
         var initFile = Path.Combine(dir, "init.sql");
         File.WriteAllText(initFile, $"""
             CREATE DATABASE IF NOT EXISTS {TopologyOptions.DatabaseName} CHARACTER SET utf8mb4;

@@ -8,6 +8,7 @@ using Coupons.AppHost;
 var builder = DistributedApplication.CreateBuilder(args);
 var topology = Topology.From(builder);
 TopologyHome.UseStateFolder(topology);
+topology.WriteCouponctlKeyFiles();   // .topology/couponctl/admin-key and read-key, for couponctl's contexts
 
 var mariadb = builder.AddMariaDb(topology);
 var redis = builder.AddRedisWithSentinels(topology);

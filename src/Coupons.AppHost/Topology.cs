@@ -25,13 +25,30 @@ public sealed class Topology
     public static Topology From(IDistributedApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(TopologyOptions.Section).Get<TopologyOptions>() ?? new TopologyOptions();
-        if (options.AdminApiKey.Length < 32)
+        if (options.AdminApiKey.Length < 32 || options.ReadAdminApiKey.Length < 32)
         {
-            throw new InvalidOperationException("Topology:AdminApiKey must be at least 32 bytes (the app refuses a shorter one in Production).");
+            throw new InvalidOperationException("Topology:AdminApiKey and Topology:ReadAdminApiKey must be at least 32 bytes (the app refuses a shorter one in Production).");
         }
 
         // src/Coupons.AppHost -> the repository root, where deploy/ and the ignored state folder are.
         return new Topology(options, Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "..")));
+    }
+
+    /// <summary>
+    /// The admin keys as files for couponctl (<c>--admin-key-file</c>, a context), readable by this user only, so no key
+    /// needs to be typed or exported: <c>.topology/couponctl/admin-key</c> (operate) and <c>read-key</c> (read).
+    /// </summary>
+    public void WriteCouponctlKeyFiles()
+    {
+        foreach (var (file, key) in new[] { ("admin-key", Options.AdminApiKey), ("read-key", Options.ReadAdminApiKey) })
+        {
+            var path = Path.Combine(State("couponctl"), file);
+            File.WriteAllText(path, key + "\n");
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
     }
 
     /// <summary>A folder under the state folder, created if missing.</summary>

@@ -40,6 +40,12 @@ public sealed class TopologyOptions
     public string AdminApiKey { get; set; } = "";
 
     /// <summary>
+    /// A second admin key with the read scope (<c>oncall-read</c> in the audit): what <c>couponctl status</c> and
+    /// <c>collect</c> need, and nothing that acts. Written with <see cref="AdminApiKey"/> to <c>.topology/couponctl/</c>.
+    /// </summary>
+    public string ReadAdminApiKey { get; set; } = "";
+
+    /// <summary>
     /// For bench/topology.sh only: the per-address limits (nginx's and the app's) let one load generator through, and
     /// the replicas log warnings only. Everything else stays as deployed.
     /// </summary>

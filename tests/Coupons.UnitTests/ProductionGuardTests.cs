@@ -258,9 +258,12 @@ public sealed class ProductionGuardTests
     {
         using var settings = JsonDocument.Parse(File.ReadAllText(RepositoryFiles.Path("src", "Coupons.AppHost", "appsettings.json")));
         var committed = settings.RootElement.GetProperty("Topology").GetProperty("AdminApiKey").GetString();
+        var committedRead = settings.RootElement.GetProperty("Topology").GetProperty("ReadAdminApiKey").GetString();
 
         Assert.Equal(PublishedKeys.TopologyAdminKey, committed);
+        Assert.Equal(PublishedKeys.TopologyReadKey, committedRead);
         Assert.Contains(committed, PublishedKeys.AdminKeys);
+        Assert.Contains(committedRead, PublishedKeys.AdminKeys);
         Assert.Contains(AdminOptions.EmbeddedDevKey, PublishedKeys.AdminKeys);
     }
 

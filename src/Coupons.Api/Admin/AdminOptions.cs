@@ -43,7 +43,7 @@ public sealed class AdminOptions
     {
         if (ApiKey.Length > 0)
         {
-            yield return new AdminKey { Id = SingleKeyId, Key = ApiKey };
+            yield return new AdminKey { Id = SingleKeyId, Key = ApiKey, Scope = AdminScope.Operate };
         }
 
         foreach (var key in Keys.Where(k => k.Key.Length > 0))
@@ -76,4 +76,20 @@ public sealed class AdminKey
     public string Id { get; set; } = "";
 
     public string Key { get; set; } = "";
+
+    /// <summary>
+    /// What the key may do (<c>Admin__Keys__0__Scope</c>): <see cref="AdminScope.Operate"/> (the default) everything,
+    /// <see cref="AdminScope.Read"/> only read (<c>GET</c>): give on-call's <c>couponctl status</c> and <c>collect</c> a
+    /// key that cannot act.
+    /// </summary>
+    public AdminScope Scope { get; set; } = AdminScope.Operate;
+}
+
+public enum AdminScope
+{
+    /// <summary>Every admin call: read, and act (open, rebuild, reconcile, pause, replay, create).</summary>
+    Operate,
+
+    /// <summary>Reads only: every <c>GET</c> of the admin API; anything else is 403 <c>ADMIN_KEY_READ_ONLY</c>.</summary>
+    Read,
 }

@@ -14,7 +14,8 @@ public static class AdminServices
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, AdminKeyAuthenticationHandler>(AdminKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy(AdminKeyAuthenticationHandler.Policy, policy => policy
             .AddAuthenticationSchemes(AdminKeyAuthenticationHandler.SchemeName)
-            .RequireAuthenticatedUser());
+            .RequireAuthenticatedUser()
+            .RequireAssertion(context => AdminScopes.Allows(context.User, context.Resource as HttpContext)));
         return services.AddSingleton<ConsistencyReporter>().AddSingleton<DeadLetters>().AddSingleton<AdminAuditLog>();
     }
 }

@@ -13,7 +13,10 @@ public static class PublishedKeys
     /// </summary>
     public const string TopologyAdminKey = "local-topology-admin-key-NOT-A-SECRET-0001";
 
-    public static IReadOnlyList<string> AdminKeys { get; } = [AdminOptions.EmbeddedDevKey, TopologyAdminKey];
+    /// <summary>The local topology's read-scoped key, <c>Topology:ReadAdminApiKey</c> (kept equal by the same test).</summary>
+    public const string TopologyReadKey = "local-topology-read-key-NOT-A-SECRET-000001";
+
+    public static IReadOnlyList<string> AdminKeys { get; } = [AdminOptions.EmbeddedDevKey, TopologyAdminKey, TopologyReadKey];
 
     public static bool IsPublished(string adminKey) => AdminKeys.Contains(adminKey, StringComparer.Ordinal);
 }

@@ -13,17 +13,28 @@ namespace Coupons.IntegrationTests.Api;
 /// <c>code</c> where there is one, are among those the document declares for that operation; no 2xx without the right
 /// credentials; and a refused request changes nothing (coupons, users, and the sale's gate).
 /// </summary>
+[Trait("Category", "Api")]
 [Collection(StackCollection.Name)]
 public sealed class GeneratedRequestTests(StackFixture stack) : IAsyncLifetime
 {
     /// <summary>Operations an authorised generated call would make slow or that act on the shared stack; called without the key only.</summary>
     private static readonly string[] NeverAuthorised = ["/rebuild-gate", "/consumer/", "/replay", "/open"];
 
+    /// <summary>A key with the read scope (issue 22): every admin GET, nothing else.</summary>
+    private const string ReadKey = "test-read-only-admin-key-not-a-secret";
+
     private CouponApiFactory _app = null!;
 
     public Task InitializeAsync()
     {
-        _app = new CouponApiFactory(new Dictionary<string, string?> { ["Auth:AllowAnonymous"] = "false", ["Kafka:RunConsumer"] = "false" });
+        _app = new CouponApiFactory(new Dictionary<string, string?>
+        {
+            ["Auth:AllowAnonymous"] = "false",
+            ["Kafka:RunConsumer"] = "false",
+            ["Admin:Keys:0:Id"] = "oncall-read",
+            ["Admin:Keys:0:Key"] = ReadKey,
+            ["Admin:Keys:0:Scope"] = "Read",
+        });
         return ApiDriver.WaitUntilReadyAsync(_app.CreateClient());
     }
 
@@ -76,6 +87,47 @@ public sealed class GeneratedRequestTests(StackFixture stack) : IAsyncLifetime
         // Rows are written after the answer, so they are counted once at the end: the first click and each accepted one.
         await stack.Api.WaitForDrainAsync(couponId);
         Assert.Equal(1 + clicksAccepted, (await Invariants.ReadAsync(couponId)).Rows);
+    }
+
+    /// <summary>
+    /// Issue 22: on-call's status and collect run with a key that cannot act. Every admin operation the document lists,
+    /// called with the read key: each GET answers as it would for any key, each other method is 403
+    /// ADMIN_KEY_READ_ONLY (declared for it) and changes nothing.
+    /// </summary>
+    [Fact]
+    public async Task A_read_key_reads_every_admin_get_and_every_other_admin_call_is_refused_with_its_code()
+    {
+        var operations = (await LoadOperationsAsync()).Where(o => o.IsAdmin).ToList();
+        var couponId = await stack.Api.CreateOpenCouponAsync(10);
+        var world = new World(couponId, "nobody", "nobody", Guid.Empty);
+        var before = await SnapshotAsync(world);
+        var client = _app.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Admin-Key", ReadKey);
+
+        foreach (var operation in operations)
+        {
+            var path = operation.Template.Replace("{couponId}", couponId.ToString(), StringComparison.Ordinal)
+                .Replace("{partition}", "0", StringComparison.Ordinal).Replace("{offset}", "0", StringComparison.Ordinal);
+            using var request = new HttpRequestMessage(new HttpMethod(operation.Method), path);
+            if (operation.TakesBody)
+            {
+                request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+            }
+
+            using var response = await client.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            if (operation.Method == "GET")
+            {
+                Assert.True(response.IsSuccessStatusCode, $"{operation.Method} {path} with the read key: {(int)response.StatusCode} {body}");
+            }
+            else
+            {
+                await BadInputTests.AssertProblemAsync(response, HttpStatusCode.Forbidden, ProblemCodes.AdminKeyReadOnly);
+                Assert.Contains(ProblemCodes.AdminKeyReadOnly, operation.Answers.GetValueOrDefault(403) ?? []);
+            }
+        }
+
+        Assert.Equal(before, await SnapshotAsync(world));
     }
 
     // Counterexamples the generator found, kept as named cases.
@@ -151,7 +203,7 @@ public sealed class GeneratedRequestTests(StackFixture stack) : IAsyncLifetime
         {
             if (Operation.IsAdmin)
             {
-                return Credentials.AdminKey == TestStack.AdminKey;
+                return Credentials.AdminKey == TestStack.AdminKey || (Credentials.AdminKey == ReadKey && Operation.Method == "GET");
             }
 
             if (!Operation.Template.Contains('{', StringComparison.Ordinal))
@@ -166,7 +218,8 @@ public sealed class GeneratedRequestTests(StackFixture stack) : IAsyncLifetime
 
         public override string ToString() =>
             $"{Operation.Method} {Path} bearer={(Credentials.Bearer is null ? "none" : $"{Credentials.BearerSubject}/{(Credentials.BearerValid ? "valid" : "bad")}")} "
-            + $"admin={(Credentials.AdminKey is null ? "none" : Credentials.AdminKey == TestStack.AdminKey ? "right" : "wrong")} body={Body?.Length.ToString() ?? "none"}";
+            + $"admin={(Credentials.AdminKey is null ? "none" : Credentials.AdminKey == TestStack.AdminKey ? "right" : Credentials.AdminKey == ReadKey ? "read" : "wrong")} "
+            + $"body={Body?.Length.ToString() ?? "none"}";
 
         private string PublicIdIn() =>
             Uri.UnescapeDataString(Path.Split('?')[0].Split('/')[Array.IndexOf(Operation.Template.Split('/'), "{publicId}")]);
@@ -211,7 +264,8 @@ public sealed class GeneratedRequestTests(StackFixture stack) : IAsyncLifetime
         var admin = Gen.Frequency(
             (2, Gen.Const<string?>((string?)null)),
             (2, Gen.OneOf<string?>("wrong", "", " " + TestStack.AdminKey, TestStack.AdminKey.ToUpperInvariant(), new string('k', 4000))),
-            (operation.IsAdmin && !NeverAuthorised.Any(n => operation.Template.Contains(n, StringComparison.Ordinal)) ? 3 : 0, Gen.Const<string?>(TestStack.AdminKey)));
+            (operation.IsAdmin && !NeverAuthorised.Any(n => operation.Template.Contains(n, StringComparison.Ordinal)) ? 3 : 0, Gen.Const<string?>(TestStack.AdminKey)),
+            (operation.IsAdmin ? 2 : 0, Gen.OneOf<string?>(ReadKey, ReadKey + " ", ReadKey.ToUpperInvariant())));
         return Gen.Select(bearer, admin, (b, a) => b with { AdminKey = a });
     }
 

@@ -33,6 +33,7 @@ public sealed class TopologyFixture : IAsyncLifetime
         AlertmanagerPort = 23393,
         AlertReceiverPort = 23394,
         AdminApiKey = "topology-test-admin-key-not-a-secret-000001",
+        ReadAdminApiKey = "topology-test-read-key-not-a-secret-0000001",
     };
 
     /// <summary>Partitions of the request topic (the Kafka mock host creates it so).</summary>

@@ -45,9 +45,16 @@ public static class ApiDocument
         });
 
     /// <summary>The problems one endpoint can answer, by status (what the pipeline adds in front of it included).</summary>
-    public static IReadOnlyDictionary<int, IReadOnlyList<string>> ProblemsOf(IReadOnlyList<object> metadata, string routePattern, bool takesBody)
+    public static IReadOnlyDictionary<int, IReadOnlyList<string>> ProblemsOf(IReadOnlyList<object> metadata, string routePattern, bool takesBody,
+        string httpMethod = "GET")
     {
         var problems = metadata.OfType<AnswersProblem>().ToList();
+        // The admin key's scope is checked by method in front of every admin endpoint: a read key may only read.
+        if (problems.Any(p => p.Code == ProblemCodes.AdminKeyMissing) && !HttpMethods.IsGet(httpMethod) && !HttpMethods.IsHead(httpMethod))
+        {
+            problems.Add(new(StatusCodes.Status403Forbidden, ProblemCodes.AdminKeyReadOnly));
+        }
+
         problems.AddRange(RouteIds.All.Where(id => routePattern.Contains('{' + id.Name + '}', StringComparison.Ordinal))
             .Select(id => new AnswersProblem(StatusCodes.Status400BadRequest, id.Code)));
         if (takesBody)
@@ -75,7 +82,7 @@ public static class ApiDocument
         var metadata = description.ActionDescriptor.EndpointMetadata;
         var takesBody = description.ParameterDescriptions.Any(p => p.Source == Microsoft.AspNetCore.Mvc.ModelBinding.BindingSource.Body);
         operation.Responses ??= new OpenApiResponses();
-        foreach (var (status, codes) in ProblemsOf(metadata.ToList(), description.RelativePath ?? "", takesBody))
+        foreach (var (status, codes) in ProblemsOf(metadata.ToList(), description.RelativePath ?? "", takesBody, description.HttpMethod ?? "GET"))
         {
             operation.Responses[status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new OpenApiResponse
             {

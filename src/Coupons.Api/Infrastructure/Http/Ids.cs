@@ -31,9 +31,8 @@ public static class Ids
 
     /// <summary>
     /// A valid publicId in its canonical form. A publicId names one person however it is cased (design.md §2, I6): the
-    /// canonical
-    /// form is ASCII lower case, and the gate, the user registry, the rate limiter and the database all see only it.
-    /// Allocates only when <paramref name="raw"/> has upper-case letters.
+    /// canonical form is ASCII lower case, and the gate, the user registry, the rate limiter and the database all see
+    /// only it. Allocates only when <paramref name="raw"/> has upper-case letters.
     /// </summary>
     public static bool TryCanonicalPublicId(string? raw, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? canonical)
     {

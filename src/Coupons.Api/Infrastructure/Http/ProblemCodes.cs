@@ -25,6 +25,7 @@ public static class ProblemCodes
     public const string SubjectMismatch = "SUBJECT_MISMATCH";
     public const string AdminKeyMissing = "ADMIN_KEY_MISSING";
     public const string AdminKeyInvalid = "ADMIN_KEY_INVALID";
+    public const string AdminKeyReadOnly = "ADMIN_KEY_READ_ONLY";
     public const string RateLimited = "RATE_LIMITED";
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
     public const string RequestTimeout = "REQUEST_TIMEOUT";

@@ -6,8 +6,8 @@ public sealed record RouteId(string Name, string Code, string Detail, Func<strin
 /// <summary>
 /// The ids in route paths, checked in one place for every route that has them, before any token, limit or I/O
 /// (design.md §3, Edge; §9): an invalid one is 400 with its own code, and a valid one reaches the handler in canonical
-/// form, so
-/// handlers bind <c>long couponId</c>, <c>Guid requestId</c> and a canonical <c>publicId</c> and check nothing.
+/// form, so handlers bind <c>long couponId</c>, <c>Guid requestId</c> and a canonical <c>publicId</c> and check
+/// nothing.
 /// </summary>
 public static class RouteIds
 {
