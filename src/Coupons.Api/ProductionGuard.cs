@@ -11,13 +11,13 @@ namespace Coupons;
 
 /// <summary>
 /// Production refuses the conveniences of dev mode (design.md §9; docs/security.md). Each is an unsafe default that is
-/// easy to ship by
-/// accident: the appsettings.json defaults are the embedded dev mode, so a deployment that forgets one setting would
-/// otherwise run on an in-process Redis, a SQLite file, demo users, a published dev key or anonymous clicks. The
-/// benchmark's DB-lock baseline (off by default, but one copied setting away) issues coupons without a token and is
-/// refused too, and so is plaintext to Kafka, Redis or MySQL over the network (each client's default). In the Production environment the app does not start with any of them unless that one is explicitly
-/// allowed (<c>Production__Allow…=true</c>); it prints one line per finding, naming the setting, and exits with
-/// <see cref="ExitCode"/>.
+/// easy to ship by accident: the appsettings.json defaults are the embedded dev mode, so a deployment that forgets one
+/// setting would otherwise run on an in-process Redis, a SQLite file, demo users, a published dev key or anonymous
+/// clicks. The benchmark's DB-lock baseline (off by default, but one copied setting away) issues coupons without a
+/// token and is refused too, and so is plaintext to Kafka, Redis or MySQL over the network (each client's default). In
+/// the Production environment the app does not start with any of them unless that one is explicitly
+/// allowed (<c>Production__Allow…=true</c>); it prints one line per finding, naming the setting, and exits with <see
+/// cref="ExitCode"/>.
 /// </summary>
 public static class ProductionGuard
 {

@@ -13,7 +13,14 @@ using Coupons.Reconciliation;
 using Coupons.UserCoupons;
 using Scalar.AspNetCore;
 
-var (migrateOnly, hostArgs) = SchemaCommand.Parse(args);
+var (migrateOnly, misspelt, hostArgs) = SchemaCommand.Parse(args);
+if (misspelt is not null)               // --migrate=true, --MIGRATE: not the step, and the host would start the service instead
+{
+    await Console.Error.WriteLineAsync($"Unknown argument {misspelt}: the migration step is --migrate, exactly.");
+    Environment.ExitCode = SchemaCommand.UsageExitCode;
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(hostArgs);
 
 if (ProductionGuard.Refuses(builder))   // Production: no embedded stores, demo data, dev keys or anonymous clicks unless allowed
@@ -35,6 +42,12 @@ builder.AddEmbeddedDependencies()      // dev mode: Garnet + mock Kafka in-proce
        .AddCouponServices();
 
 var app = builder.Build();
+
+if (await SchemaCommand.RefusesOlderSchemaAsync(app.Services))   // a replica before the migration step: one line, exit 75
+{
+    Environment.ExitCode = SchemaBehindException.ExitCode;
+    return;
+}
 
 app.UseForwardedClient();     // the client's address, believed from configured proxies only
 app.UseExceptionHandler();
@@ -66,15 +79,7 @@ if (app.Configuration.IsEmbeddedDevMode(app.Environment))
     app.MapScalarApiReference();                 // dev mode only: the interactive API reference at /scalar
 }
 
-try
-{
-    await app.RunAsync();
-}
-catch (SchemaBehindException behind)  // a replica started before the migration step ran: one line, not a stack trace
-{
-    await Console.Error.WriteLineAsync(behind.Message);
-    Environment.ExitCode = SchemaBehindException.ExitCode;
-}
+await app.RunAsync();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

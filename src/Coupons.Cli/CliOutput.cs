@@ -58,5 +58,32 @@ public sealed class CliOutput
     public static CliOutput ForJson(TextWriter stdout, IAnsiConsole progress) => new(true, progress, stdout);
 
     /// <summary>The command's one document (json only).</summary>
-    public void WriteJson<T>(T document) => _stdout.WriteLine(JsonSerializer.Serialize(document, Json));
+    public void WriteJson<T>(T document) => Write(_stdout, document);
+
+    public static void Write<T>(TextWriter stdout, T document) => stdout.WriteLine(JsonSerializer.Serialize(document, Json));
+
+    /// <summary>Whether json was asked for; false when the option itself is what could not be read.</summary>
+    public static bool IsJsonRequested(ParseResult parse)
+    {
+        try
+        {
+            return parse.GetValue(Option) == OutputFormat.Json;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>"gate rebuild", "consumer pause": the words typed after couponctl.</summary>
+    public static string CommandName(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var result = parse.CommandResult; result is not null && result.Command is not RootCommand; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Insert(0, result.Command.Name);
+        }
+
+        return string.Join(' ', names);
+    }
 }

@@ -21,6 +21,7 @@ public static class Couponctl
             CollectCommand.Create(console),
             DrillCommand.Create(console),
             PostmortemCommand.Create(console),
+            Contexts.ContextCommand.Create(console),
         };
         foreach (var action in OperatorActions.Create(console, confirm))
         {
@@ -42,22 +43,42 @@ public static class Couponctl
 
     public static async Task<int> InvokeAsync(RootCommand root, string[] args, InvocationConfiguration configuration)
     {
-        var parse = root.Parse(args);
         configuration.EnableDefaultExceptionHandler = false;
+        ParseResult? parse = null;
         try
         {
-            var code = await parse.InvokeAsync(configuration);
-            return parse.Errors.Count > 0 ? ExitCodes.Usage : code;
-        }
-        catch (OperationCanceledException)
-        {
-            return ExitCodes.Interrupted;
+            parse = root.Parse(args); // defaults read the contexts file: inside, so a broken one is named, not a crash
+            if (parse.Errors.Count > 0)
+            {
+                // Not System.CommandLine's answer (its help text on stdout, exit 1): the errors on stderr, exit 2, and in
+                // json mode a document on stdout that says so.
+                foreach (var error in parse.Errors)
+                {
+                    await configuration.Error.WriteLineAsync($"couponctl: {error.Message}");
+                }
+
+                await configuration.Error.WriteLineAsync("(couponctl <command> --help says what it takes)");
+                return Fail(parse, configuration, new CliFailure.Verdict(ExitCodes.Usage, "usage", string.Join("; ", parse.Errors.Select(e => e.Message))));
+            }
+
+            return await parse.InvokeAsync(configuration);
         }
         catch (Exception ex)
         {
-            await configuration.Error.WriteLineAsync($"couponctl crashed: {ex.GetType().Name}: {ex.Message} (a bug in couponctl; please report it with this line)");
-            return ExitCodes.Crashed;
+            var verdict = CliFailure.Classify(ex);
+            await configuration.Error.WriteLineAsync(verdict.ExitCode == ExitCodes.Crashed ? verdict.Message : $"couponctl: {verdict.Message}");
+            return Fail(parse, configuration, verdict);
         }
+    }
+
+    private static int Fail(ParseResult? parse, InvocationConfiguration configuration, CliFailure.Verdict verdict)
+    {
+        if (parse is not null && CliOutput.IsJsonRequested(parse))
+        {
+            CliOutput.Write(configuration.Output, new ErrorJson(CliOutput.CommandName(parse), 1, verdict.Outcome, verdict.ExitCode, verdict.Message));
+        }
+
+        return verdict.ExitCode;
     }
 
     private sealed class PrintVersion : SynchronousCommandLineAction

@@ -2,7 +2,7 @@ namespace Coupons.Cli;
 
 /// <summary>
 /// couponctl's exit codes, one table for every command (README "Exit codes", <c>couponctl --help</c>). A script can
-/// tell "nothing was done" (2, 3, 6, 7) from "done" (0), "maybe done" (4, 5), a failed drill (1), a severity (10-13)
+/// tell "nothing was done" (2, 3, 6, 7, 8) from "done" (0), "maybe done" (4, 5), a failed drill (1), a severity (10-13)
 /// and a bug in couponctl itself (70).
 /// </summary>
 public static class ExitCodes
@@ -31,6 +31,12 @@ public static class ExitCodes
     /// <summary>A drill would not start (the stack is not as it must be, a tool is missing): nothing was done.</summary>
     public const int DrillRefused = 7;
 
+    /// <summary>
+    /// The service (or another target) could not be reached or gave no usable answer: connection refused, timed out, an
+    /// answer that was not what it should be. Nothing was done (an action whose request may have left is 5 instead).
+    /// </summary>
+    public const int Unreachable = 8;
+
     /// <summary>status: the severity found, 10 + its P level (P0 = 10 ... P3 = 13).</summary>
     public const int StatusP0 = 10;
 
@@ -51,6 +57,7 @@ public static class ExitCodes
           5   sent, no usable answer: it may have been done
           6   declined (no, or no terminal and no --yes): nothing was done
           7   drill refused to start: nothing was done
+          8   a target could not be reached or read: nothing was done
           10-13  status: P0-P3 found
           70  couponctl crashed (a bug)
           130 interrupted (Ctrl+C)

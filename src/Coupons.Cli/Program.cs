@@ -1,10 +1,8 @@
 // couponctl: the incident guide as one command (issue 14; docs in README "On call"). Every target is an option with
-// an environment variable (COUPONCTL_*) and a local default.
-//   couponctl status [--watch]                      the first-five-minutes checklist, severity and runbook
-//   couponctl collect                               the diagnostic bundle (one zip)
-// couponctl drill <scenario> [--stack test]       one of the guide's drills (design.md §1), PASS or FAIL, report in
-// drills/
-//   couponctl postmortem --drill <report.json>      the post-mortem template drafted from data
+// an environment variable (COUPONCTL_*) and a local default.   couponctl status [--watch]                      the
+// first-five-minutes checklist, severity and runbook   couponctl collect                               the diagnostic
+// bundle (one zip) couponctl drill <scenario> [--stack test]       one of the guide's drills (design.md §1), PASS or
+// FAIL, report in drills/   couponctl postmortem --drill <report.json>      the post-mortem template drafted from data
 //   couponctl reconcile | gate rebuild | dlq list|replay | consumer pause|resume    operator actions, confirmed first
 using Coupons.Cli;
 using Spectre.Console;

@@ -2,10 +2,9 @@ namespace Coupons.Auth;
 
 /// <summary>
 /// Who may click for whom (design.md §9): a click, a user's coupons and a request's status need a bearer token (JWT)
-/// whose
-/// subject is that publicId. Issuer, audience and keys come from configuration: static signing keys (more than one
-/// during a rotation: a token names its key by <c>kid</c>), or an OpenID Connect <see cref="Authority"/> whose JWKS is
-/// fetched and refreshed.
+/// whose subject is that publicId. Issuer, audience and keys come from configuration: static signing keys (more than
+/// one during a rotation: a token names its key by <c>kid</c>), or an OpenID Connect <see cref="Authority"/> whose JWKS
+/// is fetched and refreshed.
 /// </summary>
 public sealed class UserAuthOptions
 {

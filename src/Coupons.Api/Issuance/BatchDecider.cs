@@ -30,11 +30,10 @@ public sealed record DecidedRequest(IssueDecision Decision, long CouponId, long 
 /// <summary>
 /// Decides a batch in memory, in Kafka order, from what the database holds (read under the coupon rows' lock):
 /// first come first served up to the total (design.md §2, I1), one coupon per user (I2), and a request already decided
-/// keeps its
-/// decision however often Kafka delivers it (I5). A message that could only have been forged or corrupted (a coupon or
-/// user the database does not have, a user under another publicId, a request id already used for another coupon or
-/// user) is set aside for the dead-letter topic: retrying it would stall its partition for everyone behind it (I7).
-/// Pure: no I/O, so every rule is unit-tested.
+/// keeps its decision however often Kafka delivers it (I5). A message that could only have been forged or corrupted (a
+/// coupon or user the database does not have, a user under another publicId, a request id already used for another
+/// coupon or user) is set aside for the dead-letter topic: retrying it would stall its partition for everyone behind it
+/// (I7). Pure: no I/O, so every rule is unit-tested.
 /// </summary>
 public static class BatchDecider
 {
@@ -43,9 +42,8 @@ public static class BatchDecider
     /// <param name="coupons">The coupons the undecided requests name, as locked in the database.</param>
     /// <param name="users">The users the undecided requests name that exist: user id to the stored publicId.</param>
     /// <param name="holders">Who already holds each (coupon, user), by request id.</param>
-    /// <returns>
-    /// A decision per request id (first copy's position), old or new; the rows to insert; the counter moves; and every
-    /// message set aside (a copy of a set-aside request is set aside too: each is a message in the topic).
+    /// <returns> A decision per request id (first copy's position), old or new; the rows to insert; the counter moves;
+    /// and every message set aside (a copy of a set-aside request is set aside too: each is a message in the topic).
     /// </returns>
     public static BatchPlan Decide(
         IReadOnlyList<IssueRequested> batch,

@@ -14,8 +14,8 @@ namespace Coupons.Issuance;
 /// <item>permanent (the data breaks a constraint; see <see cref="DbFailures"/>): the batch is split in halves, written in
 /// order, until the one message that fails alone is found; it is set aside for the dead-letter topic and every other
 /// message is written (design.md §2, I7: no message, however well formed, stops the consumer for others).</item>
-/// </list>
-/// Messages the store recognises as unappliable before writing (unknown user or coupon) are set aside the same way.
+/// </list> Messages the store recognises as unappliable before writing (unknown user or coupon) are set aside the same
+/// way.
 /// </summary>
 public sealed partial class ConsumerBatchWriter
 {

@@ -9,10 +9,9 @@ namespace Coupons.Issuance;
 /// Consumer group <c>coupon-issue-service</c>: reads accepted requests in batches, writes each batch in one
 /// database transaction (<see cref="ConsumerBatchWriter"/>), and only then commits the offsets. A crash before the
 /// commit means redelivery, which the idempotent store absorbs (design.md §2, I5). While a write waits for the database
-/// (an outage
-/// of any length), this loop keeps polling with its partitions paused, so the group keeps this member and nothing
-/// is skipped or committed early. A message that can never be applied goes to the dead-letter topic with its reason
-/// (design.md §2, I7). Whatever breaks, the loop starts over with a new consumer: it never stops the host.
+/// (an outage of any length), this loop keeps polling with its partitions paused, so the group keeps this member and
+/// nothing is skipped or committed early. A message that can never be applied goes to the dead-letter topic with its
+/// reason (design.md §2, I7). Whatever breaks, the loop starts over with a new consumer: it never stops the host.
 /// </summary>
 public sealed partial class IssueRequestConsumer(
     IOptions<KafkaOptions> options,

@@ -12,10 +12,9 @@ public readonly record struct DecodedRecord(IssueRequested? Request, ActivityCon
 
 /// <summary>
 /// Turns a consumed record into a request or a dead-letter reason. Total (design.md §2, I7): whatever bytes the value,
-/// key and
-/// headers hold — none, garbage, duplicated, oversized — it answers, and never throws out of the batch. Headers are not
-/// read at all (the consumer does not even fetch them); the trace context is optional and in the message: a malformed
-/// one is ignored, never a reason to refuse a valid request.
+/// key and headers hold — none, garbage, duplicated, oversized — it answers, and never throws out of the batch. Headers
+/// are not read at all (the consumer does not even fetch them); the trace context is optional and in the message: a
+/// malformed one is ignored, never a reason to refuse a valid request.
 /// </summary>
 public static class IssueRequestDecoder
 {

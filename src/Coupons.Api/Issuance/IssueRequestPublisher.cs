@@ -24,9 +24,8 @@ public enum PublishResult
 
 /// <summary>
 /// Publishes accepted requests and waits for the broker's answer: nothing is fire-and-forget (design.md §2, I3; §3 step
-/// 6).
-/// A circuit breaker stops sending while Kafka keeps failing, so callers park at once instead of each
-/// waiting out the delivery timeout.
+/// 6). A circuit breaker stops sending while Kafka keeps failing, so callers park at once instead of each waiting out
+/// the delivery timeout.
 /// </summary>
 public sealed partial class IssueRequestPublisher
 {

@@ -8,10 +8,10 @@ namespace Coupons.Ops;
 /// The service's ActivitySource and W3C trace-context propagation through Kafka, so one trace runs from the HTTP click
 /// through the gate and the publish to the consumer's database write. The context goes out twice: in the record's
 /// <c>traceparent</c>/<c>tracestate</c> headers (design.md §8, Traces; what Kafka tooling and other consumers read) and
-/// inside the
-/// message (<c>IssueRequested.TraceParent</c>), which is what this service's consumer reads: it fetches no headers, because
-/// the .NET client copies every header whole into managed memory and no broker limit bounds their size once a compressed
-/// record is unpacked (a 300 MB header restarted the consumer for good under a 256 MB heap: hostile review 2, issue 21).
+/// inside the message (<c>IssueRequested.TraceParent</c>), which is what this service's consumer reads: it fetches no
+/// headers, because the .NET client copies every header whole into managed memory and no broker limit bounds their size
+/// once a compressed record is unpacked (a 300 MB header restarted the consumer for good under a 256 MB heap: hostile
+/// review 2, issue 21).
 /// </summary>
 public static class CouponTracing
 {

@@ -7,8 +7,7 @@ namespace Coupons.Reconciliation;
 
 /// <summary>
 /// Repairs drift between the Redis gate and the database for one coupon (design.md §5.5; §2, I4): units taken by
-/// requests the
-/// database will never issue go back to the gate: requests the database rejected, and requests that never
+/// requests the database will never issue go back to the gate: requests the database rejected, and requests that never
 /// entered the pipeline (no decision, not parked, older than the grace period, pipeline drained). Users who
 /// hold the coupon in the database but are unknown to the gate are put back in it.
 /// </summary>

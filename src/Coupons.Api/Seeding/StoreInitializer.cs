@@ -9,8 +9,7 @@ namespace Coupons.Seeding;
 /// <summary>
 /// Runs before the app takes traffic (registered as the first hosted service, so before the consumer and
 /// before Kestrel listens): schema (migrated or checked, design.md §7), Kafka topics, and (dev mode) the demo data
-/// (design.md §1). A
-/// database that is still starting is waited for (<see cref="DatabaseReadiness"/>).
+/// (design.md §1). A database that is still starting is waited for (<see cref="DatabaseReadiness"/>).
 /// </summary>
 public sealed partial class StoreInitializer(
     SchemaMigrator schema,
@@ -30,7 +29,9 @@ public sealed partial class StoreInitializer(
 
     public async Task InitializeAsync(CancellationToken ct)
     {
-        await DatabaseReadiness.WaitingPipeline(logger).ExecuteAsync(async token => await PrepareSchemaAsync(token), ct);
+        // The deadline is for the database to answer; migrating (the embedded database, the tests) takes what it takes.
+        await DatabaseReadiness.WaitingPipeline(logger).ExecuteAsync(async token => await schema.ReadVersionAsync(token), ct);
+        await PrepareSchemaAsync(ct);
         await topics.EnsureAsync();
         await VerifyGatesAsync(ct);
         if (seed.Value.DemoData)
@@ -41,9 +42,8 @@ public sealed partial class StoreInitializer(
 
     /// <summary>
     /// The embedded database and the tests migrate here; elsewhere the migration step ran before (<c>--migrate</c>),
-    /// and a schema
-    /// older than this build needs stops the start with <see cref="SchemaBehindException"/> (Program says it in one
-    /// line).
+    /// and a schema older than this build needs stops the start with <see cref="SchemaBehindException"/> (Program says
+    /// it in one line).
     /// </summary>
     private Task PrepareSchemaAsync(CancellationToken ct) =>
         database.Value.MigratesAtStart ? schema.MigrateAsync(ct) : schema.VerifyAsync(ct);

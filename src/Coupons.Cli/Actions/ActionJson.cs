@@ -16,6 +16,7 @@ public sealed record ActionJson(string Command, int ShapeVersion, string Outcome
         ExitCodes.NotFinished => "not-finished",
         ExitCodes.Unknown => "unknown",
         ExitCodes.Declined => "declined",
+        ExitCodes.Unreachable => "unreachable",
         _ => "failed",
     };
 }

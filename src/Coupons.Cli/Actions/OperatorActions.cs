@@ -106,7 +106,7 @@ public static class OperatorActions
         {
             var output = CliOutput.From(parse, console);
             var outcome = await RunAsync(name, parse, output, confirm, question, act, ct);
-            Report(output, parse.CommandResult, outcome);
+            Report(output, CliOutput.CommandName(parse), outcome);
             return outcome.Code;
         });
         return command;
@@ -141,7 +141,11 @@ public static class OperatorActions
         }
         catch (ApiProblemException ex)
         {
-            return new Outcome(ExitCodes.Refused, $"refused: {ex.Message}");
+            return new Outcome(ExitCodes.Refused, $"refused: {ex.Message}", Status: (int)ex.Problem.Status);
+        }
+        catch (HttpRequestException ex) when (CliFailure.NeverSent(ex))
+        {
+            return new Outcome(ExitCodes.Unreachable, $"not done: could not connect to {targets.Admin} ({ex.Message})");
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !ct.IsCancellationRequested)
         {
@@ -152,11 +156,11 @@ public static class OperatorActions
 
     /// <summary>Text: the answer in full, then one line saying what was done. Json: one <see
     /// cref="ActionJson"/>.</summary>
-    private static void Report(CliOutput output, System.CommandLine.Parsing.CommandResult command, Outcome outcome)
+    private static void Report(CliOutput output, string command, Outcome outcome)
     {
         if (output.IsJson)
         {
-            output.WriteJson(new ActionJson(FullName(command), ActionJson.CurrentShape, ActionJson.Named(outcome.Code), outcome.Code,
+            output.WriteJson(new ActionJson(command, ActionJson.CurrentShape, ActionJson.Named(outcome.Code), outcome.Code,
                 outcome.Message, outcome.Status, outcome.Answer));
             return;
         }
@@ -178,18 +182,6 @@ public static class OperatorActions
             _ => "red",
         };
         output.Text.MarkupLine($"[{colour}]{Markup.Escape(outcome.Message)}[/]");
-    }
-
-    /// <summary>"gate rebuild", "consumer pause": the words typed after couponctl.</summary>
-    private static string FullName(System.CommandLine.Parsing.CommandResult command)
-    {
-        var names = new List<string>();
-        for (var result = command; result is not null && result.Command is not RootCommand; result = result.Parent as System.CommandLine.Parsing.CommandResult)
-        {
-            names.Insert(0, result.Command.Name);
-        }
-
-        return string.Join(' ', names);
     }
 
     /// <summary>An answer the client returns only on success (it throws <see cref="ApiProblemException"/> otherwise):

@@ -8,11 +8,10 @@ public sealed record CollectSources(Targets Targets, int? Pid, string? MySql, st
 
 /// <summary>
 /// <c>couponctl collect</c>: the diagnostic bundle the guide's first steps gather (design.md §8), as one zip — health,
-/// metrics, recent
-/// logs, a runtime snapshot and every managed thread's stack of one app process, the effective configuration (secrets redacted by the
-/// app), MariaDB's processlist and InnoDB status, Redis INFO and SLOWLOG, consumer group offsets, the DLQ summary. Every
-/// part is redacted on its way into the zip (<see cref="Redactor"/>): another session's SQL, a log line, a URL can hold
-/// a secret the app never saw.
+/// metrics, recent logs, a runtime snapshot and every managed thread's stack of one app process, the effective
+/// configuration (secrets redacted by the app), MariaDB's processlist and InnoDB status, Redis INFO and SLOWLOG,
+/// consumer group offsets, the DLQ summary. Every part is redacted on its way into the zip (<see cref="Redactor"/>):
+/// another session's SQL, a log line, a URL can hold a secret the app never saw.
 /// </summary>
 public static class CollectCommand
 {
@@ -30,19 +29,19 @@ public static class CollectCommand
     private static readonly Option<string?> MySql = new("--mysql")
     {
         Description = "MariaDB connection string (processlist, InnoDB status). Env COUPONCTL_MYSQL.",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("COUPONCTL_MYSQL"),
+        DefaultValueFactory = _ => Contexts.CliSettings.Get("COUPONCTL_MYSQL"),
     };
 
     private static readonly Option<string?> Redis = new("--redis")
     {
         Description = "Redis, host:port (INFO, SLOWLOG). Env COUPONCTL_REDIS.",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("COUPONCTL_REDIS"),
+        DefaultValueFactory = _ => Contexts.CliSettings.Get("COUPONCTL_REDIS"),
     };
 
     private static readonly Option<string?> Kafka = new("--kafka")
     {
         Description = "Kafka bootstrap servers (consumer groups and offsets). Env COUPONCTL_KAFKA.",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("COUPONCTL_KAFKA"),
+        DefaultValueFactory = _ => Contexts.CliSettings.Get("COUPONCTL_KAFKA"),
     };
 
     private static readonly Option<string[]> Logs = new("--log") { Description = "An app log file to include (its last 5,000 lines); repeatable.", AllowMultipleArgumentsPerToken = true };

@@ -11,10 +11,9 @@ public sealed record GateView(long? RemainingStock, bool Open, string? Unreadabl
 
 /// <summary>
 /// design.md §2's I1–I6 for one coupon, read straight from MariaDB (a read-only query, bypassing the app) against what
-/// the
-/// drill's users were answered, and the gate's remaining stock against the database's. Run after the pipeline drained
-/// and every user had a final answer. The drill gives the coupon fewer units than users and every person clicks twice
-/// (as stored and re-cased), so each check here can fail.
+/// the drill's users were answered, and the gate's remaining stock against the database's. Run after the pipeline
+/// drained and every user had a final answer. The drill gives the coupon fewer units than users and every person clicks
+/// twice (as stored and re-cased), so each check here can fail.
 /// </summary>
 public static class DatabaseInvariants
 {

@@ -5,34 +5,32 @@ namespace Coupons.Cli.Drills;
 
 /// <summary>
 /// <c>couponctl drill &lt;scenario&gt;</c>: one of the guide's drills (design.md §1) against the local topology or the
-/// test stack, with
-/// load, detection, recovery and I1–I6 (design.md §2); PASS or FAIL, written to <c>drills/</c>. Exit code 0 on PASS, 1
-/// on FAIL, 2 when
-/// it refused to start (its alert already active, no --mysql).
+/// test stack, with load, detection, recovery and I1–I6 (design.md §2); PASS or FAIL, written to <c>drills/</c>. Exit
+/// code 0 on PASS, 1 on FAIL, 7 when it refused to start (its alert already active, no --mysql) (ExitCodes).
 /// </summary>
 public static class DrillCommand
 {
-    private static readonly Argument<string> Scenario = new("scenario")
+    private static readonly Argument<string> Scenario = new Argument<string>("scenario")
     {
         Description = string.Join(", ", DrillScenario.All.Select(s => s.Name)),
-    };
+    }.AcceptOnlyFromAmong([.. DrillScenario.All.Select(s => s.Name)]);
 
     private static readonly Option<string> Stack = new("--stack")
     {
         Description = "topology (the AppHost's processes, the default) or test (scripts/test-infra.sh's). Env COUPONCTL_STACK.",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("COUPONCTL_STACK") ?? "topology",
+        DefaultValueFactory = _ => Contexts.CliSettings.Get("COUPONCTL_STACK") ?? "topology",
     };
 
     private static readonly Option<string?> Prometheus = new("--prometheus")
     {
         Description = "Prometheus, to time the alert (topology default http://127.0.0.1:19390). Env COUPONCTL_PROMETHEUS.",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("COUPONCTL_PROMETHEUS"),
+        DefaultValueFactory = _ => Contexts.CliSettings.Get("COUPONCTL_PROMETHEUS"),
     };
 
     private static readonly Option<string?> MySql = new("--mysql")
     {
         Description = "MariaDB connection string for the invariant checks (read only). Env COUPONCTL_MYSQL; the topology's by default.",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("COUPONCTL_MYSQL"),
+        DefaultValueFactory = _ => Contexts.CliSettings.Get("COUPONCTL_MYSQL"),
     };
 
     private static readonly Option<double> Rate = new("--users-per-second")
@@ -50,7 +48,7 @@ public static class DrillCommand
     private static readonly Option<string?> DrillKey = new("--drill-key")
     {
         Description = "An admin key of the drill's own (Admin:Keys has one per operator and per drill), so the audit tells the drill from people. Env COUPONCTL_DRILL_KEY; default --admin-key.",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("COUPONCTL_DRILL_KEY"),
+        DefaultValueFactory = _ => Contexts.CliSettings.Environment("COUPONCTL_DRILL_KEY"),
     };
 
     private static readonly Option<string> Repo = new("--repo")

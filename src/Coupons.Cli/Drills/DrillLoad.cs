@@ -22,10 +22,9 @@ public sealed record DrillAnswer(string User, int Status, string? Code, Guid? Re
 /// 409 for sold out / already requested), honouring Retry-After on 503 and 429 as a real client does, and retrying
 /// after a 502/504 or no answer (a proxy whose replica died). An ALREADY_REQUESTED is final only when the request it
 /// names resolves (PENDING or ISSUED); design.md §2, I6 allows one that does not for a few seconds after an uncertain
-/// 503, and a
-/// client then clicks again a little later. Every arriving person clicks twice at once, once with their id as stored
-/// and once upper-cased, so that "one person, one decision" (I6) is put to the test, not given. Every answer is kept
-/// for the invariants and the report.
+/// 503, and a client then clicks again a little later. Every arriving person clicks twice at once, once with their id
+/// as stored and once upper-cased, so that "one person, one decision" (I6) is put to the test, not given. Every answer
+/// is kept for the invariants and the report.
 /// </summary>
 public sealed class DrillLoad(CouponsClient client, long couponId, IReadOnlyList<string> users)
 {

@@ -22,8 +22,7 @@ public sealed record DrillSettings(Targets Targets, DrillStack Stack, Uri? Prome
 /// One drill, start to end: a coupon with more units than users (so every user must end up holding one), users
 /// arriving steadily from before the fault to after it, the fault held until its alert fires, healed, the time until
 /// a newcomer is accepted and the pipeline drained, then I1–I6 (design.md §2) from the database. PASS needs all of:
-/// detected within
-/// the severity's target, recovered within the scenario's, every invariant holding.
+/// detected within the severity's target, recovered within the scenario's, every invariant holding.
 /// </summary>
 public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, Action<string> progress)
 {

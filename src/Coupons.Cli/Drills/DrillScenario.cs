@@ -15,10 +15,9 @@ public sealed record SeverityTarget(string Level, TimeSpan Detect, TimeSpan Resp
 
 /// <summary>
 /// One of the guide's drills (design.md §1). The fault is held at least <see cref="Hold"/> and, when the drill watches
-/// an alert, until
-/// that alert fires (at most the severity's detect target): a drill that heals before its alert can fire measures
-/// nothing about detection. <see cref="Alert"/> is null where no page is the right answer (the APM going away must not
-/// touch the service; a Sentinel failover heals itself before any alert's <c>for:</c>).
+/// an alert, until that alert fires (at most the severity's detect target): a drill that heals before its alert can
+/// fire measures nothing about detection. <see cref="Alert"/> is null where no page is the right answer (the APM going
+/// away must not touch the service; a Sentinel failover heals itself before any alert's <c>for:</c>).
 /// </summary>
 public sealed record DrillScenario(string Name, string Fault, TimeSpan Hold, string? Alert, SeverityTarget Severity, TimeSpan RecoverWithin)
 {

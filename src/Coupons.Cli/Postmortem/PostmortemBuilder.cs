@@ -10,8 +10,7 @@ public sealed record PostmortemSources(Uri? Prometheus, string? MySql, IReadOnly
 /// <summary>
 /// Gathers a window's facts: alert history, app events, operator actions, drill events, impact from the database, the
 /// app's counters and the drill's load counters; the severity, detect/respond/resolve times against the guide's
-/// (design.md §1)
-/// targets; the charts.
+/// (design.md §1) targets; the charts.
 /// </summary>
 public static class PostmortemBuilder
 {

@@ -8,9 +8,8 @@ namespace Coupons.Cli.Postmortem;
 
 /// <summary>
 /// <c>couponctl postmortem --from T1 --to T2 [--drill report.json] [--lang en|ko]</c>: the guide's post-mortem template
-/// (design.md §1)
-/// drafted from data — timeline, impact, detect/respond/resolve against the targets, charts — as Markdown with its PNG
-/// charts and the facts as JSON.
+/// (design.md §1) drafted from data — timeline, impact, detect/respond/resolve against the targets, charts — as
+/// Markdown with its PNG charts and the facts as JSON.
 /// </summary>
 public static class PostmortemCommand
 {
@@ -32,13 +31,13 @@ public static class PostmortemCommand
     private static readonly Option<string?> Prometheus = new("--prometheus")
     {
         Description = "Prometheus (alert history, app counters, charts). Env COUPONCTL_PROMETHEUS.",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("COUPONCTL_PROMETHEUS"),
+        DefaultValueFactory = _ => Contexts.CliSettings.Get("COUPONCTL_PROMETHEUS"),
     };
 
     private static readonly Option<string?> MySql = new("--mysql")
     {
         Description = "MariaDB connection string (read only: issued, refused, parked, admin_audit). Env COUPONCTL_MYSQL.",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("COUPONCTL_MYSQL"),
+        DefaultValueFactory = _ => Contexts.CliSettings.Get("COUPONCTL_MYSQL"),
     };
 
     private static readonly Option<string[]> Logs = new("--log") { Description = "An app log file (JSON lines); repeatable.", AllowMultipleArgumentsPerToken = true };
@@ -106,6 +105,11 @@ public static class PostmortemCommand
     private static int Usage(CliOutput output, string problem)
     {
         output.Text.MarkupLineInterpolated($"[red]{problem}[/]");
+        if (output.IsJson)
+        {
+            output.WriteJson(new ErrorJson("postmortem", 1, "usage", ExitCodes.Usage, problem));
+        }
+
         return ExitCodes.Usage;
     }
 

@@ -5,9 +5,8 @@ namespace Coupons.Cli.Postmortem;
 
 /// <summary>
 /// The guide's post-mortem template (design.md §1), filled in from <see cref="PostmortemFacts"/>: every number names
-/// its source. The
-/// causes, what went well and the action items stay prompts for the people in the review. <c>ko</c> uses the guide's
-/// Korean headings.
+/// its source. The causes, what went well and the action items stay prompts for the people in the review. <c>ko</c>
+/// uses the guide's Korean headings.
 /// </summary>
 public static class PostmortemDocument
 {

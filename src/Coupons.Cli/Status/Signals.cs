@@ -39,8 +39,8 @@ public sealed record ReplicaSignals
 
 /// <summary>
 /// Everything the guide's first-five-minutes checklist (design.md §8, couponctl) looks at, read once: each replica
-/// given, the admin API (shared
-/// by all), Alertmanager if given. A part that could not be read says so (its error) and is a finding of its own.
+/// given, the admin API (shared by all), Alertmanager if given. A part that could not be read says so (its error) and
+/// is a finding of its own.
 /// </summary>
 public sealed record Signals
 {

@@ -5,9 +5,8 @@ namespace Coupons.Cli.Status;
 
 /// <summary>
 /// <c>couponctl status [--watch]</c>: the guide's first-five-minutes checklist on one screen (design.md §8), the
-/// overall severity by
-/// its P0–P3 definitions, the runbook to open next and why. Exit code: 0 OK, 10 + the P level otherwise. With
-/// <c>--output json</c>, one <see cref="StatusJson"/> (one reading: <c>--watch</c> is for screens).
+/// overall severity by its P0–P3 definitions, the runbook to open next and why. Exit code: 0 OK, 10 + the P level
+/// otherwise. With <c>--output json</c>, one <see cref="StatusJson"/> (one reading: <c>--watch</c> is for screens).
 /// </summary>
 public static class StatusCommand
 {

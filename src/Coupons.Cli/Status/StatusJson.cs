@@ -29,9 +29,9 @@ public sealed record StatusJson(
     public sealed record PipelineJson(long? ConsumerLag, IReadOnlyDictionary<string, long> LagByPartition, long? Parked, int? NewDeadLetters,
         int? DeadLetters, string? AdminError);
 
-    public sealed record CouponJson(long Id, string Name, bool? Consistent, long InFlight, long Parked, IReadOnlyList<string> Problems, string? Unreadable);
+    public sealed record CouponJson(long Id, string Name, bool? Consistent, long? InFlight, long? Parked, IReadOnlyList<string> Problems, string? Unreadable);
 
-    public sealed record CouponsJson(int Open, IReadOnlyList<CouponJson> Checked, string? Unreadable);
+    public sealed record CouponsJson(int? Open, IReadOnlyList<CouponJson> Checked, string? Unreadable);
 
     public sealed record AlertJson(string Name, string Severity, string? Runbook, DateTimeOffset Since, string? Instance);
 
@@ -58,8 +58,10 @@ public sealed record StatusJson(
         new PipelineJson(
             s.LagByPartition.Count > 0 ? s.ConsumerLag : null, s.LagByPartition, s.Parked,
             s.AdminError is null ? s.NewDeadLetters : null, s.AdminError is null ? s.DeadLetters : null, s.AdminError),
-        new CouponsJson(s.OpenCoupons,
-            [.. s.Coupons.Select(c => new CouponJson(c.Id, c.Name, c.Unreadable is null ? c.Consistent : null, c.InFlight, c.Parked, c.Problems, c.Unreadable))],
+        new CouponsJson(s.AdminError is null ? s.OpenCoupons : null,
+            [.. s.Coupons.Select(c => c.Unreadable is null
+                ? new CouponJson(c.Id, c.Name, c.Consistent, c.InFlight, c.Parked, c.Problems, null)
+                : new CouponJson(c.Id, c.Name, null, null, null, c.Problems, c.Unreadable))],
             s.AdminError),
         new AlertsJson(s.AlertmanagerAsked, s.AlertmanagerError,
             [.. s.Alerts.Select(al => new AlertJson(al.Name, al.Severity, al.Runbook, al.Since, al.Instance))]));

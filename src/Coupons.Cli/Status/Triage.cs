@@ -23,10 +23,9 @@ public sealed record Assessment(Severity Severity, string? Runbook, IReadOnlyLis
 
 /// <summary>
 /// The guide's P0–P3 definitions (design.md §1) applied to one reading of the signals, with the severities of
-/// deploy/prometheus/alerts.yml
-/// and the signal definitions of <see cref="AlertRules"/>, so the tool and the pager agree (AlertRulesTests). Alerts
-/// already firing count as findings too, and so does every part that could not be read: status never says OK about
-/// what it did not see.
+/// deploy/prometheus/alerts.yml and the signal definitions of <see cref="AlertRules"/>, so the tool and the pager agree
+/// (AlertRulesTests). Alerts already firing count as findings too, and so does every part that could not be read:
+/// status never says OK about what it did not see.
 /// </summary>
 public static class Triage
 {

@@ -117,10 +117,9 @@ public sealed class AppProcess : IAsyncDisposable
 
     /// <summary>
     /// Runs the app expecting it to exit on its own (a refused start, or a command such as <c>--migrate</c>); returns
-    /// its
-    /// exit code and standard error.
+    /// its exit code and standard error.
     /// </summary>
-    public static async Task<(int ExitCode, string StandardError)> RunToExitAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout,
+    public static async Task<Exited> RunToExitAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout,
         params string[] arguments)
     {
         var start = StartInfo(FreeTcpPort.Find(), environment);
@@ -131,7 +130,7 @@ public sealed class AppProcess : IAsyncDisposable
 
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
         try
         {
             await process.WaitForExitAsync().WaitAsync(timeout);
@@ -142,7 +141,13 @@ public sealed class AppProcess : IAsyncDisposable
             Assert.Fail($"the app did not exit within {timeout.TotalSeconds} s; it started instead of refusing");
         }
 
-        return (process.ExitCode, await stderr);
+        return new Exited(process.ExitCode, await stderr, await stdout);
+    }
+
+    /// <summary>How a run ended; deconstructs to (exit code, standard error), what most callers look at.</summary>
+    public sealed record Exited(int ExitCode, string StandardError, string StandardOutput)
+    {
+        public void Deconstruct(out int exitCode, out string standardError) => (exitCode, standardError) = (ExitCode, StandardError);
     }
 
     /// <summary>kill -9: no shutdown hooks, no flush, in-flight work simply vanishes.</summary>

@@ -56,10 +56,9 @@ public static class Invariants
 
     /// <summary>
     /// design.md §2, I6, one person one decision however their id is cased, from what people were told: at most one
-    /// request
-    /// accepted per person, and every ALREADY_REQUESTED names that person's issued request, or (just after a 503 whose
-    /// gate call may have run) a request given back since. The unique key makes two rows per person impossible, so the
-    /// rows alone prove nothing; the answers can disagree with them.
+    /// request accepted per person, and every ALREADY_REQUESTED names that person's issued request, or (just after a
+    /// 503 whose gate call may have run) a request given back since. The unique key makes two rows per person
+    /// impossible, so the rows alone prove nothing; the answers can disagree with them.
     /// </summary>
     public static async Task AssertOneDecisionPerPersonAsync(
         long couponId, IEnumerable<(string User, IssueAnswer Answer, TimeSpan At)> answers, string? mysql = null)

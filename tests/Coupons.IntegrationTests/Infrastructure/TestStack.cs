@@ -2,8 +2,8 @@ namespace Coupons.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// Addresses of the real MariaDB, redis-server and mock Kafka started by <c>scripts/test-infra.sh start</c>
-/// (which writes them to <c>.test-infra/env</c>). Missing settings fail the test loudly: these tests never
-/// fall back to fakes.
+/// (which writes them to <c>.test-infra/env</c>). Missing settings fail the test loudly: these tests never fall back to
+/// fakes.
 /// </summary>
 public static class TestStack
 {

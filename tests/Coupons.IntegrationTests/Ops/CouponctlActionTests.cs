@@ -13,6 +13,7 @@ namespace Coupons.IntegrationTests.Ops;
 /// couponctl's operator actions against a real app process: nothing happens unless the operator says yes (or --yes),
 /// and what happens is in the admin audit.
 /// </summary>
+[Trait("Category", "Ops")]
 [Collection(FaultCollection.Name)]
 public sealed class CouponctlActionTests
 {

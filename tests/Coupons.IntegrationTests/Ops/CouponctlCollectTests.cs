@@ -14,6 +14,7 @@ namespace Coupons.IntegrationTests.Ops;
 /// it, including secrets planted where other people leave them (issue 27 item 7): a log line, a DBA's statement in
 /// MariaDB's processlist, a value in Redis's slow log.
 /// </summary>
+[Trait("Category", "Ops")]
 [Collection(FaultCollection.Name)]
 public sealed class CouponctlCollectTests
 {

@@ -9,6 +9,7 @@ namespace Coupons.IntegrationTests.Ops;
 /// detection at ~0 s. It refuses instead, before it creates, loads or breaks anything. A real Prometheus with the
 /// repository's rules scrapes a port where nothing listens, so CouponsAppDown (the app-kill drill's alert) is active.
 /// </summary>
+[Trait("Category", "Ops")]
 public sealed class CouponctlDrillRefusalTests
 {
     [Fact]

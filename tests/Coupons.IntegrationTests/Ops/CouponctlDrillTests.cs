@@ -9,10 +9,10 @@ namespace Coupons.IntegrationTests.Ops;
 /// <summary>
 /// <c>couponctl drill</c> and <c>couponctl postmortem</c> against a real app on the test stack, with a real Prometheus
 /// evaluating deploy/prometheus/alerts.yml: the guide's Redis and Kafka drills (design.md §1, §8) end with PASS and
-/// their report files,
-/// and a post-mortem over a drill's window agrees with the database and the drill's load counters. The app gets a
-/// database, topics and a consumer group of its own.
+/// their report files, and a post-mortem over a drill's window agrees with the database and the drill's load counters.
+/// The app gets a database, topics and a consumer group of its own.
 /// </summary>
+[Trait("Category", "Ops")]
 [Collection(FaultCollection.Name)]
 public sealed class CouponctlDrillTests
 {

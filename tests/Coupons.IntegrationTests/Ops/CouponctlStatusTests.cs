@@ -10,6 +10,7 @@ namespace Coupons.IntegrationTests.Ops;
 /// once MariaDB stops. The app gets a database, topics and a consumer group of its own, so what other tests left
 /// behind (dead letters, open coupons) does not colour its verdict.
 /// </summary>
+[Trait("Category", "Ops")]
 [Collection(FaultCollection.Name)]
 public sealed class CouponctlStatusTests
 {

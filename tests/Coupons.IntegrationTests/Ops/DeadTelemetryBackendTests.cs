@@ -4,6 +4,7 @@ namespace Coupons.IntegrationTests.Ops;
 
 /// <summary>design.md §6, scenario 6 (APM / telemetry backend down): an OTLP endpoint that refuses connections changes
 /// nothing for users.</summary>
+[Trait("Category", "Ops")]
 [Collection(StackCollection.Name)]
 public sealed class DeadTelemetryBackendTests
 {

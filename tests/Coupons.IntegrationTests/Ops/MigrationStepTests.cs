@@ -10,6 +10,7 @@ namespace Coupons.IntegrationTests.Ops;
 /// refuses to start in one line, the migration step runs as a user allowed DDL (and fails as the replica's), and the
 /// replica then starts on the same data-only user and serves what the old release wrote.
 /// </summary>
+[Trait("Category", "Ops")]
 [Collection(FaultCollection.Name)]
 public sealed class MigrationStepTests
 {
@@ -33,13 +34,23 @@ public sealed class MigrationStepTests
             ["Database:MigrateAtStart"] = "false",
         };
 
-        var (refused, refusal) = await AppProcess.RunToExitAsync(replica, ExitTimeout);
+        var refusal = await AppProcess.RunToExitAsync(replica, ExitTimeout);
 
-        Assert.Equal(SchemaBehindException.ExitCode, refused);
-        var line = Assert.Single(refusal.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Equal(SchemaBehindException.ExitCode, refusal.ExitCode);
+        var line = Assert.Single(refusal.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        // Checked before the host starts, so its log (stdout) has no start-up failure and no stack trace either.
+        Assert.DoesNotContain("Hosting failed to start", refusal.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("SchemaBehindException", refusal.StandardOutput, StringComparison.Ordinal);
         Assert.StartsWith($"The database schema is at version 0 (empty, or created before versioned migrations) and this build needs {SchemaMigrator.RequiredVersion}",
             line, StringComparison.Ordinal);
         Assert.Contains("--migrate", line, StringComparison.Ordinal);
+
+        // Spelt otherwise, the flag would be read as a setting and the service would start: refused, nothing started.
+        foreach (var misspelt in new[] { "--MIGRATE", "--migrate=true" })
+        {
+            var (code, error) = await AppProcess.RunToExitAsync(replica, ExitTimeout, misspelt, "--urls", "http://127.0.0.1:1");
+            Assert.Equal((SchemaCommand.UsageExitCode, $"Unknown argument {misspelt}: the migration step is --migrate, exactly."), (code, error.Trim()));
+        }
 
         var (denied, _) = await AppProcess.RunToExitAsync(replica, ExitTimeout, SchemaCommand.Flag);
         Assert.Equal(1, denied); // the replica's own user may not ALTER: the step needs one that may

@@ -5,6 +5,7 @@ using Coupons.Issuance;
 
 namespace Coupons.IntegrationTests.Ops;
 
+[Trait("Category", "Ops")]
 [Collection(StackCollection.Name)]
 public sealed class TracingTests(StackFixture stack) : IDisposable
 {

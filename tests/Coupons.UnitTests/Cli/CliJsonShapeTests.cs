@@ -17,7 +17,7 @@ namespace Coupons.UnitTests.Cli;
 public sealed partial class CliJsonShapeTests
 {
     /// <summary>Fields whose children are data, not shape: dictionaries keyed by name, and other programs' documents.</summary>
-    private static readonly string[] FreeForm = ["replicas[].circuits", "pipeline.lagByPartition", "answer", "report"];
+    private static readonly string[] FreeForm = ["replicas[].circuits", "pipeline.lagByPartition", "answer", "report", "contexts[].settings"];
 
     private static readonly Replica First = new(new Uri("http://app-1:8081"), new Uri("http://app-1:9081"));
     private static readonly Replica Second = new(new Uri("http://app-2:8081"), new Uri("http://app-2:9081"));
@@ -65,6 +65,7 @@ public sealed partial class CliJsonShapeTests
         var pipeline = json.GetProperty("pipeline");
         Assert.All(["consumerLag", "parked", "newDeadLetters", "deadLetters"], field => Assert.Equal(JsonValueKind.Null, pipeline.GetProperty(field).ValueKind));
         Assert.Equal("connection refused", pipeline.GetProperty("adminError").GetString());
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("coupons").GetProperty("open").ValueKind); // not seen, not 0
         Assert.Equal("P0", json.GetProperty("severity").GetString());
         Assert.Equal(10, json.GetProperty("exitCode").GetInt32());
     }
@@ -82,25 +83,35 @@ public sealed partial class CliJsonShapeTests
         AssertDocumented("drill", new DrillJson("drill", 1, "redis-down", "REFUSED", ExitCodes.DrillRefused, "busy", null, null, null));
 
     [Fact]
+    public void A_command_that_ended_without_its_document_has_the_documented_fields() =>
+        AssertDocumented("dlq list", new ErrorJson("dlq list", 1, "unreachable", ExitCodes.Unreachable, "could not reach the target"), example: "error");
+
+    [Fact]
+    public void A_context_list_has_the_documented_fields() =>
+        AssertDocumented("context list", new Coupons.Cli.Contexts.ContextCommand.ContextsJson("context list", 1, "/f", "a",
+            [new Coupons.Cli.Contexts.ContextCommand.CliContextJson("a", true, new Dictionary<string, string> { ["COUPONCTL_URL"] = "http://x" })]));
+
+    [Fact]
     public void Collect_and_postmortem_have_the_documented_fields()
     {
         AssertDocumented("collect", CollectJson.Of("bundle.zip", [new BundlePart("app/health.json", true, "health")]));
         AssertDocumented("postmortem", PostmortemJson.Of(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddHours(1), "draft.md"));
     }
 
-    private static void AssertDocumented<T>(string command, T document)
+    private static void AssertDocumented<T>(string command, T document, string? example = null)
     {
         var written = Paths(JsonSerializer.SerializeToElement(document, CliOutput.Json));
-        var documented = Paths(DocumentedExample(command));
+        var documented = Paths(DocumentedExample(command, example));
         Assert.Equal(documented.Order(StringComparer.Ordinal), written.Order(StringComparer.Ordinal));
     }
 
-    /// <summary>The doc's example whose "command" is <paramref name="command"/>.</summary>
-    private static JsonElement DocumentedExample(string command)
+    /// <summary>The doc's example whose "command" is <paramref name="command"/> (and whose "outcome" is that of an error, for <c>error</c>).</summary>
+    private static JsonElement DocumentedExample(string command, string? example)
     {
         var doc = File.ReadAllText(RepositoryFiles.Path("docs", "couponctl-json.md"));
         var examples = JsonBlock().Matches(doc).Select(m => JsonDocument.Parse(m.Groups[1].Value).RootElement);
-        return Assert.Single(examples, e => e.GetProperty("command").GetString() == command);
+        return Assert.Single(examples, e => e.GetProperty("command").GetString() == command
+            && (example == "error") == (e.TryGetProperty("outcome", out var outcome) && outcome.GetString() == "unreachable"));
     }
 
     /// <summary>Every field's path (arrays as []), each element of an array walked; free-form fields as themselves only.</summary>

@@ -6,8 +6,8 @@ namespace Coupons.UnitTests.Cli;
 /// <summary>
 /// The drill's judgement over facts already read (issue 27 items 3-5). On main at f830887 the drill gave as many units
 /// as users and each user stopped at the first 202, so I1 (design.md §2) and "accepted twice" could not fail; it
-/// compared nothing
-/// in Redis with the database; and a recovery timed from long ago computed a negative deadline and crashed.
+/// compared nothing in Redis with the database; and a recovery timed from long ago computed a negative deadline and
+/// crashed.
 /// </summary>
 public sealed class DrillJudgementTests
 {

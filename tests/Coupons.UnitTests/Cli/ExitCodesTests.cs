@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Reflection;
 using Coupons.Cli;
+using System.Net;
 using Spectre.Console;
 
 namespace Coupons.UnitTests.Cli;
@@ -58,6 +59,54 @@ public sealed class ExitCodesTests
     [InlineData("postmortem", "--from", "yesterday", "--to", "2026-12-07T02:00Z")]
     public async Task A_window_or_report_that_cannot_be_used_is_2(params string[] args) =>
         Assert.Equal(ExitCodes.Usage, await Couponctl.InvokeAsync(args, Quiet, _ => null, new InvocationConfiguration { Output = TextWriter.Null, Error = TextWriter.Null }));
+
+    /// <summary>
+    /// Hostile review, 2026-12-07: an HTTP timeout exited 130 ("interrupted") with nothing said, and an unreachable or
+    /// refusing service, a bad address or a file that cannot be written exited 70 ("a bug in couponctl").
+    /// </summary>
+    [Fact]
+    public void What_went_wrong_decides_the_code_and_only_the_unforeseen_is_a_crash()
+    {
+        var refused = new Coupons.Client.ApiProblemException("GET /x", new Coupons.Client.ApiProblem(HttpStatusCode.Forbidden, "ADMIN_KEY_INVALID", null, null, null));
+        Assert.Equal(ExitCodes.Refused, CliFailure.Classify(refused).ExitCode);
+        Assert.Equal(ExitCodes.Unreachable, CliFailure.Classify(new HttpRequestException("Connection refused")).ExitCode);
+        Assert.Equal(ExitCodes.Unreachable, CliFailure.Classify(new TaskCanceledException("timeout", new TimeoutException())).ExitCode);
+        Assert.Equal(ExitCodes.Unreachable, CliFailure.Classify(new System.Text.Json.JsonException("not json")).ExitCode);
+        Assert.Equal(ExitCodes.Usage, CliFailure.Classify(new UriFormatException("bad")).ExitCode);
+        Assert.Equal(ExitCodes.Usage, CliFailure.Classify(new DirectoryNotFoundException("/nope")).ExitCode);
+        Assert.Equal(ExitCodes.Interrupted, CliFailure.Classify(new OperationCanceledException()).ExitCode);
+        Assert.Equal(ExitCodes.Crashed, CliFailure.Classify(new NullReferenceException()).ExitCode);
+    }
+
+    [Theory]
+    [InlineData("dlq", "list", "--url", "http://127.0.0.1:1", "-o", "json")]
+    [InlineData("reconcile", "11", "--yes", "--url", "http://127.0.0.1:1", "-o", "json")]
+    public async Task A_service_that_cannot_be_reached_is_8_and_json_still_gets_its_document(params string[] args)
+    {
+        using var stdout = new StringWriter();
+
+        var code = await Couponctl.InvokeAsync(args, Quiet, _ => null, new InvocationConfiguration { Output = stdout, Error = TextWriter.Null });
+
+        Assert.Equal(ExitCodes.Unreachable, code);
+        var json = System.Text.Json.JsonDocument.Parse(stdout.ToString()).RootElement;
+        Assert.Equal(("unreachable", ExitCodes.Unreachable), (json.GetProperty("outcome").GetString(), json.GetProperty("exitCode").GetInt32()));
+    }
+
+    [Theory]
+    [InlineData("status", "--watch", "-o", "json")]
+    [InlineData("drill", "no-such-drill", "-o", "json")]
+    [InlineData("status", "--url", "localhost:18910", "-o", "json")]
+    [InlineData("postmortem", "--from", "2026-12-07T03:00Z", "--to", "2026-12-07T02:00Z", "-o", "json")]
+    public async Task In_json_mode_bad_arguments_are_one_document_on_stdout_and_nothing_else(params string[] args)
+    {
+        using var stdout = new StringWriter();
+
+        var code = await Couponctl.InvokeAsync(args, Quiet, _ => null, new InvocationConfiguration { Output = stdout, Error = TextWriter.Null });
+
+        Assert.Equal(ExitCodes.Usage, code);
+        var json = System.Text.Json.JsonDocument.Parse(stdout.ToString()).RootElement; // throws unless stdout is one document
+        Assert.Equal(("usage", ExitCodes.Usage), (json.GetProperty("outcome").GetString(), json.GetProperty("exitCode").GetInt32()));
+    }
 
     [Fact]
     public async Task An_exception_nobody_handled_is_70_with_one_line_not_a_stack_trace()

@@ -6,17 +6,15 @@
 -- KEYS[1] the gate's trust mark (string: the run_id of the Redis server whose gates were verified; see trust.lua).
 -- While it is not this server's run_id, this Redis restarted, failed over or was restored since the gates were
 -- verified, so they may have lost writes: every click answers "not ready" until GateKeeper has rebuilt them.
--- Then per click i (0-based), four keys and three arguments:
--- KEYS[4i+2] stock     (string: remaining units; absent = gate not open/ready)
--- KEYS[4i+3] users     (hash: user id -> requestId of the accepted request)
+-- Then per click i (0-based), four keys and three arguments: KEYS[4i+2] stock     (string: remaining units; absent =
+-- gate not open/ready) KEYS[4i+3] users     (hash: user id -> requestId of the accepted request)
 -- KEYS[4i+4] requests  (hash: requestId -> user id, so a request's PENDING state can be looked up)
 -- KEYS[4i+5] the user registry shard holding the publicId (hash: publicId -> user id; see UserRegistry)
 -- ARGV[3i+1] canonical publicId, ARGV[3i+2] new requestId, ARGV[3i+3] the user id when the caller looked it up in
--- MySQL, else ''
--- Returns three values per click, {verdict, requestId, userId}: {0, requestId, userId} accepted | {1, '', userId}
--- sold out | {2, existingRequestId, userId} duplicate | {3, '', userId} gate not ready | {4, '', ''} user not in
--- the registry. A stock/users/requests triple shares the hash tag {coupon:<id>}; the registry shards do not, and a
--- batch spans coupons, so the gate needs one Redis primary (with replicas or Sentinel), not Redis Cluster.
+-- MySQL, else '' Returns three values per click, {verdict, requestId, userId}: {0, requestId, userId} accepted | {1,
+-- '', userId} sold out | {2, existingRequestId, userId} duplicate | {3, '', userId} gate not ready | {4, '', ''} user
+-- not in the registry. A stock/users/requests triple shares the hash tag {coupon:<id>}; the registry shards do not, and
+-- a batch spans coupons, so the gate needs one Redis primary (with replicas or Sentinel), not Redis Cluster.
 local function decide(stock_key, users_key, requests_key, registry_key, public_id, request_id, known_user)
   local user = redis.call('HGET', registry_key, public_id)
   if not user then

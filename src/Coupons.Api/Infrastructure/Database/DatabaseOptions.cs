@@ -21,8 +21,7 @@ public sealed class DatabaseOptions
     /// <summary>
     /// Apply the schema's migrations at start. Unset: yes for SQLite (the embedded database has no users and belongs to
     /// this one process), no for MySQL, where the migration step runs first (<c>--migrate</c>, as a user allowed DDL)
-    /// and
-    /// replicas, whose user reads and writes rows only, refuse a schema older than they need. The tests set it for
+    /// and replicas, whose user reads and writes rows only, refuse a schema older than they need. The tests set it for
     /// MySQL.
     /// </summary>
     public bool? MigrateAtStart { get; set; }

@@ -12,8 +12,7 @@ namespace Coupons.Infrastructure.Database;
 /// The schema's versions, kept by FluentMigrator (its MySQL and SQLite runners, the same migrations for both dialects,
 /// recorded in <c>schema_versions</c>). Applying them needs DDL rights and is an explicit step (<c>--migrate</c>, or
 /// <see cref="DatabaseOptions.MigrateAtStart"/> for the embedded database and the tests); a replica whose user may only
-/// read and write
-/// data checks the version and refuses a schema older than it needs.
+/// read and write data checks the version and refuses a schema older than it needs.
 /// </summary>
 public sealed partial class SchemaMigrator(IDbConnectionFactory connections, DatabaseOptions options, ILoggerFactory loggers)
 {
@@ -84,8 +83,7 @@ public sealed partial class SchemaMigrator(IDbConnectionFactory connections, Dat
     /// <summary>
     /// MariaDB: a named lock, held by a connection of its own that is closed (not pooled) when the migration ends: a
     /// pooled connection would keep the lock while it idles in the pool. SQLite needs none: the embedded database has
-    /// one
-    /// process, and SQLite runs one writer at a time anyway.
+    /// one process, and SQLite runs one writer at a time anyway.
     /// </summary>
     private async Task<IAsyncDisposable> LockAsync(CancellationToken ct)
     {

@@ -4,8 +4,7 @@ namespace Coupons.Infrastructure.Edge;
 
 /// <summary>
 /// Where the app meets the network (design.md §3, Edge; §9): which proxies may name the client, how much a client may
-/// send and how
-/// slowly, and how often one client (an IP) may call. Per-person limits are the Issuance options'.
+/// send and how slowly, and how often one client (an IP) may call. Per-person limits are the Issuance options'.
 /// </summary>
 public sealed class EdgeOptions
 {
