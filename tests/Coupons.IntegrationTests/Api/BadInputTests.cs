@@ -3,6 +3,7 @@ using System.Text.Json;
 namespace Coupons.IntegrationTests.Api;
 
 /// <summary>Bad input gets a 4xx problem details body with a stable code, before any I/O, and never a 500.</summary>
+[Trait("Category", "Api")]
 [Collection(StackCollection.Name)]
 public sealed class BadInputTests(StackFixture stack)
 {

@@ -4,9 +4,9 @@ namespace Coupons.IntegrationTests.Auth;
 
 /// <summary>
 /// Who may click for whom (design.md §9): with anonymous requests off, a click, a user's coupons and a request's status
-/// need
-/// a valid bearer token whose subject is that publicId. Every token a hostile client could send is refused.
+/// need a valid bearer token whose subject is that publicId. Every token a hostile client could send is refused.
 /// </summary>
+[Trait("Category", "Auth")]
 [Collection(StackCollection.Name)]
 public sealed class UserAuthTests(StackFixture stack) : IAsyncLifetime
 {

@@ -10,6 +10,7 @@ namespace Coupons.IntegrationTests.Data;
 /// (c8b4360's schema script, applied as they applied it at every start), with data in every table, migrated by
 /// FluentMigrator. Nothing may be lost or changed, and the result must be the schema a fresh database gets.
 /// </summary>
+[Trait("Category", "Data")]
 public sealed class SchemaMigrationTests
 {
     private static readonly string[] Tables = ["users", "coupons", "user_coupons", "issue_requests", "parked_requests", "admin_audit"];

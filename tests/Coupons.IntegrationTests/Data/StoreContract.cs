@@ -220,6 +220,8 @@ public abstract class StoreContract<THarness> : IAsyncLifetime
     }
 }
 
+[Trait("Category", "Data")]
 public sealed class SqliteStoreContract : StoreContract<SqliteHarness>;
 
+[Trait("Category", "Data")]
 public sealed class MySqlStoreContract : StoreContract<MySqlHarness>;

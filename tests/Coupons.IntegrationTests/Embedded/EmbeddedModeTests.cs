@@ -8,6 +8,7 @@ namespace Coupons.IntegrationTests.Embedded;
 /// The README's run command: appsettings.json as shipped (SQLite + in-process Garnet + in-process mock Kafka,
 /// demo data), no test stack needed. The guide's own curl (design.md §1) must work.
 /// </summary>
+[Trait("Category", "Embedded")]
 public sealed class EmbeddedModeTests : IAsyncLifetime
 {
     private readonly string _database = Path.Combine(Path.GetTempPath(), $"coupons-embedded-{Guid.NewGuid():N}.db");

@@ -8,6 +8,7 @@ namespace Coupons.IntegrationTests.Faults;
 /// The unit must come back as soon as Redis answers again (UncertainTakes), not only when reconciliation's grace
 /// period (60 s by default, left at that here so reconciliation cannot be what passes this test) has passed.
 /// </summary>
+[Trait("Category", "Faults")]
 [Collection(FaultCollection.Name)]
 public sealed class AmbiguousGateTimeoutTests
 {

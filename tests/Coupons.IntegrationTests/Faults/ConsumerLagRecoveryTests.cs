@@ -11,6 +11,7 @@ namespace Coupons.IntegrationTests.Faults;
 /// rebuilds and reconciliation wait on) reads again once Kafka is back. Found by <c>couponctl drill kafka-down</c>:
 /// CouponsKafkaUnreachable kept firing minutes after the brokers returned, while /actuator/health said Kafka was UP.
 /// </summary>
+[Trait("Category", "Faults")]
 [Collection(FaultCollection.Name)]
 public sealed class ConsumerLagRecoveryTests
 {

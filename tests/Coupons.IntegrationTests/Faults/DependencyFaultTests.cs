@@ -5,6 +5,7 @@ namespace Coupons.IntegrationTests.Faults;
 /// dependency process broken mid-load for 10 s, healed, then I1–I6 (design.md §2) checked in the database and recovery
 /// (a new click accepted) required within 10 s of the dependency returning. No app restart in any of them.
 /// </summary>
+[Trait("Category", "Faults")]
 [Collection(FaultCollection.Name)]
 public sealed class DependencyFaultTests
 {

@@ -1,6 +1,7 @@
 namespace Coupons.IntegrationTests.Faults;
 
 /// <summary>The app itself failing (design.md §6, scenario 4: app overload / OOM / kill), as a real process.</summary>
+[Trait("Category", "Faults")]
 [Collection(FaultCollection.Name)]
 public sealed class ProcessFaultTests
 {

@@ -10,6 +10,7 @@ namespace Coupons.IntegrationTests.Faults;
 /// after reconciliation's grace period (60 s, left at its default so it cannot be what passes this test); otherwise
 /// the user hears ALREADY_REQUESTED for a request that never got a 202.
 /// </summary>
+[Trait("Category", "Faults")]
 [Collection(FaultCollection.Name)]
 public sealed class ResetAfterGateTests
 {

@@ -10,6 +10,7 @@ namespace Coupons.IntegrationTests.Hostile;
 /// messages go straight into the topic; MariaDB is stopped for longer than the consumers' poll interval; redis-server
 /// comes back from a stale snapshot. Afterwards I1–I6 (design.md §2) are checked from the database.
 /// </summary>
+[Trait("Category", "Hostile")]
 [Collection(FaultCollection.Name)]
 public sealed class AdversarialDrillTests
 {

@@ -8,6 +8,7 @@ namespace Coupons.IntegrationTests.Hostile;
 /// Opening, rebuilding and reconciling a gate wait only for what can affect that coupon: under steady traffic elsewhere
 /// the consumer group is never at lag 0 on every partition at one instant, and must not need to be.
 /// </summary>
+[Trait("Category", "Hostile")]
 [Collection(FaultCollection.Name)]
 public sealed class BusyPipelineTests
 {

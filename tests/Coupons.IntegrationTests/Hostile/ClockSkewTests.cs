@@ -5,6 +5,7 @@ using Coupons.IntegrationTests.Faults;
 namespace Coupons.IntegrationTests.Hostile;
 
 /// <summary>Instances whose clocks disagree must still agree on which gates Redis may be trusted with (issue 21, item 8).</summary>
+[Trait("Category", "Hostile")]
 [Collection(FaultCollection.Name)]
 public sealed class ClockSkewTests
 {

@@ -4,6 +4,7 @@ namespace Coupons.IntegrationTests.Hostile;
 /// Floods of what an attacker can send for free: made-up ids (each one a MySQL lookup unless bounded) and reads
 /// (which share MySQL's pool with the rest of the app). Each is answered 404 or 429, never 5xx, and is bounded.
 /// </summary>
+[Trait("Category", "Hostile")]
 [Collection(StackCollection.Name)]
 public sealed class FloodTests(StackFixture stack)
 {

@@ -6,6 +6,7 @@ using StackExchange.Redis;
 namespace Coupons.IntegrationTests.Hostile;
 
 /// <summary>A gate appears whole or not at all, whatever reset lands while it is being opened (issue 21, item 6).</summary>
+[Trait("Category", "Hostile")]
 [Collection(StackCollection.Name)]
 public sealed class GateOpeningRaceTests(StackFixture stack)
 {

@@ -6,12 +6,12 @@ namespace Coupons.IntegrationTests.Hostile;
 
 /// <summary>
 /// design.md §2: "an action may refuse, it may never break an invariant". Generated interleavings of clicks and
-/// operator
-/// actions — open, rebuild-gate, reconcile, consumer pause and resume, Redis restarted empty or from an older snapshot —
-/// for two coupons on two instances, checked step by step against a model (no second 202 for a holder; every action
-/// answers one of its documented statuses) and then, once everything is resumed and settled, against I1-I3, I5 and the
-/// consistency report in the database. CsCheck shrinks a failing sequence to the shortest it can find.
+/// operator actions — open, rebuild-gate, reconcile, consumer pause and resume, Redis restarted empty or from an older
+/// snapshot — for two coupons on two instances, checked step by step against a model (no second 202 for a holder; every
+/// action answers one of its documented statuses) and then, once everything is resumed and settled, against I1-I3, I5
+/// and the consistency report in the database. CsCheck shrinks a failing sequence to the shortest it can find.
 /// </summary>
+[Trait("Category", "Hostile")]
 [Collection(FaultCollection.Name)]
 public sealed class GeneratedOperatorTests
 {

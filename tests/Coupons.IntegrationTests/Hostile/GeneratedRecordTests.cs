@@ -7,11 +7,11 @@ namespace Coupons.IntegrationTests.Hostile;
 
 /// <summary>
 /// design.md §2, I7 with generated adversaries on the real stack: whatever records reach <c>coupon.issue.requested</c>
-/// — from
-/// <see cref="HostileRecords"/>, some compressed, some far larger than the app's own producer sends — interleaved with
-/// real clicks, every real request is decided, every hostile record is dead-lettered with a reason, the consumer loop
-/// never starts over and the dead-letter listing answers.
+/// — from <see cref="HostileRecords"/>, some compressed, some far larger than the app's own producer sends —
+/// interleaved with real clicks, every real request is decided, every hostile record is dead-lettered with a reason,
+/// the consumer loop never starts over and the dead-letter listing answers.
 /// </summary>
+[Trait("Category", "Hostile")]
 [Collection(StackCollection.Name)]
 public sealed class GeneratedRecordTests(StackFixture stack)
 {

@@ -6,9 +6,10 @@ namespace Coupons.IntegrationTests.Hostile;
 
 /// <summary>
 /// design.md §2, I7 under the 256 MB heap of design.md §6 (scenario 4): a record the broker keeps compressed can unpack
-/// to far more than the heap. Only
-/// its head may reach managed memory; it is dead-lettered and the requests behind it are decided.
+/// to far more than the heap. Only its head may reach managed memory; it is dead-lettered and the requests behind it
+/// are decided.
 /// </summary>
+[Trait("Category", "Hostile")]
 [Collection(FaultCollection.Name)]
 public sealed partial class HugeRecordTests
 {

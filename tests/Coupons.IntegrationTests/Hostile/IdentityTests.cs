@@ -2,10 +2,10 @@ namespace Coupons.IntegrationTests.Hostile;
 
 /// <summary>
 /// design.md §2, I6: the identity the gate dedupes on is the identity the database stores. A publicId is one person
-/// however
-/// it is cased: the gate, the registry, the limiter and the database all agree, so re-casing an id cannot take a
-/// second unit (an id with n letters has 2^n casings).
+/// however it is cased: the gate, the registry, the limiter and the database all agree, so re-casing an id cannot take
+/// a second unit (an id with n letters has 2^n casings).
 /// </summary>
+[Trait("Category", "Hostile")]
 [Collection(StackCollection.Name)]
 public sealed class IdentityTests(StackFixture stack)
 {

@@ -3,6 +3,7 @@ using Coupons.IntegrationTests.Faults;
 namespace Coupons.IntegrationTests.Hostile;
 
 /// <summary>Outages longer than any timeout in the stack: the service rides them out and heals, with no restart.</summary>
+[Trait("Category", "Hostile")]
 [Collection(FaultCollection.Name)]
 public sealed class LongOutageTests
 {

@@ -6,6 +6,7 @@ namespace Coupons.IntegrationTests.Hostile;
 /// Operator actions that write a gate (open, rebuild-gate) follow the gate keeper's rule: never from a database that is
 /// still missing requests the coupon accepted (design.md §2: an action may refuse, it may never break an invariant).
 /// </summary>
+[Trait("Category", "Hostile")]
 [Collection(FaultCollection.Name)]
 public sealed class OperatorGateTests
 {
@@ -109,9 +110,9 @@ public sealed class OperatorGateTests
     {
         // Hostile review 2 (issue 21): consumer paused, one click on another coupon left in Kafka; an event created then
         // answered 503 GATE_NOT_READY for 77 s and `open?wait=5` 202: both waited for the whole topic to be consumed,
-        // though a gate that never existed cannot have accepted anything.
-        // A sale is known never to have had a gate only if it starts after Redis was last verified plus the clock-skew
-        // margin: 2 s here, and the new event starts a few seconds from now (other tests restart Redis).
+        // though a gate that never existed cannot have accepted anything. A sale is known never to have had a gate only
+        // if it starts after Redis was last verified plus the clock-skew margin: 2 s here, and the new event starts a
+        // few seconds from now (other tests restart Redis).
         await using var app = new CouponApiFactory(new Dictionary<string, string?>
         {
             ["Reconciliation:GateCheckInterval"] = "00:00:00.5",

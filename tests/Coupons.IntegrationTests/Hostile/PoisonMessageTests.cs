@@ -6,9 +6,10 @@ namespace Coupons.IntegrationTests.Hostile;
 
 /// <summary>
 /// design.md §2, I7: no message, however well formed, stops the consumer for others. A message whose failure is
-/// deterministic
-/// goes to the dead-letter topic with its reason; real requests in the same partitions and batches are issued.
+/// deterministic goes to the dead-letter topic with its reason; real requests in the same partitions and batches are
+/// issued.
 /// </summary>
+[Trait("Category", "Hostile")]
 [Collection(StackCollection.Name)]
 public sealed class PoisonMessageTests(StackFixture stack)
 {

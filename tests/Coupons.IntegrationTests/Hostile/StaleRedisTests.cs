@@ -6,6 +6,7 @@ namespace Coupons.IntegrationTests.Hostile;
 /// A Redis that returns non-empty but stale (AOF everysec losing its last second, a replica promoted after a failover,
 /// a restored snapshot) must not be trusted: its gates are verified against the database before any click is decided.
 /// </summary>
+[Trait("Category", "Hostile")]
 [Collection(FaultCollection.Name)]
 public sealed class StaleRedisTests
 {

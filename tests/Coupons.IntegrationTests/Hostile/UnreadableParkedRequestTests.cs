@@ -10,6 +10,7 @@ namespace Coupons.IntegrationTests.Hostile;
 /// dead-letter topic with its reason and leaves the table; the relay and the app go on. Found by MigrationStepTests on
 /// 2026-12-07: such a row made the relay's loop throw, the host stopped (exit 134), and every restart met it again.
 /// </summary>
+[Trait("Category", "Hostile")]
 [Collection(FaultCollection.Name)]
 public sealed class UnreadableParkedRequestTests
 {

@@ -7,6 +7,7 @@ namespace Coupons.IntegrationTests.Issuance;
 /// and commits in flight are refused. Whatever was decided must still end up committed without any further traffic,
 /// or the drain that gate rebuilds and unit returns wait for never passes (seen: reconcile answering 409 for five minutes).
 /// </summary>
+[Trait("Category", "Issuance")]
 [Collection(StackCollection.Name)]
 public sealed class ConsumerGroupChurnTests(StackFixture stack)
 {

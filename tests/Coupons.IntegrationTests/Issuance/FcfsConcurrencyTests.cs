@@ -1,6 +1,7 @@
 namespace Coupons.IntegrationTests.Issuance;
 
 /// <summary>The flash-sale race from the issue: 5,000 users, 2 simultaneous clicks each, 100 coupons.</summary>
+[Trait("Category", "Issuance")]
 [Collection(StackCollection.Name)]
 public sealed class FcfsConcurrencyTests(StackFixture stack)
 {

@@ -2,6 +2,7 @@ using Coupons.UserCoupons;
 
 namespace Coupons.IntegrationTests.Issuance;
 
+[Trait("Category", "Issuance")]
 [Collection(StackCollection.Name)]
 public sealed class IssueFlowTests(StackFixture stack)
 {

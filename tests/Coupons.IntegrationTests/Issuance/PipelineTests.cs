@@ -4,6 +4,7 @@ using Coupons.Issuance;
 namespace Coupons.IntegrationTests.Issuance;
 
 /// <summary>What reaches the consumer straight from Kafka: redeliveries, replays and garbage.</summary>
+[Trait("Category", "Issuance")]
 [Collection(StackCollection.Name)]
 public sealed class PipelineTests(StackFixture stack)
 {

@@ -6,6 +6,7 @@ using MySqlConnector;
 
 namespace Coupons.IntegrationTests.Reconciliation;
 
+[Trait("Category", "Reconciliation")]
 [Collection(StackCollection.Name)]
 public sealed class ReconciliationTests(StackFixture stack)
 {

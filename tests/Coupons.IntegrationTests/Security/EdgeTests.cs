@@ -8,6 +8,7 @@ namespace Coupons.IntegrationTests.Security;
 /// The edge against hostile clients, on real Kestrel: spoofed client addresses, per-client limits, bodies too large,
 /// slow clients, and the admin API's own listener, keys and rate limit.
 /// </summary>
+[Trait("Category", "Security")]
 [Collection(FaultCollection.Name)] // real app processes in the shared consumer group
 public sealed class EdgeTests(EdgeApps apps) : IClassFixture<EdgeApps>
 {

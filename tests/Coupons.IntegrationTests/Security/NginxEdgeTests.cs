@@ -8,6 +8,7 @@ namespace Coupons.IntegrationTests.Security;
 /// the listen port are rewritten (compose's hostnames do not resolve here). What it must keep from the public: the admin
 /// API, <c>/metrics</c>, bodies, floods; and its own refusals speak the API's problem details.
 /// </summary>
+[Trait("Category", "Security")]
 [Collection(FaultCollection.Name)]
 public sealed class NginxEdgeTests : IAsyncLifetime
 {

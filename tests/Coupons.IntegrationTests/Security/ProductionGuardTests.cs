@@ -7,6 +7,7 @@ namespace Coupons.IntegrationTests.Security;
 /// line naming the setting (design.md §9; docs/security.md). The real built app, as a process, with an otherwise safe
 /// production configuration.
 /// </summary>
+[Trait("Category", "Security")]
 [Collection(FaultCollection.Name)] // two of these start an app that joins the shared consumer group
 public sealed class ProductionGuardTests
 {

@@ -10,6 +10,7 @@ namespace Coupons.IntegrationTests.Topology;
 /// is later than the alert firing, so this is the stricter reading); started again, the page must resolve. The P1
 /// target (Kafka down within 5 minutes) is checked by <c>couponctl drill kafka-down</c>, whose PASS requires it.
 /// </summary>
+[Trait("Category", "Topology")]
 [Collection(TopologyCollection.Name)]
 public sealed class AlertPathDrillTests(TopologyFixture topology)
 {

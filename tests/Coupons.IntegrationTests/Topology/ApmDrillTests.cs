@@ -7,10 +7,10 @@ namespace Coupons.IntegrationTests.Topology;
 
 /// <summary>
 /// The APM as on-call sees it (the Aspire dashboard stands in for the guide's Pinpoint; design.md §6, scenario 6): one
-/// click's trace, from the
-/// HTTP request through the gate and the publish to the consumer's database write, opened in a real browser. Then the
-/// guide's scenario 6: the APM dies, and issuance does not notice.
+/// click's trace, from the HTTP request through the gate and the publish to the consumer's database write, opened in a
+/// real browser. Then the guide's scenario 6: the APM dies, and issuance does not notice.
 /// </summary>
+[Trait("Category", "Topology")]
 [Collection(TopologyCollection.Name)]
 public sealed class ApmDrillTests(TopologyFixture topology)
 {

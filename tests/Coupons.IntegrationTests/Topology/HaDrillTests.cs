@@ -7,11 +7,10 @@ namespace Coupons.IntegrationTests.Topology;
 
 /// <summary>
 /// The HA failure modes a real deployment has, on the production topology (design.md §2 and §6; docs/failure-modes.md,
-/// HA table: a Redis failover that loses the
-/// last writes, a Kafka broker lost with replication factor 3, one app replica killed). Each drill checks I1–I6
-/// (design.md §2) in
-/// MariaDB afterwards and leaves the topology whole again.
+/// HA table: a Redis failover that loses the last writes, a Kafka broker lost with replication factor 3, one app
+/// replica killed). Each drill checks I1–I6 (design.md §2) in MariaDB afterwards and leaves the topology whole again.
 /// </summary>
+[Trait("Category", "Topology")]
 [Collection(TopologyCollection.Name)]
 public sealed class HaDrillTests(TopologyFixture topology)
 {

@@ -9,8 +9,8 @@ public sealed record BinlogPosition(string File, long Position);
 
 /// <summary>
 /// The guide's data-recovery tools (docs/runbooks/DatabasePointInTimeRestore.md), run as an operator would on the
-/// database host (root over the server's socket):
-/// mariadb-dump for a consistent full backup that records its binlog position, mariadb-binlog to replay up to a moment.
+/// database host (root over the server's socket): mariadb-dump for a consistent full backup that records its binlog
+/// position, mariadb-binlog to replay up to a moment.
 /// </summary>
 public sealed partial class MariaDbTools(TopologyFixture topology)
 {

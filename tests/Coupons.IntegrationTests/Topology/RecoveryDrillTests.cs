@@ -9,6 +9,7 @@ namespace Coupons.IntegrationTests.Topology;
 /// topology's MariaDB, mid-event: a full backup, more clicks, a chosen moment, an operator's mistake after it; then
 /// the restore to that moment, the gate rebuilt from the restored database, and I1–I3 and I5 (design.md §2) checked.
 /// </summary>
+[Trait("Category", "Topology")]
 [Collection(TopologyCollection.Name)]
 public sealed class RecoveryDrillTests(TopologyFixture topology)
 {

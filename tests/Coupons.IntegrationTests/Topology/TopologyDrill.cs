@@ -5,8 +5,7 @@ namespace Coupons.IntegrationTests.Topology;
 /// <summary>
 /// One HA drill on the production topology: 300 users click for 150 coupons through nginx at a steady rate, a fault
 /// is injected 3 s in, and once it is over the event is settled and the invariants (design.md §2) are checked in
-/// MariaDB. The
-/// outcome line (what broke, recovery, lost, duplicates) goes to the run's fault summary.
+/// MariaDB. The outcome line (what broke, recovery, lost, duplicates) goes to the run's fault summary.
 /// </summary>
 public sealed class TopologyDrill(TopologyFixture topology)
 {
