@@ -34,7 +34,7 @@ failures="$(awk '
 ' "$log")"
 rm -f "$log"
 if [[ -f .test-infra/fault-outcomes.log ]]; then
-  echo "Fault scenarios (SPEC §5):"
+  echo "Fault scenarios (docs/design.md §6):"
   cat .test-infra/fault-outcomes.log
 fi
 if [[ -f .test-infra/fuzz-seeds.log ]]; then

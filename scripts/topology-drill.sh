@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The HA drills on the production topology, alone or all together. Each drill is a test in
 # tests/Coupons.IntegrationTests/Topology that starts src/Coupons.AppHost on test ports of its own (nginx :28081, ...,
-# state under .test-infra/topology), breaks one thing mid-load, checks SPEC I1-I5 in MariaDB and prints one result line.
+# state under .test-infra/topology), breaks one thing mid-load, checks I1-I6 (docs/design.md §2) in MariaDB and prints one result line.
 #   scripts/topology-drill.sh            # every drill (~5 minutes)
 #   scripts/topology-drill.sh replica    # one app replica kill -9 behind nginx
 #   scripts/topology-drill.sh redis      # Redis primary kill -9; Sentinel promotes the replica

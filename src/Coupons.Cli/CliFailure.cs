@@ -25,13 +25,17 @@ public static class CliFailure
         _ => new(ExitCodes.Crashed, "crashed", $"couponctl crashed: {ex.GetType().Name}: {ex.Message} (a bug in couponctl; please report it with this line)"),
     };
 
-    /// <summary>An action's request that never left: the connection was refused or the host not found.</summary>
-    public static bool NeverSent(Exception ex) =>
-        ex is HttpRequestException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.NetworkUnreachable } };
+    /// <summary>An action's request that never left: the connection was refused, the host not found, TLS not agreed.</summary>
+    public static bool NeverSent(Exception ex) => ex is HttpRequestException
+    {
+        InnerException: SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.TryAgain or SocketError.NetworkUnreachable }
+            or System.Security.Authentication.AuthenticationException,
+    };
 }
 
 /// <summary>
-/// A command that ended without its own document, with <c>--output json</c> (docs/couponctl-json.md): bad arguments,
-/// a target that could not be reached, a crash. Its <see cref="Outcome"/> names the exit code.
+/// With <c>--output json</c>, a command's outcome when it has no document of its own (docs/couponctl-json.md): bad
+/// arguments, a target that could not be reached, a crash, and what <c>context add|use|remove</c> did. Its
+/// <see cref="Outcome"/> names the exit code.
 /// </summary>
-public sealed record ErrorJson(string Command, int ShapeVersion, string Outcome, int ExitCode, string Message);
+public sealed record OutcomeJson(string Command, int ShapeVersion, string Outcome, int ExitCode, string Message);

@@ -75,7 +75,7 @@ public static class Couponctl
     {
         if (parse is not null && CliOutput.IsJsonRequested(parse))
         {
-            CliOutput.Write(configuration.Output, new ErrorJson(CliOutput.CommandName(parse), 1, verdict.Outcome, verdict.ExitCode, verdict.Message));
+            CliOutput.Write(configuration.Output, new OutcomeJson(CliOutput.CommandName(parse), 1, verdict.Outcome, verdict.ExitCode, verdict.Message));
         }
 
         return verdict.ExitCode;

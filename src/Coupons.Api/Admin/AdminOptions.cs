@@ -52,6 +52,32 @@ public sealed class AdminOptions
         }
     }
 
+    /// <summary>
+    /// Key settings the binder would get wrong without a word: a scope that is not <c>Read</c> or <c>Operate</c> by name
+    /// (the binder drops the whole entry for "read-only", takes "1" as Read and "2" as a scope that does not exist),
+    /// and a setting it does not know (<c>Scopes=Read</c> would leave the key with the default, Operate).
+    /// </summary>
+    public static IReadOnlyList<string> KeySettingProblems(IConfiguration configuration)
+    {
+        var problems = new List<string>();
+        foreach (var entry in configuration.GetSection($"{Section}:{nameof(Keys)}").GetChildren())
+        {
+            var name = $"{Section}__{nameof(Keys)}__{entry.Key}";
+            foreach (var setting in entry.GetChildren().Where(c => c.Key is not (nameof(AdminKey.Id) or nameof(AdminKey.Key) or nameof(AdminKey.Scope))))
+            {
+                problems.Add($"{name}__{setting.Key} is not a key setting (Id, Key, Scope)");
+            }
+
+            if (entry[nameof(AdminKey.Scope)] is { } scope
+                && !Enum.GetNames<AdminScope>().Contains(scope.Trim(), StringComparer.OrdinalIgnoreCase))
+            {
+                problems.Add($"{name}__{nameof(AdminKey.Scope)}='{scope}' is neither Read nor Operate");
+            }
+        }
+
+        return problems;
+    }
+
     /// <summary>The configured keys with the setting each came from (for the production guard's messages).</summary>
     public static IEnumerable<(string Setting, string Key)> ConfiguredKeys(IConfiguration configuration)
     {

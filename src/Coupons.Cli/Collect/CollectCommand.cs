@@ -54,6 +54,11 @@ public static class CollectCommand
         command.SetAction(async (parse, ct) =>
         {
             var targets = Targets.From(parse);
+            if (Targets.RefuseManyReplicas(targets, "collect", CliOutput.From(parse, console)) is { } refused)
+            {
+                return refused;
+            }
+
             var path = parse.GetValue(Out) ?? $"couponctl-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}.zip";
             var sources = new CollectSources(targets, parse.GetValue(Pid), parse.GetValue(MySql), parse.GetValue(Redis), parse.GetValue(Kafka), parse.GetValue(Logs) ?? []);
             var parts = await WriteAsync(path, sources, ct);

@@ -20,10 +20,11 @@ public static class CliSettings
     private static readonly AsyncLocal<Scope?> Overridden = new();
 
     /// <summary>A setting: the environment's value, else the current context's, else null.</summary>
-    public static string? Get(string name) =>
-        Environment(name) is { Length: > 0 } fromEnvironment ? fromEnvironment
-        : ContextStore.Load(ConfigFile).Current is { } context && context.Settings.TryGetValue(name, out var value) && value.Length > 0 ? value
-        : null;
+    public static string? Get(string name) => Environment(name) is { Length: > 0 } fromEnvironment ? fromEnvironment : FromContext(name);
+
+    /// <summary>The current context's value of a setting, or null.</summary>
+    public static string? FromContext(string name) =>
+        ContextStore.Load(ConfigFile).Current is { } context && context.Settings.TryGetValue(name, out var value) && value is { Length: > 0 } ? value : null;
 
     /// <summary>An environment variable (tests give their own: the process's is shared by every test at once).</summary>
     public static string? Environment(string name) =>
@@ -71,24 +72,39 @@ public sealed record ContextStore(string? CurrentName, IReadOnlyDictionary<strin
         try
         {
             var file = JsonSerializer.Deserialize<ContextFile>(File.ReadAllText(path), Json);
-            return new ContextStore(file?.Current, (file?.Contexts ?? []).ToDictionary(
-                c => c.Key, c => (IReadOnlyDictionary<string, string>)c.Value.Where(s => CliSettings.Names.Contains(s.Key)).ToDictionary()));
+            return new ContextStore(file?.Current, (file?.Contexts ?? []).Where(c => c.Value is not null).ToDictionary(
+                c => c.Key, c => (IReadOnlyDictionary<string, string>)c.Value
+                    .Where(s => CliSettings.Names.Contains(s.Key) && s.Value is not null).ToDictionary()));
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            throw new InvalidDataException($"{path} is not a couponctl contexts file: {ex.Message}", ex);
+            throw new InvalidDataException($"{path} is not a couponctl contexts file that can be read: {ex.Message}", ex);
         }
     }
 
+    /// <summary>
+    /// Written whole to a file beside it, created readable by this user only (a MariaDB string may carry a password),
+    /// then moved over the old one: a reader never sees half a file, and a crash leaves the old one. Two couponctl
+    /// writing at once: the last one's wins whole.
+    /// </summary>
     public void Save(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var file = new ContextFile { Current = CurrentName, Contexts = Contexts.ToDictionary(c => c.Key, c => c.Value.ToDictionary()) };
-        File.WriteAllText(path, JsonSerializer.Serialize(file, Json));
+        var temporary = $"{full}.{System.Environment.ProcessId}.tmp";
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite); // a MariaDB string may carry a password
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
+
+        using (var stream = new FileStream(temporary, options))
+        {
+            JsonSerializer.Serialize(stream, file, Json);
+        }
+
+        File.Move(temporary, full, overwrite: true);
     }
 
     public ContextStore With(string name, IReadOnlyDictionary<string, string> settings) =>

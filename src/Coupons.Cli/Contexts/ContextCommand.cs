@@ -101,16 +101,17 @@ public static partial class ContextCommand
             changed.Save(CliSettings.ConfigFile);
         }
 
+        var code = changed is null ? ExitCodes.Usage : ExitCodes.Ok;
         if (output.IsJson)
         {
-            output.WriteJson(new { command = $"context {parse.CommandResult.Command.Name}", shapeVersion = 1, done = changed is not null, message });
+            output.WriteJson(new OutcomeJson(CliOutput.CommandName(parse), 1, changed is null ? "usage" : "done", code, message));
         }
         else
         {
             output.Text.MarkupLine(changed is null ? $"[red]{Markup.Escape(message)}[/]" : Markup.Escape(message));
         }
 
-        return changed is null ? ExitCodes.Usage : ExitCodes.Ok;
+        return code;
     }
 
     private static int Show(ParseResult parse, IAnsiConsole console, string? only)
@@ -119,7 +120,13 @@ public static partial class ContextCommand
         var store = ContextStore.Load(CliSettings.ConfigFile);
         if (only is not null && !store.Contexts.ContainsKey(only))
         {
-            output.Text.MarkupLineInterpolated($"[red]no context named {only} (couponctl context list)[/]");
+            var problem = only.Length == 0 ? "no context is in use (couponctl context use NAME)" : $"no context named {only} (couponctl context list)";
+            output.Text.MarkupLineInterpolated($"[red]{problem}[/]");
+            if (output.IsJson)
+            {
+                output.WriteJson(new OutcomeJson(CliOutput.CommandName(parse), 1, "usage", ExitCodes.Usage, problem));
+            }
+
             return ExitCodes.Usage;
         }
 
@@ -138,9 +145,12 @@ public static partial class ContextCommand
         return ExitCodes.Ok;
     }
 
-    /// <summary>A password inside a connection string or URL is never shown.</summary>
-    private static string Masked(string value) => PasswordInValue().Replace(value, "$1***");
+    /// <summary>A password inside a connection string (quoted or not) or a URL's user-info is never shown.</summary>
+    public static string Masked(string value) => UserInfoPassword().Replace(PasswordInValue().Replace(value, "$1***"), "$1***@");
 
-    [GeneratedRegex(@"((?:password|pwd)\s*=\s*)[^;]*", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"((?:password|pwd)\s*=\s*)(?:""(?:[^""]|"""")*""|'(?:[^']|'')*'|[^;]*)", RegexOptions.IgnoreCase)]
     private static partial Regex PasswordInValue();
+
+    [GeneratedRegex(@"(://[^/:@\s]*:)[^@/\s]*@")]
+    private static partial Regex UserInfoPassword();
 }

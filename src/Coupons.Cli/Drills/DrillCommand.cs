@@ -70,6 +70,11 @@ public static class DrillCommand
         {
             var drillKey = parse.GetValue(DrillKey);
             var targets = Targets.From(parse);
+            if (Targets.RefuseManyReplicas(targets, "drill", CliOutput.From(parse, console)) is { } refused)
+            {
+                return Task.FromResult(refused);
+            }
+
             if (drillKey is { Length: > 0 })
             {
                 targets = targets with { AdminKey = drillKey };

@@ -107,7 +107,7 @@ public static class PostmortemCommand
         output.Text.MarkupLineInterpolated($"[red]{problem}[/]");
         if (output.IsJson)
         {
-            output.WriteJson(new ErrorJson("postmortem", 1, "usage", ExitCodes.Usage, problem));
+            output.WriteJson(new OutcomeJson("postmortem", 1, "usage", ExitCodes.Usage, problem));
         }
 
         return ExitCodes.Usage;

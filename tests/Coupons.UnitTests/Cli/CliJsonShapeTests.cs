@@ -84,7 +84,7 @@ public sealed partial class CliJsonShapeTests
 
     [Fact]
     public void A_command_that_ended_without_its_document_has_the_documented_fields() =>
-        AssertDocumented("dlq list", new ErrorJson("dlq list", 1, "unreachable", ExitCodes.Unreachable, "could not reach the target"), example: "error");
+        AssertDocumented("dlq list", new OutcomeJson("dlq list", 1, "unreachable", ExitCodes.Unreachable, "could not reach the target"), example: "error");
 
     [Fact]
     public void A_context_list_has_the_documented_fields() =>
