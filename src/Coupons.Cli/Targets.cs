@@ -88,13 +88,24 @@ public sealed record Targets(Uri App, Uri Admin, string AdminKey, Uri? Alertmana
         command.Options.Add(AlertmanagerOption);
         command.Validators.Add(result =>
         {
-            var resolved = Resolve(o => result.GetValue(o), o => result.GetValue(o), o => result.GetResult(o) is { Implicit: false });
+            Resolved resolved;
+            string? alertmanager;
+            try
+            {
+                resolved = Resolve(o => result.GetValue(o), o => result.GetValue(o), o => result.GetResult(o) is { Implicit: false });
+                alertmanager = result.GetValue(AlertmanagerOption);
+            }
+            catch (InvalidOperationException)
+            {
+                return; // an option without its value, or given twice: the parser has said so already, and reading it throws
+            }
+
             if (resolved.Admins.Length > 0 && resolved.Admins.Length != resolved.Apps.Length)
             {
                 result.AddError($"--admin-url is given {resolved.Admins.Length} times for {resolved.Apps.Length} --url: give none, or one per --url in the same order");
             }
 
-            foreach (var (name, values) in new[] { ("--url", resolved.Apps), ("--admin-url", resolved.Admins), ("--alertmanager", result.GetValue(AlertmanagerOption) is { Length: > 0 } am ? [am] : []) })
+            foreach (var (name, values) in new[] { ("--url", resolved.Apps), ("--admin-url", resolved.Admins), ("--alertmanager", alertmanager is { Length: > 0 } am ? [am] : []) })
             {
                 foreach (var value in values.Where(v => !IsHttpAddress(v)))
                 {
@@ -168,8 +179,5 @@ public sealed record Targets(Uri App, Uri Admin, string AdminKey, Uri? Alertmana
 
     private static bool IsEmbeddedDevAddress(Uri app) => app.Port == 8081 && (app.Host is "127.0.0.1" or "localhost");
 
-    private static string[]? FromSettings(string name) =>
-        CliSettings.Get(name)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } values
-            ? values
-            : null;
+    private static string[]? FromSettings(string name) => Split(CliSettings.Get(name)) is { Length: > 0 } values ? values : null;
 }

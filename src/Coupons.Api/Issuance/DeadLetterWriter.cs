@@ -24,53 +24,35 @@ public sealed partial class DeadLetterWriter(
     /// <summary>How much of a key the consumer reads (the service's own keys are under 60 characters).</summary>
     public const int KeptKeyBytes = 1024;
 
-    public async Task WriteAsync(ConsumeResult<string, byte[]> source, string reason, string detail)
+    public Task WriteAsync(ConsumeResult<string, byte[]> source, string reason, string detail) =>
+        WriteAsync(source.Message.Key, source.Message.Value, source.TopicPartitionOffset.ToString(), reason, detail);
+
+    /// <summary>
+    /// A parked row that cannot be read as a request (<see cref="ParkedRequestRelay"/>): kept on the dead-letter topic,
+    /// keyed by its row id, with <c>dlq-source</c> <c>parked_requests/&lt;id&gt;</c>, so <c>couponctl dlq list</c> shows it.
+    /// </summary>
+    public Task WriteParkedAsync(ParkedRow row) =>
+        WriteAsync(row.RequestId, Encoding.UTF8.GetBytes(row.Payload), $"parked_requests/{row.RequestId}", row.Reason ?? DeadLetterReason.Malformed, row.Error ?? "");
+
+    /// <summary>The value as it came (its first <see cref="KeptBytes"/>, saying so when cut), with where, why and when in headers.</summary>
+    private async Task WriteAsync(string? key, byte[]? value, string source, string reason, string detail)
     {
         var headers = new Headers
         {
             { "dlq-reason", Encoding.UTF8.GetBytes(reason) },
             { "dlq-error", Encoding.UTF8.GetBytes(detail) },
-            { "dlq-source", Encoding.UTF8.GetBytes(source.TopicPartitionOffset.ToString()) },
+            { "dlq-source", Encoding.UTF8.GetBytes(source) },
             { "dlq-at", Encoding.UTF8.GetBytes(clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)) },
         };
-        var value = source.Message.Value;
         if (value is { Length: > KeptBytes })
         {
             headers.Add("dlq-truncated", Encoding.UTF8.GetBytes($"value longer than {KeptBytes} bytes: its first {KeptBytes} kept"));
             value = value[..KeptBytes];
         }
 
-        await ProduceAsync(source.Message.Key, value, headers);
+        await ProduceAsync(key, value, headers);
         metrics.DeadLettered.Add(1, new KeyValuePair<string, object?>("reason", reason));
-        DeadLettered(logger, source.TopicPartitionOffset.ToString(), reason, detail);
-    }
-
-    /// <summary>
-    /// A parked row that cannot be read as a request (<see cref="ParkedRequestRelay"/>): kept on the dead-letter topic,
-    /// keyed by its row id, with <c>dlq-source</c> <c>parked_requests/&lt;id&gt;</c>, so <c>couponctl dlq list</c>
-    /// shows it.
-    /// </summary>
-    public async Task WriteParkedAsync(ParkedRow row)
-    {
-        var source = $"parked_requests/{row.RequestId}";
-        var reason = row.Reason ?? DeadLetterReason.Malformed;
-        var headers = new Headers
-        {
-            { "dlq-reason", Encoding.UTF8.GetBytes(reason) },
-            { "dlq-error", Encoding.UTF8.GetBytes(row.Error ?? "") },
-            { "dlq-source", Encoding.UTF8.GetBytes(source) },
-            { "dlq-at", Encoding.UTF8.GetBytes(clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)) },
-        };
-        var value = Encoding.UTF8.GetBytes(row.Payload);
-        if (value.Length > KeptBytes)
-        {
-            headers.Add("dlq-truncated", Encoding.UTF8.GetBytes($"value longer than {KeptBytes} bytes: its first {KeptBytes} kept"));
-            value = value[..KeptBytes];
-        }
-
-        await ProduceAsync(row.RequestId, value, headers);
-        metrics.DeadLettered.Add(1, new KeyValuePair<string, object?>("reason", reason));
-        DeadLettered(logger, source, reason, row.Error ?? "");
+        DeadLettered(logger, source, reason, detail);
     }
 
     private Task<DeliveryResult<string, byte[]>> ProduceAsync(string? key, byte[]? value, Headers headers) =>

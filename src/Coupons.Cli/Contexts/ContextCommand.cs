@@ -15,7 +15,7 @@ public static partial class ContextCommand
 
     private static readonly (Option Option, string Setting)[] Targets =
     [
-        (new Option<string[]>("--url") { Description = "The service's public address; once per replica.", AllowMultipleArgumentsPerToken = false }, "COUPONCTL_URL"),
+        (new Option<string[]>("--url") { Description = "The service's public address; once per replica." }, "COUPONCTL_URL"),
         (new Option<string[]>("--admin-url") { Description = "Admin listener per --url, same order." }, "COUPONCTL_ADMIN_URL"),
         (new Option<string>("--admin-key-file") { Description = "A file holding the admin key (a read-scoped key for status and collect)." }, "COUPONCTL_ADMIN_KEY_FILE"),
         (new Option<string>("--alertmanager") { Description = "Alertmanager's address." }, "COUPONCTL_ALERTMANAGER"),

@@ -42,6 +42,9 @@ public sealed class ExitCodesTests
     [InlineData("status", "--watch", "--output", "json")]
     [InlineData("status", "--output", "yaml")]
     [InlineData("dlq", "replay", "0")]
+    [InlineData("status", "--admin-key-file", "--")] // seed b_YpfDG-ued1: the targets' check read an option missing its value and crashed (70)
+    [InlineData("status", "--admin-url", "--", "x")]
+    [InlineData("status", "--alertmanager", "--alertmanager", "-y", "--alertmanager")] // seed 7-vmqy9vhjP2: an option given twice, read by the check: 70
     public async Task Bad_arguments_are_2_and_nothing_runs(params string[] args)
     {
         using var errors = new StringWriter();

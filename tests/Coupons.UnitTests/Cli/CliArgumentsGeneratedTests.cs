@@ -1,0 +1,70 @@
+using System.CommandLine;
+using System.Text.Json;
+using Coupons.Cli;
+using Coupons.Cli.Contexts;
+using Coupons.Testing;
+using CsCheck;
+using Spectre.Console;
+
+namespace Coupons.UnitTests.Cli;
+
+/// <summary>
+/// couponctl's command line as a generated adversary: commands with any mix of their options, bad values, repeats and
+/// stray words. Whatever the arguments, the exit code is one the table lists and never "crashed" (70) or
+/// "interrupted" (130), and with json asked for, standard output is one JSON document. Every target is an address
+/// where nothing listens (127.0.0.1:1), so no generated action reaches a service.
+/// </summary>
+public sealed class CliArgumentsGeneratedTests
+{
+    private static readonly IAnsiConsole Quiet = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) });
+
+    private static readonly string[][] Commands =
+    [
+        [], ["status"], ["dlq", "list"], ["dlq", "replay"], ["reconcile"], ["gate", "rebuild"], ["consumer", "pause"], ["consumer", "resume"],
+        ["context", "list"], ["context", "show"], ["context", "use"], ["context", "remove"], ["postmortem"], ["nonsense"],
+    ];
+
+    /// <summary>Options and values of every command, and what an operator mistypes; no --watch (it runs until Ctrl+C), no --out.</summary>
+    private static readonly string[] Words =
+    [
+        "--url", "http://127.0.0.1:1", "notaurl", "localhost:1", "--admin-url", "--admin-key", "k", "--admin-key-file", "/nonexistent/key",
+        "--alertmanager", "--yes", "-y", "-o", "--output", "json", "JSON", "text", "yaml", "11", "-1", "0", "x", "99999999999999999999",
+        "--max", "--from", "--to", "2026-12-07T03:00Z", "yesterday", "--incident-start", "--coupon", "--drill", "--lang", "ko", "--every",
+        "--mysql", "Server=127.0.0.1;Port=1", "--prometheus", "", " ", "--", "-", "--help-me", "é",
+    ];
+
+    private static readonly HashSet<int> Listed = [.. typeof(ExitCodes).GetFields().Where(f => f.IsLiteral && f.FieldType == typeof(int)).Select(f => (int)f.GetRawConstantValue()!)];
+
+    [Fact]
+    public async Task Any_command_line_ends_with_a_listed_code_never_a_crash_and_json_stays_one_document()
+    {
+        var config = Path.Combine(Path.GetTempPath(), $"couponctl-generated-{Guid.NewGuid():N}.json"); // never written: no context add
+
+        var lines = Gen.Select(Gen.OneOf<string[]>(Commands), Gen.OneOf<string>(Words).Array[0, 8],
+            (command, words) => (string[])[.. command, .. words, "--url", "http://127.0.0.1:1"]);
+
+        await Fuzz.CheckAsync("couponctl command lines", lines, async args =>
+        {
+            using var _ = CliSettings.Use(new Dictionary<string, string> { ["COUPONCTL_CONFIG"] = config });
+            using var stdout = new StringWriter();
+            using var stderr = new StringWriter();
+
+            var code = await Couponctl.InvokeAsync(args, Quiet, _ => null, new InvocationConfiguration { Output = stdout, Error = stderr });
+
+            Assert.True(Listed.Contains(code) || code is >= ExitCodes.StatusP0 and <= ExitCodes.StatusP0 + 3, $"exit {code} is not in the table");
+            Assert.True(code is not (ExitCodes.Crashed or ExitCodes.Interrupted), $"exit {code}: {stderr}");
+            if (AsksForJson(args) && !args.Contains("--help") && stdout.ToString().Length > 0)
+            {
+                using var document = JsonDocument.Parse(stdout.ToString()); // throws unless stdout is exactly one document
+                Assert.Equal(code, document.RootElement.TryGetProperty("exitCode", out var exitCode) ? exitCode.GetInt32() : code);
+            }
+        }, fixedSeed: "0000couponct", cases: 150, print: args => string.Join(' ', args.Select(a => $"'{a}'")));
+    }
+
+    /// <summary>Exactly one --output/-o, followed by json in any case.</summary>
+    private static bool AsksForJson(string[] args)
+    {
+        var at = args.Select((word, i) => (word, i)).Where(x => x.word is "-o" or "--output").ToList();
+        return at.Count == 1 && at[0].i + 1 < args.Length && args[at[0].i + 1].Equals("json", StringComparison.OrdinalIgnoreCase);
+    }
+}
