@@ -19,9 +19,9 @@ redis-cli -p "${COUPONS_TEST_REDIS##*:}" -n 1 FLUSHDB >/dev/null
 port=18081
 # The test stack speaks plaintext on loopback: Production refuses that unless allowed by name (Production__AllowPlaintext…).
 export Urls="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production \
-  Database__Provider=MySql Database__ConnectionString="${COUPONS_TEST_MYSQL/Database=coupons_test/Database=coupons_bench}" \
-  Redis__Embedded=false Redis__Configuration="$COUPONS_TEST_REDIS,defaultDatabase=1" \
-  Kafka__Embedded=false Kafka__BootstrapServers="$COUPONS_TEST_KAFKA" \
+  Database__Provider=MySql ConnectionStrings__coupons="${COUPONS_TEST_MYSQL/Database=coupons_test/Database=coupons_bench}" \
+  Redis__Embedded=false ConnectionStrings__redis="$COUPONS_TEST_REDIS,defaultDatabase=1" \
+  Kafka__Embedded=false ConnectionStrings__kafka="$COUPONS_TEST_KAFKA" \
   Kafka__Topic="coupon.issue.requested.bench-$run" Kafka__DeadLetterTopic="coupon.issue.requested.bench-$run.dlq" \
   Kafka__ConsumerGroup="coupon-issue-bench-$run" Kafka__ReplicationFactor=1 Kafka__MinInSyncReplicas=1 \
   Seed__DemoData=false Admin__ApiKey="bench-admin-key-not-a-secret-0123456789abcdef" Bench__DbLockBaseline=true \

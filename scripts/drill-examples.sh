@@ -111,9 +111,9 @@ redis-cli -p "$redis_port" -n 1 FLUSHDB >/dev/null
 (
   cd src/Coupons.Api/bin/Release/net10.0
   export ASPNETCORE_ENVIRONMENT=Testing Urls="http://127.0.0.1:$app_port" Admin__Url="http://127.0.0.1:$admin_port"
-  export Database__Provider=MySql Database__ConnectionString="$mysql" Database__MigrateAtStart=true
-  export Redis__Embedded=false Redis__Configuration="$COUPONS_TEST_REDIS,defaultDatabase=1"
-  export Kafka__Embedded=false Kafka__BootstrapServers="$COUPONS_TEST_KAFKA" Kafka__ReplicationFactor=1 Kafka__MinInSyncReplicas=1
+  export Database__Provider=MySql ConnectionStrings__coupons="$mysql" Database__MigrateAtStart=true
+  export Redis__Embedded=false ConnectionStrings__redis="$COUPONS_TEST_REDIS,defaultDatabase=1"
+  export Kafka__Embedded=false ConnectionStrings__kafka="$COUPONS_TEST_KAFKA" Kafka__ReplicationFactor=1 Kafka__MinInSyncReplicas=1
   export Kafka__Topic=coupon.issue.requested.examples Kafka__DeadLetterTopic=coupon.issue.requested.examples.dlq Kafka__ConsumerGroup=coupon-issue-examples
   export Admin__ApiKey="$admin_key" Admin__Keys__0__Id=drill Admin__Keys__0__Key="$drill_key"
   export Auth__AllowAnonymous=true Seed__DemoData=false Logging__LogLevel__Coupons=Information

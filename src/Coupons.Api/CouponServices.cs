@@ -37,6 +37,7 @@ public static class CouponServices
         services.AddCouponDatabase(configuration);     // MySQL or SQLite, with a pool of its own for the consumer
         services.AddCouponRedis(configuration);
         services.AddCouponKafka(configuration);        // producer, topics, consumer lag
+        services.AddHostedService<LegacySettingsWarning>(); // an address under its old key still works, with a warning
 
         services.AddCatalog()
                 .AddUsers()

@@ -2,6 +2,7 @@ using System.Text;
 using Coupons.Admin;
 using Coupons.Auth;
 using Coupons.Bench;
+using Coupons.Infrastructure;
 using Coupons.Infrastructure.Database;
 using Coupons.Infrastructure.Kafka;
 using Coupons.Infrastructure.Redis;
@@ -11,9 +12,9 @@ namespace Coupons;
 
 /// <summary>
 /// Production refuses the conveniences of dev mode (design.md §9; docs/security.md). Each is an unsafe default that is
-/// easy to ship by accident: the appsettings.json defaults are the embedded dev mode, so a deployment that forgets one
-/// setting would otherwise run on an in-process Redis, a SQLite file, demo users, a published dev key or anonymous
-/// clicks. The benchmark's DB-lock baseline (off by default, but one copied setting away) issues coupons without a
+/// easy to ship by accident: dev mode's settings (appsettings.Development.json) are one copied file or variable away, and
+/// a deployment that copies one would otherwise run on an in-process Redis, a SQLite file, demo users, a published dev
+/// key or anonymous clicks. The benchmark's DB-lock baseline (off by default, but one copied setting away) issues coupons without a
 /// token and is refused too, and so is plaintext to Kafka, Redis or MySQL over the network (each client's default). In
 /// the Production environment the app does not start with any of them unless that one is explicitly
 /// allowed (<c>Production__Allow…=true</c>); it prints one line per finding, naming the setting, and exits with <see
@@ -78,11 +79,11 @@ public static class ProductionGuard
 
         var sqlite = known && provider == DatabaseProvider.Sqlite;
         Refuse("AllowEmbeddedRedis", embeddedRedis,
-            "Redis__Embedded=true runs an in-process Garnet that loses the gate with the process (set Redis__Embedded=false and Redis__Configuration)");
+            "Redis__Embedded=true runs an in-process Garnet that loses the gate with the process (set Redis__Embedded=false and ConnectionStrings__redis)");
         Refuse("AllowEmbeddedKafka", embeddedKafka,
-            "Kafka__Embedded=true runs an in-process mock broker that loses accepted requests with the process (set Kafka__Embedded=false and Kafka__BootstrapServers)");
+            "Kafka__Embedded=true runs an in-process mock broker that loses accepted requests with the process (set Kafka__Embedded=false and ConnectionStrings__kafka)");
         Refuse("AllowSqlite", sqlite,
-            "Database__Provider is Sqlite, a local file (set Database__Provider=MySql and Database__ConnectionString)");
+            "Database__Provider is Sqlite, a local file (set Database__Provider=MySql and ConnectionStrings__coupons)");
 
         // Plaintext over the network, each client's default: anyone on the path reads (or changes) requests, coupons and
         // the credentials themselves, and broker ACLs have no principal to name. An embedded store is in the process and
@@ -108,13 +109,13 @@ public static class ProductionGuard
             var ssl = configuration[$"{RedisOptions.Section}:{nameof(RedisOptions.Ssl)}"];
             var readable = ssl is null || bool.TryParse(ssl, out _);
             Refuse("AllowPlaintextRedis", !Flag($"{RedisOptions.Section}:{nameof(RedisOptions.Ssl)}") && readable
-                    && !RedisOptions.ConfigurationSaysSsl(configuration[$"{RedisOptions.Section}:{nameof(RedisOptions.Configuration)}"] ?? new RedisOptions().Configuration),
-                "Redis__Ssl is not true and Redis__Configuration does not say ssl=true: the gate's commands and any Redis password cross the network readable (set Redis__Ssl=true)");
+                    && !RedisOptions.ConfigurationSaysSsl(StoreAddress.Redis.Read(configuration) ?? new RedisOptions().Configuration),
+                "Redis__Ssl is not true and ConnectionStrings__redis does not say ssl=true: the gate's commands and any Redis password cross the network readable (set Redis__Ssl=true)");
         }
 
         if (known && provider == DatabaseProvider.MySql)
         {
-            var mode = DatabaseOptions.SslModeOf(configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.ConnectionString)}"]);
+            var mode = DatabaseOptions.SslModeOf(StoreAddress.Database.Read(configuration));
             var said = mode switch
             {
                 null => "cannot be read, so nothing in it requires TLS",
@@ -122,7 +123,7 @@ public static class ProductionGuard
                 _ => $"has SslMode={mode} (MySqlConnector's default when none is given), which falls back to plaintext when TLS is not offered",
             };
             Refuse("AllowPlaintextMySql", !DatabaseOptions.EnforcesTls(mode),
-                $"Database__ConnectionString {said}: coupons, users and the database password cross the network readable (add SslMode=VerifyFull, VerifyCA or Required to it)");
+                $"ConnectionStrings__coupons {said}: coupons, users and the database password cross the network readable (add SslMode=VerifyFull, VerifyCA or Required to it)");
         }
 
         Refuse("AllowDemoData", Flag("Seed:DemoData"),

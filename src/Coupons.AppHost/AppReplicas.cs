@@ -22,7 +22,7 @@ public static class AppReplicas
         var migrate = builder.AddProject<Projects.Coupons_Api>("migrate", launchProfileName: null)
             .WithArgs("--migrate") // Coupons.Infrastructure.Database.SchemaCommand.Flag
             .WithServiceSettings(settings)
-            .WithEnvironment("Database__ConnectionString", o.MigratorConnectionString)
+            .WithEnvironment("ConnectionStrings__coupons", o.MigratorConnectionString)
             .WaitFor(mariadb);
 
         var replicas = new List<IResourceBuilder<ProjectResource>>();
@@ -34,7 +34,7 @@ public static class AppReplicas
                 // Plain Urls, not ASPNETCORE_URLS: it loads later, so it wins over any ASPNETCORE_URLS in the environment.
                 .WithEnvironment("Urls", PublicUrl(o, i))
                 .WithEnvironment("Admin__Url", AdminUrl(o, i))
-                .WithEnvironment(context => context.EnvironmentVariables["Kafka__BootstrapServers"] = File.ReadAllText(kafkaBootstrapFile))
+                .WithEnvironment(context => context.EnvironmentVariables["ConnectionStrings__kafka"] = File.ReadAllText(kafkaBootstrapFile))
                 .WithEnvironment("DOTNET_GCHeapHardLimit", "0x10000000") // 256 MB, as compose limits the containers
                 .WithHttpHealthCheck("/health/ready")
                 .WaitForCompletion(migrate)
@@ -77,9 +77,9 @@ public static class AppReplicas
             // which believes nginx only (Edge__KnownProxies).
             .WithEnvironment("ASPNETCORE_FORWARDEDHEADERS_ENABLED", "false")
             .WithEnvironment("Database__Provider", "MySql")
-            .WithEnvironment("Database__ConnectionString", o.MySqlConnectionString)
+            .WithEnvironment("ConnectionStrings__coupons", o.MySqlConnectionString)
             .WithEnvironment("Redis__Embedded", "false")
-            .WithEnvironment("Redis__Configuration", o.RedisSentinelConfiguration)
+            .WithEnvironment("ConnectionStrings__redis", o.RedisSentinelConfiguration)
             .WithEnvironment("Kafka__Embedded", "false")
             .WithEnvironment("Kafka__ReplicationFactor", o.KafkaBrokers.ToString(CultureInfo.InvariantCulture))
             .WithEnvironment("Kafka__MinInSyncReplicas", "2")

@@ -18,9 +18,9 @@ public sealed class ProductionGuardTests
         ["Auth:AllowAnonymous"] = "false",
         ["Auth:SigningKeys:0:Key"] = "cHJvZHVjdGlvbi1rZXktMDEyMzQ1Njc4OWFiY2RlZg==",
         ["Kafka:SecurityProtocol"] = "SaslSsl",
-        ["Redis:Configuration"] = "redis:6379",
+        ["ConnectionStrings:redis"] = "redis:6379",
         ["Redis:Ssl"] = "true",
-        ["Database:ConnectionString"] = "Server=db;Database=coupons;User ID=coupons;Password=hunter2;SslMode=VerifyFull",
+        ["ConnectionStrings:coupons"] = "Server=db;Database=coupons;User ID=coupons;Password=hunter2;SslMode=VerifyFull",
     };
 
     private static IReadOnlyList<string> Check(string environment, params (string Key, string? Value)[] changes)
@@ -54,7 +54,7 @@ public sealed class ProductionGuardTests
         // Hostile review (issue 21): "1" and " mysql" bind to MySql, but the guard compared strings, took them for SQLite
         // (allowed by name) and never looked at the connection string's SslMode=None.
         var findings = Check(Environments.Production, ("Database:Provider", provider), ("Production:AllowSqlite", "true"),
-            ("Database:ConnectionString", "Server=db;Database=coupons;User ID=coupons;Password=hunter2;SslMode=None"));
+            ("ConnectionStrings:coupons", "Server=db;Database=coupons;User ID=coupons;Password=hunter2;SslMode=None"));
 
         Assert.Contains("AllowPlaintextMySql", Assert.Single(findings), StringComparison.Ordinal);
     }
@@ -142,13 +142,23 @@ public sealed class ProductionGuardTests
         { "Kafka:SecurityProtocol", "saslplaintext", "Kafka__SecurityProtocol", "AllowPlaintextKafka" },
         { "Redis:Ssl", null, "Redis__Ssl", "AllowPlaintextRedis" },
         { "Redis:Ssl", "false", "Redis__Ssl", "AllowPlaintextRedis" },
-        { "Database:ConnectionString", null, "Database__ConnectionString", "AllowPlaintextMySql" },
-        { "Database:ConnectionString", "Server=db;User ID=coupons;Password=hunter2", "Database__ConnectionString", "AllowPlaintextMySql" },
-        { "Database:ConnectionString", "Server=db;User ID=coupons;Password=hunter2;SslMode=None", "Database__ConnectionString", "AllowPlaintextMySql" },
-        { "Database:ConnectionString", "Server=db;User ID=coupons;Password=hunter2;SslMode=Preferred", "Database__ConnectionString", "AllowPlaintextMySql" },
-        { "Database:ConnectionString", "Server=db;User ID=coupons;Password=hunter2;SSL Mode=none", "Database__ConnectionString", "AllowPlaintextMySql" },
-        { "Database:ConnectionString", "Server=db;User ID=coupons;Password=hunter2;SslMode=Maybe", "Database__ConnectionString", "AllowPlaintextMySql" },
+        { "ConnectionStrings:coupons", null, "ConnectionStrings__coupons", "AllowPlaintextMySql" },
+        { "ConnectionStrings:coupons", "Server=db;User ID=coupons;Password=hunter2", "ConnectionStrings__coupons", "AllowPlaintextMySql" },
+        { "ConnectionStrings:coupons", "Server=db;User ID=coupons;Password=hunter2;SslMode=None", "ConnectionStrings__coupons", "AllowPlaintextMySql" },
+        { "ConnectionStrings:coupons", "Server=db;User ID=coupons;Password=hunter2;SslMode=Preferred", "ConnectionStrings__coupons", "AllowPlaintextMySql" },
+        { "ConnectionStrings:coupons", "Server=db;User ID=coupons;Password=hunter2;SSL Mode=none", "ConnectionStrings__coupons", "AllowPlaintextMySql" },
+        { "ConnectionStrings:coupons", "Server=db;User ID=coupons;Password=hunter2;SslMode=Maybe", "ConnectionStrings__coupons", "AllowPlaintextMySql" },
     };
+
+    /// <summary>The old key, still read for one release, is held to the same rule (it is what the app would connect with).</summary>
+    [Fact]
+    public void A_plaintext_connection_string_under_its_old_key_is_refused_too()
+    {
+        var finding = Assert.Single(Check(Environments.Production, ("ConnectionStrings:coupons", null),
+            ("Database:ConnectionString", "Server=db;User ID=coupons;Password=hunter2;SslMode=None")));
+
+        Assert.Contains("AllowPlaintextMySql", finding, StringComparison.Ordinal);
+    }
 
     [Theory]
     [MemberData(nameof(PlaintextSettings))]
@@ -165,7 +175,7 @@ public sealed class ProductionGuardTests
     [Fact]
     public void Each_plaintext_allowance_lets_its_own_store_through_and_no_other()
     {
-        var plaintext = new[] { ("Kafka:SecurityProtocol", (string?)"Plaintext"), ("Redis:Ssl", "false"), ("Database:ConnectionString", "Server=db") };
+        var plaintext = new[] { ("Kafka:SecurityProtocol", (string?)"Plaintext"), ("Redis:Ssl", "false"), ("ConnectionStrings:coupons", "Server=db") };
 
         var findings = Check(Environments.Production, [.. plaintext, ("Production:AllowPlaintextRedis", "true")]);
 
@@ -181,10 +191,10 @@ public sealed class ProductionGuardTests
     [InlineData("Kafka:SecurityProtocol", "saslssl")]
     [InlineData("Redis:Ssl", "true")]
     [InlineData("Redis:Ssl", "True")]
-    [InlineData("Database:ConnectionString", "Server=db;Password=hunter2;SslMode=Required")]
-    [InlineData("Database:ConnectionString", "Server=db;Password=hunter2;SslMode=VerifyCA")]
-    [InlineData("Database:ConnectionString", "Server=db;Password=hunter2;SslMode=VerifyFull")]
-    [InlineData("Database:ConnectionString", "Server=db;Password=hunter2;SSL Mode=verifyfull")]
+    [InlineData("ConnectionStrings:coupons", "Server=db;Password=hunter2;SslMode=Required")]
+    [InlineData("ConnectionStrings:coupons", "Server=db;Password=hunter2;SslMode=VerifyCA")]
+    [InlineData("ConnectionStrings:coupons", "Server=db;Password=hunter2;SslMode=VerifyFull")]
+    [InlineData("ConnectionStrings:coupons", "Server=db;Password=hunter2;SSL Mode=verifyfull")]
     public void Tls_to_a_store_passes(string key, string value) => Assert.Empty(Check(Environments.Production, (key, value)));
 
     /// <summary>StackExchange.Redis reads ssl=true from its configuration string: that is TLS too, without Redis:Ssl.</summary>
@@ -192,11 +202,11 @@ public sealed class ProductionGuardTests
     [InlineData("redis:6379,ssl=true")]
     [InlineData("s1:26379,s2:26379,serviceName=coupons,ssl=True,password=hunter2")]
     public void Ssl_in_the_redis_configuration_string_is_tls(string configuration) =>
-        Assert.Empty(Check(Environments.Production, ("Redis:Ssl", null), ("Redis:Configuration", configuration)));
+        Assert.Empty(Check(Environments.Production, ("Redis:Ssl", null), ("ConnectionStrings:redis", configuration)));
 
     [Fact]
     public void Ssl_false_in_the_redis_configuration_string_is_plaintext() =>
-        Assert.Contains("AllowPlaintextRedis", Assert.Single(Check(Environments.Production, ("Redis:Ssl", null), ("Redis:Configuration", "redis:6379,ssl=false"))), StringComparison.Ordinal);
+        Assert.Contains("AllowPlaintextRedis", Assert.Single(Check(Environments.Production, ("Redis:Ssl", null), ("ConnectionStrings:redis", "redis:6379,ssl=false"))), StringComparison.Ordinal);
 
     /// <summary>An in-process store has no network to protect: it is refused as embedded (or SQLite), not also as plaintext.</summary>
     [Theory]
@@ -210,7 +220,7 @@ public sealed class ProductionGuardTests
 
     [Fact]
     public void Sqlite_is_refused_as_sqlite_not_also_as_plaintext_mysql() =>
-        Assert.Contains("AllowSqlite", Assert.Single(Check(Environments.Production, ("Database:Provider", "Sqlite"), ("Database:ConnectionString", "Data Source=coupons.db"))), StringComparison.Ordinal);
+        Assert.Contains("AllowSqlite", Assert.Single(Check(Environments.Production, ("Database:Provider", "Sqlite"), ("ConnectionStrings:coupons", "Data Source=coupons.db"))), StringComparison.Ordinal);
 
     /// <summary>A protocol the client would not bind (librdkafka's SASL_SSL spelling) is named, not guessed at.</summary>
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Coupons.Infrastructure;
 
 namespace Coupons.Admin;
 
@@ -13,7 +14,7 @@ public static partial class EffectiveConfiguration
 
     private static readonly string[] Sections =
     [
-        "Admin", "Auth", "Bench", "Database", "Edge", "Gate", "Issuance", "Kafka", "Production", "Reconciliation", "Redis", "Seed",
+        "Admin", "Auth", "Bench", "ConnectionStrings", "Database", "Edge", "Gate", "Issuance", "Kafka", "Production", "Reconciliation", "Redis", "Seed",
         "Logging", "Urls", "ASPNETCORE_ENVIRONMENT", "OTEL_SERVICE_NAME", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL",
     ];
 
@@ -32,7 +33,8 @@ public static partial class EffectiveConfiguration
 
         // An unquoted value ends where its format ends one: at , in StackExchange.Redis's configuration, at ; elsewhere
         // (connection strings), never at the other, which each client reads as part of the password.
-        var pair = key.EndsWith("Redis:Configuration", StringComparison.OrdinalIgnoreCase) ? RedisPasswordPair() : PasswordPair();
+        var redis = key.Equals(StoreAddress.Redis.Key, StringComparison.OrdinalIgnoreCase) || key.Equals(StoreAddress.Redis.LegacyKey, StringComparison.OrdinalIgnoreCase);
+        var pair = redis ? RedisPasswordPair() : PasswordPair();
         return UserInfo().Replace(pair.Replace(value, m => $"{m.Groups["name"].Value}={Redacted}"), $"://{Redacted}@");
     }
 

@@ -18,7 +18,7 @@ public static class EmbeddedDependencies
         {
             var garnet = new EmbeddedGarnet(redis.EmbeddedPort);
             builder.Services.AddSingleton(garnet);
-            overrides[$"{RedisOptions.Section}:{nameof(RedisOptions.Configuration)}"] = garnet.Configuration;
+            overrides[StoreAddress.Redis.Key] = garnet.Configuration;
         }
 
         var kafka = builder.Configuration.GetSection(KafkaOptions.Section).Get<KafkaOptions>() ?? new KafkaOptions();
@@ -29,7 +29,7 @@ public static class EmbeddedDependencies
             cluster.CreateTopic(kafka.Topic, kafka.Partitions);
             cluster.CreateTopic(kafka.DeadLetterTopic, 1);
             builder.Services.AddSingleton(cluster);
-            overrides[$"{KafkaOptions.Section}:{nameof(KafkaOptions.BootstrapServers)}"] = cluster.BootstrapServers;
+            overrides[StoreAddress.Kafka.Key] = cluster.BootstrapServers;
         }
 
         builder.Configuration.AddInMemoryCollection(overrides);

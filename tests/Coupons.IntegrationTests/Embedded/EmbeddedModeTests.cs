@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace Coupons.IntegrationTests.Embedded;
 
 /// <summary>
-/// The README's run command: appsettings.json as shipped (SQLite + in-process Garnet + in-process mock Kafka,
-/// demo data), no test stack needed. The guide's own curl (design.md §1) must work.
+/// The README's run command: the Development environment's settings as shipped (appsettings.Development.json: SQLite +
+/// in-process Garnet + in-process mock Kafka, demo data), no test stack needed. The guide's own curl (design.md §1) must work.
 /// </summary>
 [Trait("Category", "Embedded")]
 public sealed class EmbeddedModeTests : IAsyncLifetime
@@ -116,8 +116,8 @@ public sealed class EmbeddedModeTests : IAsyncLifetime
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
-            builder.UseEnvironment("Testing");
-            builder.UseSetting("Database:ConnectionString", $"Data Source={database}");
+            builder.UseEnvironment("Development"); // as dotnet run's launch profile
+            builder.UseSetting("ConnectionStrings:coupons", $"Data Source={database}");
             builder.UseSetting("Redis:EmbeddedPort", "0"); // a free port, so it never clashes with a running dev instance
         }
     }

@@ -16,7 +16,7 @@ public sealed class AmbiguousGateTimeoutTests
     public async Task A_click_whose_gate_call_timed_out_but_ran_gives_its_unit_back_so_the_user_can_click_again()
     {
         await using var proxy = FaultProxy.ForRedis();
-        await using var app = new CouponApiFactory(new Dictionary<string, string?> { ["Redis:Configuration"] = proxy.Endpoint });
+        await using var app = new CouponApiFactory(new Dictionary<string, string?> { ["ConnectionStrings:redis"] = proxy.Endpoint });
         var api = new ApiDriver(app.CreateClient(), app.CreateAdminClient());
         await ApiDriver.WaitUntilReadyAsync(api.Client);
         var (couponId, user) = await api.OpenSaleForOneAsync(1);

@@ -22,7 +22,7 @@ public sealed class ConsumerLagRecoveryTests
         // The app's own Kafka wiring: its producer's settings, its lag reader.
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Kafka:BootstrapServers"] = TestStack.Kafka, ["Kafka:Topic"] = $"lag-recovery-{run}", ["Kafka:ConsumerGroup"] = $"lag-recovery-{run}",
+            ["ConnectionStrings:kafka"] = TestStack.Kafka, ["Kafka:Topic"] = $"lag-recovery-{run}", ["Kafka:ConsumerGroup"] = $"lag-recovery-{run}",
         }).Build();
         await using var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddCouponKafka(configuration).BuildServiceProvider();
         var options = services.GetRequiredService<IOptions<KafkaOptions>>();

@@ -50,7 +50,7 @@ public sealed class DependencyFaultTests
         try
         {
             var settings = FaultCollection.FastRepair();
-            settings["Redis:Configuration"] = TestStack.RedisSentinel;
+            settings["ConnectionStrings:redis"] = TestStack.RedisSentinel;
             await using var app = new CouponApiFactory(settings);
             await RunAsync("redis primary kill -9, sentinel failover", app, StackControl.KillRedisPrimaryAsync, () => Task.CompletedTask,
                 fault => Assert.True(fault.During.Any(a => a.Answer.Code is "REDIS_UNAVAILABLE" or "GATE_NOT_READY"),
@@ -85,7 +85,7 @@ public sealed class DependencyFaultTests
     {
         await using var proxy = FaultProxy.ForRedis();
         var settings = FaultCollection.FastRepair();
-        settings["Redis:Configuration"] = proxy.Endpoint;
+        settings["ConnectionStrings:redis"] = proxy.Endpoint;
         await using var app = new CouponApiFactory(settings);
         await RunAsync("redis partition", app, Partition(proxy), Heal(proxy), SeenDown("redis"));
     }
@@ -95,7 +95,7 @@ public sealed class DependencyFaultTests
     {
         await using var proxy = FaultProxy.ForMySql();
         var settings = FaultCollection.FastRepair();
-        settings["Database:ConnectionString"] = proxy.MySqlConnectionString;
+        settings["ConnectionStrings:coupons"] = proxy.MySqlConnectionString;
         await using var app = new CouponApiFactory(settings);
         await RunAsync("mariadb partition", app, Partition(proxy), Heal(proxy), SeenDown("db"));
     }

@@ -18,7 +18,7 @@ public sealed class ResetAfterGateTests
     public async Task A_click_whose_connection_was_reset_after_the_script_ran_gives_its_unit_back()
     {
         await using var proxy = FaultProxy.ForRedis();
-        await using var app = new CouponApiFactory(new Dictionary<string, string?> { ["Redis:Configuration"] = proxy.Endpoint });
+        await using var app = new CouponApiFactory(new Dictionary<string, string?> { ["ConnectionStrings:redis"] = proxy.Endpoint });
         var api = new ApiDriver(app.CreateClient(), app.CreateAdminClient());
         await ApiDriver.WaitUntilReadyAsync(api.Client);
         var (couponId, users) = await api.OpenSaleAsync(20, 20);

@@ -155,7 +155,7 @@ public sealed class BusyPipelineTests
     private static CouponApiFactory AppOn(FaultProxy db, params (string Key, string Value)[] more)
     {
         var settings = FaultCollection.FastRepair();
-        settings["Database:ConnectionString"] = db.MySqlConnectionString;
+        settings["ConnectionStrings:coupons"] = db.MySqlConnectionString;
         foreach (var (key, value) in more)
         {
             settings[key] = value;

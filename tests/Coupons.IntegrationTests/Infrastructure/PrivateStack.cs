@@ -22,8 +22,8 @@ public sealed class PrivateStack : IAsyncDisposable
         MySql = new MySqlConnectionStringBuilder(TestStack.MySql) { Database = database }.ConnectionString;
         AppSettings = new Dictionary<string, string>
         {
-            ["Database:ConnectionString"] = MySql,
-            ["Redis:Configuration"] = $"{TestStack.Redis},defaultDatabase={RedisDatabase}",
+            ["ConnectionStrings:coupons"] = MySql,
+            ["ConnectionStrings:redis"] = $"{TestStack.Redis},defaultDatabase={RedisDatabase}",
             ["Kafka:Topic"] = $"coupon.issue.requested.private-{run}",
             ["Kafka:DeadLetterTopic"] = $"coupon.issue.requested.private-{run}.dlq",
             ["Kafka:ConsumerGroup"] = $"coupon-issue-private-{run}",

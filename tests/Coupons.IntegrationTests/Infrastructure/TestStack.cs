@@ -24,12 +24,12 @@ public static class TestStack
     public static Dictionary<string, string?> AppSettings() => new()
     {
         ["Database:Provider"] = "MySql",
-        ["Database:ConnectionString"] = MySql,
+        ["ConnectionStrings:coupons"] = MySql,
         ["Database:MigrateAtStart"] = "true", // the test user may change the schema, as in dev mode
         ["Redis:Embedded"] = "false",
-        ["Redis:Configuration"] = Redis,
+        ["ConnectionStrings:redis"] = Redis,
         ["Kafka:Embedded"] = "false",
-        ["Kafka:BootstrapServers"] = Kafka,
+        ["ConnectionStrings:kafka"] = Kafka,
         ["Kafka:ReplicationFactor"] = "1", // one mock broker
         ["Kafka:MinInSyncReplicas"] = "1",
         // The mock broker holds every rebalance of a running group open for the session timeout less a second, however

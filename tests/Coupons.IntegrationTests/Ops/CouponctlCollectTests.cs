@@ -81,8 +81,8 @@ public sealed class CouponctlCollectTests
             Assert.Contains("\"count\"", entries["app/dead-letters.json"], StringComparison.Ordinal);
             var config = JsonSerializer.Deserialize<Dictionary<string, string>>(entries["app/config.json"])!;
             Assert.Equal("***", config["Admin:ApiKey"]);
-            Assert.Contains("Password=***", config["Database:ConnectionString"], StringComparison.Ordinal);
-            Assert.Equal(TestStack.Kafka, config["Kafka:BootstrapServers"]);
+            Assert.Contains("Password=***", config["ConnectionStrings:coupons"], StringComparison.Ordinal);
+            Assert.Equal(TestStack.Kafka, config["ConnectionStrings:kafka"]);
 
             // The planted secrets were collected, and masked.
             Assert.Contains("IDENTIFIED BY '***'", entries["mysql/processlist.tsv"], StringComparison.Ordinal);

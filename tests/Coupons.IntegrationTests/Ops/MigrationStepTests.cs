@@ -30,7 +30,7 @@ public sealed class MigrationStepTests
 
         var replica = new Dictionary<string, string>(stack.AppSettings)
         {
-            ["Database:ConnectionString"] = await stack.CreateDataOnlyUserAsync(),
+            ["ConnectionStrings:coupons"] = await stack.CreateDataOnlyUserAsync(),
             ["Database:MigrateAtStart"] = "false",
         };
 

@@ -49,7 +49,7 @@ public sealed class ProductionGuardTests
     [InlineData("Bench:DbLockBaseline", "true", "Bench__DbLockBaseline", "AllowDbLockBaseline")]
     [InlineData("Production:AllowPlaintextKafka", "false", "Kafka__SecurityProtocol", "AllowPlaintextKafka")]
     [InlineData("Production:AllowPlaintextRedis", "false", "Redis__Ssl", "AllowPlaintextRedis")]
-    [InlineData("Production:AllowPlaintextMySql", "false", "Database__ConnectionString", "AllowPlaintextMySql")]
+    [InlineData("Production:AllowPlaintextMySql", "false", "ConnectionStrings__coupons", "AllowPlaintextMySql")]
     public async Task An_unsafe_production_setting_stops_the_start_with_one_line_naming_it(string key, string value, string setting, string allowance)
     {
         var settings = SafeProduction((key, value));
@@ -80,9 +80,9 @@ public sealed class ProductionGuardTests
     }
 
     [Fact]
-    public async Task The_shipped_defaults_are_refused_in_production_one_line_per_setting()
+    public async Task The_shipped_dev_defaults_are_refused_in_production_one_line_per_setting()
     {
-        // Only the environment: appsettings.json's embedded dev mode, as a deployment that forgot everything would run.
+        // Dev mode's settings (appsettings.Development.json), as a deployment that copied them would run.
         var settings = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",

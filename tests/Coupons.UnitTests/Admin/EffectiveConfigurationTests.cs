@@ -17,6 +17,7 @@ public sealed class EffectiveConfigurationTests
         ["Auth:SigningKeys:0:Key"] = "signing-key-value",
         ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://collector:secretpass@otel:4317",
         ["Kafka:BootstrapServers"] = "k1:9092,k2:9092",
+        ["ConnectionStrings:coupons"] = "Server=db2;User ID=coupons;Password=hunter3",
         ["PATH"] = "/usr/bin",
         ["AWS_SECRET_ACCESS_KEY"] = "not-ours",
     }).Build();
@@ -35,6 +36,7 @@ public sealed class EffectiveConfigurationTests
         Assert.Equal("2026-11", settings["Auth:SigningKeys:0:Id"]);
         Assert.Equal("http://***@otel:4317", settings["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         Assert.Equal("k1:9092,k2:9092", settings["Kafka:BootstrapServers"]);
+        Assert.Equal("Server=db2;User ID=coupons;Password=***", settings["ConnectionStrings:coupons"]);
     }
 
     [Fact]
@@ -120,6 +122,8 @@ public sealed class EffectiveConfigurationTests
     [InlineData("Database:ConnectionString", "Server=db;Password=hunter2,tail-of-password;Database=x", "Server=db;Password=***;Database=x")]
     [InlineData("Redis:Configuration", "redis:6379,password=hunter2;tail-of-password,ssl=true", "redis:6379,password=***,ssl=true")]
     [InlineData("Redis:Configuration", "redis:6379,password=s3cret,ssl=false", "redis:6379,password=***,ssl=false")]
+    [InlineData("ConnectionStrings:coupons", "Server=db;Password=hunter2,tail-of-password;Database=x", "Server=db;Password=***;Database=x")]
+    [InlineData("ConnectionStrings:redis", "redis:6379,password=hunter2;tail-of-password,ssl=true", "redis:6379,password=***,ssl=true")]
     public void An_unquoted_password_is_redacted_to_the_end_of_its_value_in_that_format(string key, string value, string expected) =>
         Assert.Equal(expected, EffectiveConfiguration.Redact(key, value));
 

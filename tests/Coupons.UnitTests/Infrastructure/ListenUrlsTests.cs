@@ -33,18 +33,20 @@ public sealed class ListenUrlsTests
         Assert.Equal("http://0.0.0.0:8081", ListenUrls.Choose(configured: null, embeddedDevMode: false));
 
     /// <summary>
-    /// appsettings.json loads after ASPNETCORE_URLS (and the launch profile's applicationUrl, which sets it): a Urls there
-    /// would override both, and dev mode would listen on whatever it names.
+    /// appsettings.json and appsettings.Development.json load after ASPNETCORE_URLS (and the launch profile's
+    /// applicationUrl, which sets it): a Urls there would override both, and dev mode would listen on whatever it names.
     /// </summary>
-    [Fact]
-    public void The_shipped_appsettings_name_no_urls()
+    [Theory]
+    [InlineData("appsettings.json")]
+    [InlineData("appsettings.Development.json")]
+    public void The_shipped_appsettings_name_no_urls(string file)
     {
-        using var settings = JsonDocument.Parse(File.ReadAllText(RepositoryFiles.Path("src", "Coupons.Api", "appsettings.json")));
+        using var settings = JsonDocument.Parse(File.ReadAllText(RepositoryFiles.Path("src", "Coupons.Api", file)));
 
         var urls = settings.RootElement.EnumerateObject()
             .Where(p => p.Name.Equals("Urls", StringComparison.OrdinalIgnoreCase))
             .Select(p => p.Value.ToString());
 
-        Assert.False(urls.Any(), $"src/Coupons.Api/appsettings.json names Urls {string.Join(", ", urls)}");
+        Assert.False(urls.Any(), $"src/Coupons.Api/{file} names Urls {string.Join(", ", urls)}");
     }
 }

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using MySqlConnector;
 
 namespace Coupons.Infrastructure.Database;
@@ -15,8 +14,8 @@ public sealed class DatabaseOptions
 
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
-    [Required]
-    public string ConnectionString { get; set; } = "Data Source=coupons.db";
+    /// <summary>Read from <c>ConnectionStrings:coupons</c> (<see cref="StoreAddress.Database"/>); dev mode's is in appsettings.Development.json.</summary>
+    public string ConnectionString { get; set; } = "";
 
     /// <summary>
     /// Apply the schema's migrations at start. Unset: yes for SQLite (the embedded database has no users and belongs to

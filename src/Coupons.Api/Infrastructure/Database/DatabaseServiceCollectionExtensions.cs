@@ -12,7 +12,9 @@ public static class DatabaseServiceCollectionExtensions
 
     public static IServiceCollection AddCouponDatabase(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddCheckedOptions<DatabaseOptions>(configuration, DatabaseOptions.Section);
+        services.AddCheckedOptions<DatabaseOptions>(configuration, DatabaseOptions.Section)
+            .PostConfigure(o => o.ConnectionString = StoreAddress.Database.Read(configuration) ?? "")
+            .Validate(o => o.ConnectionString.Length > 0, $"Database: no connection string (set {StoreAddress.Database.Variable})");
 
         services.AddSingleton(sp => CreateConnections(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, maxPoolSize: null));
         // The consumer writes one batch at a time; a few connections are plenty.

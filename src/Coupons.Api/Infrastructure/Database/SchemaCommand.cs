@@ -31,10 +31,17 @@ public static partial class SchemaCommand
         try
         {
             options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+            options.ConnectionString = StoreAddress.Database.Read(configuration) ?? "";
         }
         catch (InvalidOperationException ex)
         {
             await Console.Error.WriteLineAsync($"The Database settings cannot be read: {ex.Message}");
+            return 1;
+        }
+
+        if (options.ConnectionString.Length == 0)
+        {
+            await Console.Error.WriteLineAsync($"No database to migrate: set {StoreAddress.Database.Variable}.");
             return 1;
         }
 

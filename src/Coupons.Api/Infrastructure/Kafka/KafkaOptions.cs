@@ -7,6 +7,7 @@ public sealed class KafkaOptions
 {
     public const string Section = "Kafka";
 
+    /// <summary>Read from <c>ConnectionStrings:kafka</c> (<see cref="StoreAddress.Kafka"/>).</summary>
     [Required]
     public string BootstrapServers { get; set; } = "127.0.0.1:9092";
 

@@ -10,6 +10,7 @@ public static class KafkaServiceCollectionExtensions
     {
         LoadNativeClient();
         var options = services.AddCheckedOptions<KafkaOptions>(configuration, KafkaOptions.Section)
+            .PostConfigure(o => o.BootstrapServers = StoreAddress.Kafka.Read(configuration) ?? o.BootstrapServers)
             .Validate(o => o.MinInSyncReplicas <= o.ReplicationFactor, "Kafka: MinInSyncReplicas cannot exceed ReplicationFactor")
             .Validate(o => o.ConsumerMaxPollInterval >= o.ConsumerSessionTimeout, "Kafka: ConsumerMaxPollInterval cannot be shorter than ConsumerSessionTimeout");
         foreach (var (valid, message) in KafkaOptions.SecurityRules)

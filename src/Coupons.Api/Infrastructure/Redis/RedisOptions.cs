@@ -7,7 +7,10 @@ public sealed class RedisOptions
 {
     public const string Section = "Redis";
 
-    /// <summary>StackExchange.Redis configuration string. Ignored when <see cref="Embedded"/> is on.</summary>
+    /// <summary>
+    /// StackExchange.Redis configuration string, read from <c>ConnectionStrings:redis</c> (<see cref="StoreAddress.Redis"/>).
+    /// Ignored when <see cref="Embedded"/> is on.
+    /// </summary>
     [Required]
     public string Configuration { get; set; } = "127.0.0.1:6379";
 

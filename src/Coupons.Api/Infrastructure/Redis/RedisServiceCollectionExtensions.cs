@@ -7,7 +7,8 @@ public static class RedisServiceCollectionExtensions
     public static IServiceCollection AddCouponRedis(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCheckedOptions<RedisOptions>(configuration, RedisOptions.Section)
-            .Validate(o => string.IsNullOrEmpty(o.SslHost) || o.UsesTls, "Redis: Redis__SslHost is set, but neither Redis__Ssl=true nor ssl=true in Redis__Configuration turns TLS on")
+            .PostConfigure(o => o.Configuration = StoreAddress.Redis.Read(configuration) ?? o.Configuration)
+            .Validate(o => string.IsNullOrEmpty(o.SslHost) || o.UsesTls, "Redis: Redis__SslHost is set, but neither Redis__Ssl=true nor ssl=true in ConnectionStrings__redis turns TLS on")
             .Validate(o => !o.Embedded || !o.Ssl, "Redis: the embedded Garnet (Redis__Embedded=true) speaks plaintext only; set Redis__Ssl=false");
 
         services.AddSingleton<IConnectionMultiplexer>(sp =>
