@@ -71,6 +71,23 @@ public sealed class AlertRulesTests
     public void The_dead_letter_rule_fires_on_the_shared_window() =>
         Assert.Equal($"sum(increase(coupons_consumer_dead_lettered_total[{AlertRules.DeadLetterWindow.TotalMinutes:F0}m])) > 0", Rule("CouponsDeadLetters").Expr);
 
+    /// <summary>Each alert's runbook_url is a page that exists (status and the alert send the on-call to the same place).</summary>
+    [Fact]
+    public void Every_alerts_runbook_exists()
+    {
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "alerts.yml"))));
+        var groups = (YamlSequenceNode)((YamlMappingNode)yaml.Documents[0].RootNode)["groups"];
+        var runbooks = groups.Cast<YamlMappingNode>().SelectMany(g => (YamlSequenceNode)g["rules"]).Cast<YamlMappingNode>()
+            .Where(r => r.Children.ContainsKey("alert"))
+            .Select(r => (Alert: r["alert"].ToString(), Url: ((YamlMappingNode)r["annotations"])["runbook_url"].ToString()))
+            .ToList();
+
+        Assert.NotEmpty(runbooks);
+        Assert.All(runbooks, r => Assert.True(File.Exists(RepositoryFiles.Path(r.Url.Split('/'))), $"{r.Alert}: {r.Url} does not exist"));
+        Assert.Equal("docs/runbooks/CouponsConsumerPaused.md", runbooks.Single(r => r.Alert == "CouponsConsumerPaused").Url);
+    }
+
     private static (string Severity, string Expr) Rule(string alert)
     {
         var yaml = new YamlStream();

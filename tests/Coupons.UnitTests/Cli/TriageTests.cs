@@ -25,6 +25,20 @@ public sealed class TriageTests
         NewDeadLetters = 0,
     };
 
+    /// <summary>
+    /// Every runbook a verdict can send the on-call to is a page in docs/runbooks (status prints its path). A review of
+    /// the runbooks (issue 22) found "CouponsConsumerPaused", for which no page exists.
+    /// </summary>
+    [Fact]
+    public void Every_runbook_a_verdict_names_exists()
+    {
+        var source = File.ReadAllText(RepositoryFiles.Path("src", "Coupons.Cli", "Status", "Triage.cs"));
+        var named = System.Text.RegularExpressions.Regex.Matches(source, "\"(Coupons[A-Za-z]+)\"").Select(m => m.Groups[1].Value).Distinct().ToList();
+
+        Assert.NotEmpty(named);
+        Assert.All(named, runbook => Assert.True(File.Exists(RepositoryFiles.Path("docs", "runbooks", runbook + ".md")), $"docs/runbooks/{runbook}.md does not exist"));
+    }
+
     private static Signals WithReplica(Func<ReplicaSignals, ReplicaSignals> change) => Healthy() with { Replicas = [change(HealthyReplica(First))] };
 
     [Fact]
