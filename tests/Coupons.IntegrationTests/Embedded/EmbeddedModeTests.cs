@@ -77,6 +77,23 @@ public sealed class EmbeddedModeTests : IAsyncLifetime
             && line.Contains($"version=\"{version}\"", StringComparison.Ordinal) && line.Contains($"commit=\"{commit}\"", StringComparison.Ordinal) && line.EndsWith(" 1", StringComparison.Ordinal));
     }
 
+    /// <summary>Dev mode's interactive API reference (Scalar) renders the app's own OpenAPI document.</summary>
+    [Fact]
+    public async Task Dev_mode_serves_the_api_reference_over_the_apps_openapi_document()
+    {
+        var client = _app.CreateClient();
+
+        using var page = await client.GetAsync("/scalar");
+        using var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("\"url\":\"openapi/v1.json\"", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var script = await client.GetAsync("/scalar/scalar.js");
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.True(document.RootElement.GetProperty("paths").TryGetProperty("/api/coupons/{couponId}/issue-fcfs/{publicId}", out _));
+    }
+
     [Fact]
     public async Task Demo_users_exist_and_the_health_body_is_spring_style()
     {
