@@ -1,6 +1,7 @@
 using Coupons.Admin;
 using Coupons.Auth;
 using Coupons.Catalog;
+using Coupons.Consumer;
 using Coupons.Gate;
 using Coupons.Health;
 using Coupons.Infrastructure;
@@ -45,6 +46,7 @@ public static class CouponServices
                 .AddLedger()
                 .AddGate(configuration)
                 .AddIssuance(configuration)
+                .AddConsumer()                         // after the relay: hosted services stop in reverse, the consumer first
                 .AddReconciliation(configuration)
                 .AddUserAuthentication(configuration)
                 .AddAdmin(configuration);

@@ -16,7 +16,9 @@ public sealed class ArchitectureTests
         ["Coupons.Ops"],
         ["Coupons.Catalog", "Coupons.Users", "Coupons.Auth", "Coupons.Ledger"],
         ["Coupons.Gate"],
-        ["Coupons.Issuance"],
+        ["Coupons.Requests"],   // the accepted request as a message: what the click publishes and the consumer reads
+        ["Coupons.Consumer"],   // writes accepted requests to the database; knows nothing of the click
+        ["Coupons.Issuance"],   // the click: gate, publish, park, relay; asks the consumer's store for a request's status
         ["Coupons.Reconciliation", "Coupons.Admin", "Coupons.UserCoupons", "Coupons.Health", "Coupons.Bench"],
         ["Coupons.Seeding"],
     ];

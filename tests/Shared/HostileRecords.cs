@@ -1,6 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
-using Coupons.Issuance;
+using Coupons.Requests;
 using CsCheck;
 
 namespace Coupons.Testing;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Coupons.Catalog;
+using Coupons.Consumer;
 using Coupons.Gate;
 using Coupons.Infrastructure.Edge;
-using Coupons.Issuance;
 using Coupons.Users;
 using Microsoft.AspNetCore.Mvc;
 

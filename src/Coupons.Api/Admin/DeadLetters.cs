@@ -1,7 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
+using Coupons.Consumer;
 using Coupons.Infrastructure.Kafka;
-using Coupons.Issuance;
 
 namespace Coupons.Admin;
 

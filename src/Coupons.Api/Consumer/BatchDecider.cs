@@ -1,6 +1,7 @@
 using Coupons.Ledger;
+using Coupons.Requests;
 
-namespace Coupons.Issuance;
+namespace Coupons.Consumer;
 
 /// <summary>A coupon's counter as read under its row lock.</summary>
 public sealed record CouponStock

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using Coupons.Infrastructure.Database;
 using Coupons.Ops;
+using Coupons.Requests;
 using Polly;
 using Polly.Retry;
 
-namespace Coupons.Issuance;
+namespace Coupons.Consumer;
 
 /// <summary>
 /// Writes a consumer batch to the database and decides what a failure means:

@@ -1,4 +1,4 @@
-namespace Coupons.Issuance;
+namespace Coupons.Consumer;
 
 /// <summary>What the consumer last did, for readiness and the consistency report, and the operator's pause switch.</summary>
 public sealed class ConsumerHealth

@@ -3,8 +3,9 @@ using System.Text;
 using Confluent.Kafka;
 using Coupons.Infrastructure.Kafka;
 using Coupons.Ops;
+using Coupons.Requests;
 
-namespace Coupons.Issuance;
+namespace Coupons.Consumer;
 
 /// <summary>
 /// Sends a message that can never be applied to <c>coupon.issue.requested.dlq</c>, unchanged, with why in its headers:
@@ -28,11 +29,12 @@ public sealed partial class DeadLetterWriter(
         WriteAsync(source.Message.Key, source.Message.Value, source.TopicPartitionOffset.ToString(), reason, detail);
 
     /// <summary>
-    /// A parked row that cannot be read as a request (<see cref="ParkedRequestRelay"/>): kept on the dead-letter topic,
-    /// keyed by its row id, with <c>dlq-source</c> <c>parked_requests/&lt;id&gt;</c>, so <c>couponctl dlq list</c> shows it.
+    /// A parked row that cannot be read as a request (the click's relay of parked requests): kept on the dead-letter
+    /// topic, keyed by its row id, with <c>dlq-source</c> <c>parked_requests/&lt;id&gt;</c>, so <c>couponctl dlq list</c>
+    /// shows it.
     /// </summary>
-    public Task WriteParkedAsync(ParkedRow row) =>
-        WriteAsync(row.RequestId, Encoding.UTF8.GetBytes(row.Payload), $"parked_requests/{row.RequestId}", row.Reason ?? DeadLetterReason.Malformed, row.Error ?? "");
+    public Task WriteParkedAsync(string rowId, string payload, string? reason, string? error) =>
+        WriteAsync(rowId, Encoding.UTF8.GetBytes(payload), $"parked_requests/{rowId}", reason ?? DeadLetterReason.Malformed, error ?? "");
 
     /// <summary>The value as it came (its first <see cref="KeptBytes"/>, saying so when cut), with where, why and when in headers.</summary>
     private async Task WriteAsync(string? key, byte[]? value, string source, string reason, string detail)

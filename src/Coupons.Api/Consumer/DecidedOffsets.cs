@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 
-namespace Coupons.Issuance;
+namespace Coupons.Consumer;
 
 /// <summary>
 /// Per partition, the offset after the last message whose decision is in the database but whose commit has not landed

@@ -1,3 +1,3 @@
-namespace Coupons.Issuance;
+namespace Coupons.Consumer;
 
 public sealed record IssueDecision(Guid RequestId, string Status, string? Reason);

@@ -5,9 +5,10 @@ using System.Text;
 using Coupons.Infrastructure.Database;
 using Coupons.Ledger;
 using Coupons.Ops;
+using Coupons.Requests;
 using Dapper;
 
-namespace Coupons.Issuance;
+namespace Coupons.Consumer;
 
 /// <summary>What a batch write did: the decisions (in batch order), and the messages set aside as unappliable.</summary>
 public sealed record BatchResult(IReadOnlyList<IssueDecision> Decisions, IReadOnlyList<UnappliableRequest> Unappliable);

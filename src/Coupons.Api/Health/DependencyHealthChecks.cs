@@ -1,7 +1,7 @@
 using Confluent.Kafka;
+using Coupons.Consumer;
 using Coupons.Infrastructure.Database;
 using Coupons.Infrastructure.Kafka;
-using Coupons.Issuance;
 using Dapper;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics.Metrics;
 using Confluent.Kafka;
+using Coupons.Consumer;
 using Coupons.Infrastructure;
 using Coupons.Infrastructure.Database;
 using Coupons.Infrastructure.Kafka;

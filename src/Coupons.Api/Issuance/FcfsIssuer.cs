@@ -4,6 +4,7 @@ using Coupons.Catalog;
 using Coupons.Gate;
 using Coupons.Infrastructure.Redis;
 using Coupons.Ops;
+using Coupons.Requests;
 using Coupons.Users;
 
 namespace Coupons.Issuance;

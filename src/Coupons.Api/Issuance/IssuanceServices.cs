@@ -1,6 +1,5 @@
 using Coupons.Catalog;
 using Coupons.Infrastructure;
-using Coupons.Infrastructure.Database;
 using Coupons.Users;
 
 namespace Coupons.Issuance;
@@ -8,8 +7,9 @@ namespace Coupons.Issuance;
 public static class IssuanceServices
 {
     /// <summary>
-    /// The click (gate, publish, park), its limits, and the pipeline behind it: the relay of parked requests and the
-    /// consumer that writes accepted requests to the database.
+    /// The click (gate, publish, park), its limits, the relay of parked requests, and the questions asked of the pipeline
+    /// behind it (a request's status; has everything a coupon accepted reached the database?). The consumer that writes
+    /// accepted requests is <see cref="Consumer.ConsumerServices.AddConsumer"/>.
     /// </summary>
     public static IServiceCollection AddIssuance(this IServiceCollection services, IConfiguration configuration)
     {
@@ -22,12 +22,6 @@ public static class IssuanceServices
         // The click
         services.AddSingleton<FcfsIssuer>().AddSingleton<IssueRequestPublisher>().AddSingleton<ParkedRequests>().AddSingleton<RequestStatusLookup>().AddSingleton<InFlightWitness>();
         services.AddHostedService<ParkedRequestRelay>();
-
-        // The consumer, on a connection pool of its own
-        services.AddSingleton<IssueRequestStore>().AddSingleton<ConsumerHealth>().AddSingleton<ConsumerBatchWriter>().AddSingleton<DeadLetterWriter>();
-        services.AddKeyedSingleton(DatabaseServiceCollectionExtensions.ConsumerPool, (sp, key) =>
-            new IssueRequestStore(sp.GetRequiredKeyedService<IDbConnectionFactory>(key), sp.GetRequiredService<TimeProvider>()));
-        services.AddHostedService<IssueRequestConsumer>();
 
         // "Has everything this coupon accepted reached the database?", asked before gate rebuilds and unit returns.
         return services.AddSingleton<PipelineDrain>();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using Coupons.Infrastructure.Kafka;
 using Coupons.Ops;
+using Coupons.Requests;
 using Polly;
 using Polly.CircuitBreaker;
 

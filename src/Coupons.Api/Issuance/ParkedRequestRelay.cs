@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Coupons.Consumer;
 
 namespace Coupons.Issuance;
 
@@ -43,7 +44,7 @@ public sealed partial class ParkedRequestRelay(
         {
             if (row.Request is not { } request)
             {
-                await deadLetters.WriteParkedAsync(row);
+                await deadLetters.WriteParkedAsync(row.RequestId, row.Payload, row.Reason, row.Error);
                 await parked.RemoveAsync(row.RequestId, ct);
                 continue;
             }

@@ -1,4 +1,5 @@
 using Coupons.Infrastructure.Database;
+using Coupons.Requests;
 using Dapper;
 
 namespace Coupons.Issuance;

@@ -1,3 +1,4 @@
+using Coupons.Consumer;
 using Coupons.Gate;
 using Coupons.Infrastructure.Redis;
 using Coupons.Ledger;

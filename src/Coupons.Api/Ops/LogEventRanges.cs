@@ -19,7 +19,7 @@ public static class LogEventRanges
         new(3000, 3099, "Coupons.Infrastructure.Kafka", "librdkafka logs and errors, topics"),
         new(4000, 4299, "Coupons.Issuance", "the click: publish, park, relay"),
         new(4400, 4499, "Coupons.Gate", "the stock gate"),
-        new(5000, 5099, "Coupons.Issuance", "the consumer: batches, commits, dead letters"),
+        new(5000, 5099, "Coupons.Consumer", "the consumer: batches, commits, dead letters"),
         new(6000, 6099, "Coupons.Seeding", "start-up order and demo data"),
         new(7000, 7199, "Coupons.Reconciliation", "gate upkeep and drift repair"),
         new(8000, 8099, "Coupons.Auth", "user authentication"),

@@ -1,4 +1,4 @@
-namespace Coupons.Issuance;
+namespace Coupons.Requests;
 
 /// <summary>
 /// Why a message went to the dead-letter topic (header <c>dlq-reason</c>). Stable codes: dashboards and runbooks

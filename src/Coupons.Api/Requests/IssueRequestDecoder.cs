@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using Coupons.Ops;
 
-namespace Coupons.Issuance;
+namespace Coupons.Requests;
 
 /// <summary>One consumed record, decoded: the request and the producer's trace context, or why it can never be applied.</summary>
 public readonly record struct DecodedRecord(IssueRequested? Request, ActivityContext Parent, string? Reason, string? Detail)

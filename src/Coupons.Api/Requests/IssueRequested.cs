@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Coupons.Issuance;
+namespace Coupons.Requests;
 
 /// <summary>The message on <c>coupon.issue.requested</c>: a request the gate accepted and the database must now record.</summary>
 /// <param name="TraceParent">The accepting click's W3C trace context, so the database write joins its trace. In the message,

@@ -1,7 +1,9 @@
 using Coupons.Catalog;
+using Coupons.Consumer;
 using Coupons.Infrastructure.Database;
 using Coupons.Issuance;
 using Coupons.Ledger;
+using Coupons.Requests;
 using Coupons.UserCoupons;
 using Coupons.Users;
 using Dapper;

@@ -1,5 +1,4 @@
 using Coupons.Gate;
-using Coupons.Issuance;
 using StackExchange.Redis;
 
 namespace Coupons.IntegrationTests.Faults;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Coupons.IntegrationTests.Faults;
-using Coupons.Issuance;
+using Coupons.Requests;
 
 namespace Coupons.IntegrationTests.Hostile;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
-using Coupons.Issuance;
 using Confluent.Kafka;
+using Coupons.Consumer;
+using Coupons.Requests;
 
 namespace Coupons.IntegrationTests.Hostile;
 

@@ -1,7 +1,7 @@
 using Confluent.Kafka;
 using Coupons.Admin;
 using Coupons.Infrastructure.Kafka;
-using Coupons.Issuance;
+using Coupons.Requests;
 
 namespace Coupons.IntegrationTests.Infrastructure;
 

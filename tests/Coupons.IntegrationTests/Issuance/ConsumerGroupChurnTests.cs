@@ -1,3 +1,4 @@
+using Coupons.Consumer;
 using Coupons.Issuance;
 
 namespace Coupons.IntegrationTests.Issuance;

@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using Coupons.Gate;
 using Coupons.Infrastructure.Redis;
-using Coupons.Issuance;
 using Coupons.Ops;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
-using Coupons.Issuance;
+using Coupons.Consumer;
+using Coupons.Requests;
 
 namespace Coupons.IntegrationTests.Issuance;
 

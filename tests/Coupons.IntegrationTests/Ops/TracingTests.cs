@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Confluent.Kafka;
-using Coupons.Issuance;
+using Coupons.Requests;
 
 namespace Coupons.IntegrationTests.Ops;
 

@@ -1,5 +1,4 @@
 using Coupons.Gate;
-using Coupons.Issuance;
 using Coupons.Reconciliation;
 using Dapper;
 using MySqlConnector;

@@ -1,7 +1,7 @@
 using System.Text;
-using Coupons.Issuance;
+using Coupons.Requests;
 
-namespace Coupons.UnitTests.Issuance;
+namespace Coupons.UnitTests.Requests;
 
 public sealed class IssueRequestedTests
 {

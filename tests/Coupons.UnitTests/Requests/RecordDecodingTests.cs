@@ -1,10 +1,10 @@
 using Confluent.Kafka;
-using Coupons.Issuance;
 using Coupons.Ops;
+using Coupons.Requests;
 using Coupons.Testing;
 using CsCheck;
 
-namespace Coupons.UnitTests.Issuance;
+namespace Coupons.UnitTests.Requests;
 
 /// <summary>design.md §2, I7: decoding a consumed record is total, whatever its value, key and headers hold.</summary>
 public sealed class RecordDecodingTests

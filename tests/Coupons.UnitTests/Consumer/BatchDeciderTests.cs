@@ -1,7 +1,8 @@
-using Coupons.Issuance;
+using Coupons.Consumer;
 using Coupons.Ledger;
+using Coupons.Requests;
 
-namespace Coupons.UnitTests.Issuance;
+namespace Coupons.UnitTests.Consumer;
 
 public sealed class BatchDeciderTests
 {

@@ -1,7 +1,7 @@
 using Confluent.Kafka;
-using Coupons.Issuance;
+using Coupons.Consumer;
 
-namespace Coupons.UnitTests.Issuance;
+namespace Coupons.UnitTests.Consumer;
 
 public sealed class DecidedOffsetsTests
 {
