@@ -29,16 +29,14 @@ public static class CouponServices
 
         services.AddSeeding(configuration);            // first hosted service: the store is ready before anything else runs
         services.AddSingleton(TimeProvider.System);
-        services.AddCouponHttp();                      // problem details with stable codes, JSON
-        services.AddApiDocument();                     // OpenAPI 3.1 with every problem code
+        services.AddHttp();                            // problem details with stable codes, JSON, the OpenAPI document
         services.AddEdge(configuration);               // client address, Kestrel limits, per-client limits, request timeout
         // Hot users and coupon definitions only: the Redis user registry holds the rest, and RSS stays bounded.
         services.AddMemoryCache(o => o.SizeLimit = 50_000);
 
-        services.AddCouponDatabase(configuration);     // MySQL or SQLite, with a pool of its own for the consumer
-        services.AddCouponRedis(configuration);
-        services.AddCouponKafka(configuration);        // producer, topics, consumer lag
-        services.AddHostedService<LegacySettingsWarning>(); // an address under its old key still works, with a warning
+        services.AddDatabase(configuration);     // MySQL or SQLite, with a pool of its own for the consumer
+        services.AddRedis(configuration);
+        services.AddKafka(configuration);        // producer, topics, consumer lag
 
         services.AddCatalog()
                 .AddUsers()
@@ -48,11 +46,11 @@ public static class CouponServices
                 .AddIssuance(configuration)
                 .AddConsumer()                         // after the relay: hosted services stop in reverse, the consumer first
                 .AddReconciliation(configuration)
-                .AddUserAuthentication(configuration)
+                .AddAuth(configuration)
                 .AddAdmin(configuration);
 
-        services.AddCouponHealthChecks();
-        services.AddCouponTelemetry(builder);          // metrics on /metrics, traces when OTLP is configured
+        services.AddHealth();
+        services.AddOps(builder);          // metrics on /metrics, traces when OTLP is configured
         return builder;
     }
 

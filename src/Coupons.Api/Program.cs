@@ -3,6 +3,7 @@ using Coupons.Admin;
 using Coupons.Auth;
 using Coupons.Bench;
 using Coupons.Catalog;
+using Coupons.Consumer;
 using Coupons.Health;
 using Coupons.Infrastructure;
 using Coupons.Infrastructure.Database;
@@ -11,6 +12,7 @@ using Coupons.Issuance;
 using Coupons.Ops;
 using Coupons.Reconciliation;
 using Coupons.UserCoupons;
+using Coupons.Users;
 using Scalar.AspNetCore;
 
 var (migrateOnly, misspelt, hostArgs) = SchemaCommand.Parse(args);
@@ -42,6 +44,7 @@ builder.AddEmbeddedDependencies()      // dev mode: Garnet + mock Kafka in-proce
        .AddCouponServices();
 
 var app = builder.Build();
+app.WarnAboutLegacySettings();          // a store address under its old key: read for this release, and said so first
 
 if (await SchemaCommand.RefusesOlderSchemaAsync(app.Services))   // a replica before the migration step: one line, exit 75
 {
@@ -66,8 +69,11 @@ app.UseMiddleware<AdminAuditMiddleware>();
 app.MapCatalogApi();
 app.MapIssuanceApi();
 app.MapUserCouponsApi();
-app.MapAdminApi()
-   .MapReconciliationApi();                      // admin endpoints of other features join the admin group here
+app.MapAdminApi()                                // the admin group (key, audit, limits): configuration, audit, consistency
+   .MapCatalogAdminApi()                         // each feature adds its admin endpoints to the group
+   .MapUsersAdminApi()
+   .MapConsumerAdminApi()
+   .MapReconciliationApi();
 app.MapHealthApi();
 app.MapBuildInfo();                              // GET /actuator/info: the version and commit that run
 app.MapPrometheusScrapingEndpoint(AdminListener.MetricsPath);

@@ -47,4 +47,24 @@ public sealed class ArchitectureTests
 
         Assert.All(namespaces, n => Assert.Contains(placed, f => n == f || n.StartsWith(f + ".", StringComparison.Ordinal)));
     }
+
+    /// <summary>
+    /// One naming pattern for registrations (issue 22): the composition root calls each feature's one public entry,
+    /// <c>Add&lt;Feature&gt;</c> in <c>&lt;Feature&gt;Services</c>; a feature's inner registrations are internal to it.
+    /// <c>AddCheckedOptions</c> is the one shared helper.
+    /// </summary>
+    [Fact]
+    public void Every_public_registration_is_a_features_Add_in_its_Services_class()
+    {
+        var registrations = typeof(Program).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.DeclaredOnly))
+            .Where(m => m.IsDefined(typeof(System.Runtime.CompilerServices.ExtensionAttribute), false)
+                && m.GetParameters()[0].ParameterType == typeof(Microsoft.Extensions.DependencyInjection.IServiceCollection) && m.Name != "AddCheckedOptions"
+                && m.DeclaringType!.Namespace?.StartsWith("Coupons", StringComparison.Ordinal) == true) // not the OpenAPI generator's
+            .Select(m => $"{m.DeclaringType!.Name}.{m.Name}")
+            .ToList();
+
+        Assert.NotEmpty(registrations);
+        Assert.All(registrations, r => Assert.Matches(@"^(?<feature>[A-Za-z]+)Services\.Add", r));
+    }
 }

@@ -52,23 +52,6 @@ public sealed record AuditFilter(long? CouponId = null, string? Actor = null, st
 public sealed class AdminAudited
 {
     public static readonly AdminAudited Instance = new();
-
-    private const string CouponItem = "coupons:audit-coupon";
-
-    private const string DetailItem = "coupons:audit-detail";
-
-    /// <summary>For an action whose coupon is not in its route (creating one): names the coupon for the audit row.</summary>
-    public static void NoteCoupon(HttpContext context, long couponId) => context.Items[CouponItem] = couponId;
-
-    /// <summary>What the action acted on besides a coupon, as the endpoint parsed it (a replay's partition and offset), for the audit row.</summary>
-    public static void NoteDetail(HttpContext context, string detail) => context.Items[DetailItem] = detail;
-
-    internal static string? DetailOf(HttpContext context) => context.Items.TryGetValue(DetailItem, out var noted) ? noted as string : null;
-
-    internal static long? CouponOf(HttpContext context) =>
-        context.Items.TryGetValue(CouponItem, out var noted) && noted is long id ? id
-        : Ids.TryParseCouponId(context.Request.RouteValues["couponId"] as string, out var routed) ? routed
-        : null;
 }
 
 /// <summary>
@@ -105,7 +88,7 @@ public sealed partial class AdminAuditMiddleware(RequestDelegate next, AdminAudi
                 At = clock.GetUtcNow().UtcDateTime,
                 Actor = actor,
                 Action = action,
-                CouponId = AdminAudited.CouponOf(context),
+                CouponId = AuditNotes.CouponOf(context),
                 Client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 Status = status,
             };
@@ -120,7 +103,7 @@ public sealed partial class AdminAuditMiddleware(RequestDelegate next, AdminAudi
     private static string Describe(HttpContext context, Endpoint endpoint)
     {
         var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
-        var action = AdminAudited.DetailOf(context) is { } detail ? $"{context.Request.Method} {route} {detail}" : $"{context.Request.Method} {route}";
+        var action = AuditNotes.DetailOf(context) is { } detail ? $"{context.Request.Method} {route} {detail}" : $"{context.Request.Method} {route}";
         return action.Length > MaxActionLength ? action[..MaxActionLength] : action;
     }
 

@@ -5,7 +5,7 @@ namespace Coupons.Admin;
 
 public static class AdminServices
 {
-    /// <summary>The admin API: its keys (and optional admin token role), audit log, consistency report and dead-letter reader.</summary>
+    /// <summary>The admin API: its keys (and optional admin token role), audit log and consistency report.</summary>
     public static IServiceCollection AddAdmin(this IServiceCollection services, IConfiguration configuration)
     {
         var keySettingProblems = AdminOptions.KeySettingProblems(configuration);
@@ -18,6 +18,6 @@ public static class AdminServices
             .AddAuthenticationSchemes(AdminKeyAuthenticationHandler.SchemeName)
             .RequireAuthenticatedUser()
             .RequireAssertion(context => AdminScopes.Allows(context.User, context.Resource as HttpContext)));
-        return services.AddSingleton<ConsistencyReporter>().AddSingleton<DeadLetters>().AddSingleton<AdminAuditLog>();
+        return services.AddSingleton<ConsistencyReporter>().AddSingleton<AdminAuditLog>();
     }
 }

@@ -14,7 +14,7 @@ public static partial class EffectiveConfiguration
 
     private static readonly string[] Sections =
     [
-        "Admin", "Auth", "Bench", "ConnectionStrings", "Database", "Edge", "Gate", "Issuance", "Kafka", "Production", "Reconciliation", "Redis", "Seed",
+        "Admin", "Auth", "Bench", "Database", "Edge", "Gate", "Issuance", "Kafka", "Production", "Reconciliation", "Redis", "Seed",
         "Logging", "Urls", "ASPNETCORE_ENVIRONMENT", "OTEL_SERVICE_NAME", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL",
     ];
 
@@ -38,8 +38,11 @@ public static partial class EffectiveConfiguration
         return UserInfo().Replace(pair.Replace(value, m => $"{m.Groups["name"].Value}={Redacted}"), $"://{Redacted}@");
     }
 
+    // From ConnectionStrings only the stores' addresses: another connection string there (a platform's service bus, a
+    // storage account) holds secrets in shapes the redaction does not know (a SharedAccessKey was shown whole).
     private static bool IsOurs(string key) =>
-        Sections.Any(section => key.Equals(section, StringComparison.OrdinalIgnoreCase) || key.StartsWith(section + ":", StringComparison.OrdinalIgnoreCase));
+        Sections.Any(section => key.Equals(section, StringComparison.OrdinalIgnoreCase) || key.StartsWith(section + ":", StringComparison.OrdinalIgnoreCase))
+        || StoreAddress.All.Any(store => key.Equals(store.Key, StringComparison.OrdinalIgnoreCase));
 
     [GeneratedRegex("password|passwd|pwd|secret|key|token|credential", RegexOptions.IgnoreCase)]
     private static partial Regex SecretName();

@@ -1,4 +1,3 @@
-using Coupons.Infrastructure;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
 
@@ -14,30 +13,12 @@ public static partial class UserAuthentication
     public const string Scheme = JwtBearerDefaults.AuthenticationScheme;
     public const string Policy = "User";
 
-    public static IServiceCollection AddUserAuthentication(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddCheckedOptions<UserAuthOptions>(configuration, UserAuthOptions.Section)
-            .Validate(o => o.AllowAnonymous || o.SigningKeys.Count > 0 || !string.IsNullOrEmpty(o.Authority),
-                "Auth: configure Auth__SigningKeys (or Auth__Authority) for user tokens, or allow anonymous requests with Auth__AllowAnonymous=true")
-            .Validate(o => o.SigningKeys.All(k => k.Id.Length > 0 && TryKeyBytes(k.Key) is { Length: >= 32 }),
-                "Auth: every signing key needs an Id and a base64 Key of at least 32 bytes");
-
-        services.AddAuthentication().AddJwtBearer(Scheme, _ => { });
-        services.AddOptions<JwtBearerOptions>(Scheme).Configure<IOptions<UserAuthOptions>>((jwt, auth) => Configure(jwt, auth.Value));
-
-        // Anonymous requests pass only where allowed, and only without an Authorization header: a token that is sent is checked.
-        services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy
-            .AddAuthenticationSchemes(Scheme)
-            .RequireAssertion(context => context.User.Identity?.IsAuthenticated == true || AnonymousAllowed(context.Resource)));
-        return services.AddHostedService<AnonymousAccessWarning>();
-    }
-
-    private static bool AnonymousAllowed(object? resource) =>
+    internal static bool AnonymousAllowed(object? resource) =>
         resource is HttpContext http
         && http.RequestServices.GetRequiredService<IOptions<UserAuthOptions>>().Value.AllowAnonymous
         && !http.Request.Headers.ContainsKey("Authorization");
 
-    private static void Configure(JwtBearerOptions jwt, UserAuthOptions auth)
+    internal static void Configure(JwtBearerOptions jwt, UserAuthOptions auth)
     {
         jwt.MapInboundClaims = false; // keep "sub" as "sub"
         jwt.SaveToken = false;        // nothing reads it back; saving it costs an allocation per request

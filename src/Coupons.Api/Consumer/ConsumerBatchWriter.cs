@@ -25,9 +25,9 @@ public sealed partial class ConsumerBatchWriter
     private readonly ResiliencePipeline _untilWritten;
     private readonly ILogger<ConsumerBatchWriter> _logger;
 
-    /// <param name="store">On the consumer's own connection pool (see <see cref="DatabaseServiceCollectionExtensions.ConsumerPool"/>).</param>
+    /// <param name="store">On the consumer's own connection pool (see <see cref="DatabaseServices.ConsumerPool"/>).</param>
     public ConsumerBatchWriter(
-        [FromKeyedServices(DatabaseServiceCollectionExtensions.ConsumerPool)] IssueRequestStore store, ConsumerHealth health, CouponMetrics metrics, TimeProvider clock, ILogger<ConsumerBatchWriter> logger)
+        [FromKeyedServices(DatabaseServices.ConsumerPool)] IssueRequestStore store, ConsumerHealth health, CouponMetrics metrics, TimeProvider clock, ILogger<ConsumerBatchWriter> logger)
     {
         (_store, _health, _logger) = (store, health, logger);
         _untilWritten = new ResiliencePipelineBuilder { TimeProvider = clock }

@@ -11,7 +11,8 @@ public static class ConsumerServices
     public static IServiceCollection AddConsumer(this IServiceCollection services)
     {
         services.AddSingleton<IssueRequestStore>().AddSingleton<ConsumerHealth>().AddSingleton<ConsumerBatchWriter>().AddSingleton<DeadLetterWriter>();
-        services.AddKeyedSingleton(DatabaseServiceCollectionExtensions.ConsumerPool, (sp, key) =>
+        services.AddSingleton<DeadLetters>(); // the admin's reader of the dead-letter topic, and its replay
+        services.AddKeyedSingleton(DatabaseServices.ConsumerPool, (sp, key) =>
             new IssueRequestStore(sp.GetRequiredKeyedService<IDbConnectionFactory>(key), sp.GetRequiredService<TimeProvider>()));
         return services.AddHostedService<IssueRequestConsumer>();
     }

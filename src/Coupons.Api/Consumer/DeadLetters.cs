@@ -1,9 +1,8 @@
 using System.Text;
 using Confluent.Kafka;
-using Coupons.Consumer;
 using Coupons.Infrastructure.Kafka;
 
-namespace Coupons.Admin;
+namespace Coupons.Consumer;
 
 /// <summary>Reads the dead-letter topic for operators and sends chosen messages back to the request topic.</summary>
 public sealed class DeadLetters(IProducer<string, byte[]> producer, IOptions<KafkaOptions> options)

@@ -8,20 +8,6 @@ public static class HealthApi
 {
     public const string ReadyTag = "ready";
 
-    public static IServiceCollection AddCouponHealthChecks(this IServiceCollection services)
-    {
-        var timeout = TimeSpan.FromSeconds(2);
-        // Dependency states as metrics and transition logs, checked in the background whether or not anyone asks.
-        services.AddHostedService<DependencyMonitor>();
-        services.AddSingleton<KafkaHealthCheck>();
-        services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck>("db", tags: [ReadyTag], timeout: timeout)
-            .AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag], timeout: timeout)
-            .AddCheck<KafkaHealthCheck>("kafka", tags: [ReadyTag], timeout: timeout)
-            .AddCheck<ConsumerHealthCheck>("consumer", tags: [ReadyTag], timeout: timeout);
-        return services;
-    }
-
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder routes)
     {
         // Liveness runs no dependency checks: a dead Redis must not get the app restarted.

@@ -24,7 +24,7 @@ public static class EmbeddedDependencies
         var kafka = builder.Configuration.GetSection(KafkaOptions.Section).Get<KafkaOptions>() ?? new KafkaOptions();
         if (kafka.Embedded)
         {
-            KafkaServiceCollectionExtensions.LoadNativeClient();
+            KafkaServices.LoadNativeClient();
             var cluster = new MockKafkaCluster();
             cluster.CreateTopic(kafka.Topic, kafka.Partitions);
             cluster.CreateTopic(kafka.DeadLetterTopic, 1);

@@ -12,7 +12,7 @@ public static class IssuanceRateLimiting
     public const string FcfsEndpointName = "IssueFcfs";
 
     /// <summary>Per person limits and the bulkheads of the FCFS and read endpoints, from the bound <see cref="IssuanceOptions"/>.</summary>
-    public static IServiceCollection AddIssuanceRateLimiting(this IServiceCollection services)
+    internal static IServiceCollection AddIssuanceRateLimiting(this IServiceCollection services)
     {
         // Per person, on their clicks and on reads of their coupons: one script hammering the button or polling cannot
         // crowd out everyone else. Keyed by the canonical publicId; memory bounded whatever ids are sent. Singletons,

@@ -14,6 +14,9 @@ public static partial class BuildInfo
 {
     public const string Path = "/actuator/info";
 
+    /// <summary>The service as telemetry and /actuator/info name it (unless an orchestrator names each replica).</summary>
+    public const string ServiceName = "coupons-api";
+
     public static string Version { get; }
 
     public static string Commit { get; }
@@ -40,7 +43,7 @@ public static partial class BuildInfo
     {
         routes.MapGet(Path, () => TypedResults.Ok(new
         {
-            build = new { artifact = Telemetry.ServiceName, version = Version },
+            build = new { artifact = ServiceName, version = Version },
             git = new { commit = new { id = Commit } },
         })).ExcludeFromDescription();
         return routes;

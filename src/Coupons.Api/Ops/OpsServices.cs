@@ -5,15 +5,13 @@ using OpenTelemetry.Trace;
 
 namespace Coupons.Ops;
 
-public static class Telemetry
+public static class OpsServices
 {
-    public const string ServiceName = "coupons-api";
-
     /// <summary>
     /// Prometheus metrics on /metrics always; OTLP traces, logs and metrics only when an endpoint is configured
     /// (OTEL_EXPORTER_OTLP_ENDPOINT). The exporters batch and drop: a dead APM never slows a click.
     /// </summary>
-    public static IServiceCollection AddCouponTelemetry(this IServiceCollection services, WebApplicationBuilder builder)
+    public static IServiceCollection AddOps(this IServiceCollection services, WebApplicationBuilder builder)
     {
         // JSON console logs (appsettings Logging:Console) carry the trace and span id of the request or message.
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
@@ -25,7 +23,7 @@ public static class Telemetry
             {
                 if (string.IsNullOrEmpty(builder.Configuration["OTEL_SERVICE_NAME"]))
                 {
-                    r.AddService(ServiceName, serviceVersion: BuildInfo.Version);
+                    r.AddService(BuildInfo.ServiceName, serviceVersion: BuildInfo.Version);
                 }
                 else
                 {

@@ -24,7 +24,7 @@ public sealed class ConsumerLagRecoveryTests
         {
             ["ConnectionStrings:kafka"] = TestStack.Kafka, ["Kafka:Topic"] = $"lag-recovery-{run}", ["Kafka:ConsumerGroup"] = $"lag-recovery-{run}",
         }).Build();
-        await using var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddCouponKafka(configuration).BuildServiceProvider();
+        await using var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddKafka(configuration).BuildServiceProvider();
         var options = services.GetRequiredService<IOptions<KafkaOptions>>();
         var producer = services.GetRequiredService<IProducer<string, byte[]>>();
         var lag = services.GetRequiredService<ConsumerLag>();

@@ -1,5 +1,5 @@
 using Confluent.Kafka;
-using Coupons.Admin;
+using Coupons.Consumer;
 using Coupons.Infrastructure.Kafka;
 using Coupons.Requests;
 
@@ -13,7 +13,7 @@ public static class KafkaTestClients
 
     public static IProducer<string, byte[]> Producer(CompressionType compression = CompressionType.None, int messageMaxBytes = 16 * 1024 * 1024)
     {
-        KafkaServiceCollectionExtensions.LoadNativeClient();
+        KafkaServices.LoadNativeClient();
         return new ProducerBuilder<string, byte[]>(new ProducerConfig
         {
             BootstrapServers = TestStack.Kafka, Acks = Acks.All, EnableIdempotence = true, CompressionType = compression,
@@ -72,7 +72,7 @@ public static class KafkaTestClients
     /// </summary>
     public static IReadOnlyList<ConsumeResult<string, byte[]>> ReadDeadLetters(IReadOnlySet<string> keys, int expected, TimeSpan timeout)
     {
-        KafkaServiceCollectionExtensions.LoadNativeClient();
+        KafkaServices.LoadNativeClient();
         using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
         {
             BootstrapServers = TestStack.Kafka,
@@ -154,7 +154,7 @@ public static class KafkaTestClients
 
     private static IConsumer<string, byte[]> Reader()
     {
-        KafkaServiceCollectionExtensions.LoadNativeClient();
+        KafkaServices.LoadNativeClient();
         return new ConsumerBuilder<string, byte[]>(new ConsumerConfig
         {
             BootstrapServers = TestStack.Kafka,

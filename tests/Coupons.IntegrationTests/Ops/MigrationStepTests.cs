@@ -76,4 +76,32 @@ public sealed class MigrationStepTests
             return (await mine.Content.ReadFromJsonAsync<List<UserCouponView>>())!.Count == 1;
         }, TimeSpan.FromSeconds(30), "legacy-user-2's accepted click was never written");
     }
+
+    /// <summary>
+    /// The migration step says which key it read when a connection string is still under its old name: it exits before
+    /// the host (and its start-up log) would. Hostile review (issue 22): an old key beside the new one in the same
+    /// environment was ignored without a word, and the step ran as the new key's data-only user ("CREATE command denied").
+    /// </summary>
+    [Fact]
+    public async Task The_migration_step_names_an_old_connection_string_key_it_read_or_ignored()
+    {
+        await using var stack = await PrivateStack.CreateAsync();
+        var dataOnly = await stack.CreateDataOnlyUserAsync();
+
+        var ignored = await AppProcess.RunToExitAsync(new Dictionary<string, string>(stack.AppSettings)
+        {
+            ["ConnectionStrings:coupons"] = dataOnly,
+            ["Database:ConnectionString"] = stack.MySql,
+        }, ExitTimeout, SchemaCommand.Flag);
+        var read = await AppProcess.RunToExitAsync(new Dictionary<string, string>(stack.AppSettings)
+        {
+            ["ConnectionStrings:coupons"] = AppProcess.Unset,
+            ["Database:ConnectionString"] = stack.MySql,
+        }, ExitTimeout, SchemaCommand.Flag);
+
+        Assert.Equal(1, ignored.ExitCode); // the new key's user may not ALTER
+        Assert.Contains("Database__ConnectionString is ignored: ConnectionStrings__coupons", ignored.StandardOutput + ignored.StandardError, StringComparison.Ordinal);
+        Assert.True(read.ExitCode == 0, $"--migrate exited {read.ExitCode}: {read.StandardError}");
+        Assert.Contains("Database__ConnectionString is read as ConnectionStrings__coupons", read.StandardOutput + read.StandardError, StringComparison.Ordinal);
+    }
 }

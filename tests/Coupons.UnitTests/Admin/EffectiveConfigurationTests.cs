@@ -114,6 +114,24 @@ public sealed class EffectiveConfigurationTests
         Assert.Equal(expected, EffectiveConfiguration.Redact("Database:ConnectionString", value));
 
     /// <summary>
+    /// Only the service's own store addresses are shown from ConnectionStrings: another connection string there (a
+    /// platform's service bus, a storage account) has secrets in shapes no redaction rule knows. Hostile review (issue 22):
+    /// a SharedAccessKey was shown whole.
+    /// </summary>
+    [Fact]
+    public void Connection_strings_other_than_the_stores_are_not_shown()
+    {
+        var settings = EffectiveConfiguration.Read(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:bus"] = "Endpoint=sb://x/;SharedAccessKeyName=Root;SharedAccessKey=Zm9vYmFy",
+            ["ConnectionStrings:kafka"] = "k1:9092",
+        }).Build());
+
+        Assert.False(settings.ContainsKey("ConnectionStrings:bus"), settings.GetValueOrDefault("ConnectionStrings:bus"));
+        Assert.Equal("k1:9092", settings["ConnectionStrings:kafka"]);
+    }
+
+    /// <summary>
     /// An unquoted password ends where its format ends a value: at ; in a connection string (MySqlConnector reads
     /// "hunter2,tail" whole), at , in StackExchange.Redis's configuration (which reads "hunter2;tail" whole). Hostile review
     /// (issue 21): the rest of each was shown.

@@ -1,7 +1,7 @@
-using Coupons.Admin;
+using Coupons.Catalog;
 using Coupons.Contracts;
 
-namespace Coupons.UnitTests.Admin;
+namespace Coupons.UnitTests.Catalog;
 
 public sealed class CreateCouponValidationTests
 {
@@ -11,10 +11,10 @@ public sealed class CreateCouponValidationTests
         new("Flash sale", "PERCENTAGE", 10, null, 0, 100, Start, Start.AddDays(1), 30);
 
     [Fact]
-    public void A_complete_request_is_valid() => Assert.Null(AdminApi.Validate(Valid()));
+    public void A_complete_request_is_valid() => Assert.Null(CatalogAdminApi.Validate(Valid()));
 
     [Fact]
-    public void Coupon_type_is_case_insensitive() => Assert.Null(AdminApi.Validate(Valid() with { CouponType = "fixed" }));
+    public void Coupon_type_is_case_insensitive() => Assert.Null(CatalogAdminApi.Validate(Valid() with { CouponType = "fixed" }));
 
     public static TheoryData<CreateCouponRequest> Invalid() =>
     [
@@ -34,5 +34,5 @@ public sealed class CreateCouponValidationTests
     [Theory]
     [MemberData(nameof(Invalid))]
     public void Incomplete_or_out_of_range_requests_are_refused(CreateCouponRequest request) =>
-        Assert.NotNull(AdminApi.Validate(request));
+        Assert.NotNull(CatalogAdminApi.Validate(request));
 }

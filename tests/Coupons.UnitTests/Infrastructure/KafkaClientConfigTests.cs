@@ -94,7 +94,7 @@ public sealed partial class KafkaClientConfigTests
     [InlineData(SecurityProtocol.SaslPlaintext, SaslMechanism.ScramSha512)]
     public void The_native_client_accepts_each_protocol_and_mechanism(SecurityProtocol protocol, SaslMechanism? mechanism)
     {
-        KafkaServiceCollectionExtensions.LoadNativeClient();
+        KafkaServices.LoadNativeClient();
         var options = new KafkaOptions { SecurityProtocol = protocol, SaslMechanism = mechanism };
         if (mechanism is not null)
         {
@@ -151,7 +151,7 @@ public sealed partial class KafkaClientConfigTests
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(settings.Where(s => s.Value is not null).Select(s => KeyValuePair.Create(s.Key, s.Value)))
             .Build();
-        using var services = new ServiceCollection().AddLogging().AddCouponKafka(configuration).BuildServiceProvider();
+        using var services = new ServiceCollection().AddLogging().AddKafka(configuration).BuildServiceProvider();
         return services.GetRequiredService<IOptions<KafkaOptions>>().Value;
     }
 }

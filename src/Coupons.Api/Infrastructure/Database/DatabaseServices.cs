@@ -2,7 +2,7 @@ using MySqlConnector;
 
 namespace Coupons.Infrastructure.Database;
 
-public static class DatabaseServiceCollectionExtensions
+public static class DatabaseServices
 {
     /// <summary>
     /// The keyed connection factory of the Kafka consumer: a pool of its own, so that no flood of requests (reads, lookups of
@@ -10,7 +10,7 @@ public static class DatabaseServiceCollectionExtensions
     /// </summary>
     public const string ConsumerPool = "consumer";
 
-    public static IServiceCollection AddCouponDatabase(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddDatabase(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCheckedOptions<DatabaseOptions>(configuration, DatabaseOptions.Section)
             .PostConfigure(o => o.ConnectionString = StoreAddress.Database.Read(configuration) ?? "")

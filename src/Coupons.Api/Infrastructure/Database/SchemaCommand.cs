@@ -27,6 +27,7 @@ public static partial class SchemaCommand
     {
         using var loggers = LoggerFactory.Create(logging => logging.AddConfiguration(configuration.GetSection("Logging")).AddConsole());
         var logger = loggers.CreateLogger(typeof(SchemaCommand));
+        LegacySettingsWarning.Log(loggers.CreateLogger(typeof(LegacySettingsWarning)), configuration);
         DatabaseOptions options;
         try
         {
@@ -45,7 +46,7 @@ public static partial class SchemaCommand
             return 1;
         }
 
-        var connections = DatabaseServiceCollectionExtensions.CreateConnections(options, maxPoolSize: 2);
+        var connections = DatabaseServices.CreateConnections(options, maxPoolSize: 2);
         var migrator = new SchemaMigrator(connections, options, loggers);
         try
         {

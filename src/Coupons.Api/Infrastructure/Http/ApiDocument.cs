@@ -17,7 +17,7 @@ public static class ApiDocument
     public const string BearerScheme = "bearer";
     public const string AdminKeyScheme = "adminKey";
 
-    public static IServiceCollection AddApiDocument(this IServiceCollection services) =>
+    internal static IServiceCollection AddApiDocument(this IServiceCollection services) =>
         services.AddOpenApi(options =>
         {
             options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;

@@ -145,7 +145,7 @@ public sealed class KafkaOptions
         return config;
     }
 
-    /// <summary>The security settings that contradict each other, checked at start (AddCouponKafka): a name to fix, not a broker that silently refuses.</summary>
+    /// <summary>The security settings that contradict each other, checked at start (AddKafka): a name to fix, not a broker that silently refuses.</summary>
     internal static readonly (Func<KafkaOptions, bool> Valid, string Message)[] SecurityRules =
     [
         (o => !IsSasl(o.SecurityProtocol) || o.SaslMechanism is Confluent.Kafka.SaslMechanism.Plain or Confluent.Kafka.SaslMechanism.ScramSha256 or Confluent.Kafka.SaslMechanism.ScramSha512,

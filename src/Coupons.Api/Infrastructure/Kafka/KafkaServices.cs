@@ -4,9 +4,9 @@ using Coupons.KafkaMock;
 
 namespace Coupons.Infrastructure.Kafka;
 
-public static class KafkaServiceCollectionExtensions
+public static class KafkaServices
 {
-    public static IServiceCollection AddCouponKafka(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddKafka(this IServiceCollection services, IConfiguration configuration)
     {
         LoadNativeClient();
         var options = services.AddCheckedOptions<KafkaOptions>(configuration, KafkaOptions.Section)

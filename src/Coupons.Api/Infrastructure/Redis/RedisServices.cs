@@ -2,9 +2,9 @@ using StackExchange.Redis;
 
 namespace Coupons.Infrastructure.Redis;
 
-public static class RedisServiceCollectionExtensions
+public static class RedisServices
 {
-    public static IServiceCollection AddCouponRedis(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddRedis(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCheckedOptions<RedisOptions>(configuration, RedisOptions.Section)
             .PostConfigure(o => o.Configuration = StoreAddress.Redis.Read(configuration) ?? o.Configuration)
