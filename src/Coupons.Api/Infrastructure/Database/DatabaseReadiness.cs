@@ -16,7 +16,8 @@ public static partial class DatabaseReadiness
     /// The timeout is added first, so it is the outer strategy and bounds the whole wait. Added after the retry (as before
     /// 2026-12-07) it bounded each attempt, and a database that never came up kept the replica "starting" forever.
     /// </remarks>
-    public static ResiliencePipeline WaitingPipeline(ILogger logger, TimeSpan? deadline = null) => new ResiliencePipelineBuilder()
+    public static ResiliencePipeline WaitingPipeline(ILogger logger, TimeSpan? deadline = null, TimeProvider? time = null) =>
+        new ResiliencePipelineBuilder { TimeProvider = time ?? TimeProvider.System }
         .AddTimeout(deadline ?? StartupDeadline)
         .AddRetry(new RetryStrategyOptions
         {
