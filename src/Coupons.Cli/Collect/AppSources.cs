@@ -7,36 +7,36 @@ namespace Coupons.Cli.Collect;
 public sealed class AppSources(Targets targets) : IDisposable
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-    private readonly HttpClient app = new() { BaseAddress = targets.App, Timeout = TimeSpan.FromSeconds(10) };
-    private readonly HttpClient admin = Admin(targets);
+    private readonly HttpClient _app = new() { BaseAddress = targets.App, Timeout = TimeSpan.FromSeconds(10) };
+    private readonly HttpClient _admin = Admin(targets);
 
     public void Dispose()
     {
-        app.Dispose();
-        admin.Dispose();
+        _app.Dispose();
+        _admin.Dispose();
     }
 
     /// <summary>The health document whatever its status code (503 is exactly when it matters).</summary>
     public async Task<string> HealthAsync()
     {
-        using var response = await app.GetAsync("/actuator/health");
+        using var response = await _app.GetAsync("/actuator/health");
         return Pretty(await response.Content.ReadAsStringAsync());
     }
 
-    public Task<string> MetricsAsync() => admin.GetStringAsync("/metrics");
+    public Task<string> MetricsAsync() => _admin.GetStringAsync("/metrics");
 
     /// <summary>The version and commit the app runs (GET /actuator/info).</summary>
-    public async Task<string> InfoAsync() => Pretty(await admin.GetStringAsync("/actuator/info")); // the admin listener's, beside /metrics
+    public async Task<string> InfoAsync() => Pretty(await _admin.GetStringAsync("/actuator/info")); // the admin listener's, beside /metrics
 
     /// <summary>Redacted by the app itself (GET /api/admin/config); couponctl never sees the secrets.</summary>
-    public async Task<string> ConfigurationAsync() => Pretty(await admin.GetStringAsync("/api/admin/config"));
+    public async Task<string> ConfigurationAsync() => Pretty(await _admin.GetStringAsync("/api/admin/config"));
 
     /// <summary>One setting as the app reports it (GET /api/admin/config), or null.</summary>
     public async Task<string?> SettingAsync(string key)
     {
         try
         {
-            var settings = JsonSerializer.Deserialize<Dictionary<string, string>>(await admin.GetStringAsync("/api/admin/config"));
+            var settings = JsonSerializer.Deserialize<Dictionary<string, string>>(await _admin.GetStringAsync("/api/admin/config"));
             return settings?.GetValueOrDefault(key);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
@@ -48,7 +48,7 @@ public sealed class AppSources(Targets targets) : IDisposable
     /// <summary>How many dead letters, by error, and the latest few with their payloads.</summary>
     public async Task<string> DeadLettersAsync()
     {
-        var letters = await new CouponsAdminClient(admin).DeadLettersAsync(1000);
+        var letters = await new CouponsAdminClient(_admin).DeadLettersAsync(1000);
         var summary = new
         {
             count = letters.Count,

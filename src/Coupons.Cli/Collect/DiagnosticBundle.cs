@@ -14,13 +14,13 @@ public sealed record BundlePart(string File, bool Collected, string Note);
 /// </summary>
 public sealed class DiagnosticBundle(string path, Redactor redactor) : IDisposable
 {
-    private readonly FileStream file = File.Create(path);
-    private readonly List<BundlePart> parts = [];
-    private ZipArchive? zip;
+    private readonly FileStream _file = File.Create(path);
+    private readonly List<BundlePart> _parts = [];
+    private ZipArchive? _zip;
 
-    public IReadOnlyList<BundlePart> Parts => parts;
+    public IReadOnlyList<BundlePart> Parts => _parts;
 
-    private ZipArchive Zip => zip ??= new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: false);
+    private ZipArchive Zip => _zip ??= new ZipArchive(_file, ZipArchiveMode.Create, leaveOpen: false);
 
     public async Task AddTextAsync(string name, Func<Task<string>> read, string what)
     {
@@ -28,19 +28,19 @@ public sealed class DiagnosticBundle(string path, Redactor redactor) : IDisposab
         {
             var text = redactor.Redact(await read());
             await WriteAsync(name, Encoding.UTF8.GetBytes(text));
-            parts.Add(new BundlePart(name, true, what));
+            _parts.Add(new BundlePart(name, true, what));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            parts.Add(new BundlePart(name, false, redactor.Redact($"{what}: not collected ({ex.GetType().Name}: {ex.Message})")));
+            _parts.Add(new BundlePart(name, false, redactor.Redact($"{what}: not collected ({ex.GetType().Name}: {ex.Message})")));
         }
     }
 
-    public void Skip(string name, string why) => parts.Add(new BundlePart(name, false, why));
+    public void Skip(string name, string why) => _parts.Add(new BundlePart(name, false, why));
 
     public async Task FinishAsync(object header)
     {
-        var manifest = new { header, parts };
+        var manifest = new { header, parts = _parts };
         var json = JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         await WriteAsync("manifest.json", Encoding.UTF8.GetBytes(redactor.Redact(json)));
         Dispose();
@@ -48,13 +48,13 @@ public sealed class DiagnosticBundle(string path, Redactor redactor) : IDisposab
 
     public void Dispose()
     {
-        if (zip is not null)
+        if (_zip is not null)
         {
-            zip.Dispose();
-            zip = null;
+            _zip.Dispose();
+            _zip = null;
         }
 
-        file.Dispose();
+        _file.Dispose();
     }
 
     private async Task WriteAsync(string name, byte[] bytes)

@@ -15,10 +15,10 @@ public sealed partial class Redactor
 {
     public const string Mask = "***";
 
-    private readonly string[] known;
+    private readonly string[] _known;
 
     public Redactor(IEnumerable<string?> secrets) =>
-        known = [.. secrets.OfType<string>().Where(s => s.Length >= 4).Distinct().OrderByDescending(s => s.Length)];
+        _known = [.. secrets.OfType<string>().Where(s => s.Length >= 4).Distinct().OrderByDescending(s => s.Length)];
 
     /// <summary>The secrets <c>collect</c> was handed, to be masked wherever they show up.</summary>
     public static Redactor For(CollectSources sources) =>
@@ -29,7 +29,7 @@ public sealed partial class Redactor
         // The app logs JSON, which writes ' + & < > and every non-ASCII letter as \uXXXX: read them as the characters
         // they are (a JSON string may hold them raw), so a quoted password or a known secret is seen in a log too.
         text = JsonEscape().Replace(text, Unescape);
-        foreach (var secret in known)
+        foreach (var secret in _known)
         {
             text = text.Replace(secret, Mask, StringComparison.Ordinal);
         }

@@ -9,7 +9,7 @@ namespace Coupons.Cli.Drills;
 /// </summary>
 public sealed class AlertWatch(Uri prometheus, string alert) : IDisposable
 {
-    private readonly HttpClient http = new() { BaseAddress = prometheus, Timeout = TimeSpan.FromSeconds(5) };
+    private readonly HttpClient _http = new() { BaseAddress = prometheus, Timeout = TimeSpan.FromSeconds(5) };
 
     public string Alert => alert;
 
@@ -24,14 +24,14 @@ public sealed class AlertWatch(Uri prometheus, string alert) : IDisposable
     /// <summary>The state read last: inactive, pending, firing, or unknown (Prometheus did not answer; see <see cref="Error"/>).</summary>
     public string LastState { get; private set; } = "unknown";
 
-    public void Dispose() => http.Dispose();
+    public void Dispose() => _http.Dispose();
 
     /// <summary>An instant query's series and values as text, for a report that must say what Prometheus saw.</summary>
     public async Task<string> DescribeAsync(string query, CancellationToken ct)
     {
         try
         {
-            using var json = JsonDocument.Parse(await http.GetStringAsync($"/api/v1/query?query={Uri.EscapeDataString(query)}", ct));
+            using var json = JsonDocument.Parse(await _http.GetStringAsync($"/api/v1/query?query={Uri.EscapeDataString(query)}", ct));
             return string.Join(", ", json.RootElement.GetProperty("data").GetProperty("result").EnumerateArray()
                 .Select(r => $"{r.GetProperty("metric")}={r.GetProperty("value")[1].GetString()}"));
         }
@@ -49,7 +49,7 @@ public sealed class AlertWatch(Uri prometheus, string alert) : IDisposable
     {
         try
         {
-            using var json = JsonDocument.Parse(await http.GetStringAsync("/api/v1/alerts", ct));
+            using var json = JsonDocument.Parse(await _http.GetStringAsync("/api/v1/alerts", ct));
             Error = null;
             return StateOf(json.RootElement, alert);
         }

@@ -30,17 +30,17 @@ public sealed class DrillLoad(CouponsClient client, long couponId, IReadOnlyList
 {
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(5);
 
-    private readonly ConcurrentQueue<DrillAnswer> answers = new();
-    private readonly ConcurrentQueue<DrillAnswer> unresolved = new();
-    private readonly ConcurrentBag<Task> running = [];
-    private int next;
+    private readonly ConcurrentQueue<DrillAnswer> _answers = new();
+    private readonly ConcurrentQueue<DrillAnswer> _unresolved = new();
+    private readonly ConcurrentBag<Task> _running = [];
+    private int _next;
 
-    public IReadOnlyCollection<DrillAnswer> Answers => answers;
+    public IReadOnlyCollection<DrillAnswer> Answers => _answers;
 
-    public int Arrived => Math.Min(next, users.Count);
+    public int Arrived => Math.Min(_next, users.Count);
 
     /// <summary>ALREADY_REQUESTED answers whose request did not resolve when asked (the user clicked again later).</summary>
-    public int UnresolvedAlreadyRequested => unresolved.Count;
+    public int UnresolvedAlreadyRequested => _unresolved.Count;
 
     /// <summary>Users arrive at <paramref name="perSecond"/> until <paramref name="arrivals"/> is cancelled or every user has come.</summary>
     public async Task ArriveAsync(double perSecond, CancellationToken arrivals, CancellationToken stop)
@@ -49,14 +49,14 @@ public sealed class DrillLoad(CouponsClient client, long couponId, IReadOnlyList
         var clock = Stopwatch.StartNew();
         while (!arrivals.IsCancellationRequested)
         {
-            var index = Interlocked.Increment(ref next) - 1;
+            var index = Interlocked.Increment(ref _next) - 1;
             if (index >= users.Count)
             {
                 return;
             }
 
             var user = users[index];
-            running.Add(Task.Run(() => Task.WhenAll(ClickUntilFinalAsync(user, stop), ClickUntilFinalAsync(user.ToUpperInvariant(), stop)), CancellationToken.None));
+            _running.Add(Task.Run(() => Task.WhenAll(ClickUntilFinalAsync(user, stop), ClickUntilFinalAsync(user.ToUpperInvariant(), stop)), CancellationToken.None));
             var due = gap * (index + 1) - clock.Elapsed;
             if (due > TimeSpan.Zero)
             {
@@ -79,12 +79,12 @@ public sealed class DrillLoad(CouponsClient client, long couponId, IReadOnlyList
     public Task RushAsync(double perSecond, CancellationToken stop) => ArriveAsync(perSecond, stop, stop);
 
     /// <summary>Waits until every user who came has a final answer, or <paramref name="stop"/> fires (then they have none).</summary>
-    public Task FinishAsync() => Task.WhenAll(running);
+    public Task FinishAsync() => Task.WhenAll(_running);
 
     /// <summary>A user who arrives now and clicks until answered; true when the click was accepted.</summary>
     public async Task<bool> ProbeAsync(CancellationToken stop)
     {
-        var index = Interlocked.Increment(ref next) - 1;
+        var index = Interlocked.Increment(ref _next) - 1;
         if (index >= users.Count)
         {
             throw new DrillOutOfUsersException();
@@ -107,13 +107,13 @@ public sealed class DrillLoad(CouponsClient client, long couponId, IReadOnlyList
                     DateTimeOffset.UtcNow, sent.Elapsed.TotalMilliseconds);
                 if (answer is { Status: 409, Code: AlreadyRequested } && !await ResolvesAsync(answer.RequestId, stop))
                 {
-                    answers.Enqueue(answer with { Unresolved = true }); // not final: the user clicks again after a pause
-                    unresolved.Enqueue(answer);
+                    _answers.Enqueue(answer with { Unresolved = true }); // not final: the user clicks again after a pause
+                    _unresolved.Enqueue(answer);
                     await PauseAsync(UnresolvedRetry, stop);
                     continue;
                 }
 
-                answers.Enqueue(answer);
+                _answers.Enqueue(answer);
                 if (answer.Final)
                 {
                     return answer;
@@ -130,7 +130,7 @@ public sealed class DrillLoad(CouponsClient client, long couponId, IReadOnlyList
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
-                answers.Enqueue(new DrillAnswer(user, 0, ex.GetType().Name, null, DateTimeOffset.UtcNow, sent.Elapsed.TotalMilliseconds));
+                _answers.Enqueue(new DrillAnswer(user, 0, ex.GetType().Name, null, DateTimeOffset.UtcNow, sent.Elapsed.TotalMilliseconds));
                 await PauseAsync(TimeSpan.FromMilliseconds(500), stop);
             }
         }

@@ -28,7 +28,7 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
 
-    private readonly ConcurrentQueue<DrillEvent> events = new();
+    private readonly ConcurrentQueue<DrillEvent> _events = new();
 
     public async Task<DrillReport> RunAsync(CancellationToken ct)
     {
@@ -184,7 +184,7 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
         return new DrillReport(scenario.Name, settings.Stack.Name, fault.How, failures.Count == 0, failures, startedAt, injectedAt, healedAt, endedAt,
             scenario.Alert, scenario.Severity.Level, detected, scenario.Severity.Detect.TotalSeconds,
             alert?.ResolvedAt is { } resolved ? (resolved - healedAt).TotalSeconds : null,
-            recovered, recoveredAt, scenario.RecoverWithin.TotalSeconds, couponId, counters, invariants, [.. events.OrderBy(e => e.At)])
+            recovered, recoveredAt, scenario.RecoverWithin.TotalSeconds, couponId, counters, invariants, [.. _events.OrderBy(e => e.At)])
         {
             AcceptedDuringFault = acceptedDuringFault,
         };
@@ -200,14 +200,14 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
         {
             if (alert is not null && await alert.PollAsync(ct) is var state)
             {
-                if (alert.PendingAt is { } pending && state == "pending" && !events.Any(e => e.What.StartsWith($"{alert.Alert} pending", StringComparison.Ordinal)))
+                if (alert.PendingAt is { } pending && state == "pending" && !_events.Any(e => e.What.StartsWith($"{alert.Alert} pending", StringComparison.Ordinal)))
                 {
                     Note($"{alert.Alert} pending (Prometheus sees the condition), {(pending - injectedAt).TotalSeconds:F0} s after the fault");
                 }
 
-                if (alert.FiringAt is { } firing && !events.Any(e => e.What.StartsWith($"{alert.Alert} firing", StringComparison.Ordinal)))
+                if (alert.FiringAt is { } firing && !_events.Any(e => e.What.StartsWith($"{alert.Alert} firing", StringComparison.Ordinal)))
                 {
-                    events.Enqueue(new DrillEvent(firing, $"{alert.Alert} firing ({scenario.Severity.Level}){(alert.FiringInstance is { } on ? $" on {on}" : "")}, {(firing - injectedAt).TotalSeconds:F0} s after the fault"));
+                    _events.Enqueue(new DrillEvent(firing, $"{alert.Alert} firing ({scenario.Severity.Level}){(alert.FiringInstance is { } on ? $" on {on}" : "")}, {(firing - injectedAt).TotalSeconds:F0} s after the fault"));
                     progress($"{alert.Alert} firing after {(firing - injectedAt).TotalSeconds:F0} s");
                 }
             }
@@ -290,7 +290,7 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
 
         if (alert.ResolvedAt is { } resolved && alert.LastState == "inactive")
         {
-            events.Enqueue(new DrillEvent(resolved, $"{alert.Alert} resolved, {(resolved - healedAt).TotalSeconds:F0} s after the heal"));
+            _events.Enqueue(new DrillEvent(resolved, $"{alert.Alert} resolved, {(resolved - healedAt).TotalSeconds:F0} s after the heal"));
         }
         else
         {
@@ -403,7 +403,7 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
     private DateTimeOffset Note(string what)
     {
         var at = DateTimeOffset.UtcNow;
-        events.Enqueue(new DrillEvent(at, what));
+        _events.Enqueue(new DrillEvent(at, what));
         progress(what);
         return at;
     }

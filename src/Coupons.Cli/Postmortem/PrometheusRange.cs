@@ -9,16 +9,16 @@ public sealed record RangeSeries(IReadOnlyDictionary<string, string> Labels, IRe
 /// <summary>Prometheus's HTTP API: <c>/api/v1/query_range</c> and <c>/api/v1/query</c>.</summary>
 public sealed class PrometheusRange(Uri prometheus) : IDisposable
 {
-    private readonly HttpClient http = new() { BaseAddress = prometheus, Timeout = TimeSpan.FromSeconds(15) };
+    private readonly HttpClient _http = new() { BaseAddress = prometheus, Timeout = TimeSpan.FromSeconds(15) };
 
     public Uri Address => prometheus;
 
-    public void Dispose() => http.Dispose();
+    public void Dispose() => _http.Dispose();
 
     public async Task<IReadOnlyList<RangeSeries>> RangeAsync(string query, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken ct)
     {
         var url = $"/api/v1/query_range?query={Uri.EscapeDataString(query)}&start={Unix(from)}&end={Unix(to)}&step={step.TotalSeconds.ToString(CultureInfo.InvariantCulture)}";
-        using var json = JsonDocument.Parse(await http.GetStringAsync(url, ct));
+        using var json = JsonDocument.Parse(await _http.GetStringAsync(url, ct));
         return [.. Result(json).Select(series => new RangeSeries(Labels(series), [.. series.GetProperty("values").EnumerateArray().Select(Point)]))];
     }
 
@@ -30,14 +30,14 @@ public sealed class PrometheusRange(Uri prometheus) : IDisposable
     {
         var seconds = Math.Max(1, (long)Math.Ceiling((to - from + lookback).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         var url = $"/api/v1/query?query={Uri.EscapeDataString($"{selector}[{seconds}s]")}&time={Unix(to)}";
-        using var json = JsonDocument.Parse(await http.GetStringAsync(url, ct));
+        using var json = JsonDocument.Parse(await _http.GetStringAsync(url, ct));
         return [.. Result(json).Select(series => new RangeSeries(Labels(series), [.. series.GetProperty("values").EnumerateArray().Select(Point)]))];
     }
 
     /// <summary>An instant query's single value at <paramref name="at"/> (0 when the result is empty: nothing happened).</summary>
     public async Task<double> ScalarAsync(string query, DateTimeOffset at, CancellationToken ct)
     {
-        using var json = JsonDocument.Parse(await http.GetStringAsync($"/api/v1/query?query={Uri.EscapeDataString(query)}&time={Unix(at)}", ct));
+        using var json = JsonDocument.Parse(await _http.GetStringAsync($"/api/v1/query?query={Uri.EscapeDataString(query)}&time={Unix(at)}", ct));
         return Result(json).Select(series => Point(series.GetProperty("value")).Value).Where(v => !double.IsNaN(v)).Sum();
     }
 

@@ -18,23 +18,23 @@ public sealed class SignalReader : IDisposable
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
-    private readonly Targets targets;
-    private readonly TimeProvider clock;
-    private readonly HttpClient http = new() { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+    private readonly Targets _targets;
+    private readonly TimeProvider _clock;
+    private readonly HttpClient _http = new() { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
 
     public SignalReader(Targets targets, TimeProvider? clock = null)
     {
-        this.targets = targets;
-        this.clock = clock ?? TimeProvider.System;
+        _targets = targets;
+        _clock = clock ?? TimeProvider.System;
     }
 
-    public void Dispose() => http.Dispose();
+    public void Dispose() => _http.Dispose();
 
     public async Task<Signals> ReadAsync(CancellationToken ct)
     {
-        var signals = new Signals { At = clock.GetUtcNow() };
+        var signals = new Signals { At = _clock.GetUtcNow() };
         var replicas = new List<ReplicaSignals>();
-        foreach (var replica in targets.Replicas)
+        foreach (var replica in _targets.Replicas)
         {
             replicas.Add(await ReadMetricsAsync(await ReadHealthAsync(new ReplicaSignals { Replica = replica }, ct), ct));
         }
@@ -101,7 +101,7 @@ public sealed class SignalReader : IDisposable
     private async Task<Signals> ReadAdminAsync(Signals signals, CancellationToken ct)
     {
         string? firstError = null;
-        foreach (var replica in targets.Replicas)
+        foreach (var replica in _targets.Replicas)
         {
             var error = await TryReadAdminAsync(replica, ct);
             if (error.Signals is { } read)
@@ -112,7 +112,7 @@ public sealed class SignalReader : IDisposable
                 };
             }
 
-            firstError ??= targets.Replicas.Count == 1 ? error.Reason : $"{replica.Admin}: {error.Reason}";
+            firstError ??= _targets.Replicas.Count == 1 ? error.Reason : $"{replica.Admin}: {error.Reason}";
         }
 
         return signals with { AdminError = firstError };
@@ -121,7 +121,7 @@ public sealed class SignalReader : IDisposable
     private async Task<(Signals? Signals, string? Reason)> TryReadAdminAsync(Replica replica, CancellationToken ct)
     {
         using var adminHttp = new HttpClient { BaseAddress = replica.Admin, Timeout = Timeout };
-        adminHttp.DefaultRequestHeaders.Add(CouponsAdminClient.KeyHeader, targets.AdminKey);
+        adminHttp.DefaultRequestHeaders.Add(CouponsAdminClient.KeyHeader, _targets.AdminKey);
         using var publicHttp = new HttpClient { BaseAddress = replica.App, Timeout = Timeout };
         var admin = new CouponsAdminClient(adminHttp);
         List<DeadLetter> letters;
@@ -144,7 +144,7 @@ public sealed class SignalReader : IDisposable
                 coupons.Add(await ReadCouponAsync(admin, coupon.Id, coupon.Name, ct));
             }
 
-            var since = clock.GetUtcNow() - AlertRules.DeadLetterWindow;
+            var since = _clock.GetUtcNow() - AlertRules.DeadLetterWindow;
             return (new Signals { At = since, DeadLetters = letters.Count, NewDeadLetters = letters.Count(l => IsNew(l, since)), Coupons = coupons, OpenCoupons = openCount }, null);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or ApiProblemException or JsonException)
@@ -173,14 +173,14 @@ public sealed class SignalReader : IDisposable
 
     private async Task<Signals> ReadAlertsAsync(Signals signals, CancellationToken ct)
     {
-        if (targets.Alertmanager is null)
+        if (_targets.Alertmanager is null)
         {
             return signals;
         }
 
         try
         {
-            using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(targets.Alertmanager, "/api/v2/alerts?active=true&silenced=false&inhibited=false")), ct);
+            using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(_targets.Alertmanager, "/api/v2/alerts?active=true&silenced=false&inhibited=false")), ct);
             response.EnsureSuccessStatusCode();
             var alerts = await response.Content.ReadFromJsonAsync<List<AlertmanagerAlert>>(ct) ?? [];
             return signals with
@@ -201,7 +201,7 @@ public sealed class SignalReader : IDisposable
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(Timeout);
-        return await http.SendAsync(request, timeout.Token);
+        return await _http.SendAsync(request, timeout.Token);
     }
 
     private static string Describe(Exception ex) => ex switch
