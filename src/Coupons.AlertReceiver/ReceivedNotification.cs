@@ -2,7 +2,9 @@ using System.Text.Json;
 
 namespace Coupons.AlertReceiver;
 
-/// <summary>One webhook call from Alertmanager, as received: the route (which receiver), when, and its alerts.</summary>
+/// <summary>
+/// One webhook call from Alertmanager, as received: the route (which receiver), when, and its alerts.
+/// </summary>
 public sealed record ReceivedNotification(string Route, DateTimeOffset ReceivedAt, string Status, IReadOnlyList<ReceivedAlert> Alerts)
 {
     public static ReceivedNotification From(string route, DateTimeOffset receivedAt, JsonElement body)

@@ -12,13 +12,13 @@ namespace Coupons;
 
 /// <summary>
 /// Production refuses the conveniences of dev mode (design.md §9; docs/security.md). Each is an unsafe default that is
-/// easy to ship by accident: dev mode's settings (appsettings.Development.json) are one copied file or variable away, and
-/// a deployment that copies one would otherwise run on an in-process Redis, a SQLite file, demo users, a published dev
-/// key or anonymous clicks. The benchmark's DB-lock baseline (off by default, but one copied setting away) issues coupons without a
-/// token and is refused too, and so is plaintext to Kafka, Redis or MySQL over the network (each client's default). In
-/// the Production environment the app does not start with any of them unless that one is explicitly
-/// allowed (<c>Production__Allow…=true</c>); it prints one line per finding, naming the setting, and exits with <see
-/// cref="ExitCode"/>.
+/// easy to ship by accident: dev mode's settings (appsettings.Development.json) are one copied file or variable away,
+/// and a deployment that copies one would otherwise run on an in-process Redis, a SQLite file, demo users, a published
+/// dev key or anonymous clicks. The benchmark's DB-lock baseline (off by default, but one copied setting away) issues
+/// coupons without a token and is refused too, and so is plaintext to Kafka, Redis or MySQL over the network (each
+/// client's default). In the Production environment the app does not start with any of them unless that one is
+/// explicitly allowed (<c>Production__Allow…=true</c>); it prints one line per finding, naming the setting, and exits
+/// with <see cref="ExitCode"/>.
 /// </summary>
 public static class ProductionGuard
 {
@@ -29,7 +29,9 @@ public static class ProductionGuard
 
     private const int MinAdminKeyBytes = 32;
 
-    /// <summary>Findings for this configuration; empty outside Production or when everything is safe or allowed.</summary>
+    /// <summary>
+    /// Findings for this configuration; empty outside Production or when everything is safe or allowed.
+    /// </summary>
     public static IReadOnlyList<string> Check(IConfiguration configuration, IHostEnvironment environment)
     {
         if (!environment.IsProduction())
@@ -67,8 +69,9 @@ public static class ProductionGuard
 
         var embeddedRedis = Flag("Redis:Embedded");
         var embeddedKafka = Flag("Kafka:Embedded");
-        // Read as the configuration binder reads it (Enum.Parse: any case, surrounding spaces, a number), or " mysql" would be
-        // taken for SQLite here while the app runs MySQL, and its connection string never checked (hostile review, issue 21).
+        // Read as the configuration binder reads it (Enum.Parse: any case, surrounding spaces, a number), or " mysql"
+        // would be taken for SQLite here while the app runs MySQL, and its connection string never checked (hostile
+        // review, issue 21).
         var providerSetting = configuration["Database:Provider"];
         var provider = DatabaseProvider.Sqlite;
         var known = providerSetting is null || (Enum.TryParse(providerSetting, ignoreCase: true, out provider) && Enum.IsDefined(provider));
@@ -85,9 +88,9 @@ public static class ProductionGuard
         Refuse("AllowSqlite", sqlite,
             "Database__Provider is Sqlite, a local file (set Database__Provider=MySql and ConnectionStrings__coupons)");
 
-        // Plaintext over the network, each client's default: anyone on the path reads (or changes) requests, coupons and
-        // the credentials themselves, and broker ACLs have no principal to name. An embedded store is in the process and
-        // SQLite a file: refused above as what they are, not also here.
+        // Plaintext over the network, each client's default: anyone on the path reads (or changes) requests, coupons
+        // and the credentials themselves, and broker ACLs have no principal to name. An embedded store is in the
+        // process and SQLite a file: refused above as what they are, not also here.
         if (!embeddedKafka)
         {
             var value = configuration[$"{KafkaOptions.Section}:{nameof(KafkaOptions.SecurityProtocol)}"];
@@ -139,13 +142,15 @@ public static class ProductionGuard
         Refuse("AllowAnonymousClicks", Flag($"{UserAuthOptions.Section}:{nameof(UserAuthOptions.AllowAnonymous)}"),
             "Auth__AllowAnonymous=true lets anyone claim coupons for any publicId without a token");
 
-        // By the bytes tokens are signed with: the auth code skips whitespace in a key, so a reformatted copy is the same key.
+        // By the bytes tokens are signed with: the auth code skips whitespace in a key, so a reformatted copy is the
+        // same key.
         var devKey = UserAuthentication.TryKeyBytes(DevTokens.Key)!;
         Refuse("AllowDevSigningKey", configuration.GetSection($"{UserAuthOptions.Section}:{nameof(UserAuthOptions.SigningKeys)}").GetChildren()
                 .Any(k => UserAuthentication.TryKeyBytes(k["Key"] ?? "") is { } bytes && bytes.AsSpan().SequenceEqual(devKey)),
             "an Auth__SigningKeys key is the published local-dev token key, so anyone can mint tokens");
 
-        // The baseline issues coupons with no token, past the gate and the per-person limits: only a benchmark may want it.
+        // The baseline issues coupons with no token, past the gate and the per-person limits: only a benchmark may want
+        // it.
         Refuse("AllowDbLockBaseline", Flag(DbLockBaselineApi.Switch),
             "Bench__DbLockBaseline=true serves POST /bench/db-lock/{coupon}/{user}, which issues coupons without a token, gate or limits");
         return findings;

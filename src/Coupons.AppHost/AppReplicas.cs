@@ -3,7 +3,9 @@ using System.Security.Cryptography;
 
 namespace Coupons.AppHost;
 
-/// <summary>Two replicas of the service in real mode, configured as compose configures them, but on this host's ports.</summary>
+/// <summary>
+/// Two replicas of the service in real mode, configured as compose configures them, but on this host's ports.
+/// </summary>
 public static class AppReplicas
 {
     public static IResourceBuilder<ProjectResource>[] AddAppReplicas(this IDistributedApplicationBuilder builder, Topology topology,
@@ -31,7 +33,8 @@ public static class AppReplicas
             var replica = builder.AddProject<Projects.Coupons_Api>($"app-{i + 1}", launchProfileName: null)
                 .WithHttpEndpoint(port: o.AppPort + i, isProxied: false)
                 .WithServiceSettings(settings)
-                // Plain Urls, not ASPNETCORE_URLS: it loads later, so it wins over any ASPNETCORE_URLS in the environment.
+                // Plain Urls, not ASPNETCORE_URLS: it loads later, so it wins over any ASPNETCORE_URLS in the
+                // environment.
                 .WithEnvironment("Urls", PublicUrl(o, i))
                 .WithEnvironment("Admin__Url", AdminUrl(o, i))
                 .WithEnvironment(context => context.EnvironmentVariables["ConnectionStrings__kafka"] = File.ReadAllText(kafkaBootstrapFile))
@@ -108,7 +111,9 @@ public static class AppReplicas
             .WithEnvironment("Production__AllowPlaintextMySql", "true");
     }
 
-    /// <summary>bench/topology.sh: the same relief bench/app.sh gives the single instance it measures against.</summary>
+    /// <summary>
+    /// bench/topology.sh: the same relief bench/app.sh gives the single instance it measures against.
+    /// </summary>
     private static readonly (string Name, string Value)[] LoadTestSettings =
     [
         ("Edge__ClicksPerClientPerSecond", "10000000"),
@@ -121,6 +126,8 @@ public static class AppReplicas
     /// <summary>The public listener of replica <paramref name="index"/> (0-based): what nginx proxies to.</summary>
     public static string PublicUrl(TopologyOptions o, int index) => $"http://127.0.0.1:{o.AppPort + index}";
 
-    /// <summary>The admin listener of replica <paramref name="index"/> (0-based): admin API and /metrics, never behind nginx.</summary>
+    /// <summary>
+    /// The admin listener of replica <paramref name="index"/> (0-based): admin API and /metrics, never behind nginx.
+    /// </summary>
     public static string AdminUrl(TopologyOptions o, int index) => $"http://127.0.0.1:{o.AdminPort + index}";
 }

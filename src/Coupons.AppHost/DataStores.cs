@@ -9,7 +9,9 @@ public static class DataStores
     public const string DeadLetterTopic = "coupon.issue.requested.dlq";
     public const int TopicPartitions = 4;
 
-    /// <summary>MariaDB with the binary log on (ROW), so a backup plus the binlog restores to any moment (PITR).</summary>
+    /// <summary>
+    /// MariaDB with the binary log on (ROW), so a backup plus the binlog restores to any moment (PITR).
+    /// </summary>
     public static IResourceBuilder<ExecutableResource> AddMariaDb(this IDistributedApplicationBuilder builder, Topology topology)
     {
         var dir = topology.State("mariadb");

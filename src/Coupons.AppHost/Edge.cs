@@ -1,6 +1,8 @@
 namespace Coupons.AppHost;
 
-/// <summary>nginx on :8081 in front of both replicas, serving deploy/nginx.conf with only the addresses rewritten.</summary>
+/// <summary>
+/// nginx on :8081 in front of both replicas, serving deploy/nginx.conf with only the addresses rewritten.
+/// </summary>
 public static class Edge
 {
     public static IResourceBuilder<ExecutableResource> AddNginx(this IDistributedApplicationBuilder builder, Topology topology,

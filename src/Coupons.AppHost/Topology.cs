@@ -5,7 +5,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Coupons.AppHost;
 
-/// <summary>The topology's settings plus the places it writes to: the state folder and configs rendered from deploy/.</summary>
+/// <summary>
+/// The topology's settings plus the places it writes to: the state folder and configs rendered from deploy/.
+/// </summary>
 public sealed class Topology
 {
     private Topology(TopologyOptions options, string repositoryRoot)
@@ -35,8 +37,8 @@ public sealed class Topology
     }
 
     /// <summary>
-    /// The admin keys as files for couponctl (<c>--admin-key-file</c>, a context), readable by this user only, so no key
-    /// needs to be typed or exported: <c>.topology/couponctl/admin-key</c> (operate) and <c>read-key</c> (read).
+    /// The admin keys as files for couponctl (<c>--admin-key-file</c>, a context), readable by this user only, so no
+    /// key needs to be typed or exported: <c>.topology/couponctl/admin-key</c> (operate) and <c>read-key</c> (read).
     /// </summary>
     public void WriteCouponctlKeyFiles()
     {
@@ -82,7 +84,9 @@ public sealed class Topology
     }
 }
 
-/// <summary>Health checks the AppHost runs so <c>WaitFor</c> waits for a port that answers, not a process that merely started.</summary>
+/// <summary>
+/// Health checks the AppHost runs so <c>WaitFor</c> waits for a port that answers, not a process that merely started.
+/// </summary>
 public static class TopologyHealthChecks
 {
     public static IResourceBuilder<T> WithTcpHealthCheck<T>(this IResourceBuilder<T> resource, int port)

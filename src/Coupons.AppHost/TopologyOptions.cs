@@ -9,7 +9,9 @@ public sealed class TopologyOptions
 {
     public const string Section = "Topology";
 
-    /// <summary>Data, configs rendered from deploy/ and HOME for the processes; relative paths are under the repository root.</summary>
+    /// <summary>
+    /// Data, configs rendered from deploy/ and HOME for the processes; relative paths are under the repository root.
+    /// </summary>
     public string StateDirectory { get; set; } = ".topology";
 
     public int NginxPort { get; set; } = 8081;
@@ -36,12 +38,15 @@ public sealed class TopologyOptions
 
     public int AlertReceiverPort { get; set; } = 19394;
 
-    /// <summary>Local-topology default, not a secret (it only ever guards loopback ports on a developer's machine).</summary>
+    /// <summary>
+    /// Local-topology default, not a secret (it only ever guards loopback ports on a developer's machine).
+    /// </summary>
     public string AdminApiKey { get; set; } = "";
 
     /// <summary>
     /// A second admin key with the read scope (<c>oncall-read</c> in the audit): what <c>couponctl status</c> and
-    /// <c>collect</c> need, and nothing that acts. Written with <see cref="AdminApiKey"/> to <c>.topology/couponctl/</c>.
+    /// <c>collect</c> need, and nothing that acts. Written with <see cref="AdminApiKey"/> to
+    /// <c>.topology/couponctl/</c>.
     /// </summary>
     public string ReadAdminApiKey { get; set; } = "";
 

@@ -16,13 +16,17 @@ public static class AlertRules
     /// <summary>CouponsConsumerLagHigh: the group's lag above this (seed threshold).</summary>
     public const long ConsumerLagThreshold = 1_000;
 
-    /// <summary><c>parked_requests</c> is one table: every replica exports the same count, so the highest is the count.</summary>
+    /// <summary>
+    /// <c>parked_requests</c> is one table: every replica exports the same count, so the highest is the count.
+    /// </summary>
     public const string Parked = "max(coupons_parked_requests)";
 
     /// <summary>CouponsDeadLetters fires on any message dead-lettered within this window, and only then.</summary>
     public static readonly TimeSpan DeadLetterWindow = TimeSpan.FromMinutes(10);
 
-    /// <summary><see cref="ConsumerLag"/> over readings of several replicas' /metrics (partition to lag, one map per replica).</summary>
+    /// <summary>
+    /// <see cref="ConsumerLag"/> over readings of several replicas' /metrics (partition to lag, one map per replica).
+    /// </summary>
     public static long GroupLag(IEnumerable<IReadOnlyDictionary<string, long>> perReplica) =>
         perReplica.SelectMany(r => r).GroupBy(p => p.Key).Sum(partition => partition.Max(p => p.Value));
 

@@ -25,7 +25,9 @@ public static class CliFailure
         _ => new(ExitCodes.Crashed, "crashed", $"couponctl crashed: {ex.GetType().Name}: {ex.Message} (a bug in couponctl; please report it with this line)"),
     };
 
-    /// <summary>An action's request that never left: the connection was refused, the host not found, TLS not agreed.</summary>
+    /// <summary>
+    /// An action's request that never left: the connection was refused, the host not found, TLS not agreed.
+    /// </summary>
     public static bool NeverSent(Exception ex) => ex is HttpRequestException
     {
         InnerException: SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.TryAgain or SocketError.NetworkUnreachable }

@@ -9,7 +9,9 @@ using Spectre.Console;
 
 namespace Coupons.Cli;
 
-/// <summary>The command tree: the checklist, the bundle, the drills, the post-mortem, then the operator actions.</summary>
+/// <summary>
+/// The command tree: the checklist, the bundle, the drills, the post-mortem, then the operator actions.
+/// </summary>
 public static class Couponctl
 {
     public static RootCommand Create(IAnsiConsole console, OperatorActions.Confirm confirm)
@@ -28,7 +30,8 @@ public static class Couponctl
             root.Subcommands.Add(action);
         }
 
-        // --version prints couponctl's own build (System.CommandLine's default names the entry assembly: a test host's, in tests).
+        // --version prints couponctl's own build (System.CommandLine's default names the entry assembly: a test host's,
+        // in tests).
         root.Options.OfType<VersionOption>().Single().Action = new PrintVersion();
         return root;
     }
@@ -50,8 +53,8 @@ public static class Couponctl
             parse = root.Parse(args); // defaults read the contexts file: inside, so a broken one is named, not a crash
             if (parse.Errors.Count > 0)
             {
-                // Not System.CommandLine's answer (its help text on stdout, exit 1): the errors on stderr, exit 2, and in
-                // json mode a document on stdout that says so.
+                // Not System.CommandLine's answer (its help text on stdout, exit 1): the errors on stderr, exit 2, and
+                // in json mode a document on stdout that says so.
                 foreach (var error in parse.Errors)
                 {
                     await configuration.Error.WriteLineAsync($"couponctl: {error.Message}");

@@ -13,7 +13,9 @@ public static class ExitCodes
     /// <summary>A drill ran and a promise broke (FAIL): its report says which.</summary>
     public const int DrillFailed = 1;
 
-    /// <summary>Bad arguments (unknown option, bad value, a combination that makes no sense): nothing was done.</summary>
+    /// <summary>
+    /// Bad arguments (unknown option, bad value, a combination that makes no sense): nothing was done.
+    /// </summary>
     public const int Usage = 2;
 
     /// <summary>The service refused the action (its problem is printed): nothing was done.</summary>
@@ -25,10 +27,14 @@ public static class ExitCodes
     /// <summary>Sent, but no usable answer came back: it may or may not have been done.</summary>
     public const int Unknown = 5;
 
-    /// <summary>The operator said no, or nobody could be asked (no terminal) and --yes was not given: nothing was done.</summary>
+    /// <summary>
+    /// The operator said no, or nobody could be asked (no terminal) and --yes was not given: nothing was done.
+    /// </summary>
     public const int Declined = 6;
 
-    /// <summary>A drill would not start (the stack is not as it must be, a tool is missing): nothing was done.</summary>
+    /// <summary>
+    /// A drill would not start (the stack is not as it must be, a tool is missing): nothing was done.
+    /// </summary>
     public const int DrillRefused = 7;
 
     /// <summary>
@@ -40,7 +46,9 @@ public static class ExitCodes
     /// <summary>status: the severity found, 10 + its P level (P0 = 10 ... P3 = 13).</summary>
     public const int StatusP0 = 10;
 
-    /// <summary>Ctrl+C (SIGINT) stopped it, as shells report a process stopped by SIGINT: it may have been half done.</summary>
+    /// <summary>
+    /// Ctrl+C (SIGINT) stopped it, as shells report a process stopped by SIGINT: it may have been half done.
+    /// </summary>
     public const int Interrupted = 130;
 
     /// <summary>couponctl itself failed (a bug: please report it with the message). EX_SOFTWARE.</summary>

@@ -6,7 +6,9 @@ namespace Coupons.Cli;
 /// <summary>One sample of the Prometheus text format: name, labels, value.</summary>
 public sealed record Sample(string Name, IReadOnlyDictionary<string, string> Labels, double Value);
 
-/// <summary>Reads the Prometheus text exposition format (what /metrics serves): comments skipped, labels parsed.</summary>
+/// <summary>
+/// Reads the Prometheus text exposition format (what /metrics serves): comments skipped, labels parsed.
+/// </summary>
 public static partial class PrometheusText
 {
     public static IReadOnlyList<Sample> Parse(string text) =>

@@ -12,8 +12,8 @@ public sealed record Replica(Uri App, Uri Admin);
 /// (<see cref="CliSettings"/>), else a local default (the embedded dev mode, where one listener serves everything).
 /// <c>--url</c> may be given once per replica (status reads each); actions, drills and collect act through one. The
 /// admin key: <c>--admin-key</c>, else the file of <c>--admin-key-file</c>, else <c>COUPONCTL_ADMIN_KEY</c>, else the
-/// file of <c>COUPONCTL_ADMIN_KEY_FILE</c> or of the context (a context's only with its own addresses); the embedded dev
-/// mode's published key only for its own address (127.0.0.1 or localhost :8081, admin address included) with no
+/// file of <c>COUPONCTL_ADMIN_KEY_FILE</c> or of the context (a context's only with its own addresses); the embedded
+/// dev mode's published key only for its own address (127.0.0.1 or localhost :8081, admin address included) with no
 /// context in use; otherwise none.
 /// </summary>
 public sealed record Targets(Uri App, Uri Admin, string AdminKey, Uri? Alertmanager)
@@ -42,7 +42,9 @@ public sealed record Targets(Uri App, Uri Admin, string AdminKey, Uri? Alertmana
     /// <summary>Where the embedded dev mode listens: the default target.</summary>
     public const string EmbeddedDevAddress = "http://127.0.0.1:8081";
 
-    /// <summary>The embedded dev mode's published key (Coupons.Admin.AdminOptions.EmbeddedDevKey): sent to nothing else.</summary>
+    /// <summary>
+    /// The embedded dev mode's published key (Coupons.Admin.AdminOptions.EmbeddedDevKey): sent to nothing else.
+    /// </summary>
     public const string EmbeddedDevKey = "local-dev-admin-key";
 
     public static readonly Option<string?> AlertmanagerOption = new("--alertmanager")
@@ -134,8 +136,10 @@ public sealed record Targets(Uri App, Uri Admin, string AdminKey, Uri? Alertmana
         return new Targets(replicas[0].App, replicas[0].Admin, key, alertmanager) { Replicas = replicas };
     }
 
-    /// <summary>The addresses, the key and the key file, as the options, the environment and the context say together.</summary>
-    /// <param name="Key">A key given itself (--admin-key, or COUPONCTL_ADMIN_KEY unless --admin-key-file was given).</param>
+    /// <summary>The addresses, the key and the key file, as the options, the environment and the context say
+    /// together.</summary>
+    /// <param name="Key">A key given itself (--admin-key, or COUPONCTL_ADMIN_KEY unless --admin-key-file was
+    /// given).</param>
     private sealed record Resolved(string[] Apps, string[] Admins, string? Key, string? KeyFile);
 
     /// <summary>

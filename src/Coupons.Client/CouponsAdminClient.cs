@@ -12,7 +12,9 @@ public sealed class CouponsAdminClient(HttpClient http)
 {
     public const string KeyHeader = "X-Admin-Key";
 
-    /// <summary>The service takes at most this many users per call; <see cref="CreateUsersAsync"/> splits larger lists.</summary>
+    /// <summary>
+    /// The service takes at most this many users per call; <see cref="CreateUsersAsync"/> splits larger lists.
+    /// </summary>
     public const int MaxUsersPerCall = 10_000;
 
     public HttpClient Http => http;

@@ -17,7 +17,9 @@ public sealed class CouponsClient(HttpClient http)
     public async Task<IReadOnlyList<IssuableCoupon>> GetIssuableAsync(CancellationToken ct = default) =>
         await http.GetFromJsonAsync<List<IssuableCoupon>>("/api/coupons/issuable", Json, ct) ?? [];
 
-    /// <summary>The FCFS click: 202 with the request id, or the problem (409 <c>SOLD_OUT</c>, 503 with Retry-After, ...).</summary>
+    /// <summary>
+    /// The FCFS click: 202 with the request id, or the problem (409 <c>SOLD_OUT</c>, 503 with Retry-After, ...).
+    /// </summary>
     public async Task<ApiAnswer<IssueAccepted>> IssueAsync(long couponId, string publicId, CancellationToken ct = default)
     {
         using var response = await http.PostAsync($"/api/coupons/{couponId}/issue-fcfs/{Uri.EscapeDataString(publicId)}", null, ct);

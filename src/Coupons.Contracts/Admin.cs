@@ -13,7 +13,9 @@ public sealed record CreateCouponRequest(
 
 public sealed record CreatedCoupon(long Id);
 
-/// <summary>Whether an operator asked this instance's consumer to pause, and whether it is holding its partitions now.</summary>
+/// <summary>
+/// Whether an operator asked this instance's consumer to pause, and whether it is holding its partitions now.
+/// </summary>
 public sealed record ConsumerState(bool PauseRequested, bool Paused);
 
 public sealed record NewUserRequest(string? PublicId, string? Name, string? Email);
@@ -46,13 +48,18 @@ public sealed record ConsistencyReportView(
     /// <summary>The coupon's name, so that an operator about to act on it sees which one it is.</summary>
     public string Name { get; init; } = "";
 
-    /// <summary>Its sale window (UTC): a coupon is on sale from <see cref="StartsAt"/> until <see cref="EndsAt"/>.</summary>
+    /// <summary>
+    /// Its sale window (UTC): a coupon is on sale from <see cref="StartsAt"/> until <see cref="EndsAt"/>.
+    /// </summary>
     public DateTime StartsAt { get; init; }
 
     public DateTime EndsAt { get; init; }
 }
 
-/// <summary>One admin action: who (key id or token subject), what (method and route), which coupon, from which client, the result, when.</summary>
+/// <summary>
+/// One admin action: who (key id or token subject), what (method and route), which coupon, from which client, the
+/// result, when.
+/// </summary>
 public sealed record AdminAuditEntry
 {
     public long Id { get; init; }

@@ -54,11 +54,15 @@ public sealed class MockKafkaCluster : IDisposable
     public void SetPartitionLeader(string topic, int partition, int brokerId) =>
         Check(MockClusterNative.PartitionSetLeader(_cluster, topic, partition, brokerId), $"leader of {topic}/{partition}");
 
-    /// <summary>Makes a broker the coordinator of a consumer group (what moves with the __consumer_offsets leader in Kafka).</summary>
+    /// <summary>
+    /// Makes a broker the coordinator of a consumer group (what moves with the __consumer_offsets leader in Kafka).
+    /// </summary>
     public void SetGroupCoordinator(string group, int brokerId) =>
         Check(MockClusterNative.CoordinatorSet(_cluster, "group", group, brokerId), $"coordinator of {group}");
 
-    /// <summary>Takes a broker down: its connections are closed and new ones refused until <see cref="SetBrokerUp"/>.</summary>
+    /// <summary>
+    /// Takes a broker down: its connections are closed and new ones refused until <see cref="SetBrokerUp"/>.
+    /// </summary>
     public void SetBrokerDown(int brokerId) => Check(MockClusterNative.BrokerSetDown(_cluster, brokerId), "broker down");
 
     public void SetBrokerUp(int brokerId) => Check(MockClusterNative.BrokerSetUp(_cluster, brokerId), "broker up");

@@ -15,7 +15,9 @@ public static class NativeLibrdkafka
 
     public static string? Path { get; private set; }
 
-    /// <summary>Points this assembly's P/Invokes and Confluent.Kafka at the loadable native build. Idempotent.</summary>
+    /// <summary>
+    /// Points this assembly's P/Invokes and Confluent.Kafka at the loadable native build. Idempotent.
+    /// </summary>
     public static void EnsureLoaded()
     {
         lock (Gate)

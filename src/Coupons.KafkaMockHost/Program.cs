@@ -1,8 +1,8 @@
-// A stand-alone librdkafka mock Kafka cluster for tests and drills (there is no real Kafka on these
-// machines). Prints its bootstrap address, then takes commands on a loopback control port, one per line:
-//   down <broker|all>   up <broker|all>   rtt <broker|all> <ms>   topic <name> <partitions>   ping
-//   leader <topic> <partition> <broker>   coordinator <group> <broker>   (what Kafka's controller does when a broker dies)
-// From bash: exec 3<>/dev/tcp/127.0.0.1/$PORT; echo "down all" >&3; read -r reply <&3
+// A stand-alone librdkafka mock Kafka cluster for tests and drills (there is no real Kafka on these machines). Prints
+// its bootstrap address, then takes commands on a loopback control port, one per line: down <broker|all> up
+// <broker|all> rtt <broker|all> <ms> topic <name> <partitions> ping leader <topic> <partition> <broker> coordinator
+// <group> <broker> (what Kafka's controller does when a broker dies) From bash: exec 3<>/dev/tcp/127.0.0.1/$PORT; echo
+// "down all" >&3; read -r reply &3
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;

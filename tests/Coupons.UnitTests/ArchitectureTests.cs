@@ -9,7 +9,9 @@ namespace Coupons.UnitTests;
 /// </summary>
 public sealed class ArchitectureTests
 {
-    /// <summary>Bottom to top. A feature may use the layers below its own, never its own layer's other features or above.</summary>
+    /// <summary>
+    /// Bottom to top. A feature may use the layers below its own, never its own layer's other features or above.
+    /// </summary>
     private static readonly string[][] Layers =
     [
         ["Coupons.Infrastructure"],

@@ -51,8 +51,8 @@ public sealed class ProductionGuardTests
     [InlineData("MYSQL ")]
     public void A_provider_the_binder_reads_as_mysql_is_judged_as_mysql(string provider)
     {
-        // Hostile review (issue 21): "1" and " mysql" bind to MySql, but the guard compared strings, took them for SQLite
-        // (allowed by name) and never looked at the connection string's SslMode=None.
+        // Hostile review (issue 21): "1" and " mysql" bind to MySql, but the guard compared strings, took them for
+        // SQLite (allowed by name) and never looked at the connection string's SslMode=None.
         var findings = Check(Environments.Production, ("Database:Provider", provider), ("Production:AllowSqlite", "true"),
             ("ConnectionStrings:coupons", "Server=db;Database=coupons;User ID=coupons;Password=hunter2;SslMode=None"));
 
@@ -133,7 +133,9 @@ public sealed class ProductionGuardTests
         Assert.Contains(setting.Replace(":", "__", StringComparison.Ordinal), finding, StringComparison.Ordinal);
     }
 
-    /// <summary>Plaintext to each store, however it is said (or not said): the setting to change, and the allowance.</summary>
+    /// <summary>
+    /// Plaintext to each store, however it is said (or not said): the setting to change, and the allowance.
+    /// </summary>
     public static TheoryData<string, string?, string, string> PlaintextSettings => new()
     {
         { "Kafka:SecurityProtocol", null, "Kafka__SecurityProtocol", "AllowPlaintextKafka" },
@@ -150,7 +152,9 @@ public sealed class ProductionGuardTests
         { "ConnectionStrings:coupons", "Server=db;User ID=coupons;Password=hunter2;SslMode=Maybe", "ConnectionStrings__coupons", "AllowPlaintextMySql" },
     };
 
-    /// <summary>The old key, still read for one release, is held to the same rule (it is what the app would connect with).</summary>
+    /// <summary>
+    /// The old key, still read for one release, is held to the same rule (it is what the app would connect with).
+    /// </summary>
     [Fact]
     public void A_plaintext_connection_string_under_its_old_key_is_refused_too()
     {
@@ -184,7 +188,10 @@ public sealed class ProductionGuardTests
         Assert.Contains(findings, f => f.Contains("Production__AllowPlaintextMySql=true", StringComparison.Ordinal));
     }
 
-    /// <summary>MySqlConnector's SslMode: Required, VerifyCA and VerifyFull refuse a server without TLS; absent means Preferred, which does not.</summary>
+    /// <summary>
+    /// MySqlConnector's SslMode: Required, VerifyCA and VerifyFull refuse a server without TLS; absent means Preferred,
+    /// which does not.
+    /// </summary>
     [Theory]
     [InlineData("Kafka:SecurityProtocol", "Ssl")]
     [InlineData("Kafka:SecurityProtocol", "SaslSsl")]
@@ -197,7 +204,9 @@ public sealed class ProductionGuardTests
     [InlineData("ConnectionStrings:coupons", "Server=db;Password=hunter2;SSL Mode=verifyfull")]
     public void Tls_to_a_store_passes(string key, string value) => Assert.Empty(Check(Environments.Production, (key, value)));
 
-    /// <summary>StackExchange.Redis reads ssl=true from its configuration string: that is TLS too, without Redis:Ssl.</summary>
+    /// <summary>
+    /// StackExchange.Redis reads ssl=true from its configuration string: that is TLS too, without Redis:Ssl.
+    /// </summary>
     [Theory]
     [InlineData("redis:6379,ssl=true")]
     [InlineData("s1:26379,s2:26379,serviceName=coupons,ssl=True,password=hunter2")]
@@ -208,7 +217,9 @@ public sealed class ProductionGuardTests
     public void Ssl_false_in_the_redis_configuration_string_is_plaintext() =>
         Assert.Contains("AllowPlaintextRedis", Assert.Single(Check(Environments.Production, ("Redis:Ssl", null), ("ConnectionStrings:redis", "redis:6379,ssl=false"))), StringComparison.Ordinal);
 
-    /// <summary>An in-process store has no network to protect: it is refused as embedded (or SQLite), not also as plaintext.</summary>
+    /// <summary>
+    /// An in-process store has no network to protect: it is refused as embedded (or SQLite), not also as plaintext.
+    /// </summary>
     [Theory]
     [InlineData("Redis:Embedded", "Redis:Ssl", "false", "AllowEmbeddedRedis")]
     [InlineData("Kafka:Embedded", "Kafka:SecurityProtocol", "Plaintext", "AllowEmbeddedKafka")]
@@ -222,19 +233,24 @@ public sealed class ProductionGuardTests
     public void Sqlite_is_refused_as_sqlite_not_also_as_plaintext_mysql() =>
         Assert.Contains("AllowSqlite", Assert.Single(Check(Environments.Production, ("Database:Provider", "Sqlite"), ("ConnectionStrings:coupons", "Data Source=coupons.db"))), StringComparison.Ordinal);
 
-    /// <summary>A protocol the client would not bind (librdkafka's SASL_SSL spelling) is named, not guessed at.</summary>
+    /// <summary>
+    /// A protocol the client would not bind (librdkafka's SASL_SSL spelling) is named, not guessed at.
+    /// </summary>
     [Fact]
     public void An_unknown_kafka_security_protocol_is_named() =>
         Assert.Contains("Kafka__SecurityProtocol='SASL_SSL'", Assert.Single(Check(Environments.Production, ("Kafka:SecurityProtocol", "SASL_SSL"))), StringComparison.Ordinal);
 
-    /// <summary>A flag that is neither true nor false is named (an empty ${VAR} in compose), as every other flag.</summary>
+    /// <summary>
+    /// A flag that is neither true nor false is named (an empty ${VAR} in compose), as every other flag.
+    /// </summary>
     [Fact]
     public void A_redis_ssl_flag_that_is_neither_true_nor_false_is_named() =>
         Assert.Contains("Redis__Ssl='yes'", Assert.Single(Check(Environments.Production, ("Redis:Ssl", "yes"))), StringComparison.Ordinal);
 
     /// <summary>
     /// The repository's own Production launches run their stores in plaintext on loopback or a private network: each
-    /// allows that by name, or it would no longer start (the local topology, the bench app, compose, the process tests).
+    /// allows that by name, or it would no longer start (the local topology, the bench app, compose, the process
+    /// tests).
     /// </summary>
     [Theory]
     [InlineData("src", "Coupons.AppHost", "AppReplicas.cs")]
@@ -248,7 +264,10 @@ public sealed class ProductionGuardTests
         Assert.All(["AllowPlaintextKafka", "AllowPlaintextRedis", "AllowPlaintextMySql"], allowance => Assert.Contains(allowance, text, StringComparison.Ordinal));
     }
 
-    /// <summary>The auth code decodes keys with <see cref="Convert.TryFromBase64String(string, Span{byte}, out int)"/>, which skips whitespace.</summary>
+    /// <summary>
+    /// The auth code decodes keys with <see cref="Convert.TryFromBase64String(string, Span{byte}, out int)"/>, which
+    /// skips whitespace.
+    /// </summary>
     [Theory]
     [InlineData("bG9jYWwtZGV2LWp3dC1rZXktbm90LWEtc2VjcmV0LTAxMjM0NTY3ODk= ")]
     [InlineData(" bG9jYWwtZGV2LWp3dC1rZXktbm90LWEtc2VjcmV0LTAxMjM0NTY3ODk=")]
@@ -262,7 +281,9 @@ public sealed class ProductionGuardTests
         Assert.Contains("AllowDevSigningKey", finding, StringComparison.Ordinal);
     }
 
-    /// <summary>The AppHost cannot use the app's types, so its committed key is a literal there too: the two must stay equal.</summary>
+    /// <summary>
+    /// The AppHost cannot use the app's types, so its committed key is a literal there too: the two must stay equal.
+    /// </summary>
     [Fact]
     public void The_topologys_committed_admin_key_is_in_the_published_list()
     {

@@ -23,7 +23,10 @@ public static class Fuzz
             ? [replay]
             : [fixedSeed, new PCG((uint)Random.Shared.Next(), (ulong)Random.Shared.NextInt64()).ToString()];
 
-    /// <summary>Checks <paramref name="property"/> on <paramref name="cases"/> generated values per seed, on one thread (so a seed replays exactly).</summary>
+    /// <summary>
+    /// Checks <paramref name="property"/> on <paramref name="cases"/> generated values per seed, on one thread (so a
+    /// seed replays exactly).
+    /// </summary>
     public static void Check<T>(string name, Gen<T> gen, Action<T> property, string fixedSeed, int cases, Func<T, string>? print = null)
     {
         foreach (var seed in Seeds(fixedSeed))

@@ -40,7 +40,9 @@ public static class HostileRecords
             (3, valid.Select(Key, Headers, (request, key, headers) => new HostileRecord(key, request.ToBytes(), headers, request))),
             (6, Gen.Select(Value(valid), Key, Headers, (value, key, headers) => new HostileRecord(key, value, headers, null))));
 
-    /// <summary>Requests with made-up ids (their users do not exist): decodable, then refused by the database's check.</summary>
+    /// <summary>
+    /// Requests with made-up ids (their users do not exist): decodable, then refused by the database's check.
+    /// </summary>
     public static Gen<IssueRequested> MadeUp { get; } =
         Gen.Select(Gen.Long[1, long.MaxValue], Gen.Long[1, long.MaxValue], Gen.String[Gen.Char["abcXYZ019-_"], 1, 36],
             (coupon, user, person) => new IssueRequested(Guid.CreateVersion7(), coupon, user, person, DateTimeOffset.UtcNow));
@@ -72,7 +74,10 @@ public static class HostileRecords
         (1, Gen.Int[1, 5000].Select(depth => (byte[]?)Encoding.UTF8.GetBytes(new string('[', depth) + new string(']', depth)))),
         (1, Gen.String.Select(s => (byte[]?)Encoding.UTF8.GetBytes(s))));
 
-    /// <summary>A valid request's JSON with one field replaced by a hostile value (wrong type, out of range, odd text, repeated).</summary>
+    /// <summary>
+    /// A valid request's JSON with one field replaced by a hostile value (wrong type, out of range, odd text,
+    /// repeated).
+    /// </summary>
     private static Gen<Func<IssueRequested, string>> MutatedField { get; } =
         Gen.Select(Gen.OneOf<string>("requestId", "couponId", "userId", "publicId", "requestedAt"),
             Gen.OneOf<string>("null", "0", "-1", "1e400", "9223372036854775808", "\"\"", "\"x\"", "[]", "{}", "true", "1.5",

@@ -98,7 +98,8 @@ public sealed partial class AdminAuditMiddleware(RequestDelegate next, AdminAudi
 
     /// <summary>
     /// The method and route, and what the endpoint noted it acted on (<see cref="AdminAudited.NoteDetail"/>: values it
-    /// parsed, never the caller's raw text, so a row cannot be made to name another dead letter or to carry a line break).
+    /// parsed, never the caller's raw text, so a row cannot be made to name another dead letter or to carry a line
+    /// break).
     /// </summary>
     private static string Describe(HttpContext context, Endpoint endpoint)
     {

@@ -57,7 +57,10 @@ public sealed class AdminKeyAuthenticationHandler(
             : Success(match.Id, match.Scope);
     }
 
-    /// <summary>A user bearer token with the configured admin role, when one is configured (<see cref="AdminOptions.TokenRole"/>).</summary>
+    /// <summary>
+    /// A user bearer token with the configured admin role, when one is configured
+    /// (<see cref="AdminOptions.TokenRole"/>).
+    /// </summary>
     private async Task<AuthenticateResult> AuthenticateTokenAsync()
     {
         var role = admin.Value.TokenRole;
@@ -92,7 +95,9 @@ public sealed class AdminKeyAuthenticationHandler(
         await (presented ? Invalid() : Missing()).ExecuteAsync(Context);
     }
 
-    /// <summary>A valid key whose scope does not cover the call hears that, not "invalid": it is the right key for reading.</summary>
+    /// <summary>
+    /// A valid key whose scope does not cover the call hears that, not "invalid": it is the right key for reading.
+    /// </summary>
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();

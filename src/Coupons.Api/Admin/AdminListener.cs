@@ -1,8 +1,8 @@
 namespace Coupons.Admin;
 
 /// <summary>
-/// The admin API (and <c>/metrics</c>, <c>/openapi</c> and <c>/actuator/info</c>) on a listener of its own, so the public one behind nginx never serves them
-/// (<see cref="AdminOptions.Url"/>).
+/// The admin API (and <c>/metrics</c>, <c>/openapi</c> and <c>/actuator/info</c>) on a listener of its own, so the
+/// public one behind nginx never serves them (<see cref="AdminOptions.Url"/>).
 /// </summary>
 public static class AdminListener
 {

@@ -4,7 +4,9 @@ public sealed class AdminOptions
 {
     public const string Section = "Admin";
 
-    /// <summary>Local-dev default, used only when the app runs in embedded mode. Never valid against real infrastructure.</summary>
+    /// <summary>
+    /// Local-dev default, used only when the app runs in embedded mode. Never valid against real infrastructure.
+    /// </summary>
     public const string EmbeddedDevKey = "local-dev-admin-key";
 
     /// <summary>The id audit rows name <see cref="ApiKey"/> by.</summary>
@@ -29,9 +31,9 @@ public sealed class AdminOptions
     public string TokenRole { get; set; } = "";
 
     /// <summary>
-    /// When set (e.g. <c>http://10.0.0.5:9081</c>), a second listener: the admin API and <c>/metrics</c> are served only
-    /// on its port, and the public listener behind nginx answers 404 for them whatever Host header is sent (the check is
-    /// on the connection's local port). Empty: one listener for everything.
+    /// When set (e.g. <c>http://10.0.0.5:9081</c>), a second listener: the admin API and <c>/metrics</c> are served
+    /// only on its port, and the public listener behind nginx answers 404 for them whatever Host header is sent (the
+    /// check is on the connection's local port). Empty: one listener for everything.
     /// </summary>
     public string Url { get; set; } = "";
 
@@ -53,9 +55,9 @@ public sealed class AdminOptions
     }
 
     /// <summary>
-    /// Key settings the binder would get wrong without a word: a scope that is not <c>Read</c> or <c>Operate</c> by name
-    /// (the binder drops the whole entry for "read-only", takes "1" as Read and "2" as a scope that does not exist),
-    /// and a setting it does not know (<c>Scopes=Read</c> would leave the key with the default, Operate).
+    /// Key settings the binder would get wrong without a word: a scope that is not <c>Read</c> or <c>Operate</c> by
+    /// name (the binder drops the whole entry for "read-only", takes "1" as Read and "2" as a scope that does not
+    /// exist), and a setting it does not know (<c>Scopes=Read</c> would leave the key with the default, Operate).
     /// </summary>
     public static IReadOnlyList<string> KeySettingProblems(IConfiguration configuration)
     {
@@ -105,8 +107,8 @@ public sealed class AdminKey
 
     /// <summary>
     /// What the key may do (<c>Admin__Keys__0__Scope</c>): <see cref="AdminScope.Operate"/> (the default) everything,
-    /// <see cref="AdminScope.Read"/> only read (<c>GET</c>): give on-call's <c>couponctl status</c> and <c>collect</c> a
-    /// key that cannot act.
+    /// <see cref="AdminScope.Read"/> only read (<c>GET</c>): give on-call's <c>couponctl status</c> and <c>collect</c>
+    /// a key that cannot act.
     /// </summary>
     public AdminScope Scope { get; set; } = AdminScope.Operate;
 }
@@ -116,6 +118,8 @@ public enum AdminScope
     /// <summary>Every admin call: read, and act (open, rebuild, reconcile, pause, replay, create).</summary>
     Operate,
 
-    /// <summary>Reads only: every <c>GET</c> of the admin API; anything else is 403 <c>ADMIN_KEY_READ_ONLY</c>.</summary>
+    /// <summary>
+    /// Reads only: every <c>GET</c> of the admin API; anything else is 403 <c>ADMIN_KEY_READ_ONLY</c>.
+    /// </summary>
     Read,
 }

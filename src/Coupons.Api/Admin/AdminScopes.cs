@@ -8,7 +8,9 @@ namespace Coupons.Admin;
 /// </summary>
 public static class AdminScopes
 {
-    /// <summary>The caller's scope; a principal without one (not the admin scheme) reads as <see cref="AdminScope.Read"/>.</summary>
+    /// <summary>
+    /// The caller's scope; a principal without one (not the admin scheme) reads as <see cref="AdminScope.Read"/>.
+    /// </summary>
     public static AdminScope Of(ClaimsPrincipal? caller) =>
         Enum.TryParse<AdminScope>(caller?.FindFirst(AdminKeyAuthenticationHandler.ScopeClaim)?.Value, out var scope) ? scope : AdminScope.Read;
 

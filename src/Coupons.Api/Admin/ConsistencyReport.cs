@@ -38,8 +38,9 @@ public sealed class ConsistencyReporter(
 
         var (rows, rejectedRequests) = counts;
         var database = new DatabaseView(coupon.IssuedQuantity, rows, IssuedRequests: rows, rejectedRequests);
-        // A gate the serving Redis has not verified (it restarted, failed over or was restored) takes no click (trust.lua):
-        // it is not open, and its figures are not compared, whatever they say, until the gate keeper has rebuilt it.
+        // A gate the serving Redis has not verified (it restarted, failed over or was restored) takes no click
+        // (trust.lua): it is not open, and its figures are not compared, whatever they say, until the gate keeper has
+        // rebuilt it.
         var trusted = (await gate.ReadTrustAsync()).Trusted;
         var open = state.Open && trusted;
         var redis = new RedisView(open, state.RemainingStock, state.AcceptedRequests);
@@ -48,15 +49,17 @@ public sealed class ConsistencyReporter(
         var now = clock.GetUtcNow().UtcDateTime;
         if (!state.Open && coupon.IsOpenAt(now))
         {
-            // In flight is counted from the gate's requests: without the gate (dropped by a rebuild, lost with Redis) requests
-            // accepted and not yet decided cannot be seen, so "nothing in flight" would be a guess (hostile review, issue 21).
+            // In flight is counted from the gate's requests: without the gate (dropped by a rebuild, lost with Redis)
+            // requests accepted and not yet decided cannot be seen, so "nothing in flight" would be a guess (hostile
+            // review, issue 21).
             problems.Add("the gate of this open coupon is missing (a rebuild, or Redis lost it): requests it accepted and the database has "
                 + "not decided yet cannot be counted until the gate keeper rebuilds it");
         }
         else if (!state.Open && !await witness.SeesAllInFlightAsync(couponId, ct))
         {
-            // Not open (not started, ended) is no proof that nothing is in flight: a sale that ended seconds before Redis lost
-            // its gate still had ten requests in Kafka, and the report said consistent (hostile review 2, issue 21).
+            // Not open (not started, ended) is no proof that nothing is in flight: a sale that ended seconds before
+            // Redis lost its gate still had ten requests in Kafka, and the report said consistent (hostile review 2,
+            // issue 21).
             problems.Add("the gate of this coupon is missing (a rebuild, or Redis lost it) and the pipeline has not delivered everything it "
                 + "accepted: requests still on their way or waiting in Kafka cannot be counted until it has");
         }

@@ -47,12 +47,13 @@ public static partial class EffectiveConfiguration
     [GeneratedRegex("password|passwd|pwd|secret|key|token|credential", RegexOptions.IgnoreCase)]
     private static partial Regex SecretName();
 
-    // Names that hold a secret's name, size or file, not the secret: a key's id, a key prefix, a length, where a TLS key is.
+    // Names that hold a secret's name, size or file, not the secret: a key's id, a key prefix, a length, where a TLS
+    // key is.
     [GeneratedRegex("(Id|Prefix|Length|Bytes|Header|Claim|Issuer|Location)$", RegexOptions.IgnoreCase)]
     private static partial Regex NotASecret();
 
-    // A value holding ; or , is quoted, with the quote doubled inside (DbConnectionStringBuilder's rules): all of it is the
-    // password, up to the closing quote or, when none comes, the end.
+    // A value holding ; or , is quoted, with the quote doubled inside (DbConnectionStringBuilder's rules): all of it is
+    // the password, up to the closing quote or, when none comes, the end.
     [GeneratedRegex("""(?<name>password|pwd)\s*=\s*(?:"(?:[^"]|"")*(?:"|\z)|'(?:[^']|'')*(?:'|\z)|[^;]*)""", RegexOptions.IgnoreCase)]
     private static partial Regex PasswordPair();
 

@@ -5,7 +5,10 @@ namespace Coupons.Auth;
 
 public static class AuthServices
 {
-    /// <summary>User tokens (<see cref="UserAuthentication"/>), their options checked at start, and the anonymous opt-in's warning.</summary>
+    /// <summary>
+    /// User tokens (<see cref="UserAuthentication"/>), their options checked at start, and the anonymous opt-in's
+    /// warning.
+    /// </summary>
     public static IServiceCollection AddAuth(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCheckedOptions<UserAuthOptions>(configuration, UserAuthOptions.Section)
@@ -17,7 +20,8 @@ public static class AuthServices
         services.AddAuthentication().AddJwtBearer(UserAuthentication.Scheme, _ => { });
         services.AddOptions<JwtBearerOptions>(UserAuthentication.Scheme).Configure<IOptions<UserAuthOptions>>((jwt, auth) => UserAuthentication.Configure(jwt, auth.Value));
 
-        // Anonymous requests pass only where allowed, and only without an Authorization header: a token that is sent is checked.
+        // Anonymous requests pass only where allowed, and only without an Authorization header: a token that is sent is
+        // checked.
         services.AddAuthorizationBuilder().AddPolicy(UserAuthentication.Policy, policy => policy
             .AddAuthenticationSchemes(UserAuthentication.Scheme)
             .RequireAssertion(context => context.User.Identity?.IsAuthenticated == true || UserAuthentication.AnonymousAllowed(context.Resource)));

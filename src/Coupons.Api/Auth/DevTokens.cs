@@ -10,14 +10,20 @@ namespace Coupons.Auth;
 /// </summary>
 public static class DevTokens
 {
-    /// <summary>Local-dev default, used only in embedded dev mode (base64 of 41 ASCII bytes). Never valid against real infrastructure.</summary>
+    /// <summary>
+    /// Local-dev default, used only in embedded dev mode (base64 of 41 ASCII bytes). Never valid against real
+    /// infrastructure.
+    /// </summary>
     public const string Key = "bG9jYWwtZGV2LWp3dC1rZXktbm90LWEtc2VjcmV0LTAxMjM0NTY3ODk=";
     public const string KeyId = "local-dev";
     public const string Issuer = "coupons-local-dev";
     public const string Audience = "coupons-api";
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
 
-    /// <summary>The settings dev mode runs with unless configured otherwise: the dev key, and anonymous clicks as in the seed's curl.</summary>
+    /// <summary>
+    /// The settings dev mode runs with unless configured otherwise: the dev key, and anonymous clicks as in the seed's
+    /// curl.
+    /// </summary>
     public static IEnumerable<KeyValuePair<string, string?>> Defaults(IConfiguration configuration)
     {
         var section = UserAuthOptions.Section;

@@ -28,12 +28,16 @@ public sealed class SubjectFilter(IOptions<UserAuthOptions> options) : IEndpoint
 
 public static class UserEndpoints
 {
-    /// <summary>A user's token (401 <c>TOKEN_MISSING</c> / <c>TOKEN_INVALID</c>); anonymous only where allowed.</summary>
+    /// <summary>
+    /// A user's token (401 <c>TOKEN_MISSING</c> / <c>TOKEN_INVALID</c>); anonymous only where allowed.
+    /// </summary>
     public static TBuilder RequireUser<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization(UserAuthentication.Policy)
             .Answers(StatusCodes.Status401Unauthorized, ProblemCodes.TokenMissing, ProblemCodes.TokenInvalid);
 
-    /// <summary>A user's token whose subject is the <c>{publicId}</c> acted on (403 <c>SUBJECT_MISMATCH</c> otherwise).</summary>
+    /// <summary>
+    /// A user's token whose subject is the <c>{publicId}</c> acted on (403 <c>SUBJECT_MISMATCH</c> otherwise).
+    /// </summary>
     public static RouteGroupBuilder RequireUserOwning(this RouteGroupBuilder group)
     {
         group.RequireUser().AddEndpointFilter<SubjectFilter>().Answers(StatusCodes.Status403Forbidden, ProblemCodes.SubjectMismatch);

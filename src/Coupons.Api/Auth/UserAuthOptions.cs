@@ -14,10 +14,14 @@ public sealed class UserAuthOptions
 
     public string Audience { get; set; } = "";
 
-    /// <summary>HS256 keys accepted now (base64, at least 32 bytes each); a token signed by any of them is valid.</summary>
+    /// <summary>
+    /// HS256 keys accepted now (base64, at least 32 bytes each); a token signed by any of them is valid.
+    /// </summary>
     public List<SigningKeyOptions> SigningKeys { get; set; } = [];
 
-    /// <summary>An OpenID Connect issuer (its discovery document gives the JWKS); instead of, or beside, static keys.</summary>
+    /// <summary>
+    /// An OpenID Connect issuer (its discovery document gives the JWKS); instead of, or beside, static keys.
+    /// </summary>
     public string? Authority { get; set; }
 
     /// <summary>The claim that carries the publicId.</summary>

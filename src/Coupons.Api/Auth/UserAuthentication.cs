@@ -60,8 +60,8 @@ public static partial class UserAuthentication
     }
 
     /// <summary>
-    /// A configured signing key's bytes, or null when it is not base64. The one decoding of a key: it skips whitespace, so
-    /// the production guard compares what tokens are signed with, not how the key was written.
+    /// A configured signing key's bytes, or null when it is not base64. The one decoding of a key: it skips whitespace,
+    /// so the production guard compares what tokens are signed with, not how the key was written.
     /// </summary>
     public static byte[]? TryKeyBytes(string base64)
     {

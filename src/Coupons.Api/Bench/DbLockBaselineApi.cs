@@ -13,7 +13,9 @@ public static class DbLockBaselineApi
 {
     public const string Section = "Bench";
 
-    /// <summary>The switch, <c>Bench:DbLockBaseline</c>; Production refuses it unless allowed (<see cref="ProductionGuard"/>).</summary>
+    /// <summary>
+    /// The switch, <c>Bench:DbLockBaseline</c>; Production refuses it unless allowed (<see cref="ProductionGuard"/>).
+    /// </summary>
     public const string Switch = $"{Section}:DbLockBaseline";
 
     public static IEndpointRouteBuilder MapDbLockBaselineApi(this IEndpointRouteBuilder routes, IConfiguration configuration)

@@ -6,7 +6,10 @@ public static class CatalogAdminApi
 {
     private static readonly string[] CouponTypes = ["FIXED", "PERCENTAGE"];
 
-    /// <summary>Adds <c>POST coupons</c> (a new coupon definition) to <paramref name="admin"/>, the admin group (its key check, audit and limits apply).</summary>
+    /// <summary>
+    /// Adds <c>POST coupons</c> (a new coupon definition) to <paramref name="admin"/>, the admin group (its key check,
+    /// audit and limits apply).
+    /// </summary>
     public static RouteGroupBuilder MapCatalogAdminApi(this RouteGroupBuilder admin)
     {
         admin.MapPost("/coupons", CreateCoupon).Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest);

@@ -1,6 +1,8 @@
 namespace Coupons.Catalog;
 
-/// <summary>The catalog's limits; the composition root sets them from the Issuance settings (one place to configure).</summary>
+/// <summary>
+/// The catalog's limits; the composition root sets them from the Issuance settings (one place to configure).
+/// </summary>
 public sealed class CatalogOptions
 {
     /// <summary>

@@ -6,16 +6,17 @@ namespace Coupons.Catalog;
 /// <summary>
 /// Coupon definitions for the issue path, cached in-process for a moment so a flash sale does not turn into one DB
 /// query per click. Only the definition (window, total) is used from here: live stock comes from the Redis gate and the
-/// database stays the final arbiter. When MySQL cannot be reached, a definition read earlier is served stale, so the sale
-/// goes on through a MySQL outage (the gate decides, accepted requests wait in Kafka, the consumer writes them when MySQL
-/// returns), for at most <see cref="CatalogOptions.MaxStale"/>; after that clicks are refused with 503.
+/// database stays the final arbiter. When MySQL cannot be reached, a definition read earlier is served stale, so the
+/// sale goes on through a MySQL outage (the gate decides, accepted requests wait in Kafka, the consumer writes them
+/// when MySQL returns), for at most <see cref="CatalogOptions.MaxStale"/>; after that clicks are refused with 503.
 /// </summary>
 public sealed partial class CouponCatalog(CouponRepository coupons, IMemoryCache cache, IOptions<CatalogOptions> options, TimeProvider clock, ILogger<CouponCatalog> logger)
 {
     private static readonly TimeSpan FoundTtl = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan MissingTtl = TimeSpan.FromSeconds(1);
 
-    /// <exception cref="DbException">MySQL cannot be reached and no definition read within the allowed outage is at hand.</exception>
+    /// <exception cref="DbException">MySQL cannot be reached and no definition read within the allowed outage is at
+    /// hand.</exception>
     public async ValueTask<Coupon?> FindAsync(long couponId, CancellationToken ct)
     {
         var key = (nameof(CouponCatalog), couponId);

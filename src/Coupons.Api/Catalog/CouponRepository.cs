@@ -17,7 +17,9 @@ public sealed class CouponRepository(IDbConnectionFactory connections)
 
     public Task<IReadOnlyList<Coupon>> ListOpenAsync(DateTime utcNow, CancellationToken ct) => ListOpenAsync(utcNow, TimeSpan.Zero, ct);
 
-    /// <summary>Coupons open at <paramref name="utcNow"/> by a clock up to <paramref name="margin"/> ahead or behind this one.</summary>
+    /// <summary>
+    /// Coupons open at <paramref name="utcNow"/> by a clock up to <paramref name="margin"/> ahead or behind this one.
+    /// </summary>
     public async Task<IReadOnlyList<Coupon>> ListOpenAsync(DateTime utcNow, TimeSpan margin, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);

@@ -6,15 +6,16 @@ namespace Coupons.Consumer;
 public static class ConsumerAdminApi
 {
     /// <summary>
-    /// Adds this instance's consumer pause and resume, and the dead letters (list, replay), to <paramref name="admin"/>,
-    /// the admin group (its key check, audit and limits apply).
+    /// Adds this instance's consumer pause and resume, and the dead letters (list, replay), to
+    /// <paramref name="admin"/>, the admin group (its key check, audit and limits apply).
     /// </summary>
     public static RouteGroupBuilder MapConsumerAdminApi(this RouteGroupBuilder admin)
     {
         admin.MapPost("/consumer/pause", (ConsumerHealth consumer, TimeProvider clock, CancellationToken ct) => SetConsumerPausedAsync(consumer, true, clock, ct));
         admin.MapPost("/consumer/resume", (ConsumerHealth consumer, TimeProvider clock, CancellationToken ct) => SetConsumerPausedAsync(consumer, false, clock, ct));
         admin.MapGet("/dead-letters", ListDeadLetters).Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest); // ?max= not a number
-        // No route constraints: a position that is not one must still meet the key check first, then a 400 with its code.
+        // No route constraints: a position that is not one must still meet the key check first, then a 400 with its
+        // code.
         admin.MapPost("/dead-letters/{partition}/{offset}/replay", ReplayDeadLetter).Answers(StatusCodes.Status404NotFound, ProblemCodes.NotFound)
             .Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest);
         return admin;

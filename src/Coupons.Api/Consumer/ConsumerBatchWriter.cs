@@ -11,9 +11,10 @@ namespace Coupons.Consumer;
 /// Writes a consumer batch to the database and decides what a failure means:
 /// <list type="bullet">
 /// <item>transient (the database is unreachable, a lock timed out): wait with backoff and retry, for as long as it
-/// takes; nothing is skipped (the consumer keeps its group membership meanwhile, see <see cref="IssueRequestConsumer"/>);</item>
-/// <item>permanent (the data breaks a constraint; see <see cref="DbFailures"/>): the batch is split in halves, written in
-/// order, until the one message that fails alone is found; it is set aside for the dead-letter topic and every other
+/// takes; nothing is skipped (the consumer keeps its group membership meanwhile, see
+/// <see cref="IssueRequestConsumer"/>);</item>
+/// <item>permanent (the data breaks a constraint; see <see cref="DbFailures"/>): the batch is split in halves, written
+/// in order, until the one message that fails alone is found; it is set aside for the dead-letter topic and every other
 /// message is written (design.md §2, I7: no message, however well formed, stops the consumer for others).</item>
 /// </list> Messages the store recognises as unappliable before writing (unknown user or coupon) are set aside the same
 /// way.
@@ -25,7 +26,8 @@ public sealed partial class ConsumerBatchWriter
     private readonly ResiliencePipeline _untilWritten;
     private readonly ILogger<ConsumerBatchWriter> _logger;
 
-    /// <param name="store">On the consumer's own connection pool (see <see cref="DatabaseServices.ConsumerPool"/>).</param>
+    /// <param name="store">On the consumer's own connection pool (see
+    /// <see cref="DatabaseServices.ConsumerPool"/>).</param>
     public ConsumerBatchWriter(
         [FromKeyedServices(DatabaseServices.ConsumerPool)] IssueRequestStore store, ConsumerHealth health, CouponMetrics metrics, TimeProvider clock, ILogger<ConsumerBatchWriter> logger)
     {

@@ -27,9 +27,9 @@ public static class ConsumerClient
             // 202 -> row latency against the mock broker; an idle consumer asking 10 times a second costs nothing.
             FetchWaitMaxMs = 100,
             Debug = string.IsNullOrWhiteSpace(options.ConsumerDebug) ? null : options.ConsumerDebug,
-            // No headers: the client copies every header of a record whole into managed memory, and a compressed record's
-            // 300 MB header stopped the consumer for good under a 256 MB heap (hostile review 2, issue 21). Nothing here
-            // needs one: the trace context travels in the message itself (IssueRequested.TraceParent).
+            // No headers: the client copies every header of a record whole into managed memory, and a compressed
+            // record's 300 MB header stopped the consumer for good under a 256 MB heap (hostile review 2, issue 21).
+            // Nothing here needs one: the trace context travels in the message itself (IssueRequested.TraceParent).
             ConsumeResultFields = "topic,timestamp",
         }))
         // Only the head of a key or value reaches managed memory, whatever a compressed record unpacks to (design.md

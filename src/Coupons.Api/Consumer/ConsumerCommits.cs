@@ -14,13 +14,16 @@ public sealed partial class ConsumerCommits(TimeProvider clock, ILogger logger)
     private readonly DecidedOffsets _decided = new();
     private DateTimeOffset _commitRetryAt = DateTimeOffset.MinValue;
 
-    /// <summary>A batch is decided (written or dead-lettered): each partition's offset after its last message.</summary>
+    /// <summary>
+    /// A batch is decided (written or dead-lettered): each partition's offset after its last message.
+    /// </summary>
     public void Decided(IEnumerable<ConsumeResult<string, byte[]>> batch) =>
         _decided.Decided(batch.GroupBy(r => r.TopicPartition).Select(g => new TopicPartitionOffset(g.Key, g.Max(r => r.Offset.Value) + 1)));
 
     /// <summary>
     /// Commits what is decided on the partitions this member owns. A refusal (a rebalance bumped the generation, the
-    /// coordinator moved) leaves it pending, tried again at most once per <see cref="CommitRetryEvery"/> until it lands.
+    /// coordinator moved) leaves it pending, tried again at most once per <see cref="CommitRetryEvery"/> until it
+    /// lands.
     /// </summary>
     public void CommitDecided(IConsumer<string, byte[]> consumer)
     {
@@ -54,7 +57,9 @@ public sealed partial class ConsumerCommits(TimeProvider clock, ILogger logger)
         }
     }
 
-    /// <summary>Partitions leaving this member (a cooperative rebalance): commit what is decided on them while it still can.</summary>
+    /// <summary>
+    /// Partitions leaving this member (a cooperative rebalance): commit what is decided on them while it still can.
+    /// </summary>
     public void OnRevoked(IConsumer<string, byte[]> consumer, List<TopicPartitionOffset> revoked)
     {
         var partitions = revoked.Select(r => r.TopicPartition).ToList();
@@ -75,7 +80,9 @@ public sealed partial class ConsumerCommits(TimeProvider clock, ILogger logger)
         _decided.Forget(partitions);
     }
 
-    /// <summary>Partitions lost without a revoke (the member was thrown out): their next owner re-reads from the last commit.</summary>
+    /// <summary>
+    /// Partitions lost without a revoke (the member was thrown out): their next owner re-reads from the last commit.
+    /// </summary>
     public void OnLost(IEnumerable<TopicPartitionOffset> lost) => _decided.Forget(lost.Select(l => l.TopicPartition));
 
     [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Offset commit failed ({Code}): {Reason}")]

@@ -1,6 +1,8 @@
 namespace Coupons.Consumer;
 
-/// <summary>What the consumer last did, for readiness and the consistency report, and the operator's pause switch.</summary>
+/// <summary>
+/// What the consumer last did, for readiness and the consistency report, and the operator's pause switch.
+/// </summary>
 public sealed class ConsumerHealth
 {
     private long _applied;
@@ -29,7 +31,8 @@ public sealed class ConsumerHealth
 
     /// <summary>
     /// Partitions of the request topic this instance holds now. 0 while it is outside the group or between the two
-    /// rounds of a rebalance; across the replicas the counts add up to the topic's partitions once the group is settled.
+    /// rounds of a rebalance; across the replicas the counts add up to the topic's partitions once the group is
+    /// settled.
     /// </summary>
     public int AssignedPartitions { get; set; }
 

@@ -5,14 +5,15 @@ namespace Coupons.Consumer;
 
 /// <summary>
 /// How the consumer reads: a batch (up to <see cref="KafkaOptions.ConsumerBatchSize"/> messages within
-/// <see cref="KafkaOptions.ConsumerBatchWindow"/>), and holding (polling with every partition paused, so the group keeps
-/// this member while nothing is read).
+/// <see cref="KafkaOptions.ConsumerBatchWindow"/>), and holding (polling with every partition paused, so the group
+/// keeps this member while nothing is read).
 /// </summary>
 public sealed partial class ConsumerPolling(KafkaOptions options, TimeProvider clock, ILogger logger)
 {
     /// <summary>
     /// Paused (by an operator, or while a write waits): poll (so the group keeps this member) with every assigned
-    /// partition paused. A partition assigned by a rebalance meanwhile is not paused yet; a message it yields is put back unread.
+    /// partition paused. A partition assigned by a rebalance meanwhile is not paused yet; a message it yields is put
+    /// back unread.
     /// </summary>
     public void Hold(IConsumer<string, byte[]> consumer)
     {

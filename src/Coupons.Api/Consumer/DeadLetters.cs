@@ -13,7 +13,9 @@ public sealed class DeadLetters(IProducer<string, byte[]> producer, IOptions<Kaf
 
     public Task<IReadOnlyList<DeadLetter>> ListAsync(int max) => Task.Run(() => List(max));
 
-    /// <summary>Re-publishes one dead letter to the request topic; false when there is no message at that position.</summary>
+    /// <summary>
+    /// Re-publishes one dead letter to the request topic; false when there is no message at that position.
+    /// </summary>
     public async Task<bool> ReplayAsync(int partition, long offset)
     {
         var message = await Task.Run(() => ReadOne(partition, offset));
@@ -28,8 +30,8 @@ public sealed class DeadLetters(IProducer<string, byte[]> producer, IOptions<Kaf
     }
 
     /// <summary>
-    /// The newest <paramref name="max"/> dead letters across partitions, newest first: the last <paramref name="max"/> of
-    /// each partition are read (not its oldest, which would hide what just went wrong), then merged by time.
+    /// The newest <paramref name="max"/> dead letters across partitions, newest first: the last <paramref name="max"/>
+    /// of each partition are read (not its oldest, which would hide what just went wrong), then merged by time.
     /// </summary>
     private IReadOnlyList<DeadLetter> List(int max)
     {
@@ -89,8 +91,8 @@ public sealed class DeadLetters(IProducer<string, byte[]> producer, IOptions<Kaf
             EnablePartitionEof = true,
             AutoOffsetReset = AutoOffsetReset.Earliest,
         }))
-        // Anyone who can write to the topic can write a key or value of any size (hostile review, issue 21: five 900,000-
-        // character keys made a 27 MB listing): only heads are read, and the listing shows less still.
+        // Anyone who can write to the topic can write a key or value of any size (hostile review, issue 21: five
+        // 900,000- character keys made a 27 MB listing): only heads are read, and the listing shows less still.
         .SetKeyDeserializer(HeadDeserializers.Key(DeadLetterWriter.KeptKeyBytes))
         .SetValueDeserializer(HeadDeserializers.Value(DeadLetterWriter.KeptBytes))
         .Build();

@@ -32,7 +32,9 @@ public sealed class DecidedOffsets
     public IReadOnlyList<TopicPartitionOffset> Pending(IEnumerable<TopicPartition> owned) =>
         owned.Where(_next.ContainsKey).Select(p => new TopicPartitionOffset(p, _next[p])).ToList();
 
-    /// <summary>Forgets offsets that the group now holds (a later decision on the same partition stays pending).</summary>
+    /// <summary>
+    /// Forgets offsets that the group now holds (a later decision on the same partition stays pending).
+    /// </summary>
     public void Committed(IEnumerable<TopicPartitionOffset> committed)
     {
         foreach (var offset in committed)

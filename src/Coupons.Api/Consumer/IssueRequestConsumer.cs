@@ -32,10 +32,14 @@ public sealed partial class IssueRequestConsumer(
     private readonly KafkaOptions _options = options.Value;
     private readonly ConsumerPolling _polling = new(options.Value, clock, logger);
 
-    /// <summary>Decided but not yet committed; belongs to the current consumer (a new one starts from the group's commits).</summary>
+    /// <summary>
+    /// Decided but not yet committed; belongs to the current consumer (a new one starts from the group's commits).
+    /// </summary>
     private ConsumerCommits _commits = new(clock, logger);
 
-    /// <summary>Dead letters written for the batch in hand: a batch read again after a failure does not write them twice.</summary>
+    /// <summary>
+    /// Dead letters written for the batch in hand: a batch read again after a failure does not write them twice.
+    /// </summary>
     private readonly HashSet<TopicPartitionOffset> _deadLettered = [];
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -50,7 +54,9 @@ public sealed partial class IssueRequestConsumer(
         return Task.Factory.StartNew(() => Supervise(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    /// <summary>Runs the loop until the host stops; anything that escapes it is logged and the loop starts over.</summary>
+    /// <summary>
+    /// Runs the loop until the host stops; anything that escapes it is logged and the loop starts over.
+    /// </summary>
     private void Supervise(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -208,7 +214,8 @@ public sealed partial class IssueRequestConsumer(
     private void RecordDecisions(List<IssueRequested> requests, IReadOnlyList<IssueDecision> decisions)
     {
         health.RecordApplied(decisions.Count);
-        // The end-to-end time of every request decided in this batch (a redelivered one reports its first decision again).
+        // The end-to-end time of every request decided in this batch (a redelivered one reports its first decision
+        // again).
         var requestedAt = requests.DistinctBy(r => r.RequestId).ToDictionary(r => r.RequestId, r => r.RequestedAt);
         var now = clock.GetUtcNow();
         foreach (var decision in decisions)

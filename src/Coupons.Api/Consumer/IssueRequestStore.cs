@@ -10,7 +10,9 @@ using Dapper;
 
 namespace Coupons.Consumer;
 
-/// <summary>What a batch write did: the decisions (in batch order), and the messages set aside as unappliable.</summary>
+/// <summary>
+/// What a batch write did: the decisions (in batch order), and the messages set aside as unappliable.
+/// </summary>
 public sealed record BatchResult(IReadOnlyList<IssueDecision> Decisions, IReadOnlyList<UnappliableRequest> Unappliable);
 
 /// <summary>
@@ -27,8 +29,10 @@ public sealed class IssueRequestStore(IDbConnectionFactory connections, TimeProv
     private const int RowsPerStatement = 500;
 
     /// <param name="batch">Requests in Kafka order; a request id seen twice is applied once.</param>
-    /// <param name="parents">Optional trace context of each request (same order), so its database write joins the click's trace.</param>
-    /// <returns>A decision per request in <paramref name="batch"/> order (each request id once), except the unappliable ones.</returns>
+    /// <param name="parents">Optional trace context of each request (same order), so its database write joins the
+    /// click's trace.</param>
+    /// <returns>A decision per request in <paramref name="batch"/> order (each request id once), except the unappliable
+    /// ones.</returns>
     public async Task<BatchResult> ApplyBatchAsync(IReadOnlyList<IssueRequested> batch, CancellationToken ct, IReadOnlyList<ActivityContext>? parents = null)
     {
         var started = clock.GetUtcNow();
@@ -59,7 +63,8 @@ public sealed class IssueRequestStore(IDbConnectionFactory connections, TimeProv
         }
 
         var byId = requests.ToDictionary(r => r.RequestId);
-        // An issued request's fate is its user_coupons row; only new refusals get a row here (half the writes per batch).
+        // An issued request's fate is its user_coupons row; only new refusals get a row here (half the writes per
+        // batch).
         await InsertRowsAsync(connection, tx, "issue_requests", ["request_id", "coupon_id", "user_id", "status", "reason", "requested_at", "decided_at"],
             plan.Decisions.Where(d => d.Status != RequestStatus.Issued && !decided.ContainsKey(d.RequestId)).Select(d => new object[]
             {
@@ -71,7 +76,9 @@ public sealed class IssueRequestStore(IDbConnectionFactory connections, TimeProv
         return new BatchResult(plan.Decisions, plan.Unappliable);
     }
 
-    /// <summary>The database's decision on a request, with the coupon and user it was decided for; null while undecided.</summary>
+    /// <summary>
+    /// The database's decision on a request, with the coupon and user it was decided for; null while undecided.
+    /// </summary>
     public async Task<DecidedRequest?> FindAsync(Guid requestId, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
@@ -144,7 +151,9 @@ public sealed class IssueRequestStore(IDbConnectionFactory connections, TimeProv
         return holders;
     }
 
-    /// <summary>One multi-row INSERT per 500 rows: the difference between hundreds and tens of thousands of rows a second.</summary>
+    /// <summary>
+    /// One multi-row INSERT per 500 rows: the difference between hundreds and tens of thousands of rows a second.
+    /// </summary>
     private static async Task InsertRowsAsync(DbConnection connection, DbTransaction tx, string table, string[] columns, IEnumerable<object[]> rows, CancellationToken ct)
     {
         foreach (var chunk in rows.Chunk(RowsPerStatement))

@@ -5,8 +5,8 @@ using Dapper;
 namespace Coupons.Gate;
 
 /// <summary>
-/// Seeds a coupon's Redis gate from what the database says is already issued. Only from a database that holds everything
-/// the coupon accepted: callers make sure nothing is still on its way there (GateKeeper, GateOpening).
+/// Seeds a coupon's Redis gate from what the database says is already issued. Only from a database that holds
+/// everything the coupon accepted: callers make sure nothing is still on its way there (GateKeeper, GateOpening).
 /// </summary>
 public sealed class EventOpener(IDbConnectionFactory connections, CouponRepository coupons, GateRepair gate, GateInspector inspector)
 {

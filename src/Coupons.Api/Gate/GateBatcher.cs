@@ -132,9 +132,9 @@ public sealed class GateBatcher : IAsyncDisposable
         }
 
         /// <summary>
-        /// A timeout means the command was sent and its answer never came (RedisTimeoutException too). A broken connection
-        /// (e.g. reset after the script ran) is certain only when the command never left: while disconnected, commands
-        /// fail at once without being sent (BacklogPolicy.FailFast).
+        /// A timeout means the command was sent and its answer never came (RedisTimeoutException too). A broken
+        /// connection (e.g. reset after the script ran) is certain only when the command never left: while
+        /// disconnected, commands fail at once without being sent (BacklogPolicy.FailFast).
         /// </summary>
         private static bool MayHaveBeenSent(Exception ex) => ex switch
         {

@@ -25,7 +25,9 @@ public readonly record struct GateClick(long CouponId, string PublicId, Guid Req
 /// </summary>
 public readonly record struct GateDecision(GateVerdict Verdict, Guid RequestId, long UserId);
 
-/// <summary>The Redis server's run_id and the run_id its gates were verified under; trusted when they are the same.</summary>
+/// <summary>
+/// The Redis server's run_id and the run_id its gates were verified under; trusted when they are the same.
+/// </summary>
 public sealed record GateTrust(string RunId, string TrustedRunId)
 {
     public bool Trusted => RunId == TrustedRunId;

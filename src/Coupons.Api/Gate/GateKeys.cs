@@ -18,10 +18,15 @@ public readonly record struct GateKeys(long CouponId)
 
     public RedisKey Requests => Tag + ":requests";
 
-    /// <summary>When the gate was last thrown away (Redis server time, seconds); see drop.lua and missing-for.lua.</summary>
+    /// <summary>
+    /// When the gate was last thrown away (Redis server time, seconds); see drop.lua and missing-for.lua.
+    /// </summary>
     public RedisKey DroppedAt => Tag + ":dropped-at";
 
-    /// <summary>When the gate was last opened (Redis server time, seconds); kept when it is dropped: see open.lua and missing-for.lua.</summary>
+    /// <summary>
+    /// When the gate was last opened (Redis server time, seconds); kept when it is dropped: see open.lua and
+    /// missing-for.lua.
+    /// </summary>
     public RedisKey OpenedAt => Tag + ":opened-at";
 
     /// <summary>The gate itself: what a click reads and writes.</summary>

@@ -3,14 +3,17 @@ using StackExchange.Redis;
 
 namespace Coupons.Gate;
 
-/// <summary>Changes to the gate other than clicks: opening it from the database, throwing it away, and the reconciler's repairs.</summary>
+/// <summary>
+/// Changes to the gate other than clicks: opening it from the database, throwing it away, and the reconciler's repairs.
+/// </summary>
 public sealed class GateRepair(IConnectionMultiplexer redis)
 {
     /// <summary>
     /// Opens the gate from the database's view: who already holds the coupon and how much is left. The holders are
-    /// staged under keys of their own (1,000 per round trip), then open.lua makes them the gate and sets the stock in one
-    /// step, so a gate appears whole or not at all; a gate that is already open is left alone. A reset or a Redis restart
-    /// that lands while holders are staged tears the staging and nothing is opened (<see cref="GateOpenResult.Torn"/>).
+    /// staged under keys of their own (1,000 per round trip), then open.lua makes them the gate and sets the stock in
+    /// one step, so a gate appears whole or not at all; a gate that is already open is left alone. A reset or a Redis
+    /// restart that lands while holders are staged tears the staging and nothing is opened
+    /// (<see cref="GateOpenResult.Torn"/>).
     /// </summary>
     public async Task<GateOpenResult> OpenAsync(
         long couponId, long remaining, IReadOnlyCollection<(long UserId, Guid RequestId)> holders, GateGeneration generation)
@@ -40,7 +43,10 @@ public sealed class GateRepair(IConnectionMultiplexer redis)
     public async Task<GateGeneration> GenerationAsync(long couponId) =>
         new((string?)await redis.GetDatabase().StringGetAsync(new GateKeys(couponId).DroppedAt) ?? "");
 
-    /// <summary>Throws the gate away (admin rebuild, test reset) and notes when; it is rebuilt from the database once nothing is in flight.</summary>
+    /// <summary>
+    /// Throws the gate away (admin rebuild, test reset) and notes when; it is rebuilt from the database once nothing is
+    /// in flight.
+    /// </summary>
     public async Task ResetAsync(long couponId) => await redis.GetDatabase().ScriptEvaluateAsync(DropScript.Text, DropScript.Layout(new GateKeys(couponId)));
 
     /// <summary>

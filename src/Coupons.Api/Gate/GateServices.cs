@@ -4,7 +4,9 @@ namespace Coupons.Gate;
 
 public static class GateServices
 {
-    /// <summary>The Redis stock gate: the click's take and release, reads for audits, repairs, batching, and the opener.</summary>
+    /// <summary>
+    /// The Redis stock gate: the click's take and release, reads for audits, repairs, batching, and the opener.
+    /// </summary>
     public static IServiceCollection AddGate(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCheckedOptions<GateOptions>(configuration, GateOptions.Section);

@@ -10,7 +10,9 @@ namespace Coupons.Gate;
 /// </summary>
 public sealed class StockGate(IConnectionMultiplexer redis)
 {
-    /// <summary>The decisions for a batch of clicks, in the order given. <see cref="GateBatcher"/> forms the batches.</summary>
+    /// <summary>
+    /// The decisions for a batch of clicks, in the order given. <see cref="GateBatcher"/> forms the batches.
+    /// </summary>
     public async Task<GateDecision[]> TryTakeAsync(IReadOnlyList<GateClick> clicks)
     {
         var (keys, args) = TakeScript.Layout(clicks);

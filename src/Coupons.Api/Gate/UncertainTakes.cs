@@ -20,8 +20,8 @@ public sealed partial class UncertainTakes(StockGate gate, CouponMetrics metrics
     private static readonly TimeSpan GiveUpAfter = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan RetryEvery = TimeSpan.FromMilliseconds(500);
 
-    // Bounded: only clicks of calls that may have run come here (an open circuit sends nothing), and if a flood overflows
-    // it, reconciliation returns the rest.
+    // Bounded: only clicks of calls that may have run come here (an open circuit sends nothing), and if a flood
+    // overflows it, reconciliation returns the rest.
     private readonly Channel<(GateClick Click, DateTimeOffset Since)> _clicks =
         Channel.CreateBounded<(GateClick, DateTimeOffset)>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 

@@ -2,7 +2,9 @@ namespace Coupons.Health;
 
 public static class HealthServices
 {
-    /// <summary>The health checks behind /actuator/health and /health/ready, and the monitor that turns them into metrics.</summary>
+    /// <summary>
+    /// The health checks behind /actuator/health and /health/ready, and the monitor that turns them into metrics.
+    /// </summary>
     public static IServiceCollection AddHealth(this IServiceCollection services)
     {
         var timeout = TimeSpan.FromSeconds(2);

@@ -23,7 +23,9 @@ public sealed record StoreAddress(string Name, string LegacyKey)
     /// <summary>The address configured, or null when neither key holds one.</summary>
     public string? Read(IConfiguration configuration) => Winner(configuration)?.Value;
 
-    /// <summary>What to tell the operator when the old key is set: read in place of the new one, or ignored beside it.</summary>
+    /// <summary>
+    /// What to tell the operator when the old key is set: read in place of the new one, or ignored beside it.
+    /// </summary>
     public string? LegacyWarning(IConfiguration configuration)
     {
         if (Given(configuration[LegacyKey]) is null && !Sources(configuration).Any(source => Given(source, LegacyKey) is not null))

@@ -1,6 +1,8 @@
 namespace Coupons.Issuance;
 
-/// <summary>How one <see cref="IssueStatus"/> is answered and counted: HTTP status, problem code and detail, metric label.</summary>
+/// <summary>
+/// How one <see cref="IssueStatus"/> is answered and counted: HTTP status, problem code and detail, metric label.
+/// </summary>
 public sealed record ClickOutcome(IssueStatus Status, int HttpStatus, string? ProblemCode, string Title, string Detail, string MetricLabel);
 
 /// <summary>

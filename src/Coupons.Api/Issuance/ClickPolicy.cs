@@ -5,7 +5,9 @@ namespace Coupons.Issuance;
 /// <summary>What the click path does next, decided by <see cref="ClickPolicy"/>.</summary>
 public enum ClickStep
 {
-    /// <summary>The user is not in the Redis registry: look them up in MySQL, then ask the gate again with their id.</summary>
+    /// <summary>
+    /// The user is not in the Redis registry: look them up in MySQL, then ask the gate again with their id.
+    /// </summary>
     LookUpUserThenAskAgain,
 
     /// <summary>The unit is ours: publish the request to Kafka.</summary>
@@ -26,17 +28,19 @@ public readonly record struct UnconfirmedPublish(IssueStatus Status, bool GiveUn
 /// <see cref="FcfsIssuer"/>, performs each step and asks here what follows:
 /// <list type="bullet">
 /// <item>the gate's verdict: an unknown user is looked up in MySQL once, then asked again; a duplicate carrying our own
-/// request id is our unit (a retried call whose first attempt ran on the server); no answer at all is Redis down;</item>
+/// request id is our unit (a retried call whose first attempt ran on the server); no answer at all is Redis
+/// down;</item>
 /// <item>a publish: 202 only once Kafka confirmed it, or else it is parked durably in the database;</item>
-/// <item>neither Kafka nor the database has it: 503, and the unit goes back only when Kafka definitely did not write
-/// it (an ambiguous publish may yet be consumed: its unit stays taken until reconciliation settles it).</item>
+/// <item>neither Kafka nor the database has it: 503, and the unit goes back only when Kafka definitely did not write it
+/// (an ambiguous publish may yet be consumed: its unit stays taken until reconciliation settles it).</item>
 /// </list>
 /// </summary>
 public static class ClickPolicy
 {
     /// <param name="decision">The gate's answer; null when Redis could not answer.</param>
     /// <param name="ourRequestId">The request id this click sent.</param>
-    /// <param name="userLookedUp">Whether the user was already looked up in MySQL for this click (then the gate registered them).</param>
+    /// <param name="userLookedUp">Whether the user was already looked up in MySQL for this click (then the gate
+    /// registered them).</param>
     public static ClickDecision AfterGate(GateDecision? decision, Guid ourRequestId, bool userLookedUp)
     {
         if (decision is not { } answer)

@@ -69,7 +69,9 @@ public sealed partial class FcfsIssuer(
         return outcome;
     }
 
-    /// <summary>The shell around <see cref="ClickPolicy"/>: it performs each step, the policy says what follows.</summary>
+    /// <summary>
+    /// The shell around <see cref="ClickPolicy"/>: it performs each step, the policy says what follows.
+    /// </summary>
     private async Task<IssueOutcome> DecideAsync(long couponId, string publicId, CancellationToken ct)
     {
         var coupon = await catalog.FindAsync(couponId, ct);
@@ -107,7 +109,9 @@ public sealed partial class FcfsIssuer(
             : next.Outcome;
     }
 
-    /// <summary>Before the start or after the end: an unknown user still hears 404 first, as on an open coupon.</summary>
+    /// <summary>
+    /// Before the start or after the end: an unknown user still hears 404 first, as on an open coupon.
+    /// </summary>
     private async Task<IssueOutcome> OutsideTheEventAsync(Coupon coupon, string publicId, DateTimeOffset now, CancellationToken ct)
     {
         if (await users.FindIdAsync(publicId, ct) is null)
@@ -127,7 +131,8 @@ public sealed partial class FcfsIssuer(
         try
         {
             // Through the Redis circuit, batched with concurrent clicks. A timed-out call may have run on the server;
-            // the retry keeps our requestId, so the script then answers Duplicate with *our* id: the unit is ours (see DecideAsync).
+            // the retry keeps our requestId, so the script then answers Duplicate with *our* id: the unit is ours (see
+            // DecideAsync).
             var decision = await gateBatcher.TakeAsync(new GateClick(couponId, publicId, requestId, knownUserId));
             span?.SetTag("coupon.gate.verdict", decision.Verdict.ToString());
             return decision;

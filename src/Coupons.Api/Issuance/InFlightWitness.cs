@@ -8,20 +8,25 @@ namespace Coupons.Issuance;
 /// <summary>
 /// Whether a coupon's requests in flight can all be seen. The gate counts every request it accepted until the database
 /// decides it; without the gate (dropped by a rebuild, lost with Redis) a request still on its way to Kafka or waiting
-/// there is in neither the gate nor the database. Then "not found" and "nothing in flight" would be guesses: a status URL
-/// from a 202 answered 404, and the report of a sale that had just ended said consistent with ten requests undecided
-/// (hostile review 2, issue 21).
+/// there is in neither the gate nor the database. Then "not found" and "nothing in flight" would be guesses: a status
+/// URL from a 202 answered 404, and the report of a sale that had just ended said consistent with ten requests
+/// undecided (hostile review 2, issue 21).
 /// </summary>
 public sealed class InFlightWitness(CouponCatalog catalog, GateInspector gate, PipelineDrain drain, IOptions<KafkaOptions> kafka, TimeProvider clock)
 {
-    /// <summary>A verdict is reused this long: a flood of lookups of unknown ids costs Kafka one read a second per coupon, not one each.</summary>
+    /// <summary>
+    /// A verdict is reused this long: a flood of lookups of unknown ids costs Kafka one read a second per coupon, not
+    /// one each.
+    /// </summary>
     private static readonly TimeSpan VerdictLifetime = TimeSpan.FromSeconds(1);
 
     private const int MaxRemembered = 10_000;
 
     private readonly ConcurrentDictionary<long, (DateTimeOffset At, Task<bool> Sees)> _verdicts = new();
 
-    /// <summary>Where the topic ended once a gate had been missing long enough; keyed by the absence (coupon, dropped-at).</summary>
+    /// <summary>
+    /// Where the topic ended once a gate had been missing long enough; keyed by the absence (coupon, dropped-at).
+    /// </summary>
     private readonly ConcurrentDictionary<(long CouponId, string Generation), DrainMark> _marks = new();
 
     /// <summary>
@@ -30,7 +35,8 @@ public sealed class InFlightWitness(CouponCatalog catalog, GateInspector gate, P
     /// coupon is parked, and the consumer group has passed where the topic ended once that was so (nothing new can have
     /// been accepted for it since). Concurrent and repeated calls within a second share one answer.
     /// </summary>
-    /// <exception cref="Exception">Redis cannot be read (<see cref="Infrastructure.Redis.RedisCircuit.IsUnavailable"/>).</exception>
+    /// <exception cref="Exception">Redis cannot be read
+    /// (<see cref="Infrastructure.Redis.RedisCircuit.IsUnavailable"/>).</exception>
     public Task<bool> SeesAllInFlightAsync(long couponId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();

@@ -66,7 +66,8 @@ public static class IssuanceApi
         }
         catch (RequestStatusUnknownException)
         {
-            // Not "not found": a 202's request may be on its way to the database while its gate is rebuilt or Redis is down.
+            // Not "not found": a 202's request may be on its way to the database while its gate is rebuilt or Redis is
+            // down.
             return Problems.Unavailable(ProblemCodes.RequestStatusUnknown,
                 "This request may still be on its way to the database and cannot be seen right now; ask again shortly.");
         }

@@ -17,7 +17,9 @@ public sealed class IssuanceOptions
     [Range(0, 1_000_000)]
     public int MaxQueuedRequests { get; set; } = 20_000;
 
-    /// <summary>FCFS clicks one user may make per second (token bucket, burst of the same size); more get 429.</summary>
+    /// <summary>
+    /// FCFS clicks one user may make per second (token bucket, burst of the same size); more get 429.
+    /// </summary>
     [Range(1, 10_000)]
     public int PerUserPerSecond { get; set; } = 5;
 
@@ -54,7 +56,8 @@ public sealed class IssuanceOptions
     /// How long FCFS keeps accepting while MySQL cannot be reached: coupon definitions read before the outage stand in,
     /// the gate decides, accepted requests wait in Kafka and are written when MySQL returns. After this, clicks are
     /// refused with 503 DATABASE_UNAVAILABLE, bounding the backlog (and the wait for ISSUED) an outage can build.
-    /// Kafka's retention of coupon.issue.requested must be far longer. Zero refuses as soon as a definition is stale (5 s).
+    /// Kafka's retention of coupon.issue.requested must be far longer. Zero refuses as soon as a definition is stale (5
+    /// s).
     /// </summary>
     public TimeSpan MaxDatabaseOutage { get; set; } = TimeSpan.FromMinutes(10);
 }

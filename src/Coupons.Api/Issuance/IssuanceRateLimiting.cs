@@ -11,7 +11,10 @@ public static class IssuanceRateLimiting
     public const string ReadsPolicy = "reads";
     public const string FcfsEndpointName = "IssueFcfs";
 
-    /// <summary>Per person limits and the bulkheads of the FCFS and read endpoints, from the bound <see cref="IssuanceOptions"/>.</summary>
+    /// <summary>
+    /// Per person limits and the bulkheads of the FCFS and read endpoints, from the bound
+    /// <see cref="IssuanceOptions"/>.
+    /// </summary>
     internal static IServiceCollection AddIssuanceRateLimiting(this IServiceCollection services)
     {
         // Per person, on their clicks and on reads of their coupons: one script hammering the button or polling cannot
@@ -39,8 +42,8 @@ public static class IssuanceRateLimiting
                 o.QueueLimit = options.MaxQueuedRequests;
                 o.QueueProcessingOrder = QueueProcessingOrder.OldestFirst; // first come, first served, also here
             });
-            // Reads that reach MySQL (a user's coupons, a request's status) share its pool with the rest of the app: a flood
-            // of them, valid ids or not, waits here instead of there. (The consumer has a pool of its own.)
+            // Reads that reach MySQL (a user's coupons, a request's status) share its pool with the rest of the app: a
+            // flood of them, valid ids or not, waits here instead of there. (The consumer has a pool of its own.)
             limiter.AddConcurrencyLimiter(ReadsPolicy, o =>
             {
                 o.PermitLimit = options.MaxConcurrentReads;
@@ -70,7 +73,9 @@ public static class IssuanceRateLimiting
             : Ids.TryCanonicalPublicId(context.Request.RouteValues["publicId"] as string, out var person) ? person : null;
 }
 
-/// <summary>The per-person limits, as one global limiter (a request passes both: each applies only to its own routes).</summary>
+/// <summary>
+/// The per-person limits, as one global limiter (a request passes both: each applies only to its own routes).
+/// </summary>
 public sealed class PersonLimits(KeyedRateLimiter clicks, KeyedRateLimiter reads) : IDisposable
 {
     public PartitionedRateLimiter<HttpContext> Global { get; } = PartitionedRateLimiter.CreateChained(clicks, reads);

@@ -7,9 +7,9 @@ namespace Coupons.Issuance;
 public static class IssuanceServices
 {
     /// <summary>
-    /// The click (gate, publish, park), its limits, the relay of parked requests, and the questions asked of the pipeline
-    /// behind it (a request's status; has everything a coupon accepted reached the database?). The consumer that writes
-    /// accepted requests is <see cref="Consumer.ConsumerServices.AddConsumer"/>.
+    /// The click (gate, publish, park), its limits, the relay of parked requests, and the questions asked of the
+    /// pipeline behind it (a request's status; has everything a coupon accepted reached the database?). The consumer
+    /// that writes accepted requests is <see cref="Consumer.ConsumerServices.AddConsumer"/>.
     /// </summary>
     public static IServiceCollection AddIssuance(this IServiceCollection services, IConfiguration configuration)
     {

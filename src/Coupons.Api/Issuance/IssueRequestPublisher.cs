@@ -19,7 +19,9 @@ public enum PublishResult
     /// <summary>Not attempted: Kafka has been failing and the circuit is open. Definitely not written.</summary>
     CircuitOpen,
 
-    /// <summary>Timed out or lost in flight: may or may not be in the topic. Never compensate; park and relay instead.</summary>
+    /// <summary>
+    /// Timed out or lost in flight: may or may not be in the topic. Never compensate; park and relay instead.
+    /// </summary>
     Ambiguous,
 }
 
@@ -80,7 +82,8 @@ public sealed partial class IssueRequestPublisher
         var started = Stopwatch.GetTimestamp();
         try
         {
-            // Not cancellable on purpose: once handed to librdkafka the send goes on, and only its report tells the truth.
+            // Not cancellable on purpose: once handed to librdkafka the send goes on, and only its report tells the
+            // truth.
             var (traceParent, traceState) = CouponTracing.CurrentContext();
             var message = new Message<string, byte[]>
             {

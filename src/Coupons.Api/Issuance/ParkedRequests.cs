@@ -62,7 +62,9 @@ public sealed class ParkedRequests(IDbConnectionFactory connections, TimeProvide
             "SELECT COUNT(*) FROM parked_requests WHERE coupon_id = @couponId", new { couponId }, cancellationToken: ct));
     }
 
-    /// <summary>The coupons that have at least one parked request (one query, however many coupons are asked about).</summary>
+    /// <summary>
+    /// The coupons that have at least one parked request (one query, however many coupons are asked about).
+    /// </summary>
     public async Task<IReadOnlySet<long>> CouponsWithParkedAsync(CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);

@@ -19,7 +19,9 @@ public sealed class PipelineDrain(ConsumerLag lag, ParkedRequests parked, TimePr
 {
     private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Whether a request of <paramref name="couponId"/> waits in the parked table (null: the database cannot say).</summary>
+    /// <summary>
+    /// Whether a request of <paramref name="couponId"/> waits in the parked table (null: the database cannot say).
+    /// </summary>
     public async Task<bool?> HasParkedAsync(long couponId, CancellationToken ct)
     {
         try
@@ -58,7 +60,9 @@ public sealed class PipelineDrain(ConsumerLag lag, ParkedRequests parked, TimePr
         }
     }
 
-    /// <summary>Where the topic ends now: once the group is past it, every message produced before now is decided.</summary>
+    /// <summary>
+    /// Where the topic ends now: once the group is past it, every message produced before now is decided.
+    /// </summary>
     public static DrainMark Mark(IReadOnlyList<PartitionLag> positions) => new(positions.ToDictionary(p => p.Partition, p => p.End));
 
     /// <summary>True when the group has committed past <paramref name="mark"/> on every partition.</summary>
@@ -67,7 +71,8 @@ public sealed class PipelineDrain(ConsumerLag lag, ParkedRequests parked, TimePr
 
     /// <summary>
     /// Waits (up to <paramref name="timeout"/>) until everything <paramref name="couponId"/> accepted before this call
-    /// has been decided: nothing of it parked, then the group past a mark taken now. False when it did not happen in time.
+    /// has been decided: nothing of it parked, then the group past a mark taken now. False when it did not happen in
+    /// time.
     /// </summary>
     public async Task<bool> WaitUntilDeliveredAsync(long couponId, TimeSpan timeout, CancellationToken ct)
     {

@@ -8,7 +8,10 @@ namespace Coupons.Issuance;
 /// <summary>Where a request stands and whose it is: PENDING / ISSUED / REJECTED, and the user it belongs to.</summary>
 public sealed record RequestStatusFound(string Status, string? Reason, long UserId);
 
-/// <summary>The request was found nowhere, but could be in flight where nothing can see it now (its gate missing or Redis down): ask again.</summary>
+/// <summary>
+/// The request was found nowhere, but could be in flight where nothing can see it now (its gate missing or Redis down):
+/// ask again.
+/// </summary>
 public sealed class RequestStatusUnknownException() : Exception("the request may be in flight where it cannot be seen now");
 
 /// <summary>
@@ -19,7 +22,8 @@ public sealed class RequestStatusUnknownException() : Exception("the request may
 public sealed class RequestStatusLookup(IssueRequestStore store, GateInspector gate, ParkedRequests parked, InFlightWitness witness)
 {
     /// <exception cref="System.Data.Common.DbException">The database cannot be reached.</exception>
-    /// <exception cref="RequestStatusUnknownException">Not found, but it may be in flight where nothing can see it now.</exception>
+    /// <exception cref="RequestStatusUnknownException">Not found, but it may be in flight where nothing can see it
+    /// now.</exception>
     public async Task<RequestStatusFound?> FindAsync(long couponId, Guid requestId, CancellationToken ct)
     {
         if (await store.FindAsync(requestId, ct) is { } decided)

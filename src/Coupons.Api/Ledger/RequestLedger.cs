@@ -20,15 +20,18 @@ public sealed class RequestLedger(IDbConnectionFactory connections)
     public const int PageSize = 1_000;
 
     /// <summary>
-    /// The decisions of the requests in the Dapper list parameter <paramref name="idsParameter"/>: ISSUED is a user_coupons
-    /// row carrying the request id, anything else an issue_requests row. Rows written before issued requests stopped
-    /// getting an issue_requests row read as ISSUED either way. Columns: request_id, status, reason, coupon_id, user_id.
+    /// The decisions of the requests in the Dapper list parameter <paramref name="idsParameter"/>: ISSUED is a
+    /// user_coupons row carrying the request id, anything else an issue_requests row. Rows written before issued
+    /// requests stopped getting an issue_requests row read as ISSUED either way. Columns: request_id, status, reason,
+    /// coupon_id, user_id.
     /// </summary>
     public static string DecisionsOf(string idsParameter) =>
         $"SELECT request_id, '{RequestStatus.Issued}' AS status, NULL AS reason, coupon_id, user_id FROM user_coupons WHERE request_id IN {idsParameter} " +
         $"UNION ALL SELECT request_id, status, reason, coupon_id, user_id FROM issue_requests WHERE request_id IN {idsParameter}";
 
-    /// <summary>Decisions of these requests, and who among their users holds the coupon, through which request.</summary>
+    /// <summary>
+    /// Decisions of these requests, and who among their users holds the coupon, through which request.
+    /// </summary>
     public async Task<PageFates> ReadAsync(long couponId, IReadOnlyList<(Guid RequestId, long UserId)> page, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
@@ -77,7 +80,9 @@ public sealed class RequestLedger(IDbConnectionFactory connections)
         }
     }
 
-    /// <summary>How many hold the coupon (its rows, which are also its issued requests) and how many were refused.</summary>
+    /// <summary>
+    /// How many hold the coupon (its rows, which are also its issued requests) and how many were refused.
+    /// </summary>
     public async Task<(long Holders, long Rejected)> CountAsync(long couponId, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);

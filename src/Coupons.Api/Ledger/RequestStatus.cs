@@ -17,7 +17,9 @@ public static class RejectReason
     /// <summary>The user already holds this coupon through another request.</summary>
     public const string Duplicate = "ALREADY_ISSUED";
 
-    /// <summary>No longer written (such a message now goes to the dead-letter topic); rows from earlier versions still read so.</summary>
+    /// <summary>
+    /// No longer written (such a message now goes to the dead-letter topic); rows from earlier versions still read so.
+    /// </summary>
     public const string CouponNotFound = "COUPON_NOT_FOUND";
 }
 

@@ -46,8 +46,8 @@ public sealed class CouponMetrics : IDisposable
             description: "Times the gates were thrown away because the Redis serving them restarted, failed over or was restored since they were verified.");
 
         // The GC's own view, including DOTNET_GCHeapHardLimit or the container limit: the seed's "heap > 85 %" alert.
-        // When this process started (Unix seconds): a counter that restarts and passes its old value between two scrapes
-        // shows no drop, but the start time moves; the post-mortem counts from 0 across it.
+        // When this process started (Unix seconds): a counter that restarts and passes its old value between two
+        // scrapes shows no drop, but the start time moves; the post-mortem counts from 0 across it.
         var started = new DateTimeOffset(System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime()).ToUnixTimeMilliseconds() / 1000.0;
         _meter.CreateObservableGauge("coupons.process.start.time", () => started, "s", "When this process started (Unix time).");
         _meter.CreateObservableGauge("coupons.build.info", () => new Measurement<int>(1,
@@ -91,7 +91,9 @@ public sealed class CouponMetrics : IDisposable
 
     public Counter<long> GateTrustResets { get; }
 
-    /// <summary>Registers an observable gauge (state that is read, not counted: dependency up, lag, circuit state).</summary>
+    /// <summary>
+    /// Registers an observable gauge (state that is read, not counted: dependency up, lag, circuit state).
+    /// </summary>
     public void Gauge<T>(string name, Func<IEnumerable<Measurement<T>>> observe, string? unit = null, string? description = null)
         where T : struct => _meter.CreateObservableGauge(name, observe, unit, description);
 

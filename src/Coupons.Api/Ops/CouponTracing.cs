@@ -38,8 +38,9 @@ public static class CouponTracing
         return headers;
     }
 
-    /// <summary>The current activity's W3C context (traceparent, tracestate), to carry in an outgoing message; nulls without one.</summary>
-    /// <remarks>A tracestate comes from the caller's HTTP header: one longer than W3C's 512 characters is not carried (the message has 4 KB).</remarks>
+    /// <summary>The current activity's W3C context (traceparent, tracestate), to carry in an outgoing message; nulls
+    /// without one.</summary> <remarks>A tracestate comes from the caller's HTTP header: one longer than W3C's 512
+    /// characters is not carried (the message has 4 KB).</remarks>
     public static (string? Parent, string? State) CurrentContext() =>
         Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity
             ? (activity.Id, activity.TraceStateString is { Length: > 0 and <= MaxTraceState } state ? state : null)

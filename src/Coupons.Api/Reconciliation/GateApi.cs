@@ -6,7 +6,10 @@ namespace Coupons.Reconciliation;
 /// <summary>The operator's gate actions, on the admin group: open an event, throw a gate away and rebuild it.</summary>
 public static class GateApi
 {
-    /// <summary>How long open and rebuild-gate wait for the coupon's requests to reach the database before answering 202 (<c>?wait=</c> seconds, up to 120).</summary>
+    /// <summary>
+    /// How long open and rebuild-gate wait for the coupon's requests to reach the database before answering 202
+    /// (<c>?wait=</c> seconds, up to 120).
+    /// </summary>
     public static readonly TimeSpan OpenWait = TimeSpan.FromSeconds(30);
 
     private const int MaxWaitSeconds = 120;
@@ -22,8 +25,8 @@ public static class GateApi
 
     /// <summary>
     /// Opens the coupon's gate from the database: 200 with <c>opened</c> true when this call opened it, false when it
-    /// was open already; 202 while requests of the coupon are still on their way to the database (after a Redis restart,
-    /// a trust reset or a rebuild): the gate stays shut, and the gate keeper opens it once they have landed.
+    /// was open already; 202 while requests of the coupon are still on their way to the database (after a Redis
+    /// restart, a trust reset or a rebuild): the gate stays shut, and the gate keeper opens it once they have landed.
     /// </summary>
     public static async Task<Results<Ok<OpenedEvent>, Accepted<OpenedEvent>, ProblemHttpResult>> OpenEvent(
         long couponId, int? wait, CouponRepository coupons, GateOpening opening, CouponCatalog catalog, CancellationToken ct)
@@ -46,7 +49,8 @@ public static class GateApi
     /// <summary>
     /// Throws the gate away and rebuilds it from the database. The gate is dropped first, in one step, so no click is
     /// accepted from then on (they hear 503 GATE_NOT_READY); it is rebuilt, by this call or the gate keeper, once what
-    /// the coupon accepted before has reached the database. 200 once rebuilt, 202 if that takes longer than <see cref="OpenWait"/>.
+    /// the coupon accepted before has reached the database. 200 once rebuilt, 202 if that takes longer than
+    /// <see cref="OpenWait"/>.
     /// </summary>
     public static async Task<Results<Ok<OpenedEvent>, Accepted<OpenedEvent>, ProblemHttpResult>> RebuildGate(
         long couponId, int? wait, CouponRepository coupons, GateRepair repair, GateOpening opening, CancellationToken ct)

@@ -9,10 +9,10 @@ namespace Coupons.Reconciliation;
 
 /// <summary>
 /// Keeps a trusted gate in front of every open coupon. A missing gate (an event that just started, Redis restarted
-/// empty, or gates thrown away because Redis lost history: <see cref="GateTrustVerifier"/>) is rebuilt from the database,
-/// but only once every publish that might still have been in flight has had time to land and the pipeline has delivered
-/// everything the coupon accepted (<see cref="PipelineDrain"/>), so the database already holds all that Redis had accepted.
-/// Until then FCFS answers 503 GATE_NOT_READY. No app restart is ever needed.
+/// empty, or gates thrown away because Redis lost history: <see cref="GateTrustVerifier"/>) is rebuilt from the
+/// database, but only once every publish that might still have been in flight has had time to land and the pipeline has
+/// delivered everything the coupon accepted (<see cref="PipelineDrain"/>), so the database already holds all that Redis
+/// had accepted. Until then FCFS answers 503 GATE_NOT_READY. No app restart is ever needed.
 /// </summary>
 public sealed partial class GateKeeper(
     CouponRepository coupons,
@@ -27,7 +27,10 @@ public sealed partial class GateKeeper(
     TimeProvider clock,
     ILogger<GateKeeper> logger) : BackgroundService
 {
-    /// <summary>Gates rebuilt in one round at most; a round that rebuilt hundreds would hold back every event that becomes due meanwhile.</summary>
+    /// <summary>
+    /// Gates rebuilt in one round at most; a round that rebuilt hundreds would hold back every event that becomes due
+    /// meanwhile.
+    /// </summary>
     public const int MaxRebuildsPerRound = 8;
 
     private readonly Dictionary<long, MissingGate> _missing = [];
@@ -70,8 +73,8 @@ public sealed partial class GateKeeper(
 
             if (absence.NeverExisted && !parkedNow.Contains(coupon.Id))
             {
-                // Nothing was ever accepted for it: nothing to settle or drain. Waiting for the whole topic kept a new event
-                // shut for as long as another coupon's requests queued there (hostile review 2, issue 21).
+                // Nothing was ever accepted for it: nothing to settle or drain. Waiting for the whole topic kept a new
+                // event shut for as long as another coupon's requests queued there (hostile review 2, issue 21).
                 due.Add(coupon.Id);
                 continue;
             }
@@ -126,7 +129,10 @@ public sealed partial class GateKeeper(
         });
     }
 
-    /// <summary>A gate seen missing since <see cref="Since"/>; <see cref="Mark"/> is what the consumer group must get past before it is rebuilt.</summary>
+    /// <summary>
+    /// A gate seen missing since <see cref="Since"/>; <see cref="Mark"/> is what the consumer group must get past
+    /// before it is rebuilt.
+    /// </summary>
     private sealed class MissingGate(DateTimeOffset since)
     {
         public DateTimeOffset Since { get; } = since;

@@ -14,18 +14,21 @@ public enum GateOpeningOutcome
     /// <summary>The gate was there already; nothing changed.</summary>
     AlreadyOpen,
 
-    /// <summary>Requests of the coupon are still on their way to the database; the gate stays shut (the gate keeper opens it).</summary>
+    /// <summary>
+    /// Requests of the coupon are still on their way to the database; the gate stays shut (the gate keeper opens it).
+    /// </summary>
     InFlight,
 }
 
 /// <summary>
-/// Opens a coupon's gate on an operator's word (admin <c>open</c> and <c>rebuild-gate</c>) under the gate keeper's rule:
-/// only from a database that already holds everything the coupon accepted. On c8b4360 <c>open</c> seeded the gate at
-/// once, so after a Redis restart with 50 accepted requests still in Kafka it opened 100 units and no holders, and each
-/// of the 50 got a second 202 (issue 21, item 2). While the gate is missing nothing new is accepted; a publish under way
-/// lands or parks within the delivery timeout (measured on Redis's clock, <see cref="GateInspector.MissingForAsync"/>);
-/// then nothing of the coupon may be parked and the consumer group must pass a mark taken after that
-/// (<see cref="PipelineDrain.WaitUntilDeliveredAsync"/>). A gate that never existed accepted nothing: it opens at once.
+/// Opens a coupon's gate on an operator's word (admin <c>open</c> and <c>rebuild-gate</c>) under the gate keeper's
+/// rule: only from a database that already holds everything the coupon accepted. On c8b4360 <c>open</c> seeded the gate
+/// at once, so after a Redis restart with 50 accepted requests still in Kafka it opened 100 units and no holders, and
+/// each of the 50 got a second 202 (issue 21, item 2). While the gate is missing nothing new is accepted; a publish
+/// under way lands or parks within the delivery timeout (measured on Redis's clock,
+/// <see cref="GateInspector.MissingForAsync"/>); then nothing of the coupon may be parked and the consumer group must
+/// pass a mark taken after that (<see cref="PipelineDrain.WaitUntilDeliveredAsync"/>). A gate that never existed
+/// accepted nothing: it opens at once.
 /// </summary>
 public sealed class GateOpening(
     EventOpener opener, CouponRepository coupons, GateInspector gate, PipelineDrain drain, IOptions<KafkaOptions> kafka, TimeProvider clock)
@@ -54,7 +57,10 @@ public sealed class GateOpening(
         }, state);
     }
 
-    /// <summary>Every publish that was in flight has landed, and the pipeline has delivered them all, before <paramref name="deadline"/>.</summary>
+    /// <summary>
+    /// Every publish that was in flight has landed, and the pipeline has delivered them all, before
+    /// <paramref name="deadline"/>.
+    /// </summary>
     private async Task<bool> SettledAsync(long couponId, TimeSpan missingFor, DateTimeOffset deadline, CancellationToken ct)
     {
         var settle = kafka.Value.DeliveryTimeout + TimeSpan.FromSeconds(1);

@@ -17,7 +17,9 @@ public sealed partial class GateTrustVerifier(
     CouponRepository coupons, GateInspector gate, GateRepair repair, IOptions<GateOptions> options, CouponMetrics metrics, TimeProvider clock,
     ILogger<GateTrustVerifier> logger)
 {
-    /// <summary>Makes the gates trusted: at once when they are, else by resetting every open coupon's gate (to be rebuilt).</summary>
+    /// <summary>
+    /// Makes the gates trusted: at once when they are, else by resetting every open coupon's gate (to be rebuilt).
+    /// </summary>
     public async Task EnsureTrustedAsync(CancellationToken ct)
     {
         var trust = await gate.ReadTrustAsync();
@@ -26,7 +28,8 @@ public sealed partial class GateTrustVerifier(
             return;
         }
 
-        // Open by any instance's clock: a gate kept because this clock said "not open yet" would be trusted stale (issue 21, item 8).
+        // Open by any instance's clock: a gate kept because this clock said "not open yet" would be trusted stale
+        // (issue 21, item 8).
         var open = await coupons.ListOpenAsync(clock.GetUtcNow().UtcDateTime, options.Value.ClockSkewMargin, ct);
         if (await repair.ResetUntrustedAsync([.. open.Select(c => c.Id)]))
         {

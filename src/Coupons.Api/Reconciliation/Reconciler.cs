@@ -23,7 +23,9 @@ public sealed partial class Reconciler(
     Infrastructure.Redis.RedisClock sharedClock,
     ILogger<Reconciler> logger)
 {
-    /// <summary>What the last full pass of each coupon saw: when, and how many rejected decisions the database had.</summary>
+    /// <summary>
+    /// What the last full pass of each coupon saw: when, and how many rejected decisions the database had.
+    /// </summary>
     private readonly ConcurrentDictionary<long, (DateTimeOffset At, long Rejected)> _lastFullPass = new();
 
     /// <summary>
@@ -52,7 +54,10 @@ public sealed partial class Reconciler(
             : await FullPassAsync(couponId, rejected, ct);
     }
 
-    /// <summary>A full pass (the admin API's reconcile): compares every request the gate counts with the database and repairs what differs.</summary>
+    /// <summary>
+    /// A full pass (the admin API's reconcile): compares every request the gate counts with the database and repairs
+    /// what differs.
+    /// </summary>
     public async Task<ReconcileResult> ReconcileAsync(long couponId, CancellationToken ct)
     {
         if (!await gate.IsOpenAsync(couponId))
@@ -64,20 +69,22 @@ public sealed partial class Reconciler(
         return await FullPassAsync(couponId, rejected, ct);
     }
 
-    /// <param name="rejectedDecisions">The database's count of refusals, remembered so later rounds can tell new ones.</param>
+    /// <param name="rejectedDecisions">The database's count of refusals, remembered so later rounds can tell new
+    /// ones.</param>
     private async Task<ReconcileResult> FullPassAsync(long couponId, long rejectedDecisions, CancellationToken ct)
     {
         var startedAt = clock.GetUtcNow();
-        // Everything the coupon accepted before now must be decided (or dead-lettered) first: a request still on its way
-        // would otherwise look like a leak. Scoped to this coupon, so other coupons' traffic cannot hold it up.
+        // Everything the coupon accepted before now must be decided (or dead-lettered) first: a request still on its
+        // way would otherwise look like a leak. Scoped to this coupon, so other coupons' traffic cannot hold it up.
         if (!await drain.WaitUntilDeliveredAsync(couponId, options.Value.DrainWait, ct))
         {
             return new(couponId, false, "pipeline not drained", 0, 0, 0);
         }
 
         var grace = options.Value.LeakGracePeriod > kafka.Value.DeliveryTimeout * 2 ? options.Value.LeakGracePeriod : kafka.Value.DeliveryTimeout * 2;
-        // Request ids carry the moment they were accepted on Redis's clock (whichever instance accepted them): judged on it too,
-        // and not at all for a grace period after a clock step (ids from either side of it disagree by its size).
+        // Request ids carry the moment they were accepted on Redis's clock (whichever instance accepted them): judged
+        // on it too, and not at all for a grace period after a clock step (ids from either side of it disagree by its
+        // size).
         var cutoff = sharedClock.SteppedWithin(grace) ? DateTimeOffset.MinValue : sharedClock.GetUtcNow() - grace;
 
         int leaked = 0, rejected = 0;

@@ -3,8 +3,9 @@ namespace Coupons.Reconciliation;
 public static class ReconciliationApi
 {
     /// <summary>
-    /// Adds <c>POST coupons/{couponId}/reconcile</c> and the gate actions (<see cref="GateApi"/>) to <paramref name="admin"/>, the admin group (its key check, audit and
-    /// limits apply); the composition root hands the group over, so this feature needs nothing from Admin.
+    /// Adds <c>POST coupons/{couponId}/reconcile</c> and the gate actions (<see cref="GateApi"/>) to
+    /// <paramref name="admin"/>, the admin group (its key check, audit and limits apply); the composition root hands
+    /// the group over, so this feature needs nothing from Admin.
     /// </summary>
     public static RouteGroupBuilder MapReconciliationApi(this RouteGroupBuilder admin)
     {

@@ -28,7 +28,10 @@ public sealed class ReconciliationOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan LeakGracePeriod { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>How long a full pass waits for the pipeline to deliver what the coupon accepted before it, before it skips the round.</summary>
+    /// <summary>
+    /// How long a full pass waits for the pipeline to deliver what the coupon accepted before it, before it skips the
+    /// round.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.1", "00:10:00")]
     public TimeSpan DrainWait { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -4,7 +4,10 @@ using Coupons.Infrastructure.Redis;
 
 namespace Coupons.Reconciliation;
 
-/// <summary>Runs the <see cref="Reconciler"/> for every open coupon on a timer. Safe on every instance at once: each repair is one atomic script.</summary>
+/// <summary>
+/// Runs the <see cref="Reconciler"/> for every open coupon on a timer. Safe on every instance at once: each repair is
+/// one atomic script.
+/// </summary>
 public sealed class ReconciliationService(
     CouponRepository coupons,
     Reconciler reconciler,

@@ -4,7 +4,10 @@ namespace Coupons.Reconciliation;
 
 public static class ReconciliationServices
 {
-    /// <summary>Gate upkeep (missing gates rebuilt, a Redis that lost its data distrusted) and drift repair between Redis and the database.</summary>
+    /// <summary>
+    /// Gate upkeep (missing gates rebuilt, a Redis that lost its data distrusted) and drift repair between Redis and
+    /// the database.
+    /// </summary>
     public static IServiceCollection AddReconciliation(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCheckedOptions<ReconciliationOptions>(configuration, ReconciliationOptions.Section);

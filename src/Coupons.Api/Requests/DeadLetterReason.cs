@@ -19,10 +19,14 @@ public static class DeadLetterReason
     /// <summary>The user id exists, but under another publicId.</summary>
     public const string PublicIdMismatch = "PUBLIC_ID_MISMATCH";
 
-    /// <summary>The request id belongs to another coupon or user (a replay altered on the way): only the first is honoured.</summary>
+    /// <summary>
+    /// The request id belongs to another coupon or user (a replay altered on the way): only the first is honoured.
+    /// </summary>
     public const string RequestIdConflict = "REQUEST_ID_CONFLICT";
 
-    /// <summary>The database refused the write for a reason in the data itself (a constraint, a value out of range).</summary>
+    /// <summary>
+    /// The database refused the write for a reason in the data itself (a constraint, a value out of range).
+    /// </summary>
     public const string ConstraintFailed = "CONSTRAINT_FAILED";
 
     /// <summary>Decoding failed in a way the decoder did not foresee (a defect of ours, kept out of the batch:
@@ -30,5 +34,7 @@ public static class DeadLetterReason
     public const string Undecodable = "UNDECODABLE";
 }
 
-/// <summary>A message that can never be applied, with its <see cref="DeadLetterReason"/> and a detail for operators.</summary>
+/// <summary>
+/// A message that can never be applied, with its <see cref="DeadLetterReason"/> and a detail for operators.
+/// </summary>
 public sealed record UnappliableRequest(IssueRequested Request, string Reason, string Detail);

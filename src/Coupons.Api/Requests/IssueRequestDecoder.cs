@@ -4,7 +4,9 @@ using Coupons.Ops;
 
 namespace Coupons.Requests;
 
-/// <summary>One consumed record, decoded: the request and the producer's trace context, or why it can never be applied.</summary>
+/// <summary>
+/// One consumed record, decoded: the request and the producer's trace context, or why it can never be applied.
+/// </summary>
 public readonly record struct DecodedRecord(IssueRequested? Request, ActivityContext Parent, string? Reason, string? Detail)
 {
     public static DecodedRecord Refused(string reason, string detail) => new(null, default, reason, detail);
@@ -31,8 +33,8 @@ public static class IssueRequestDecoder
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // A decoding defect of ours must not stop the consumer for everyone behind this record (issue 21, item 1 was
-            // one: a header without a value). The generated-record tests keep this branch unreached.
+            // A decoding defect of ours must not stop the consumer for everyone behind this record (issue 21, item 1
+            // was one: a header without a value). The generated-record tests keep this branch unreached.
             return DecodedRecord.Refused(DeadLetterReason.Undecodable, $"{ex.GetType().Name} while decoding: {ex.Message}");
         }
     }

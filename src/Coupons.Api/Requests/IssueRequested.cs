@@ -3,9 +3,11 @@ using System.Text.Json.Serialization;
 
 namespace Coupons.Requests;
 
-/// <summary>The message on <c>coupon.issue.requested</c>: a request the gate accepted and the database must now record.</summary>
-/// <param name="TraceParent">The accepting click's W3C trace context, so the database write joins its trace. In the message,
-/// not in a header: the consumer reads no headers (a header can be any size; see IssueRequestConsumer).</param>
+/// <summary>The message on <c>coupon.issue.requested</c>: a request the gate accepted and the database must now
+/// record.</summary>
+/// <param name="TraceParent">The accepting click's W3C trace context, so the database write joins its trace. In the
+/// message, not in a header: the consumer reads no headers (a header can be any size; see
+/// IssueRequestConsumer).</param>
 public sealed record IssueRequested(
     Guid RequestId, long CouponId, long UserId, string PublicId, DateTimeOffset RequestedAt, string? TraceParent = null, string? TraceState = null)
 {
@@ -18,8 +20,9 @@ public sealed record IssueRequested(
     private static readonly DateTimeOffset LatestRequest = new(9000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>
-    /// Parses and validates a message; throws <see cref="UnreadableMessageException"/> (a <see cref="FormatException"/>,
-    /// with its <see cref="DeadLetterReason"/>) for anything a producer of ours would not send.
+    /// Parses and validates a message; throws <see cref="UnreadableMessageException"/> (a
+    /// <see cref="FormatException"/>, with its <see cref="DeadLetterReason"/>) for anything a producer of ours would
+    /// not send.
     /// </summary>
     public static IssueRequested Parse(ReadOnlySpan<byte> payload)
     {
@@ -44,7 +47,8 @@ public sealed record IssueRequested(
             throw new UnreadableMessageException(DeadLetterReason.Malformed, "IssueRequested is missing requestId, couponId, userId or a valid publicId");
         }
 
-        // Every database holds this range (MySQL's DATETIME starts in year 1000); a request time outside it is not ours.
+        // Every database holds this range (MySQL's DATETIME starts in year 1000); a request time outside it is not
+        // ours.
         if (message.RequestedAt < EarliestRequest || message.RequestedAt >= LatestRequest)
         {
             throw new UnreadableMessageException(DeadLetterReason.Malformed, $"requestedAt {message.RequestedAt:O} is not a plausible request time");
@@ -57,7 +61,10 @@ public sealed record IssueRequested(
     public string Key => $"{CouponId}:{PublicId}";
 }
 
-/// <summary>A message that is not an IssueRequested this service would produce; <see cref="Reason"/> is its <see cref="DeadLetterReason"/>.</summary>
+/// <summary>
+/// A message that is not an IssueRequested this service would produce; <see cref="Reason"/> is its
+/// <see cref="DeadLetterReason"/>.
+/// </summary>
 public sealed class UnreadableMessageException(string reason, string message, Exception? inner = null) : FormatException(message, inner)
 {
     public string Reason { get; } = reason;

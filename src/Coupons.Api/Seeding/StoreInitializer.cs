@@ -78,8 +78,9 @@ public sealed partial class StoreInitializer(
             await coupons.CreateAsync(new NewCoupon(
                 "Flash sale 10% off", "PERCENTAGE", 10m, null, 10_000m, SeedOptions.DemoCouponStock,
                 now.AddMinutes(-1), now.AddYears(1), 30), SeedOptions.DemoCouponId, ct);
-            // Just created: nothing can have been accepted for it, so its gate opens at once. A demo coupon that already
-            // existed may have requests on their way to the database; the gate keeper rebuilds its gate once they landed.
+            // Just created: nothing can have been accepted for it, so its gate opens at once. A demo coupon that
+            // already existed may have requests on their way to the database; the gate keeper rebuilds its gate once
+            // they landed.
             await opener.OpenAsync(SeedOptions.DemoCouponId, ct);
         }
 

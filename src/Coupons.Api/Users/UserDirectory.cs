@@ -6,12 +6,12 @@ namespace Coupons.Users;
 
 /// <summary>
 /// publicId → internal user id: the Redis registry, then MySQL (which fills the registry). An FCFS click reads the
-/// registry inside the gate script (one round trip) and comes here only for users the registry lacks.
-/// Found ids are not kept in process: a sale brings hundreds of thousands of distinct users, each clicking a few
-/// times, so a local copy would cost memory in proportion to the crowd for few hits. Unknown ids are remembered
-/// briefly in process, and MySQL lookups go through a bulkhead (<see cref="UserDirectoryOptions.MaxConcurrentLookups"/>),
-/// so a flood of made-up ids cannot turn into a flood of MySQL queries: beyond it they are refused
-/// (<see cref="BulkheadFullException"/>, 429) instead of taking the pool from everyone else.
+/// registry inside the gate script (one round trip) and comes here only for users the registry lacks. Found ids are not
+/// kept in process: a sale brings hundreds of thousands of distinct users, each clicking a few times, so a local copy
+/// would cost memory in proportion to the crowd for few hits. Unknown ids are remembered briefly in process, and MySQL
+/// lookups go through a bulkhead (<see cref="UserDirectoryOptions.MaxConcurrentLookups"/>), so a flood of made-up ids
+/// cannot turn into a flood of MySQL queries: beyond it they are refused (<see cref="BulkheadFullException"/>, 429)
+/// instead of taking the pool from everyone else.
 /// </summary>
 public sealed class UserDirectory(UserRepository users, UserRegistry registry, RedisCircuit redisCircuit, IMemoryCache cache, IOptions<UserDirectoryOptions> options)
     : IDisposable
@@ -25,7 +25,9 @@ public sealed class UserDirectory(UserRepository users, UserRegistry registry, R
         QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
     });
 
-    /// <summary>For reads that must work without Redis (a user's coupons): Redis trouble falls through to MySQL.</summary>
+    /// <summary>
+    /// For reads that must work without Redis (a user's coupons): Redis trouble falls through to MySQL.
+    /// </summary>
     public async ValueTask<long?> FindIdAsync(string publicId, CancellationToken ct)
     {
         if (await FromRegistryAsync(publicId) is { } registered)
@@ -97,11 +99,17 @@ public sealed class UserDirectory(UserRepository users, UserRegistry registry, R
     public void Dispose() => _lookups.Dispose();
 }
 
-/// <summary>Too many MySQL lookups of users at once (e.g. a flood of made-up ids): answered 429, retry shortly.</summary>
+/// <summary>
+/// Too many MySQL lookups of users at once (e.g. a flood of made-up ids): answered 429, retry shortly.
+/// </summary>
 
-/// <summary>The directory's limits; the composition root sets them from the Issuance settings (one place to configure).</summary>
+/// <summary>
+/// The directory's limits; the composition root sets them from the Issuance settings (one place to configure).
+/// </summary>
 public sealed class UserDirectoryOptions
 {
-    /// <summary>MySQL lookups of users the Redis registry lacks, at once per instance (Issuance:MaxConcurrentUserLookups).</summary>
+    /// <summary>
+    /// MySQL lookups of users the Redis registry lacks, at once per instance (Issuance:MaxConcurrentUserLookups).
+    /// </summary>
     public int MaxConcurrentLookups { get; set; } = 16;
 }

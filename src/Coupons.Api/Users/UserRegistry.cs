@@ -38,7 +38,8 @@ public sealed class UserRegistry(IConnectionMultiplexer redis)
     /// <summary>The registry shard holding <paramref name="publicId"/> (the gate script reads it too).</summary>
     public static RedisKey KeyOf(string publicId)
     {
-        // publicIds are at most 36 ASCII characters (validated at the edge); the hash of their UTF-8 bytes picks the shard.
+        // publicIds are at most 36 ASCII characters (validated at the edge); the hash of their UTF-8 bytes picks the
+        // shard.
         Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(publicId.Length)];
         var length = Encoding.UTF8.GetBytes(publicId, utf8);
         return ShardKeys[XxHash32.HashToUInt32(utf8[..length]) % Shards];

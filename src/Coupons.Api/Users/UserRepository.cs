@@ -32,7 +32,9 @@ public sealed class UserRepository(IDbConnectionFactory connections, TimeProvide
             "SELECT id FROM users WHERE public_id = @publicId", new { publicId = Ids.Canonical(publicId) }, cancellationToken: ct));
     }
 
-    /// <summary>Inserts users in one transaction; existing public ids or emails are left as they are. Returns how many were new.</summary>
+    /// <summary>
+    /// Inserts users in one transaction; existing public ids or emails are left as they are. Returns how many were new.
+    /// </summary>
     public async Task<int> CreateManyAsync(IReadOnlyCollection<NewUser> users, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);

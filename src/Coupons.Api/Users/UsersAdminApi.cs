@@ -8,7 +8,10 @@ public static class UsersAdminApi
     public const int MaxUsersPerCall = 10_000;
     public const long MaxUsersBodyBytes = 4 * 1024 * 1024; // 10,000 users at ~400 bytes each
 
-    /// <summary>Adds <c>POST users</c> (bulk registration) to <paramref name="admin"/>, the admin group, with a larger body limit than its own.</summary>
+    /// <summary>
+    /// Adds <c>POST users</c> (bulk registration) to <paramref name="admin"/>, the admin group, with a larger body
+    /// limit than its own.
+    /// </summary>
     public static RouteGroupBuilder MapUsersAdminApi(this RouteGroupBuilder admin)
     {
         admin.MapPost("/users", CreateUsers).WithMetadata(new RequestSizeLimitAttribute(MaxUsersBodyBytes))
@@ -36,7 +39,9 @@ public static class UsersAdminApi
         return TypedResults.Created("/api/admin/users", new CreatedUsers(list.Count, created));
     }
 
-    /// <summary>New users go into the Redis registry at once, so their first click needs no MySQL lookup. Best effort.</summary>
+    /// <summary>
+    /// New users go into the Redis registry at once, so their first click needs no MySQL lookup. Best effort.
+    /// </summary>
     private static async Task WarmRegistryAsync(UserRepository users, UserRegistry registry, IReadOnlyCollection<string> publicIds, CancellationToken ct)
     {
         try

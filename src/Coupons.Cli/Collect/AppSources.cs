@@ -3,7 +3,9 @@ using Coupons.Client;
 
 namespace Coupons.Cli.Collect;
 
-/// <summary>What the app says about itself over HTTP: health, metrics, its effective configuration, dead letters.</summary>
+/// <summary>
+/// What the app says about itself over HTTP: health, metrics, its effective configuration, dead letters.
+/// </summary>
 public sealed class AppSources(Targets targets) : IDisposable
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };

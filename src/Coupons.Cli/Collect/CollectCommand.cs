@@ -3,7 +3,9 @@ using Spectre.Console;
 
 namespace Coupons.Cli.Collect;
 
-/// <summary>Where <c>collect</c> reads from; each source that is not given is listed in the manifest as skipped.</summary>
+/// <summary>
+/// Where <c>collect</c> reads from; each source that is not given is listed in the manifest as skipped.
+/// </summary>
 public sealed record CollectSources(Targets Targets, int? Pid, string? MySql, string? Redis, string? Kafka, IReadOnlyList<string> Logs, int LogLines = 5000);
 
 /// <summary>

@@ -6,7 +6,8 @@ namespace Coupons.Cli.Collect;
 
 /// <summary>
 /// One app process seen from outside, through the .NET diagnostics port: a runtime snapshot (the process's memory and
-/// threads from /proc, its command line and environment with no setting's value) and every managed thread's stack as text.
+/// threads from /proc, its command line and environment with no setting's value) and every managed thread's stack as
+/// text.
 /// </summary>
 public static class ProcessSources
 {
@@ -27,9 +28,10 @@ public static class ProcessSources
     }
 
     /// <summary>
-    /// The command line as archived, from /proc/{pid}/cmdline (arguments separated by NUL): the program, up to and with the
-    /// app's dll, as it is; after it, the names of settings and never a value. .NET binds every argument into configuration
-    /// (<c>--Admin:ApiKey=…</c>, <c>--Key value</c>, <c>/Key=…</c>, <c>Key=…</c>), so any value may be a secret.
+    /// The command line as archived, from /proc/{pid}/cmdline (arguments separated by NUL): the program, up to and with
+    /// the app's dll, as it is; after it, the names of settings and never a value. .NET binds every argument into
+    /// configuration (<c>--Admin:ApiKey=…</c>, <c>--Key value</c>, <c>/Key=…</c>, <c>Key=…</c>), so any value may be a
+    /// secret.
     /// </summary>
     public static string CommandLine(string cmdline)
     {
@@ -71,7 +73,10 @@ public static class ProcessSources
     public static string EnvironmentListing(IReadOnlyDictionary<string, string> environment) =>
         $"environment variables (names only): {string.Join(' ', environment.Keys.Order(StringComparer.Ordinal))}{Environment.NewLine}";
 
-    /// <summary>The runtime's data-access library, next to the libcoreclr.so the process has loaded (ClrMD does not download it on Linux).</summary>
+    /// <summary>
+    /// The runtime's data-access library, next to the libcoreclr.so the process has loaded (ClrMD does not download it
+    /// on Linux).
+    /// </summary>
     private static async Task<string> DacPathAsync(int pid)
     {
         var coreclr = (await File.ReadAllLinesAsync($"/proc/{pid}/maps"))
@@ -81,10 +86,11 @@ public static class ProcessSources
     }
 
     /// <summary>
-    /// Every managed thread's stack as text, the way <c>dotnet-dump analyze</c> then <c>clrstack -all</c> shows it: a triage
-    /// dump is written to a temporary file, read with ClrMD and deleted. The dump itself never goes into the bundle: even a
-    /// triage dump holds memory pages with the process's environment, and with it the secrets in its settings. A collect
-    /// killed before it could delete its dump (kill -9) leaves one behind: the next collect deletes it first.
+    /// Every managed thread's stack as text, the way <c>dotnet-dump analyze</c> then <c>clrstack -all</c> shows it: a
+    /// triage dump is written to a temporary file, read with ClrMD and deleted. The dump itself never goes into the
+    /// bundle: even a triage dump holds memory pages with the process's environment, and with it the secrets in its
+    /// settings. A collect killed before it could delete its dump (kill -9) leaves one behind: the next collect deletes
+    /// it first.
     /// </summary>
     public static async Task<string> ThreadStacksAsync(int pid, CancellationToken ct)
     {
@@ -117,8 +123,8 @@ public static class ProcessSources
     private const string DumpPrefix = "couponctl-";
 
     /// <summary>
-    /// Deletes the triage dumps of collects that are no longer running (named <c>couponctl-&lt;collect pid&gt;-&lt;app pid&gt;-…</c>);
-    /// the number deleted.
+    /// Deletes the triage dumps of collects that are no longer running (named <c>couponctl-&lt;collect pid&gt;-&lt;app
+    /// pid&gt;-…</c>); the number deleted.
     /// </summary>
     public static int DeleteLeftDumps(string directory)
     {

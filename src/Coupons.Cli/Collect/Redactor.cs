@@ -74,7 +74,10 @@ public sealed partial class Redactor
         return $"\"{Mask}\"" + (end < 0 ? "" : value[end..]);
     }
 
-    /// <summary>One <c>\uXXXX</c> as its character, unless JSON needs it escaped (a quote, a backslash, a control character) or it is half of a pair.</summary>
+    /// <summary>
+    /// One <c>\uXXXX</c> as its character, unless JSON needs it escaped (a quote, a backslash, a control character) or
+    /// it is half of a pair.
+    /// </summary>
     private static string Unescape(Match escape)
     {
         var c = (char)Convert.ToInt32(escape.Groups[1].Value, 16);
@@ -105,7 +108,10 @@ public sealed partial class Redactor
         }
     }
 
-    /// <summary>A quoted SQL or config value: single or double quotes, backslash escapes or doubled quotes, or cut off at the line's end (a query shown truncated).</summary>
+    /// <summary>
+    /// A quoted SQL or config value: single or double quotes, backslash escapes or doubled quotes, or cut off at the
+    /// line's end (a query shown truncated).
+    /// </summary>
     private const string Quoted = """('(?:[^'\\\r\n]|\\.|'')*(?:'|$)|"(?:[^"\\\r\n]|\\.|"")*(?:"|$))""";
 
     /// <summary>A value quoted with escaped quotes, as in JSON inside a JSON string (<c>\"…\"</c>).</summary>
@@ -134,8 +140,9 @@ public sealed partial class Redactor
     /// A setting whose name ends in a secret's word, in any of the syntaxes a bundle meets: connection strings
     /// (<c>Pwd=…;</c>), environment and SQL (<c>MYSQL_ROOT_PASSWORD=…</c>, <c>MASTER_PASSWORD='…'</c>,
     /// <c>Admin__ApiKey=…</c>), JSON (<c>"newPassword":"…"</c>), YAML (<c>password: …</c>), query strings
-    /// (<c>access_token=…</c>), Kafka's <c>sasl.password</c> and JAAS. The value is quoted, or runs to the next <c>;</c>,
-    /// quote, bracket or line end: spaces and commas may be part of a password, so a little more than the secret may go.
+    /// (<c>access_token=…</c>), Kafka's <c>sasl.password</c> and JAAS. The value is quoted, or runs to the next
+    /// <c>;</c>, quote, bracket or line end: spaces and commas may be part of a password, so a little more than the
+    /// secret may go.
     /// </summary>
     [GeneratedRegex(@"(?im)(?<![A-Za-z0-9])([A-Za-z0-9_.\-]*(?:password|passwd|pwd|secret|apikey|api_key|api-key|token)(?:\\?[""'])?\s*[:=]\s*)(?<value>" + EscapedQuoted + "|" + Quoted + @"|[^;""'}\]\r\n]+)")]
     private static partial Regex SecretSetting();
@@ -151,7 +158,9 @@ public sealed partial class Redactor
     [GeneratedRegex(@"(?i)(X-Admin-Key[""']?\s*[:=]\s*\[?\s*[""']?)[^\s""',;\]]+")]
     private static partial Regex AdminKeyHeader();
 
-    /// <summary>AUTH, AUTH2 (MIGRATE) and HELLO's AUTH: the user and password after it, quoted as MONITOR shows them or not.</summary>
+    /// <summary>
+    /// AUTH, AUTH2 (MIGRATE) and HELLO's AUTH: the user and password after it, quoted as MONITOR shows them or not.
+    /// </summary>
     [GeneratedRegex(@"(?i)(\bAUTH2?""?)\s+(?:""[^""]*""|[^\s""]+)(?:\s+(?:""[^""]*""|[^\s""]+))?")]
     private static partial Regex RedisAuth();
 
@@ -162,7 +171,10 @@ public sealed partial class Redactor
     [GeneratedRegex(@"(?i)(?<=\bSETUSER\b[^\r\n]*\s""?)[>#][^\s""]+")]
     private static partial Regex AclPassword();
 
-    /// <summary>An address with a letter in its local part (a broker line's <c>1@kafka-1:9092</c> is not one), any script, or URL-encoded.</summary>
+    /// <summary>
+    /// An address with a letter in its local part (a broker line's <c>1@kafka-1:9092</c> is not one), any script, or
+    /// URL-encoded.
+    /// </summary>
     [GeneratedRegex(@"(?<![\p{L}\p{N}._%+\-])[\p{L}\p{N}._%+\-]*\p{L}[\p{L}\p{N}._%+\-]*(?:@|%40)[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)*\.\p{L}{2,}")]
     private static partial Regex Email();
 }

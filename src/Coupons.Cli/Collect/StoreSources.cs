@@ -6,12 +6,17 @@ using StackExchange.Redis;
 
 namespace Coupons.Cli.Collect;
 
-/// <summary>The stores' own view, read only: MariaDB's processlist and InnoDB status, Redis INFO and SLOWLOG, Kafka's group offsets.</summary>
+/// <summary>
+/// The stores' own view, read only: MariaDB's processlist and InnoDB status, Redis INFO and SLOWLOG, Kafka's group
+/// offsets.
+/// </summary>
 public static class StoreSources
 {
     public static Task<string> ProcesslistAsync(string mysql) => QueryAsync(mysql, "SHOW FULL PROCESSLIST");
 
-    /// <summary>The InnoDB monitor's text (locks, transactions, buffer pool), as <c>SHOW ENGINE INNODB STATUS\G</c> prints it.</summary>
+    /// <summary>
+    /// The InnoDB monitor's text (locks, transactions, buffer pool), as <c>SHOW ENGINE INNODB STATUS\G</c> prints it.
+    /// </summary>
     public static async Task<string> InnoDbStatusAsync(string mysql)
     {
         await using var connection = new MySqlConnection(mysql);
@@ -35,7 +40,8 @@ public static class StoreSources
         var text = new StringBuilder($"{entries.Length} entries (SLOWLOG GET 128), newest first{Environment.NewLine}");
         foreach (var e in entries)
         {
-            // The command and its key only: the other arguments are values, and a value can be anything (a token, a password).
+            // The command and its key only: the other arguments are values, and a value can be anything (a token, a
+            // password).
             var args = e.Arguments.Select(a => a.ToString()).ToList();
             text.AppendLine($"#{e.UniqueId} {e.Time:u} {e.Duration.TotalMilliseconds:F3} ms {string.Join(' ', args.Take(2))}{(args.Count > 2 ? $" (+{args.Count - 2} arguments not shown)" : "")}");
         }
@@ -45,7 +51,8 @@ public static class StoreSources
 
     /// <summary>
     /// The service's consumer group against its request topic: committed offset, log end and lag per partition. The
-    /// group is named, not listed: listing and describing groups are not in every broker (the mock cluster has neither).
+    /// group is named, not listed: listing and describing groups are not in every broker (the mock cluster has
+    /// neither).
     /// </summary>
     public static async Task<string> ConsumerGroupAsync(string bootstrap, string group, string topic)
     {

@@ -5,8 +5,8 @@ namespace Coupons.Cli.Contexts;
 /// <summary>
 /// Where couponctl's settings come from, after its options: the environment (<c>COUPONCTL_*</c>), then the current
 /// context, kubectl-style: a named set of those same settings in <c>~/.config/couponctl/config.json</c> (or
-/// <c>$COUPONCTL_CONFIG</c>), so the local topology needs one <c>couponctl context use</c>, not eight exports. A context
-/// never holds an admin key, only the path of a file that does (<c>COUPONCTL_ADMIN_KEY_FILE</c>).
+/// <c>$COUPONCTL_CONFIG</c>), so the local topology needs one <c>couponctl context use</c>, not eight exports. A
+/// context never holds an admin key, only the path of a file that does (<c>COUPONCTL_ADMIN_KEY_FILE</c>).
 /// </summary>
 public static class CliSettings
 {
@@ -26,17 +26,24 @@ public static class CliSettings
     public static string? FromContext(string name) =>
         ContextStore.Load(ConfigFile).Current is { } context && context.Settings.TryGetValue(name, out var value) && value is { Length: > 0 } ? value : null;
 
-    /// <summary>An environment variable (tests give their own: the process's is shared by every test at once).</summary>
+    /// <summary>
+    /// An environment variable (tests give their own: the process's is shared by every test at once).
+    /// </summary>
     public static string? Environment(string name) =>
         Overridden.Value is { } scope ? scope.Environment.GetValueOrDefault(name) : System.Environment.GetEnvironmentVariable(name);
 
-    /// <summary>The contexts file: <c>$COUPONCTL_CONFIG</c>, else <c>$XDG_CONFIG_HOME/couponctl/config.json</c>, else under ~/.config.</summary>
+    /// <summary>
+    /// The contexts file: <c>$COUPONCTL_CONFIG</c>, else <c>$XDG_CONFIG_HOME/couponctl/config.json</c>, else under
+    /// ~/.config.
+    /// </summary>
     public static string ConfigFile =>
         Environment("COUPONCTL_CONFIG") is { Length: > 0 } path ? path
         : Path.Combine(Environment("XDG_CONFIG_HOME") is { Length: > 0 } xdg ? xdg
             : Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".config"), "couponctl", "config.json");
 
-    /// <summary>For tests: this environment (and nothing of the process's) until disposed, in this async flow only.</summary>
+    /// <summary>
+    /// For tests: this environment (and nothing of the process's) until disposed, in this async flow only.
+    /// </summary>
     public static IDisposable Use(IReadOnlyDictionary<string, string> environment)
     {
         var previous = Overridden.Value;

@@ -5,8 +5,8 @@ using Spectre.Console;
 namespace Coupons.Cli.Contexts;
 
 /// <summary>
-/// <c>couponctl context add|use|list|show|remove</c>: named sets of targets, as kubectl's contexts. <c>add</c> takes the
-/// same targets as the other commands, except the admin key: only the path of a file holding it
+/// <c>couponctl context add|use|list|show|remove</c>: named sets of targets, as kubectl's contexts. <c>add</c> takes
+/// the same targets as the other commands, except the admin key: only the path of a file holding it
 /// (<c>--admin-key-file</c>), so no key sits in the contexts file or in shell history.
 /// </summary>
 public static partial class ContextCommand

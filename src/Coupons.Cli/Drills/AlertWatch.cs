@@ -21,7 +21,9 @@ public sealed class AlertWatch(Uri prometheus, string alert) : IDisposable
 
     public string? Error { get; private set; }
 
-    /// <summary>The state read last: inactive, pending, firing, or unknown (Prometheus did not answer; see <see cref="Error"/>).</summary>
+    /// <summary>
+    /// The state read last: inactive, pending, firing, or unknown (Prometheus did not answer; see <see cref="Error"/>).
+    /// </summary>
     public string LastState { get; private set; } = "unknown";
 
     public void Dispose() => _http.Dispose();
@@ -44,7 +46,10 @@ public sealed class AlertWatch(Uri prometheus, string alert) : IDisposable
     /// <summary>The instance whose alert fired first (the <c>instance</c> label), for the report.</summary>
     public string? FiringInstance { get; private set; }
 
-    /// <summary>The alert's state now on any instance (firing before pending before inactive), without noting any time; null when Prometheus did not answer.</summary>
+    /// <summary>
+    /// The alert's state now on any instance (firing before pending before inactive), without noting any time; null
+    /// when Prometheus did not answer.
+    /// </summary>
     public async Task<(string State, string? Instance)?> ReadAsync(CancellationToken ct)
     {
         try
@@ -60,7 +65,9 @@ public sealed class AlertWatch(Uri prometheus, string alert) : IDisposable
         }
     }
 
-    /// <summary>One alert's most urgent state across instances in an <c>/api/v1/alerts</c> answer, and the instance in it.</summary>
+    /// <summary>
+    /// One alert's most urgent state across instances in an <c>/api/v1/alerts</c> answer, and the instance in it.
+    /// </summary>
     public static (string State, string? Instance) StateOf(JsonElement answer, string alert) =>
         answer.GetProperty("data").GetProperty("alerts").EnumerateArray()
             .Where(a => a.GetProperty("labels").TryGetProperty("alertname", out var name) && name.GetString() == alert)
@@ -68,7 +75,9 @@ public sealed class AlertWatch(Uri prometheus, string alert) : IDisposable
             .OrderBy(a => a.State switch { "firing" => 0, "pending" => 1, _ => 2 })
             .FirstOrDefault(("inactive", (string?)null));
 
-    /// <summary>Reads the alert's state now and notes the first pending, firing and (after firing) resolved times.</summary>
+    /// <summary>
+    /// Reads the alert's state now and notes the first pending, firing and (after firing) resolved times.
+    /// </summary>
     public async Task<string> PollAsync(CancellationToken ct)
     {
         if (await ReadAsync(ct) is not { } read)

@@ -6,7 +6,9 @@ namespace Coupons.Cli.Drills;
 /// <summary>One of the invariants of design.md §2, checked: whether it holds and the numbers that say so.</summary>
 public sealed record InvariantCheck(string Id, string Rule, bool Holds, string Evidence);
 
-/// <summary>What Redis's gate said about the coupon at the end (through the admin API), or why it could not be read.</summary>
+/// <summary>
+/// What Redis's gate said about the coupon at the end (through the admin API), or why it could not be read.
+/// </summary>
 public sealed record GateView(long? RemainingStock, bool Open, string? Unreadable = null);
 
 /// <summary>

@@ -57,7 +57,9 @@ public static class DrillCommand
         DefaultValueFactory = _ => Directory.GetCurrentDirectory(),
     };
 
-    /// <summary>The local topology's read-only on-call user (src/Coupons.AppHost/DataStores.cs); a local default, not a secret.</summary>
+    /// <summary>
+    /// The local topology's read-only on-call user (src/Coupons.AppHost/DataStores.cs); a local default, not a secret.
+    /// </summary>
     public const string TopologyMySql = "Server=127.0.0.1;Port=13316;Database=coupons;User ID=couponctl;Password=couponctl-local-topology";
 
     public static Command Create(IAnsiConsole console)

@@ -7,10 +7,13 @@ namespace Coupons.Cli.Drills;
 
 /// <summary>One answer a drill user got. Status 0: no answer at all (connection refused or timed out).</summary>
 /// <param name="User">The public id as sent (a person clicks with it as stored and re-cased).</param>
-/// <param name="Unresolved">An ALREADY_REQUESTED whose request was neither PENDING nor ISSUED when asked: not final.</param>
+/// <param name="Unresolved">An ALREADY_REQUESTED whose request was neither PENDING nor ISSUED when asked: not
+/// final.</param>
 public sealed record DrillAnswer(string User, int Status, string? Code, Guid? RequestId, DateTimeOffset At, double LatencyMs, bool Unresolved = false)
 {
-    /// <summary>A final answer: accepted, or refused for good (sold out, or already requested with a request that stands).</summary>
+    /// <summary>
+    /// A final answer: accepted, or refused for good (sold out, or already requested with a request that stands).
+    /// </summary>
     public bool Final => Status == 202 || (Status == 409 && !Unresolved);
 
     /// <summary>The person behind the click: public ids are one person however cased (design.md §2, I6).</summary>
@@ -39,10 +42,15 @@ public sealed class DrillLoad(CouponsClient client, long couponId, IReadOnlyList
 
     public int Arrived => Math.Min(_next, users.Count);
 
-    /// <summary>ALREADY_REQUESTED answers whose request did not resolve when asked (the user clicked again later).</summary>
+    /// <summary>
+    /// ALREADY_REQUESTED answers whose request did not resolve when asked (the user clicked again later).
+    /// </summary>
     public int UnresolvedAlreadyRequested => _unresolved.Count;
 
-    /// <summary>Users arrive at <paramref name="perSecond"/> until <paramref name="arrivals"/> is cancelled or every user has come.</summary>
+    /// <summary>
+    /// Users arrive at <paramref name="perSecond"/> until <paramref name="arrivals"/> is cancelled or every user has
+    /// come.
+    /// </summary>
     public async Task ArriveAsync(double perSecond, CancellationToken arrivals, CancellationToken stop)
     {
         var gap = TimeSpan.FromSeconds(1 / perSecond);
@@ -78,7 +86,9 @@ public sealed class DrillLoad(CouponsClient client, long couponId, IReadOnlyList
     /// </summary>
     public Task RushAsync(double perSecond, CancellationToken stop) => ArriveAsync(perSecond, stop, stop);
 
-    /// <summary>Waits until every user who came has a final answer, or <paramref name="stop"/> fires (then they have none).</summary>
+    /// <summary>
+    /// Waits until every user who came has a final answer, or <paramref name="stop"/> fires (then they have none).
+    /// </summary>
     public Task FinishAsync() => Task.WhenAll(_running);
 
     /// <summary>A user who arrives now and clicks until answered; true when the click was accepted.</summary>
@@ -141,7 +151,9 @@ public sealed class DrillLoad(CouponsClient client, long couponId, IReadOnlyList
     private const string AlreadyRequested = "ALREADY_REQUESTED";
     private static readonly TimeSpan UnresolvedRetry = TimeSpan.FromSeconds(5);
 
-    /// <summary>Whether the request an ALREADY_REQUESTED names is PENDING or ISSUED (if not, the user waits and clicks again).</summary>
+    /// <summary>
+    /// Whether the request an ALREADY_REQUESTED names is PENDING or ISSUED (if not, the user waits and clicks again).
+    /// </summary>
     private async Task<bool> ResolvesAsync(Guid? requestId, CancellationToken stop)
     {
         return requestId is { } id && (await client.GetRequestAsync(couponId, id, stop)).Value is { Status: "PENDING" or "ISSUED" };
@@ -159,5 +171,7 @@ public sealed class DrillLoad(CouponsClient client, long couponId, IReadOnlyList
     }
 }
 
-/// <summary>Every user of the drill has come: its recovery probes found no stock left (it sold out before recovery).</summary>
+/// <summary>
+/// Every user of the drill has come: its recovery probes found no stock left (it sold out before recovery).
+/// </summary>
 public sealed class DrillOutOfUsersException() : Exception("the drill ran out of users: the coupon sold out before the service recovered");

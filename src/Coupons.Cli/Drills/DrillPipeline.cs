@@ -4,14 +4,16 @@ using MySqlConnector;
 namespace Coupons.Cli.Drills;
 
 /// <summary>
-/// Whether anything the drill's users were accepted for is still on its way, read from the database (not from the
-/// app's view of Redis): accepted request ids the database has not decided yet (neither a <c>user_coupons</c> row, the
-/// issued ledger, nor an <c>issue_requests</c> row, the refused one), and the coupon's parked requests. A 202 the drill never received (its connection dropped) is not
-/// known here; the invariants read the database in full at the end.
+/// Whether anything the drill's users were accepted for is still on its way, read from the database (not from the app's
+/// view of Redis): accepted request ids the database has not decided yet (neither a <c>user_coupons</c> row, the issued
+/// ledger, nor an <c>issue_requests</c> row, the refused one), and the coupon's parked requests. A 202 the drill never
+/// received (its connection dropped) is not known here; the invariants read the database in full at the end.
 /// </summary>
 public sealed class DrillPipeline(string mysql, long couponId, DrillLoad load)
 {
-    /// <summary>How many accepted requests are not written yet plus how many are parked; null when MariaDB does not answer.</summary>
+    /// <summary>
+    /// How many accepted requests are not written yet plus how many are parked; null when MariaDB does not answer.
+    /// </summary>
     public async Task<long?> InFlightOrParkedAsync(CancellationToken ct)
     {
         var accepted = load.Answers.Where(a => a.Status == 202 && a.RequestId is not null).Select(a => a.RequestId!.Value).ToHashSet();
@@ -34,12 +36,16 @@ public sealed class DrillPipeline(string mysql, long couponId, DrillLoad load)
     }
 }
 
-/// <summary>How long a recovery is watched: its target from the moment it is timed from, and some room to measure a miss.</summary>
+/// <summary>
+/// How long a recovery is watched: its target from the moment it is timed from, and some room to measure a miss.
+/// </summary>
 public static class RecoveryDeadline
 {
     public static readonly TimeSpan Room = TimeSpan.FromSeconds(30);
 
-    /// <summary>Never negative: a moment long past (an unalerted fault held its full time) leaves no time, not a crash.</summary>
+    /// <summary>
+    /// Never negative: a moment long past (an unalerted fault held its full time) leaves no time, not a crash.
+    /// </summary>
     public static TimeSpan After(TimeSpan target, DateTimeOffset from, DateTimeOffset now) =>
         target - (now - from) + Room is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
 }

@@ -39,7 +39,10 @@ public sealed record LoadCounters(
     }
 }
 
-/// <summary>A drill's result: written as <c>drills/&lt;UTC&gt;-&lt;scenario&gt;.json</c> next to its Markdown, read back by <c>postmortem --drill</c>.</summary>
+/// <summary>
+/// A drill's result: written as <c>drills/&lt;UTC&gt;-&lt;scenario&gt;.json</c> next to its Markdown, read back by
+/// <c>postmortem --drill</c>.
+/// </summary>
 public sealed record DrillReport(
     string Scenario,
     string Stack,
@@ -65,9 +68,15 @@ public sealed record DrillReport(
 {
     public string Verdict => Passed ? "PASS" : "FAIL";
 
-    /// <summary>Who the admin audit records the drill's own calls as (its key's id): the post-mortem does not count them as a response.</summary>
+    /// <summary>
+    /// Who the admin audit records the drill's own calls as (its key's id): the post-mortem does not count them as a
+    /// response.
+    /// </summary>
     public string? Actor { get; init; }
 
-    /// <summary>Clicks accepted while the fault lasted (from the injection to the heal, or to recovery for a fault that heals itself).</summary>
+    /// <summary>
+    /// Clicks accepted while the fault lasted (from the injection to the heal, or to recovery for a fault that heals
+    /// itself).
+    /// </summary>
     public int AcceptedDuringFault { get; init; }
 }

@@ -5,7 +5,10 @@ using System.Text.Json.Serialization;
 
 namespace Coupons.Cli.Drills;
 
-/// <summary>Writes a drill's report as <c>&lt;dir&gt;/&lt;UTC time&gt;-&lt;scenario&gt;.md</c> and <c>.json</c>, and reads the JSON back.</summary>
+/// <summary>
+/// Writes a drill's report as <c>&lt;dir&gt;/&lt;UTC time&gt;-&lt;scenario&gt;.md</c> and <c>.json</c>, and reads the
+/// JSON back.
+/// </summary>
 public static class DrillReportFiles
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never };

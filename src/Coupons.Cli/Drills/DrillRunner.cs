@@ -8,13 +8,17 @@ namespace Coupons.Cli.Drills;
 /// <summary>How a drill runs: where, how hard, and where Prometheus and the database are.</summary>
 public sealed record DrillSettings(Targets Targets, DrillStack Stack, Uri? Prometheus, string MySql, double UsersPerSecond, TimeSpan Warmup, TimeSpan Cooldown)
 {
-    /// <summary>How long a drill waits for its users' final answers and the pipeline to drain once the fault is healed.</summary>
+    /// <summary>
+    /// How long a drill waits for its users' final answers and the pipeline to drain once the fault is healed.
+    /// </summary>
     public TimeSpan Settle { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Whether the drill's admin key is its own (--drill-key), so the audit tells it from operators.</summary>
     public bool OwnKey { get; init; }
 
-    /// <summary>How long a drill waits for its alert, already pending or firing, to clear before it refuses to run.</summary>
+    /// <summary>
+    /// How long a drill waits for its alert, already pending or firing, to clear before it refuses to run.
+    /// </summary>
     public TimeSpan QuietWait { get; init; } = TimeSpan.FromMinutes(3);
 }
 
@@ -70,7 +74,8 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
         {
             await fault.InjectAsync(ct);
             injectedAt = Note($"fault injected: {scenario.Fault}");
-            // A fault the service rides out by itself is recovered from while it lasts: timed from the injection, not after the hold.
+            // A fault the service rides out by itself is recovered from while it lasts: timed from the injection, not
+            // after the hold.
             var recovering = fault.HealsItself ? RecoverAsync(load, pipeline, injectedAt, null, stop.Token) : null;
             await HoldAsync(alert, injectedAt, ct);
             await fault.HealAsync(ct);
@@ -82,7 +87,8 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
         {
             if (!healed)
             {
-                // Interrupted (Ctrl+C, a failure): a server frozen with SIGSTOP or a stopped broker must not outlive the drill.
+                // Interrupted (Ctrl+C, a failure): a server frozen with SIGSTOP or a stopped broker must not outlive
+                // the drill.
                 await fault.HealAsync(CancellationToken.None);
                 progress("fault healed on the way out");
             }
@@ -111,7 +117,9 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
         return Judge(fault, couponId, load, invariants, alert, startedAt, injectedAt, healedAt, recoveredAt, endedAt, during) with { Actor = actor };
     }
 
-    /// <summary>The flash crowd at the end: fast enough to sell out at once, slow enough not to exhaust sockets.</summary>
+    /// <summary>
+    /// The flash crowd at the end: fast enough to sell out at once, slow enough not to exhaust sockets.
+    /// </summary>
     private const double CrowdPerSecond = 400;
 
     /// <summary>
@@ -272,7 +280,10 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
     /// <summary>How long after the heal the drill's alert must have stopped firing.</summary>
     private static readonly TimeSpan ResolveWait = TimeSpan.FromMinutes(2);
 
-    /// <summary>Watches the alert stop firing (for the report, the post-mortem's timeline, and the next drill), at most <see cref="ResolveWait"/> after the heal.</summary>
+    /// <summary>
+    /// Watches the alert stop firing (for the report, the post-mortem's timeline, and the next drill), at most
+    /// <see cref="ResolveWait"/> after the heal.
+    /// </summary>
     private async Task AwaitResolvedAsync(AlertWatch? alert, DateTimeOffset healedAt, HttpClient app, HttpClient admin, CancellationToken ct)
     {
         if (alert?.FiringAt is null)
@@ -361,7 +372,9 @@ public sealed class DrillRunner(DrillScenario scenario, DrillSettings settings, 
         }
     }
 
-    /// <summary>Who the audit says set this drill up: the drill's own key, or the same key as people (which it then says).</summary>
+    /// <summary>
+    /// Who the audit says set this drill up: the drill's own key, or the same key as people (which it then says).
+    /// </summary>
     private async Task<string?> NoteActorAsync(CouponsAdminClient admin, long couponId, CancellationToken ct)
     {
         try

@@ -21,7 +21,10 @@ public sealed record SeverityTarget(string Level, TimeSpan Detect, TimeSpan Resp
 /// </summary>
 public sealed record DrillScenario(string Name, string Fault, TimeSpan Hold, string? Alert, SeverityTarget Severity, TimeSpan RecoverWithin)
 {
-    /// <summary>Recovery is automatic here (no restart, no hand repair), so it is held to a minute, far inside any resolve target.</summary>
+    /// <summary>
+    /// Recovery is automatic here (no restart, no hand repair), so it is held to a minute, far inside any resolve
+    /// target.
+    /// </summary>
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
 
     public static readonly IReadOnlyList<DrillScenario> All =

@@ -2,7 +2,9 @@ using System.Net.Sockets;
 
 namespace Coupons.Cli.Drills;
 
-/// <summary>The Kafka mock host's control port: one text command per line ("down all", "up all"), answered "ok ...".</summary>
+/// <summary>
+/// The Kafka mock host's control port: one text command per line ("down all", "up all"), answered "ok ...".
+/// </summary>
 public static class KafkaMockControl
 {
     public static async Task SendAsync(string address, string command, CancellationToken ct)

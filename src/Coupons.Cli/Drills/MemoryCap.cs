@@ -1,8 +1,8 @@
 namespace Coupons.Cli.Drills;
 
 /// <summary>
-/// <c>docker update --memory 256m</c> for a plain process: a memory cgroup of its own with the cap, the process moved in;
-/// healing moves it back to the root group. cgroup v1 (memory controller) and v2 (unified) both work; needs root.
+/// <c>docker update --memory 256m</c> for a plain process: a memory cgroup of its own with the cap, the process moved
+/// in; healing moves it back to the root group. cgroup v1 (memory controller) and v2 (unified) both work; needs root.
 /// </summary>
 public sealed class MemoryCap(int pid, long bytes)
 {

@@ -12,7 +12,8 @@ public static class AlertHistory
 
     private static readonly TimeSpan Beyond = TimeSpan.FromMinutes(5);
 
-    /// <param name="FiringBefore">Already firing when the window opened: <see cref="FiredAt"/> is the window's start, not when it fired.</param>
+    /// <param name="FiringBefore">Already firing when the window opened: <see cref="FiredAt"/> is the window's start,
+    /// not when it fired.</param>
     public sealed record Firing(string Alert, string Severity, DateTimeOffset FiredAt, DateTimeOffset? ResolvedAt, bool FiringBefore = false);
 
     public static async Task<IReadOnlyList<Firing>> ReadAsync(PrometheusRange prometheus, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
@@ -23,7 +24,10 @@ public static class AlertHistory
         return Firings(series, from, to, end, step);
     }
 
-    /// <summary>The firings in a range query's answer (queried from <paramref name="from"/> to <paramref name="end"/>), those that began by <paramref name="to"/>.</summary>
+    /// <summary>
+    /// The firings in a range query's answer (queried from <paramref name="from"/> to <paramref name="end"/>), those
+    /// that began by <paramref name="to"/>.
+    /// </summary>
     public static IReadOnlyList<Firing> Firings(IReadOnlyList<RangeSeries> series, DateTimeOffset from, DateTimeOffset to, DateTimeOffset end, TimeSpan step)
     {
         // A value at a step means firing at that step: one with no value at the query's last step has resolved.

@@ -7,7 +7,10 @@ namespace Coupons.Cli.Postmortem;
 /// <summary>Reads the impact of a window from the database and from the app's counters in Prometheus.</summary>
 public static class ImpactReader
 {
-    /// <summary>The window's impact in the database: for <paramref name="couponId"/> when the incident has one (a drill's coupon, --coupon), else for every coupon.</summary>
+    /// <summary>
+    /// The window's impact in the database: for <paramref name="couponId"/> when the incident has one (a drill's
+    /// coupon, --coupon), else for every coupon.
+    /// </summary>
     public static async Task<DatabaseImpact> FromDatabaseAsync(string mysql, DateTimeOffset from, DateTimeOffset to, long? couponId, CancellationToken ct)
     {
         await using var connection = new MySqlConnection(mysql);
@@ -26,7 +29,9 @@ public static class ImpactReader
             [.. actions.Select(a => new AuditAction(new DateTimeOffset(DateTime.SpecifyKind(a.At, DateTimeKind.Utc)), a.Actor, a.Action, a.CouponId, a.Status))], couponId);
     }
 
-    /// <summary>Each app version that ran in the window, as "version (commit)" (<c>coupons_build_info</c>, any instance).</summary>
+    /// <summary>
+    /// Each app version that ran in the window, as "version (commit)" (<c>coupons_build_info</c>, any instance).
+    /// </summary>
     public static async Task<IReadOnlyList<string>> VersionsAsync(PrometheusRange prometheus, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
         [.. (await prometheus.RawAsync("coupons_build_info", from, to, TimeSpan.FromSeconds(30), ct)) // a scrape or two before: a short window may hold none
             .Select(s => $"{s.Labels.GetValueOrDefault("version", "?")} ({s.Labels.GetValueOrDefault("commit", "?")[..Math.Min(12, s.Labels.GetValueOrDefault("commit", "?").Length)]})")
@@ -66,11 +71,16 @@ public static class ImpactReader
     /// <summary>Failures counted this close before the window opened mean the incident was already under way.</summary>
     private static readonly TimeSpan AlreadyRising = TimeSpan.FromMinutes(1);
 
-    /// <summary>When the first FCFS answer in the window failed because of the service (<see cref="FailedOutcomes"/>).</summary>
+    /// <summary>
+    /// When the first FCFS answer in the window failed because of the service (<see cref="FailedOutcomes"/>).
+    /// </summary>
     public static async Task<FirstFailure?> FirstFailureAsync(PrometheusRange prometheus, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
         FirstRise(await prometheus.RawAsync(FailedOutcomes, from, to, Lookback, ct), from);
 
-    /// <summary>The first rise of any of the counters after <paramref name="from"/>, timed at the sample before it; null when none rose.</summary>
+    /// <summary>
+    /// The first rise of any of the counters after <paramref name="from"/>, timed at the sample before it; null when
+    /// none rose.
+    /// </summary>
     public static FirstFailure? FirstRise(IEnumerable<RangeSeries> counters, DateTimeOffset from)
     {
         var rises = counters.Select(series => Rises(series.Samples.Where(s => double.IsFinite(s.Value)).ToList())).SelectMany(r => r).ToList();
@@ -82,7 +92,8 @@ public static class ImpactReader
         var inside = rises.Where(r => r.At > from).ToList();
         return inside.Count == 0 ? null : new FirstFailure(inside.Min(r => r.Since), BeforeWindow: false);
 
-        // A rise between two samples (or a series born with a value: its first sample) happened after the sample before.
+        // A rise between two samples (or a series born with a value: its first sample) happened after the sample
+        // before.
         static IEnumerable<(DateTimeOffset Since, DateTimeOffset At)> Rises(List<(DateTimeOffset At, double Value)> samples) =>
             samples.Select((s, i) => (s, i))
                 .Where(x => x.i == 0 ? x.s.Value > 0 : x.s.Value > samples[x.i - 1].Value || x.s.Value < samples[x.i - 1].Value && x.s.Value > 0)
@@ -112,7 +123,9 @@ public static class ImpactReader
         return Rounded(counted);
     }
 
-    /// <summary>Each instance's process start times seen over the window (<c>coupons_process_start_time_seconds</c>).</summary>
+    /// <summary>
+    /// Each instance's process start times seen over the window (<c>coupons_process_start_time_seconds</c>).
+    /// </summary>
     private static async Task<IReadOnlyDictionary<string, IReadOnlyCollection<DateTimeOffset>>> RestartsAsync(PrometheusRange prometheus, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
         (await prometheus.RawAsync("coupons_process_start_time_seconds", from, to, Lookback, ct))
             .GroupBy(s => s.Labels.GetValueOrDefault("instance", ""))

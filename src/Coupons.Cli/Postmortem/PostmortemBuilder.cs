@@ -2,8 +2,10 @@ using Coupons.Cli.Drills;
 
 namespace Coupons.Cli.Postmortem;
 
-/// <summary>Where a post-mortem's data comes from; each source is optional and one that cannot be read is named as such.</summary>
-/// <param name="CouponId">The incident's coupon (a drill's own, or --coupon): the database impact is limited to it.</param>
+/// <summary>Where a post-mortem's data comes from; each source is optional and one that cannot be read is named as
+/// such.</summary>
+/// <param name="CouponId">The incident's coupon (a drill's own, or --coupon): the database impact is limited to
+/// it.</param>
 /// <param name="IncidentStart">When the impact began, if the people in the review know it (--incident-start).</param>
 public sealed record PostmortemSources(Uri? Prometheus, string? MySql, IReadOnlyList<string> AppLogs, DrillReport? Drill, long? CouponId = null, DateTimeOffset? IncidentStart = null);
 
@@ -57,7 +59,10 @@ public static class PostmortemBuilder
         };
     }
 
-    /// <summary>When the incident began and how that is known: the drill's injection, the review's --incident-start, or the first failed request Prometheus counted.</summary>
+    /// <summary>
+    /// When the incident began and how that is known: the drill's injection, the review's --incident-start, or the
+    /// first failed request Prometheus counted.
+    /// </summary>
     public static (DateTimeOffset? At, string Source) Start(DrillReport? drill, DateTimeOffset? given, ImpactReader.FirstFailure? firstFailure) =>
         drill is not null ? (drill.InjectedAt, "the drill's injection")
         : given is not null ? (given, "--incident-start")
@@ -103,7 +108,10 @@ public static class PostmortemBuilder
 
     private static double? Seconds(DateTimeOffset? from, DateTimeOffset? to) => from is { } f && to is { } t && t >= f ? (t - f).TotalSeconds : null;
 
-    /// <summary>A write that repairs or steers the service (not setting up users or coupons, which a drill or the business does).</summary>
+    /// <summary>
+    /// A write that repairs or steers the service (not setting up users or coupons, which a drill or the business
+    /// does).
+    /// </summary>
     private static bool IsResponse(AuditAction action) =>
         !action.Action.StartsWith("POST /api/admin/users", StringComparison.Ordinal) && action.Action != "POST /api/admin/coupons";
 

@@ -138,8 +138,8 @@ public static class PostmortemDocument
         if (f.Metrics is { } m)
         {
             var outcomes = string.Join(", ", m.FcfsAnswersByOutcome.OrderByDescending(o => o.Value).Select(o => $"{o.Key} {o.Value}"));
-            // The counts stop at the window's last scrape: beside the drill's or the database's figures they can read lower,
-            // by what the last scrape interval held (a drill's final burst often lands there).
+            // The counts stop at the window's last scrape: beside the drill's or the database's figures they can read
+            // lower, by what the last scrape interval held (a drill's final burst often lands there).
             var until = m.CountedUntil is { } last ? $" up to the last scrape in it, {last.UtcDateTime:HH:mm:ss} UTC" : "";
             yield return $"FCFS answers by outcome: {(outcomes.Length == 0 ? "none" : outcomes)} _(app counters via Prometheus, every coupon: each scraped sample's rise within the window{until}, across restarts)_";
             yield return $"Units parked {m.Parked}, relayed {m.Relayed}, returned by reconciliation {m.UnitsReturned}; highest consumer lag {m.MaxConsumerLag} _(app counters via Prometheus, every coupon)_";

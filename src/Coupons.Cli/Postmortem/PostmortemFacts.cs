@@ -2,7 +2,9 @@ using Coupons.Cli.Drills;
 
 namespace Coupons.Cli.Postmortem;
 
-/// <summary>One write in the admin audit: who (the key's id or a token's subject), what, on which coupon, the answer.</summary>
+/// <summary>
+/// One write in the admin audit: who (the key's id or a token's subject), what, on which coupon, the answer.
+/// </summary>
 public sealed record AuditAction(DateTimeOffset At, string Actor, string Action, long? CouponId, int Status)
 {
     public TimelineEntry ToTimeline() => new(At, "admin_audit", $"{Actor}: {Action}{(CouponId is { } c ? $" (coupon {c})" : "")} -> {Status}");
@@ -14,8 +16,10 @@ public sealed record AuditAction(DateTimeOffset At, string Actor, string Action,
 /// </summary>
 public sealed record DatabaseImpact(long IssuedInWindow, long UsersIssuedInWindow, long RejectedInWindow, long ParkedNow, IReadOnlyList<AuditAction> OperatorActions, long? CouponId = null);
 
-/// <summary>What the app's counters say about the window, through Prometheus (each counter's rises within the window; see <see cref="ImpactReader.Counted"/>).</summary>
-/// <param name="CountedUntil">The last scrape inside the window: what happened after it (up to a scrape interval) is not in the counts.</param>
+/// <summary>What the app's counters say about the window, through Prometheus (each counter's rises within the window;
+/// see <see cref="ImpactReader.Counted"/>).</summary>
+/// <param name="CountedUntil">The last scrape inside the window: what happened after it (up to a scrape interval) is
+/// not in the counts.</param>
 public sealed record MetricsImpact(IReadOnlyDictionary<string, long> FcfsAnswersByOutcome, long Parked, long Relayed, long UnitsReturned, long MaxConsumerLag,
     DateTimeOffset? CountedUntil = null);
 
@@ -26,7 +30,9 @@ public sealed record Timing(string What, double? Seconds, double TargetSeconds, 
     public bool? WithinTarget => Seconds is { } s ? s <= TargetSeconds : null;
 }
 
-/// <summary>Everything a post-mortem draft says, each number with its source; written as JSON next to the Markdown.</summary>
+/// <summary>
+/// Everything a post-mortem draft says, each number with its source; written as JSON next to the Markdown.
+/// </summary>
 public sealed record PostmortemFacts(
     DateTimeOffset From,
     DateTimeOffset To,
@@ -41,7 +47,10 @@ public sealed record PostmortemFacts(
     IReadOnlyList<string> Charts,
     IReadOnlyList<string> Unavailable)
 {
-    /// <summary>The app versions that ran in the window (<c>coupons_build_info</c>), each with its commit; null when Prometheus was not read.</summary>
+    /// <summary>
+    /// The app versions that ran in the window (<c>coupons_build_info</c>), each with its commit; null when Prometheus
+    /// was not read.
+    /// </summary>
     public IReadOnlyList<string>? Versions { get; init; }
 
     /// <summary>The couponctl that drafted it.</summary>

@@ -23,8 +23,9 @@ public sealed class PrometheusRange(Uri prometheus) : IDisposable
     }
 
     /// <summary>
-    /// Every sample Prometheus scraped for <paramref name="selector"/> (a plain series selector) from <paramref name="from"/>
-    /// less <paramref name="lookback"/> to <paramref name="to"/>, as scraped: no steps, no interpolation.
+    /// Every sample Prometheus scraped for <paramref name="selector"/> (a plain series selector) from
+    /// <paramref name="from"/> less <paramref name="lookback"/> to <paramref name="to"/>, as scraped: no steps, no
+    /// interpolation.
     /// </summary>
     public async Task<IReadOnlyList<RangeSeries>> RawAsync(string selector, DateTimeOffset from, DateTimeOffset to, TimeSpan lookback, CancellationToken ct)
     {
@@ -34,7 +35,9 @@ public sealed class PrometheusRange(Uri prometheus) : IDisposable
         return [.. Result(json).Select(series => new RangeSeries(Labels(series), [.. series.GetProperty("values").EnumerateArray().Select(Point)]))];
     }
 
-    /// <summary>An instant query's single value at <paramref name="at"/> (0 when the result is empty: nothing happened).</summary>
+    /// <summary>
+    /// An instant query's single value at <paramref name="at"/> (0 when the result is empty: nothing happened).
+    /// </summary>
     public async Task<double> ScalarAsync(string query, DateTimeOffset at, CancellationToken ct)
     {
         using var json = JsonDocument.Parse(await _http.GetStringAsync($"/api/v1/query?query={Uri.EscapeDataString(query)}&time={Unix(at)}", ct));

@@ -74,7 +74,8 @@ public sealed class SignalReader : IDisposable
             IEnumerable<Sample> Named(string name) => samples.Where(s => s.Name == name);
             if (!Named("coupons_circuit_state").Any())
             {
-                // A 200 from something else (a proxy's page, another service) must not read as "nothing parked, no lag".
+                // A 200 from something else (a proxy's page, another service) must not read as "nothing parked, no
+                // lag".
                 return signals with { MetricsError = "answered without the coupon service's metrics (no coupons_circuit_state)" };
             }
 
@@ -157,7 +158,9 @@ public sealed class SignalReader : IDisposable
     private static bool IsNew(DeadLetter letter, DateTimeOffset since) =>
         !DateTimeOffset.TryParse(letter.At, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) || at >= since;
 
-    /// <summary>One coupon's consistency; a report that cannot be read (Redis down: 503) is shown as such, not as drift.</summary>
+    /// <summary>
+    /// One coupon's consistency; a report that cannot be read (Redis down: 503) is shown as such, not as drift.
+    /// </summary>
     private static async Task<CouponState> ReadCouponAsync(CouponsAdminClient admin, long id, string name, CancellationToken ct)
     {
         try

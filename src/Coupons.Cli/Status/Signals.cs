@@ -10,7 +10,9 @@ public sealed record CouponState(long Id, string Name, bool Consistent, long InF
 /// <summary>An alert Alertmanager holds as firing (not silenced, not inhibited).</summary>
 public sealed record FiringAlert(string Name, string Severity, string? Runbook, DateTimeOffset Since, string? Instance = null);
 
-/// <summary>What one replica said about itself: its readiness check and its /metrics. A part it did not answer says why.</summary>
+/// <summary>
+/// What one replica said about itself: its readiness check and its /metrics. A part it did not answer says why.
+/// </summary>
 public sealed record ReplicaSignals
 {
     public required Replica Replica { get; init; }
@@ -22,10 +24,14 @@ public sealed record ReplicaSignals
 
     public IReadOnlyList<DependencyState> Dependencies { get; init; } = [];
 
-    /// <summary>Null when its /metrics was read; else why not. Lag, circuits, parked and the consumer are unknown then.</summary>
+    /// <summary>
+    /// Null when its /metrics was read; else why not. Lag, circuits, parked and the consumer are unknown then.
+    /// </summary>
     public string? MetricsError { get; init; }
 
-    /// <summary>The whole consumer group's lag per partition, as this replica sees it (every replica exports all of it).</summary>
+    /// <summary>
+    /// The whole consumer group's lag per partition, as this replica sees it (every replica exports all of it).
+    /// </summary>
     public IReadOnlyDictionary<string, long> LagByPartition { get; init; } = new Dictionary<string, long>();
 
     /// <summary>0 closed, 1 open, 2 half-open, 3 isolated (coupons_circuit_state).</summary>
@@ -48,7 +54,9 @@ public sealed record Signals
 
     public IReadOnlyList<ReplicaSignals> Replicas { get; init; } = [];
 
-    /// <summary>Dead letters written within <see cref="AlertRules.DeadLetterWindow"/> (what CouponsDeadLetters fires on).</summary>
+    /// <summary>
+    /// Dead letters written within <see cref="AlertRules.DeadLetterWindow"/> (what CouponsDeadLetters fires on).
+    /// </summary>
     public int? NewDeadLetters { get; init; }
 
     /// <summary>Dead letters on the topic in all (the newest 100 at most), new or not.</summary>
@@ -59,7 +67,9 @@ public sealed record Signals
     /// <summary>How many coupons are open; only the newest <see cref="SignalReader.MaxCoupons"/> are checked.</summary>
     public int OpenCoupons { get; init; }
 
-    /// <summary>Null when the admin API answered; else why not: dead letters and each coupon's consistency are unknown.</summary>
+    /// <summary>
+    /// Null when the admin API answered; else why not: dead letters and each coupon's consistency are unknown.
+    /// </summary>
     public string? AdminError { get; init; }
 
     public IReadOnlyList<FiringAlert> Alerts { get; init; } = [];
@@ -69,10 +79,14 @@ public sealed record Signals
 
     public bool AlertmanagerAsked { get; init; }
 
-    /// <summary>The group's lag as <see cref="AlertRules.ConsumerLag"/> defines it, over the replicas whose /metrics were read.</summary>
+    /// <summary>
+    /// The group's lag as <see cref="AlertRules.ConsumerLag"/> defines it, over the replicas whose /metrics were read.
+    /// </summary>
     public long ConsumerLag => AlertRules.GroupLag(ReadMetrics.Select(r => r.LagByPartition));
 
-    /// <summary>The parked count as <see cref="AlertRules.Parked"/> defines it; null when no replica exported one.</summary>
+    /// <summary>
+    /// The parked count as <see cref="AlertRules.Parked"/> defines it; null when no replica exported one.
+    /// </summary>
     public long? Parked => ReadMetrics.Where(r => r.Parked is not null).Select(r => r.Parked!.Value).ToList() is { Count: > 0 } known
         ? AlertRules.ParkedCount(known)
         : null;
@@ -81,7 +95,9 @@ public sealed record Signals
     public IReadOnlyDictionary<string, long> LagByPartition => ReadMetrics.SelectMany(r => r.LagByPartition)
         .GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Max(p => p.Value));
 
-    /// <summary>Whether any pipeline figure was read at all: some replica's /metrics, or Alertmanager's alerts.</summary>
+    /// <summary>
+    /// Whether any pipeline figure was read at all: some replica's /metrics, or Alertmanager's alerts.
+    /// </summary>
     public bool SeesThePipeline => ReadMetrics.Any() || (AlertmanagerAsked && AlertmanagerError is null);
 
     private IEnumerable<ReplicaSignals> ReadMetrics => Replicas.Where(r => r.MetricsError is null);

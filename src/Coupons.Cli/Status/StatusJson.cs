@@ -1,8 +1,8 @@
 namespace Coupons.Cli.Status;
 
 /// <summary>
-/// <c>couponctl status --output json</c>: one reading as scripts read it (docs/couponctl-json.md). Every field is always
-/// present; what could not be read is null with the reason beside it, never 0.
+/// <c>couponctl status --output json</c>: one reading as scripts read it (docs/couponctl-json.md). Every field is
+/// always present; what could not be read is null with the reason beside it, never 0.
 /// </summary>
 public sealed record StatusJson(
     string Command,

@@ -17,7 +17,9 @@ public sealed record Finding(Severity Severity, string Runbook, string Reason);
 /// <param name="NotLookedAt">What this reading could not have seen even when every part answered.</param>
 public sealed record Assessment(Severity Severity, string? Runbook, IReadOnlyList<Finding> Findings, IReadOnlyList<string> NotLookedAt)
 {
-    /// <summary>0 when nothing is wrong, else 10 + the P level (P0 = 10 ... P3 = 13), so scripts can branch on it.</summary>
+    /// <summary>
+    /// 0 when nothing is wrong, else 10 + the P level (P0 = 10 ... P3 = 13), so scripts can branch on it.
+    /// </summary>
     public int ExitCode => Severity == Severity.None ? 0 : 10 + (int)Severity;
 }
 
@@ -29,7 +31,9 @@ public sealed record Assessment(Severity Severity, string? Runbook, IReadOnlyLis
 /// </summary>
 public static class Triage
 {
-    /// <summary>The runbook for "status could not read a source": what to check, and where else to look meanwhile.</summary>
+    /// <summary>
+    /// The runbook for "status could not read a source": what to check, and where else to look meanwhile.
+    /// </summary>
     public const string BlindRunbook = "CouponsStatusBlind";
 
     private static readonly Dictionary<string, (Severity Severity, string Runbook)> DependencyDown = new()
@@ -55,7 +59,9 @@ public static class Triage
             : new Assessment(ordered[0].Severity, ordered[0].Runbook, ordered, notLookedAt);
     }
 
-    /// <summary>A source that could not be read hides everything it would have shown: P0 when nothing else shows the pipeline.</summary>
+    /// <summary>
+    /// A source that could not be read hides everything it would have shown: P0 when nothing else shows the pipeline.
+    /// </summary>
     private static Severity Blind(Signals s) => s.SeesThePipeline ? Severity.P2 : Severity.P0;
 
     private static IEnumerable<Finding> ReplicaFindings(Signals s)

@@ -8,7 +8,9 @@ using Microsoft.OpenApi.Reader;
 
 namespace Coupons.IntegrationTests.Api;
 
-/// <summary>/openapi/v1.json: valid OpenAPI 3.1, the same endpoints as the app maps, and every problem code a client can get.</summary>
+/// <summary>
+/// /openapi/v1.json: valid OpenAPI 3.1, the same endpoints as the app maps, and every problem code a client can get.
+/// </summary>
 [Trait("Category", "Api")]
 [Collection(StackCollection.Name)]
 public sealed partial class ApiDocumentTests(StackFixture stack)

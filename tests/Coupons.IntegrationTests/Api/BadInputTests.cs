@@ -73,7 +73,9 @@ public sealed class BadInputTests(StackFixture stack)
         await AssertProblemAsync(await stack.Api.Client.SendAsync(wrong), HttpStatusCode.Forbidden, "ADMIN_KEY_INVALID");
     }
 
-    /// <summary>The key is checked before the body is read: garbage from a caller without a key is never parsed.</summary>
+    /// <summary>
+    /// The key is checked before the body is read: garbage from a caller without a key is never parsed.
+    /// </summary>
     [Theory]
     [InlineData("/api/admin/coupons")]
     [InlineData("/api/admin/users")]
@@ -85,8 +87,8 @@ public sealed class BadInputTests(StackFixture stack)
     }
 
     /// <summary>
-    /// A 2.4 MB body announced and never sent (raw HTTP/1.1 on real Kestrel): an app that reads before it checks the key
-    /// waits for the body; one that checks first answers 401 at once.
+    /// A 2.4 MB body announced and never sent (raw HTTP/1.1 on real Kestrel): an app that reads before it checks the
+    /// key waits for the body; one that checks first answers 401 at once.
     /// </summary>
     [Fact]
     public async Task An_admin_call_without_the_key_is_answered_before_its_body_arrives()

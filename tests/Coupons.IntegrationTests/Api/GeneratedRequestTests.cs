@@ -8,8 +8,8 @@ using Microsoft.OpenApi;
 namespace Coupons.IntegrationTests.Api;
 
 /// <summary>
-/// Every operation of <c>/openapi/v1.json</c>, called with generated path ids, query values, credentials and bodies, on an
-/// instance with anonymous requests off (as in production). For any request: no 500; the status, and the problem
+/// Every operation of <c>/openapi/v1.json</c>, called with generated path ids, query values, credentials and bodies, on
+/// an instance with anonymous requests off (as in production). For any request: no 500; the status, and the problem
 /// <c>code</c> where there is one, are among those the document declares for that operation; no 2xx without the right
 /// credentials; and a refused request changes nothing (coupons, users, and the sale's gate).
 /// </summary>
@@ -17,7 +17,10 @@ namespace Coupons.IntegrationTests.Api;
 [Collection(StackCollection.Name)]
 public sealed class GeneratedRequestTests(StackFixture stack) : IAsyncLifetime
 {
-    /// <summary>Operations an authorised generated call would make slow or that act on the shared stack; called without the key only.</summary>
+    /// <summary>
+    /// Operations an authorised generated call would make slow or that act on the shared stack; called without the key
+    /// only.
+    /// </summary>
     private static readonly string[] NeverAuthorised = ["/rebuild-gate", "/consumer/", "/replay", "/open"];
 
     /// <summary>A key with the read scope (issue 22): every admin GET, nothing else.</summary>
@@ -84,7 +87,8 @@ public sealed class GeneratedRequestTests(StackFixture stack) : IAsyncLifetime
             }
         }, fixedSeed: "00000request", cases: 250, print: r => r.ToString());
 
-        // Rows are written after the answer, so they are counted once at the end: the first click and each accepted one.
+        // Rows are written after the answer, so they are counted once at the end: the first click and each accepted
+        // one.
         await stack.Api.WaitForDrainAsync(couponId);
         Assert.Equal(1 + clicksAccepted, (await Invariants.ReadAsync(couponId)).Rows);
     }
@@ -152,7 +156,8 @@ public sealed class GeneratedRequestTests(StackFixture stack) : IAsyncLifetime
     [InlineData("POST", "/api/admin/coupons/{couponId}/rebuild-gate", "wait=qqq")]
     public async Task A_query_value_that_is_not_a_number_is_a_400_its_operation_declares(string method, string template, string query)
     {
-        // Seed 9YY_nwiyZamp: GET /api/admin/dead-letters?max=qqq... answered 400 INVALID_REQUEST, which its operation did not declare.
+        // Seed 9YY_nwiyZamp: GET /api/admin/dead-letters?max=qqq... answered 400 INVALID_REQUEST, which its operation
+        // did not declare.
         var operation = (await LoadOperationsAsync()).Single(o => o.Method == method && o.Template == template);
         using var request = new HttpRequestMessage(new HttpMethod(method), $"{template.Replace("{couponId}", "11", StringComparison.Ordinal)}?{query}");
 
@@ -160,7 +165,9 @@ public sealed class GeneratedRequestTests(StackFixture stack) : IAsyncLifetime
         Assert.Contains("INVALID_REQUEST", operation.Answers.GetValueOrDefault(400) ?? []);
     }
 
-    /// <summary>The sale, its two people and one real request: what generated ids are drawn from besides garbage.</summary>
+    /// <summary>
+    /// The sale, its two people and one real request: what generated ids are drawn from besides garbage.
+    /// </summary>
     private sealed record World(long CouponId, string Owner, string Other, Guid OwnedRequest);
 
     private sealed record Operation(string Method, string Template, IReadOnlyDictionary<int, IReadOnlyList<string>> Answers, bool TakesBody)
@@ -238,8 +245,8 @@ public sealed class GeneratedRequestTests(StackFixture stack) : IAsyncLifetime
         {
             "{couponId}" => Gen.OneOf(Gen.OneOf<string>(world.CouponId.ToString(), "999999999", "0", "-1", "9223372036854775808", "1e3", "%20", "abc"),
                 Gen.Long.Select(l => l.ToString())),
-            // Not "." or ".." (the client removes dot segments: another resource) nor %00 (the in-process host refuses it
-            // before the app sees it; Kestrel answers 400).
+            // Not "." or ".." (the client removes dot segments: another resource) nor %00 (the in-process host refuses
+            // it before the app sees it; Kestrel answers 400).
             "{publicId}" => Gen.OneOf(Gen.OneOf<string>(world.Owner, world.Other, world.Owner.ToUpperInvariant(), "test-user", new string('a', 37), "a b", "%2F", "\u00e9t\u00e9", "a..b", "x%01y"),
                 Gen.String[Gen.Char["abcXYZ019-_"], 1, 36]),
             "{requestId}" => Gen.OneOf(Gen.OneOf<string>(world.OwnedRequest.ToString(), "not-a-guid", "00000000-0000-0000-0000-000000000000"),
@@ -280,8 +287,8 @@ public sealed class GeneratedRequestTests(StackFixture stack) : IAsyncLifetime
         Gen.Select(Gen.String, Gen.String, (id, email) => JsonSerializer.Serialize(new { users = new[] { new { publicId = id, name = "n", email } } })));
 
     /// <summary>
-    /// What a refused request must not change: how many coupons and users exist, and the sale's gate (its rows are written
-    /// after an accepted click's answer, so they are counted at the end instead).
+    /// What a refused request must not change: how many coupons and users exist, and the sale's gate (its rows are
+    /// written after an accepted click's answer, so they are counted at the end instead).
     /// </summary>
     private async Task<string> SnapshotAsync(World world)
     {

@@ -105,8 +105,8 @@ public sealed class UserAuthTests(StackFixture stack) : IAsyncLifetime
     [Fact]
     public async Task Someone_elses_refused_clicks_and_reads_do_not_spend_the_victims_allowance()
     {
-        // Issue 21, item 3: with mallory's valid token, 10 clicks on the victim's path answered 403 x5 then 429 x5, and the
-        // victim's own click then got 429 RATE_LIMITED: anyone could lock anyone out of a sale.
+        // Issue 21, item 3: with mallory's valid token, 10 clicks on the victim's path answered 403 x5 then 429 x5, and
+        // the victim's own click then got 429 RATE_LIMITED: anyone could lock anyone out of a sale.
         var couponId = await stack.Api.CreateOpenCouponAsync(5);
         var (victim, mallory) = ((await stack.Api.CreateUsersAsync(1))[0], (await stack.Api.CreateUsersAsync(1))[0]);
         var mallorys = _app.CreateClient().WithToken(TestTokens.For(mallory));

@@ -55,7 +55,9 @@ public sealed class SchemaMigrationTests
         Assert.Equal(await SchemaOfAsync(fresh.Connections), await SchemaOfAsync(upgraded.Connections));
     }
 
-    /// <summary>Replicas started together with MigrateAtStart (the tests, several dev instances) apply each migration once.</summary>
+    /// <summary>
+    /// Replicas started together with MigrateAtStart (the tests, several dev instances) apply each migration once.
+    /// </summary>
     [Fact]
     public async Task Migrators_racing_on_one_empty_mariadb_apply_each_migration_once()
     {
@@ -87,7 +89,9 @@ public sealed class SchemaMigrationTests
 
     internal static IStoreHarness Harness(string dialect) => dialect == "mysql" ? new MySqlHarness() : new SqliteHarness();
 
-    /// <summary>c8b4360's <c>SchemaMigrator</c>: whole-line comments dropped, then every statement of the script in turn.</summary>
+    /// <summary>
+    /// c8b4360's <c>SchemaMigrator</c>: whole-line comments dropped, then every statement of the script in turn.
+    /// </summary>
     internal static async Task ApplyLegacySchemaAsync(IDbConnectionFactory connections, string dialect)
     {
         var name = $"schema-c8b4360.{dialect}.sql";
@@ -129,7 +133,9 @@ public sealed class SchemaMigrationTests
             new { at });
     }
 
-    /// <summary>Every row of every table, every column, as text in key order: what "nothing lost or changed" compares.</summary>
+    /// <summary>
+    /// Every row of every table, every column, as text in key order: what "nothing lost or changed" compares.
+    /// </summary>
     private static async Task<string> DumpAsync(IDbConnectionFactory connections)
     {
         await using var connection = await connections.OpenAsync(default);

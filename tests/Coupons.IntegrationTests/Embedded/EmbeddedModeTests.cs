@@ -6,7 +6,8 @@ namespace Coupons.IntegrationTests.Embedded;
 
 /// <summary>
 /// The README's run command: the Development environment's settings as shipped (appsettings.Development.json: SQLite +
-/// in-process Garnet + in-process mock Kafka, demo data), no test stack needed. The guide's own curl (design.md §1) must work.
+/// in-process Garnet + in-process mock Kafka, demo data), no test stack needed. The guide's own curl (design.md §1)
+/// must work.
 /// </summary>
 [Trait("Category", "Embedded")]
 public sealed class EmbeddedModeTests : IAsyncLifetime
@@ -60,7 +61,9 @@ public sealed class EmbeddedModeTests : IAsyncLifetime
         Assert.InRange(clock.Offset, TimeSpan.FromSeconds(-1), TimeSpan.FromSeconds(1)); // Garnet runs on this machine's clock
     }
 
-    /// <summary>Issue 22: the version that runs, from git by MinVer, on /actuator/info and as coupons_build_info.</summary>
+    /// <summary>
+    /// Issue 22: the version that runs, from git by MinVer, on /actuator/info and as coupons_build_info.
+    /// </summary>
     [Fact]
     public async Task The_build_that_runs_is_on_actuator_info_and_in_the_metrics()
     {
@@ -111,7 +114,10 @@ public sealed class EmbeddedModeTests : IAsyncLifetime
         }
     }
 
-    /// <summary>Dev mode issues tokens for demo users, so the authenticated path can be tried in a minute; a token is then checked.</summary>
+    /// <summary>
+    /// Dev mode issues tokens for demo users, so the authenticated path can be tried in a minute; a token is then
+    /// checked.
+    /// </summary>
     [Fact]
     public async Task Dev_mode_issues_tokens_for_demo_users_and_a_token_only_clicks_for_its_own_user()
     {

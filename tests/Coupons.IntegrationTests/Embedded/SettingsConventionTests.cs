@@ -49,7 +49,9 @@ public sealed class SettingsConventionTests : IAsyncLifetime
         Assert.Contains("Database__ConnectionString is read as ConnectionStrings__coupons", warning.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>Outside Development nothing is assumed: no connection string is a start refused by name, not a local file.</summary>
+    /// <summary>
+    /// Outside Development nothing is assumed: no connection string is a start refused by name, not a local file.
+    /// </summary>
     [Fact]
     public void Outside_development_a_missing_connection_string_stops_the_start_naming_the_setting()
     {

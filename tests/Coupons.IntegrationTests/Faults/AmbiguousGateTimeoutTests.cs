@@ -28,8 +28,8 @@ public sealed class AmbiguousGateTimeoutTests
         // 1 s timeout, three attempts in a row. The first attempt takes the unit; the click hears 503.
         proxy.Latency = TimeSpan.FromSeconds(1.5);
         var first = await api.IssueAsync(couponId, user);
-        // Past the proxy, at once: a give-back sent after the 503 needs 1.5 s to reach Redis, so what is seen now is what
-        // the timed-out call did. Without this the test would pass just as well if the call had never run.
+        // Past the proxy, at once: a give-back sent after the 503 needs 1.5 s to reach Redis, so what is seen now is
+        // what the timed-out call did. Without this the test would pass just as well if the call had never run.
         var heldAfterTheTimeout = await ResetAfterGateTests.HoldsAUnitAsync(new GateInspector(direct, Microsoft.Extensions.Options.Options.Create(new GateOptions())), couponId, user);
         proxy.Latency = TimeSpan.Zero;
         Assert.Equal(HttpStatusCode.ServiceUnavailable, first.Status);

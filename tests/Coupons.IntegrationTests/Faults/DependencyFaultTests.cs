@@ -120,7 +120,9 @@ public sealed class DependencyFaultTests
     private static Action<FaultWindow> Answered(string code) =>
         fault => Assert.True(fault.During.Any(a => a.Answer.Code == code), $"no click sent during the fault heard {code} ({fault.Felt})");
 
-    /// <summary>What one fault showed: the app's health and parked count while it was on, and the clicks sent meanwhile.</summary>
+    /// <summary>
+    /// What one fault showed: the app's health and parked count while it was on, and the clicks sent meanwhile.
+    /// </summary>
     private sealed record FaultWindow(FaultFelt Felt, SteadyLoad Load, TimeSpan From, TimeSpan To)
     {
         public IEnumerable<(string User, IssueAnswer Answer, TimeSpan At, TimeSpan SentAt)> During =>

@@ -18,7 +18,9 @@ public sealed class FaultFelt : IAsyncDisposable
 
     private FaultFelt(HttpClient app, ApiDriver api, long couponId) => _watching = WatchAsync(app, api, couponId);
 
-    /// <summary>Starts polling the app's health (<c>/actuator/health</c>) and the coupon's parked count, four times a second.</summary>
+    /// <summary>
+    /// Starts polling the app's health (<c>/actuator/health</c>) and the coupon's parked count, four times a second.
+    /// </summary>
     public static FaultFelt Watch(HttpClient app, ApiDriver api, long couponId) => new(app, api, couponId);
 
     public IReadOnlyCollection<string> Down => [.. _down.Keys];
@@ -54,7 +56,8 @@ public sealed class FaultFelt : IAsyncDisposable
     {
         try
         {
-            // Longer than the app's own 2 s per check: a health read the app is slow to answer tells nothing either way.
+            // Longer than the app's own 2 s per check: a health read the app is slow to answer tells nothing either
+            // way.
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             using var response = await app.GetAsync("/actuator/health", timeout.Token);
             using var health = JsonDocument.Parse(await response.Content.ReadAsStringAsync(timeout.Token));

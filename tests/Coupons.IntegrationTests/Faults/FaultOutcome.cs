@@ -2,8 +2,10 @@ namespace Coupons.IntegrationTests.Faults;
 
 /// <summary>The closing-note row of one fault scenario, and the invariant checks (design.md §2) behind it.</summary>
 /// <param name="Rounds">Rounds of re-clicks the event needed after the service had settled itself: 0 or 1.</param>
-/// <param name="SoldOutWhileStock">SOLD_OUT answers followed by a 202 (a unit was still to be sold when they were given).</param>
-/// <param name="Felt">What showed the fault reached the app (<see cref="FaultFelt"/>), when the scenario watched.</param>
+/// <param name="SoldOutWhileStock">SOLD_OUT answers followed by a 202 (a unit was still to be sold when they were
+/// given).</param>
+/// <param name="Felt">What showed the fault reached the app (<see cref="FaultFelt"/>), when the scenario
+/// watched.</param>
 public sealed record FaultOutcome(
     string Scenario, int Accepted, long Issued, int Rejected, int Unavailable, int Lost, long Duplicates, double RecoverySeconds, int Rounds,
     int SoldOutWhileStock, string? Felt)
@@ -14,25 +16,28 @@ public sealed record FaultOutcome(
         (Felt is null ? "" : $" felt: {Felt}");
 
     /// <summary>
-    /// Settles the event as production would, repairing nothing itself: the service must bring its pipeline to rest (nothing
-    /// in flight, nothing parked) and its gate level with the database on its own (its background reconciliation gives
-    /// back units no request will be issued). Then at most one round: users who heard SOLD_OUT click again, for units the
-    /// service gave back after they had all gone home. Then I1–I6 (design.md §2) in the database, I4 included: every
-    /// unit issued.
+    /// Settles the event as production would, repairing nothing itself: the service must bring its pipeline to rest
+    /// (nothing in flight, nothing parked) and its gate level with the database on its own (its background
+    /// reconciliation gives back units no request will be issued). Then at most one round: users who heard SOLD_OUT
+    /// click again, for units the service gave back after they had all gone home. Then I1–I6 (design.md §2) in the
+    /// database, I4 included: every unit issued.
     /// </summary>
-    /// <param name="selfRepair">How long the service may take to settle: its reconciliation interval plus the leak grace period, and then some.</param>
+    /// <param name="selfRepair">How long the service may take to settle: its reconciliation interval plus the leak
+    /// grace period, and then some.</param>
     public static async Task<FaultOutcome> SettleAndAssertAsync(
         string scenario, ApiDriver api, Func<HttpClient> client, long couponId, int total, int users, SteadyLoad load, double recoverySeconds,
         string? mysql = null, TimeSpan? selfRepair = null, string? felt = null)
     {
-        // Users starved by the load's deadline would make every later check vacuous for them: each must have ended on 202 or 409.
+        // Users starved by the load's deadline would make every later check vacuous for them: each must have ended on
+        // 202 or 409.
         Assert.True(load.Unfinished.Count == 0, $"{scenario}: {load.Unfinished.Count} users never got a final answer, e.g. {load.Unfinished.FirstOrDefault()}");
         var settled = await WaitUntilSettledAsync(scenario, api, couponId, selfRepair ?? TimeSpan.FromSeconds(60));
         var rounds = 0;
         var soldOutWhileStock = load.SoldOutBeforeAnAccept; // before the re-clicks: their 202s would make every earlier SOLD_OUT count
         if (settled.Database.UserCouponRows < Math.Min(total, users))
         {
-            // Units came back after every user had gone home with SOLD_OUT: they click once more, as they would on a refresh.
+            // Units came back after every user had gone home with SOLD_OUT: they click once more, as they would on a
+            // refresh.
             rounds = 1;
             await load.RetrySoldOutAsync(client, couponId, TimeSpan.FromSeconds(60));
             await WaitUntilSettledAsync(scenario, api, couponId, selfRepair ?? TimeSpan.FromSeconds(60));
@@ -57,16 +62,24 @@ public sealed record FaultOutcome(
         return outcome;
     }
 
-    /// <summary>The consistency report once nothing is in flight or parked and Redis agrees with the database; nobody repairs anything meanwhile.</summary>
+    /// <summary>
+    /// The consistency report once nothing is in flight or parked and Redis agrees with the database; nobody repairs
+    /// anything meanwhile.
+    /// </summary>
     private static async Task<ConsistencyReportView> WaitUntilSettledAsync(string scenario, ApiDriver api, long couponId, TimeSpan within) =>
         (await Eventually.MatchesAsync(() => api.ConsistencyOrNullAsync(couponId), r => r is { InFlight: 0, Parked: 0, Consistent: true }, within,
             $"{scenario}: the service did not settle coupon {couponId} by itself (nothing in flight or parked, the gate level with the database)"))!;
 
-    /// <summary>Adds a line to the run's summary of fault scenarios (scripts/test.sh prints the file at the end).</summary>
+    /// <summary>
+    /// Adds a line to the run's summary of fault scenarios (scripts/test.sh prints the file at the end).
+    /// </summary>
     public static Task RecordAsync(string line) =>
         File.AppendAllTextAsync(Path.Combine(StackControl.RepoRoot, ".test-infra", "fault-outcomes.log"), $"{DateTime.UtcNow:O} {line}{Environment.NewLine}");
 
-    /// <summary>Seconds from <paramref name="healedAt"/> until a fresh user's click on <paramref name="probeCouponId"/> is accepted.</summary>
+    /// <summary>
+    /// Seconds from <paramref name="healedAt"/> until a fresh user's click on <paramref name="probeCouponId"/> is
+    /// accepted.
+    /// </summary>
     public static async Task<double> MeasureRecoveryAsync(Func<HttpClient> client, long probeCouponId, IReadOnlyList<string> probeUsers, DateTime healedAt, TimeSpan limit)
     {
         var i = 0;

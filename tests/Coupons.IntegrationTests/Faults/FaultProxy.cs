@@ -41,7 +41,9 @@ public sealed class FaultProxy : IAsyncDisposable
         return new FaultProxy(redis[0], int.Parse(redis[1], System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    /// <summary>A proxy in front of the test stack's MariaDB; point the app at <see cref="MySqlConnectionString"/>.</summary>
+    /// <summary>
+    /// A proxy in front of the test stack's MariaDB; point the app at <see cref="MySqlConnectionString"/>.
+    /// </summary>
     public static FaultProxy ForMySql()
     {
         var builder = new MySqlConnector.MySqlConnectionStringBuilder(TestStack.MySql);

@@ -5,7 +5,10 @@ namespace Coupons.IntegrationTests.Faults;
 [Collection(FaultCollection.Name)]
 public sealed class ProcessFaultTests
 {
-    /// <summary>How long a click written before the SIGTERM may sit unread in its socket on this machine (loopback, two busy cores).</summary>
+    /// <summary>
+    /// How long a click written before the SIGTERM may sit unread in its socket on this machine (loopback, two busy
+    /// cores).
+    /// </summary>
     private static readonly TimeSpan ReadMargin = TimeSpan.FromMilliseconds(200);
 
     private const int Stock = 150;
@@ -60,7 +63,8 @@ public sealed class ProcessFaultTests
         using var client = AppProcess.ClientFor(port);
         try
         {
-            // A unit for everyone, so that the clicks in flight at the signal are ones the app must accept, not sold out.
+            // A unit for everyone, so that the clicks in flight at the signal are ones the app must accept, not sold
+            // out.
             var api = new ApiDriver(app.Client, app.Admin);
             var (couponId, users) = await api.OpenSaleAsync(Users, Users);
             var probeCouponId = await api.CreateOpenCouponAsync(10_000);
@@ -69,14 +73,15 @@ public sealed class ProcessFaultTests
             var load = new SteadyLoad();
             var running = load.RunAsync(() => client, couponId, users, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(120));
 
-            // Every publish waits 300 ms on the broker, so clicks are in flight when the SIGTERM lands: the drain has work to do.
+            // Every publish waits 300 ms on the broker, so clicks are in flight when the SIGTERM lands: the drain has
+            // work to do.
             await Task.Delay(TimeSpan.FromSeconds(3));
             await StackControl.KafkaAsync("rtt all 300");
             TimeSpan signalledAt;
             try
             {
-                // The broker slow for a second first (30 clicks a second, each now waiting 300 ms), then the signal while
-                // several are on their way.
+                // The broker slow for a second first (30 clicks a second, each now waiting 300 ms), then the signal
+                // while several are on their way.
                 await Task.Delay(TimeSpan.FromSeconds(1));
                 await Eventually.TrueAsync(() => Task.FromResult(load.InFlight >= 3), TimeSpan.FromSeconds(10), "fewer than 3 clicks were in flight");
                 signalledAt = load.Now;
@@ -91,18 +96,18 @@ public sealed class ProcessFaultTests
             Assert.Equal(0, app.ExitCode);
             await app.DisposeAsync();
 
-            // Before anything restarts: every 202 answered so far is in the database, in the topic or parked. A restart and
-            // the settle afterwards would otherwise hide a request the shutdown dropped (issue 26, item 2).
+            // Before anything restarts: every 202 answered so far is in the database, in the topic or parked. A restart
+            // and the settle afterwards would otherwise hide a request the shutdown dropped (issue 26, item 2).
             var acceptedBeforeExit = load.AcceptedRequestIds.ToHashSet();
             var unaccounted = acceptedBeforeExit.Except((await Invariants.ReadAsync(couponId)).IssuedRequestIds).ToHashSet();
             unaccounted.ExceptWith(await Invariants.ParkedAsync(unaccounted));
             unaccounted.ExceptWith(KafkaTestClients.ReadRequests(topicBefore, unaccounted, TimeSpan.FromSeconds(10)));
             Assert.True(unaccounted.Count == 0, $"{unaccounted.Count} of {acceptedBeforeExit.Count} requests answered 202 before the exit are nowhere");
-            // The clicks in flight at the signal were answered by the process on its way out, none was cut off. Clicks sent
-            // after the signal are refused (and retried, as a browser would): once Kestrel stops, it closes each idle
-            // keep-alive connection, and a click written to one as it closes is reset without having been read (the
-            // keep-alive race every HTTP/1.1 server has; clean clone D had 6, all sent after the signal). A click sent
-            // in the last moment before the signal can still be in the socket unread, so only those sent at least
+            // The clicks in flight at the signal were answered by the process on its way out, none was cut off. Clicks
+            // sent after the signal are refused (and retried, as a browser would): once Kestrel stops, it closes each
+            // idle keep-alive connection, and a click written to one as it closes is reset without having been read
+            // (the keep-alive race every HTTP/1.1 server has; clean clone D had 6, all sent after the signal). A click
+            // sent in the last moment before the signal can still be in the socket unread, so only those sent at least
             // ReadMargin before it count: they had reached the app.
             var answeredAcrossTheSignal = load.Answers.Count(a => a.SentAt < signalledAt && a.At > signalledAt);
             Assert.True(answeredAcrossTheSignal > 0, "no click sent before the SIGTERM was answered after it: nothing was drained");

@@ -49,7 +49,9 @@ public sealed class ResetAfterGateTests
         await Invariants.AssertHoldAsync(couponId, [again.RequestId!.Value]);
     }
 
-    /// <summary>Whether <paramref name="user"/> holds a unit in the gate, as <paramref name="gate"/>'s connection reads it.</summary>
+    /// <summary>
+    /// Whether <paramref name="user"/> holds a unit in the gate, as <paramref name="gate"/>'s connection reads it.
+    /// </summary>
     internal static async Task<bool> HoldsAUnitAsync(GateInspector gate, long couponId, string user)
     {
         var userId = await Invariants.ReadUserIdAsync(user);

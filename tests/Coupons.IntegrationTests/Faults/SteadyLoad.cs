@@ -38,7 +38,9 @@ public sealed class SteadyLoad(params HttpStatusCode[] alsoRetried)
     /// </summary>
     public IReadOnlyCollection<(string User, HttpRequestError Error, TimeSpan SentAt)> CutOff => _cutOff;
 
-    /// <summary>Users whose last answer is not final (202 or 409): the deadline passed while they were still being told to wait.</summary>
+    /// <summary>
+    /// Users whose last answer is not final (202 or 409): the deadline passed while they were still being told to wait.
+    /// </summary>
     public IReadOnlyList<string> Unfinished
     {
         get
@@ -49,8 +51,9 @@ public sealed class SteadyLoad(params HttpStatusCode[] alsoRetried)
     }
 
     /// <summary>
-    /// SOLD_OUT answers that arrived before another click that was accepted had even been sent: a unit was still to be sold
-    /// when they were given (held by a request that would never be issued, until the service gave it back: a false sell-out).
+    /// SOLD_OUT answers that arrived before another click that was accepted had even been sent: a unit was still to be
+    /// sold when they were given (held by a request that would never be issued, until the service gave it back: a false
+    /// sell-out).
     /// </summary>
     public int SoldOutBeforeAnAccept
     {
@@ -61,7 +64,10 @@ public sealed class SteadyLoad(params HttpStatusCode[] alsoRetried)
         }
     }
 
-    /// <summary>Starts <paramref name="users"/> over <paramref name="spread"/>; completes when every user has a final answer or the deadline passes.</summary>
+    /// <summary>
+    /// Starts <paramref name="users"/> over <paramref name="spread"/>; completes when every user has a final answer or
+    /// the deadline passes.
+    /// </summary>
     public Task RunAsync(Func<HttpClient> client, long couponId, IReadOnlyList<string> users, TimeSpan spread, TimeSpan deadline)
     {
         var stopAt = _clock.Elapsed + deadline;
@@ -74,7 +80,9 @@ public sealed class SteadyLoad(params HttpStatusCode[] alsoRetried)
         return Task.WhenAll(users.Select((user, i) => UserAsync(client, couponId, user, gap * i, stopAt)));
     }
 
-    /// <summary>Users who clicked but hold nothing (SOLD_OUT) click again: how an event settles while stock shows up again.</summary>
+    /// <summary>
+    /// Users who clicked but hold nothing (SOLD_OUT) click again: how an event settles while stock shows up again.
+    /// </summary>
     public Task RetrySoldOutAsync(Func<HttpClient> client, long couponId, TimeSpan deadline)
     {
         var winners = _answers.Where(a => a.Answer.Status == HttpStatusCode.Accepted).Select(a => a.User).ToHashSet();

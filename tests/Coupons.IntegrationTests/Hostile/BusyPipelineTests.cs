@@ -50,8 +50,8 @@ public sealed class BusyPipelineTests
     }
 
     /// <summary>
-    /// rebuild-gate deletes the gate in one step, then rebuilds only once what the coupon accepted before has reached the
-    /// database: requests still in Kafka are not forgotten (their users hear ALREADY_REQUESTED, not a second 202).
+    /// rebuild-gate deletes the gate in one step, then rebuilds only once what the coupon accepted before has reached
+    /// the database: requests still in Kafka are not forgotten (their users hear ALREADY_REQUESTED, not a second 202).
     /// </summary>
     [Fact]
     public async Task Rebuilding_a_gate_with_requests_still_in_kafka_forgets_none_of_them()
@@ -84,10 +84,10 @@ public sealed class BusyPipelineTests
     }
 
     /// <summary>
-    /// After Redis lost everything, hundreds of open coupons need their gates rebuilt, each costing database round trips.
-    /// An event that starts meanwhile must not wait behind all of them: rounds rebuild a few gates, newest first.
-    /// (Before: one round rebuilt every due gate and asked the database about parked requests once per missing gate,
-    /// so a new event waited for the whole backlog.)
+    /// After Redis lost everything, hundreds of open coupons need their gates rebuilt, each costing database round
+    /// trips. An event that starts meanwhile must not wait behind all of them: rounds rebuild a few gates, newest
+    /// first. (Before: one round rebuilt every due gate and asked the database about parked requests once per missing
+    /// gate, so a new event waited for the whole backlog.)
     /// </summary>
     [Fact]
     public async Task Hundreds_of_gates_to_rebuild_do_not_hold_back_an_event_that_starts_now()
@@ -137,7 +137,8 @@ public sealed class BusyPipelineTests
         }
         finally
         {
-            // 300 open coupons would keep every later test's gate keeper busy: over, long ago, as far as anyone is concerned.
+            // 300 open coupons would keep every later test's gate keeper busy: over, long ago, as far as anyone is
+            // concerned.
             await using var db = new MySqlConnector.MySqlConnection(TestStack.MySql);
             await Dapper.SqlMapper.ExecuteAsync(db, "UPDATE coupons SET start_date = '2000-01-01', end_date = '2000-01-02' WHERE name = @name", new { name });
         }

@@ -4,7 +4,9 @@ using Coupons.IntegrationTests.Faults;
 
 namespace Coupons.IntegrationTests.Hostile;
 
-/// <summary>Instances whose clocks disagree must still agree on which gates Redis may be trusted with (issue 21, item 8).</summary>
+/// <summary>
+/// Instances whose clocks disagree must still agree on which gates Redis may be trusted with (issue 21, item 8).
+/// </summary>
 [Trait("Category", "Hostile")]
 [Collection(FaultCollection.Name)]
 public sealed class ClockSkewTests
@@ -75,7 +77,9 @@ public sealed class ClockSkewTests
         await Invariants.AssertHoldAsync(couponId, [accepted.RequestId!.Value]);
     }
 
-    /// <summary>Every produce of the app waits for <paramref name="release"/>: a publish on its way for as long as a test needs.</summary>
+    /// <summary>
+    /// Every produce of the app waits for <paramref name="release"/>: a publish on its way for as long as a test needs.
+    /// </summary>
     private static void HoldPublishes(IServiceCollection services, TaskCompletionSource publishing, Task release)
     {
         var real = services.Last(d => d.ServiceType == typeof(IProducer<string, byte[]>));
@@ -87,7 +91,9 @@ public sealed class ClockSkewTests
         });
     }
 
-    /// <summary>A producer that waits before each <c>ProduceAsync</c>, then passes every call to the real one.</summary>
+    /// <summary>
+    /// A producer that waits before each <c>ProduceAsync</c>, then passes every call to the real one.
+    /// </summary>
     public class HeldProducer : DispatchProxy
     {
         private IProducer<string, byte[]> _real = null!;

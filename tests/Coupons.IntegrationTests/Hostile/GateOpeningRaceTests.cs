@@ -5,7 +5,9 @@ using StackExchange.Redis;
 
 namespace Coupons.IntegrationTests.Hostile;
 
-/// <summary>A gate appears whole or not at all, whatever reset lands while it is being opened (issue 21, item 6).</summary>
+/// <summary>
+/// A gate appears whole or not at all, whatever reset lands while it is being opened (issue 21, item 6).
+/// </summary>
 [Trait("Category", "Hostile")]
 [Collection(StackCollection.Name)]
 public sealed class GateOpeningRaceTests(StackFixture stack)
@@ -44,7 +46,9 @@ public sealed class GateOpeningRaceTests(StackFixture stack)
         }
     }
 
-    /// <summary>Holders the opening has written so far, under any of the coupon's keys (the gate's own or staged ones).</summary>
+    /// <summary>
+    /// Holders the opening has written so far, under any of the coupon's keys (the gate's own or staged ones).
+    /// </summary>
     private static async Task<long> HoldersWrittenAsync(IConnectionMultiplexer redis, long couponId)
     {
         var server = redis.GetServers()[0];

@@ -145,7 +145,10 @@ public sealed class GeneratedOperatorTests
         }
     }
 
-    /// <summary>An action answers one of its own statuses, or 503 with a problem code while a dependency it needs is down (after a restart).</summary>
+    /// <summary>
+    /// An action answers one of its own statuses, or 503 with a problem code while a dependency it needs is down (after
+    /// a restart).
+    /// </summary>
     private static async Task AssertAnswersAsync(ApiDriver app, string path, params HttpStatusCode[] expected)
     {
         using var response = await app.Admin.PostAsync(path, null);

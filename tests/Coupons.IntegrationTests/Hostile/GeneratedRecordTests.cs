@@ -22,7 +22,9 @@ public sealed class GeneratedRecordTests(StackFixture stack)
         DeadLetterReason.PublicIdMismatch, DeadLetterReason.RequestIdConflict, DeadLetterReason.ConstraintFailed,
     ];
 
-    /// <summary>Values the broker takes compressed and the app's producer would refuse uncompressed (issue 21, item 5).</summary>
+    /// <summary>
+    /// Values the broker takes compressed and the app's producer would refuse uncompressed (issue 21, item 5).
+    /// </summary>
     private static readonly Gen<HostileRecord> Huge = Gen.Int[1_100_000, 3_000_000].Select(size =>
         new HostileRecord("huge", Enumerable.Repeat((byte)'x', size).ToArray(), [], null));
 
@@ -69,7 +71,10 @@ public sealed class GeneratedRecordTests(StackFixture stack)
         }, fixedSeed: "00000records", cases: 8, print: c => $"compressed={c.Compressed} clicks={c.Clicks} records=[{string.Join("; ", c.Records)}]");
     }
 
-    /// <summary>Produces a record to partition <paramref name="index"/> mod 4 and returns its position as the dead letter names it.</summary>
+    /// <summary>
+    /// Produces a record to partition <paramref name="index"/> mod 4 and returns its position as the dead letter names
+    /// it.
+    /// </summary>
     private static async Task<string> ProduceAsync(IProducer<string, byte[]> producer, HostileRecord record, int index)
     {
         var report = await producer.ProduceAsync(new TopicPartition(KafkaTestClients.Topic, index % 4), record.ToMessage());

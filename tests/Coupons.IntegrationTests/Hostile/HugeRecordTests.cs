@@ -19,9 +19,10 @@ public sealed partial class HugeRecordTests
     [InlineData("header", "MALFORMED")]
     public async Task A_compressed_record_that_unpacks_past_a_256_MB_heap_is_dead_lettered_and_the_consumer_goes_on(string carriedIn, string reason)
     {
-        // Hostile review (issue 21): 300 MB of one byte, gzip, on partition 0: OutOfMemoryException out of Consume (5008)
-        // every 12-15 s, the new consumer read the same record again, and the clicks behind it stayed PENDING for good.
-        // The second review put the 300 MB in a header: the client copies every header of a record into managed memory.
+        // Hostile review (issue 21): 300 MB of one byte, gzip, on partition 0: OutOfMemoryException out of Consume
+        // (5008) every 12-15 s, the new consumer read the same record again, and the clicks behind it stayed PENDING
+        // for good. The second review put the 300 MB in a header: the client copies every header of a record into
+        // managed memory.
         var port = FreeTcpPort.Find();
         await using var app = await AppProcess.StartAsync(port, new Dictionary<string, string>
         {

@@ -2,15 +2,17 @@ using Coupons.IntegrationTests.Faults;
 
 namespace Coupons.IntegrationTests.Hostile;
 
-/// <summary>Outages longer than any timeout in the stack: the service rides them out and heals, with no restart.</summary>
+/// <summary>
+/// Outages longer than any timeout in the stack: the service rides them out and heals, with no restart.
+/// </summary>
 [Trait("Category", "Hostile")]
 [Collection(FaultCollection.Name)]
 public sealed class LongOutageTests
 {
     /// <summary>
-    /// A batch that waits for MariaDB longer than the consumer's max poll interval (shrunk to 8 s here, 5 min by default)
-    /// must not cost the consumer its life, nor the process: it keeps its group membership (or rejoins), and writes the
-    /// batch once MariaDB is back.
+    /// A batch that waits for MariaDB longer than the consumer's max poll interval (shrunk to 8 s here, 5 min by
+    /// default) must not cost the consumer its life, nor the process: it keeps its group membership (or rejoins), and
+    /// writes the batch once MariaDB is back.
     /// </summary>
     [Fact]
     public async Task A_mysql_outage_longer_than_the_consumer_poll_interval_neither_stops_the_process_nor_loses_a_request()
@@ -89,7 +91,10 @@ public sealed class LongOutageTests
         Assert.Empty(app.ServerErrors.Errors);
     }
 
-    /// <summary>What is left of <paramref name="target"/> on <paramref name="clock"/>; zero once past it (a negative delay throws, and -1 ms waits for ever).</summary>
+    /// <summary>
+    /// What is left of <paramref name="target"/> on <paramref name="clock"/>; zero once past it (a negative delay
+    /// throws, and -1 ms waits for ever).
+    /// </summary>
     private static TimeSpan Left(TimeSpan target, System.Diagnostics.Stopwatch clock) =>
         target > clock.Elapsed ? target - clock.Elapsed : TimeSpan.Zero;
 }

@@ -13,8 +13,8 @@ public sealed class OperatorGateTests
     [Fact]
     public async Task Open_after_redis_restarted_empty_waits_for_the_accepted_requests_still_in_kafka()
     {
-        // Issue 21, item 2: consumer paused, 50 accepted, redis-server restarted; `open` answered 200 opened with the full
-        // stock and no holders, and each of the 50 got a second 202.
+        // Issue 21, item 2: consumer paused, 50 accepted, redis-server restarted; `open` answered 200 opened with the
+        // full stock and no holders, and each of the 50 got a second 202.
         await using var app = new CouponApiFactory(new Dictionary<string, string?> { ["Reconciliation:GateCheckInterval"] = "00:00:00.5" });
         var api = new ApiDriver(app.CreateClient(), app.CreateAdminClient());
         await ApiDriver.WaitUntilReadyAsync(api.Client);
@@ -86,9 +86,9 @@ public sealed class OperatorGateTests
     [Fact]
     public async Task A_new_event_nobody_opened_takes_clicks_without_waiting_out_the_publish_timeout()
     {
-        // Hostile review (issue 21): the gate keeper waited the settle time (publish timeout + 1 s) from when it first saw
-        // a gate missing, also for a gate that never existed: the first seconds of every event not opened by hand were
-        // 503 GATE_NOT_READY. With a 30 s publish timeout here that wait would be 31 s.
+        // Hostile review (issue 21): the gate keeper waited the settle time (publish timeout + 1 s) from when it first
+        // saw a gate missing, also for a gate that never existed: the first seconds of every event not opened by hand
+        // were 503 GATE_NOT_READY. With a 30 s publish timeout here that wait would be 31 s.
         await using var app = new CouponApiFactory(new Dictionary<string, string?>
         {
             ["Reconciliation:GateCheckInterval"] = "00:00:00.5",
@@ -108,11 +108,11 @@ public sealed class OperatorGateTests
     [Fact]
     public async Task A_new_event_opens_while_another_coupons_requests_wait_in_kafka()
     {
-        // Hostile review 2 (issue 21): consumer paused, one click on another coupon left in Kafka; an event created then
-        // answered 503 GATE_NOT_READY for 77 s and `open?wait=5` 202: both waited for the whole topic to be consumed,
-        // though a gate that never existed cannot have accepted anything. A sale is known never to have had a gate only
-        // if it starts after Redis was last verified plus the clock-skew margin: 2 s here, and the new event starts a
-        // few seconds from now (other tests restart Redis).
+        // Hostile review 2 (issue 21): consumer paused, one click on another coupon left in Kafka; an event created
+        // then answered 503 GATE_NOT_READY for 77 s and `open?wait=5` 202: both waited for the whole topic to be
+        // consumed, though a gate that never existed cannot have accepted anything. A sale is known never to have had a
+        // gate only if it starts after Redis was last verified plus the clock-skew margin: 2 s here, and the new event
+        // starts a few seconds from now (other tests restart Redis).
         await using var app = new CouponApiFactory(new Dictionary<string, string?>
         {
             ["Reconciliation:GateCheckInterval"] = "00:00:00.5",
@@ -155,8 +155,9 @@ public sealed class OperatorGateTests
     [Fact]
     public async Task A_request_status_is_never_not_found_while_its_gate_is_missing_and_it_waits_in_kafka()
     {
-        // Hostile review 2 (issue 21): consumer paused, five 202s, rebuild-gate?wait=0: the status URL of each 202 answered
-        // 404 REQUEST_NOT_FOUND until the consumer decided it (the lookup counts in-flight requests from the gate).
+        // Hostile review 2 (issue 21): consumer paused, five 202s, rebuild-gate?wait=0: the status URL of each 202
+        // answered 404 REQUEST_NOT_FOUND until the consumer decided it (the lookup counts in-flight requests from the
+        // gate).
         await using var app = new CouponApiFactory(FaultCollection.FastRepair());
         var api = new ApiDriver(app.CreateClient(), app.CreateAdminClient());
         await ApiDriver.WaitUntilReadyAsync(api.Client);
@@ -197,9 +198,10 @@ public sealed class OperatorGateTests
     [Fact]
     public async Task The_report_of_a_coupon_that_just_ended_is_not_consistent_while_its_requests_wait_in_kafka_and_redis_lost_its_gate()
     {
-        // Hostile review 2 (issue 21): a sale that ended, 10 requests in Kafka (consumer paused), redis-server restarted empty:
-        // the report said consistent, nothing in flight, with 0 rows (only an open coupon's missing gate was a problem).
-        // A 2 s clock-skew margin: the sale's gate opens at once, however recently another test had Redis verified.
+        // Hostile review 2 (issue 21): a sale that ended, 10 requests in Kafka (consumer paused), redis-server
+        // restarted empty: the report said consistent, nothing in flight, with 0 rows (only an open coupon's missing
+        // gate was a problem). A 2 s clock-skew margin: the sale's gate opens at once, however recently another test
+        // had Redis verified.
         var settings = FaultCollection.FastRepair();
         settings["Gate:ClockSkewMargin"] = "00:00:02";
         await using var app = new CouponApiFactory(settings);
@@ -235,9 +237,10 @@ public sealed class OperatorGateTests
     [Fact]
     public async Task A_sale_that_ended_before_redis_was_lost_and_is_extended_waits_for_its_requests_in_kafka()
     {
-        // Hostile review 3 (issue 21): a sale ended more than the clock-skew margin before Redis restarted empty, its three
-        // 202s still in Kafka (consumer paused). Its gate then read "never existed": the status URLs answered 404, the report
-        // said consistent, and once the window was extended the gate opened with no holders and each holder got a second 202.
+        // Hostile review 3 (issue 21): a sale ended more than the clock-skew margin before Redis restarted empty, its
+        // three 202s still in Kafka (consumer paused). Its gate then read "never existed": the status URLs answered
+        // 404, the report said consistent, and once the window was extended the gate opened with no holders and each
+        // holder got a second 202.
         await using var app = new CouponApiFactory(new Dictionary<string, string?>
         {
             ["Reconciliation:GateCheckInterval"] = "00:00:00.5",

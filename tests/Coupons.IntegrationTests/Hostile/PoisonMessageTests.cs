@@ -44,12 +44,13 @@ public sealed class PoisonMessageTests(StackFixture stack)
     [Fact]
     public async Task A_record_whose_trace_header_has_no_value_is_decided_and_the_requests_behind_it_are_issued()
     {
-        // Issue 21, item 1: `kcat -H traceparent` (a header with no value) on each partition made the consumer start over
-        // every 9 s (EventId 5008) without ever getting past it; every click behind it stayed PENDING.
+        // Issue 21, item 1: `kcat -H traceparent` (a header with no value) on each partition made the consumer start
+        // over every 9 s (EventId 5008) without ever getting past it; every click behind it stayed PENDING.
         var (couponId, users) = await stack.Api.OpenSaleAsync(10, 5);
         var consumer = stack.App.Services.GetRequiredService<ConsumerHealth>();
         var restarts = consumer.Restarts;
-        // Well formed, for a real user; a coupon that does not exist, so it is refused by the database, not issued past the gate.
+        // Well formed, for a real user; a coupon that does not exist, so it is refused by the database, not issued past
+        // the gate.
         var forged = new IssueRequested(Guid.CreateVersion7(), long.MaxValue, await Invariants.ReadUserIdAsync(users[0]), users[0], DateTimeOffset.UtcNow);
         var key = "no-trace-value-" + Guid.NewGuid().ToString("N");
         using (var producer = KafkaTestClients.Producer())
@@ -96,7 +97,8 @@ public sealed class PoisonMessageTests(StackFixture stack)
     [Fact]
     public async Task The_dead_letter_listing_shows_the_newest_dead_letters_first()
     {
-        // Issue 21, item 10: the listing read each partition from its oldest message, so `dlq list --max N` hid the newest.
+        // Issue 21, item 10: the listing read each partition from its oldest message, so `dlq list --max N` hid the
+        // newest.
         var run = Guid.NewGuid().ToString("N");
         using (var producer = KafkaTestClients.Producer())
         {
@@ -120,8 +122,8 @@ public sealed class PoisonMessageTests(StackFixture stack)
     [Fact]
     public async Task A_record_larger_than_the_apps_producer_may_send_is_dead_lettered_with_its_head_and_size()
     {
-        // Issue 21, item 5: 2 MB that the broker took compressed could not be dead-lettered (over the producer's 1 MB), so
-        // the batch was read again every second for ever, and the clicks behind it stayed PENDING.
+        // Issue 21, item 5: 2 MB that the broker took compressed could not be dead-lettered (over the producer's 1 MB),
+        // so the batch was read again every second for ever, and the clicks behind it stayed PENDING.
         var (couponId, users) = await stack.Api.OpenSaleAsync(3, 3);
         var consumer = stack.App.Services.GetRequiredService<ConsumerHealth>();
         var restarts = consumer.Restarts;
@@ -149,8 +151,8 @@ public sealed class PoisonMessageTests(StackFixture stack)
     [Fact]
     public async Task The_dead_letter_listing_stays_small_whatever_keys_the_dead_letters_carry()
     {
-        // Hostile review (issue 21): five dead letters with 900,000-character keys of \x01 made a 27 MB answer to ?max=5
-        // (each \x01 is six bytes of JSON); max=1000 would have been gigabytes.
+        // Hostile review (issue 21): five dead letters with 900,000-character keys of \x01 made a 27 MB answer to
+        // ?max=5 (each \x01 is six bytes of JSON); max=1000 would have been gigabytes.
         using (var producer = KafkaTestClients.Producer(CompressionType.Gzip))
         {
             for (var i = 0; i < 3; i++)

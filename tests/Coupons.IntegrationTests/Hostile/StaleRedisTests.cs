@@ -13,7 +13,8 @@ public sealed class StaleRedisTests
     [Fact]
     public async Task A_user_issued_after_the_snapshot_redis_came_back_from_is_not_accepted_a_second_time()
     {
-        // Reconciliation left at its 30 s: restoring the forgotten holder would hide the stale gate, but only by luck of timing.
+        // Reconciliation left at its 30 s: restoring the forgotten holder would hide the stale gate, but only by luck
+        // of timing.
         await using var app = new CouponApiFactory(new Dictionary<string, string?> { ["Reconciliation:GateCheckInterval"] = "00:00:00.5" });
         var api = new ApiDriver(app.CreateClient(), app.CreateAdminClient());
         await ApiDriver.WaitUntilReadyAsync(api.Client);
@@ -25,7 +26,8 @@ public sealed class StaleRedisTests
         await api.WaitForDrainAsync(couponId);
         await StackControl.RestartRedisFromSnapshotAsync("before-first-click"); // the gate has all 3 units and no holder
 
-        // Until the gate is verified the answer is 503 GATE_NOT_READY; then the user is known again: never a second 202.
+        // Until the gate is verified the answer is 503 GATE_NOT_READY; then the user is known again: never a second
+        // 202.
         var again = await Eventually.MatchesAsync(() => api.IssueAsync(couponId, users[0]),
             answer => answer.Status != HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30), "the gate never came back");
         Assert.Equal((HttpStatusCode.Conflict, "ALREADY_REQUESTED", first.RequestId), (again.Status, again.Code, again.RequestId));
@@ -44,7 +46,8 @@ public sealed class StaleRedisTests
     {
         // Operator-sequence generator, seed 891DSWeTxzo4 (click; open; Redis restarted from an earlier snapshot): the
         // report read the stale gate (3 units, no holder) as open and inconsistent, though take.lua refuses every click
-        // through it until it is rebuilt. The gate keeper is held back here, so the unverified gate stays as Redis left it.
+        // through it until it is rebuilt. The gate keeper is held back here, so the unverified gate stays as Redis left
+        // it.
         await using var app = new CouponApiFactory(new Dictionary<string, string?> { ["Reconciliation:GateCheckInterval"] = "01:00:00" });
         var api = new ApiDriver(app.CreateClient(), app.CreateAdminClient());
         await ApiDriver.WaitUntilReadyAsync(api.Client);

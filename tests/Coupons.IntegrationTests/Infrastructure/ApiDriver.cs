@@ -22,9 +22,9 @@ public sealed class ApiDriver(HttpClient client, HttpClient admin)
 
     /// <summary>
     /// Creates a coupon open from a minute ago (or the window given) and opens its gate. Unless told otherwise it ends
-    /// 15 minutes after it starts or now, whichever is later: far longer than a test, and over long before the suite is.
-    /// Day-long sales piled up to hundreds open at once by the end of a run, and every app's gate keeper and reconciler
-    /// go over every open sale every round.
+    /// 15 minutes after it starts or now, whichever is later: far longer than a test, and over long before the suite
+    /// is. Day-long sales piled up to hundreds open at once by the end of a run, and every app's gate keeper and
+    /// reconciler go over every open sale every round.
     /// </summary>
     public async Task<long> CreateOpenCouponAsync(int total, DateTimeOffset? start = null, DateTimeOffset? end = null, bool open = true)
     {
@@ -41,7 +41,10 @@ public sealed class ApiDriver(HttpClient client, HttpClient admin)
         return id;
     }
 
-    /// <summary>An open sale: a coupon with <paramref name="stock"/> units, its gate open, and <paramref name="people"/> new users.</summary>
+    /// <summary>
+    /// An open sale: a coupon with <paramref name="stock"/> units, its gate open, and <paramref name="people"/> new
+    /// users.
+    /// </summary>
     public async Task<(long CouponId, IReadOnlyList<string> Users)> OpenSaleAsync(int stock, int people) =>
         (await CreateOpenCouponAsync(stock), await CreateUsersAsync(people));
 
@@ -49,7 +52,10 @@ public sealed class ApiDriver(HttpClient client, HttpClient admin)
     public async Task<(long CouponId, string User)> OpenSaleForOneAsync(int stock) =>
         (await CreateOpenCouponAsync(stock), (await CreateUsersAsync(1))[0]);
 
-    /// <summary>Creates <paramref name="count"/> users with unique public ids (lower case, starting with <paramref name="prefix"/>) and returns those ids.</summary>
+    /// <summary>
+    /// Creates <paramref name="count"/> users with unique public ids (lower case, starting with
+    /// <paramref name="prefix"/>) and returns those ids.
+    /// </summary>
     public async Task<IReadOnlyList<string>> CreateUsersAsync(int count, string prefix = "")
     {
         prefix += Guid.NewGuid().ToString("N")[..12];
@@ -60,7 +66,10 @@ public sealed class ApiDriver(HttpClient client, HttpClient admin)
         return users.Select(u => u.PublicId!).ToList();
     }
 
-    /// <summary>Waits until the instance reports ready (DB, Redis, Kafka, consumer), as a load balancer would before sending traffic.</summary>
+    /// <summary>
+    /// Waits until the instance reports ready (DB, Redis, Kafka, consumer), as a load balancer would before sending
+    /// traffic.
+    /// </summary>
     public static async Task WaitUntilReadyAsync(HttpClient http, TimeSpan? timeout = null)
     {
         await Eventually.MatchesAsync(async () =>
@@ -96,7 +105,10 @@ public sealed class ApiDriver(HttpClient client, HttpClient admin)
         }
     }
 
-    /// <summary>Polls the consistency report until nothing is in flight, or fails after <paramref name="timeout"/> (a 503 while Redis comes back is asked again).</summary>
+    /// <summary>
+    /// Polls the consistency report until nothing is in flight, or fails after <paramref name="timeout"/> (a 503 while
+    /// Redis comes back is asked again).
+    /// </summary>
     public async Task<ConsistencyReportView> WaitForDrainAsync(long couponId, TimeSpan? timeout = null) =>
         (await Eventually.MatchesAsync(() => ConsistencyOrNullAsync(couponId), r => r is { InFlight: 0, Parked: 0 },
             timeout ?? TimeSpan.FromSeconds(90), $"coupon {couponId} did not drain"))!;

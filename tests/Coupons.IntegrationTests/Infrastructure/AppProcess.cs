@@ -52,7 +52,8 @@ public sealed class AppProcess : IAsyncDisposable
 
     public static HttpClient ClientFor(int port) => new() { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
 
-    /// <param name="environment">Extra settings: configuration keys (':' separated) or plain environment variables.</param>
+    /// <param name="environment">Extra settings: configuration keys (':' separated) or plain environment
+    /// variables.</param>
     public static async Task<AppProcess> StartAsync(int port, IReadOnlyDictionary<string, string>? environment = null, string name = "app")
     {
         var start = StartInfo(port, environment);
@@ -180,7 +181,9 @@ public sealed class AppProcess : IAsyncDisposable
 
     public double RssMiB() => ReadStatusKiB("VmRSS:") / 1024.0;
 
-    /// <summary>Stops the process if it runs. Twice is harmless: a test that disposes it mid-way also disposes it in a finally.</summary>
+    /// <summary>
+    /// Stops the process if it runs. Twice is harmless: a test that disposes it mid-way also disposes it in a finally.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)

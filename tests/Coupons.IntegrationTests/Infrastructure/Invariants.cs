@@ -89,7 +89,9 @@ public static class Invariants
         }
     }
 
-    /// <summary>Which of <paramref name="requestIds"/> wait in the parked table (their publish was ambiguous; relayed later).</summary>
+    /// <summary>
+    /// Which of <paramref name="requestIds"/> wait in the parked table (their publish was ambiguous; relayed later).
+    /// </summary>
     public static async Task<IReadOnlySet<Guid>> ParkedAsync(IReadOnlyCollection<Guid> requestIds)
     {
         if (requestIds.Count == 0)

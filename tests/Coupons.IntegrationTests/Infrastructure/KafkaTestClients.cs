@@ -5,7 +5,10 @@ using Coupons.Requests;
 
 namespace Coupons.IntegrationTests.Infrastructure;
 
-/// <summary>Raw Kafka clients on the test stack, for what reaches the consumer straight from the topic (replays, forgeries, garbage).</summary>
+/// <summary>
+/// Raw Kafka clients on the test stack, for what reaches the consumer straight from the topic (replays, forgeries,
+/// garbage).
+/// </summary>
 public static class KafkaTestClients
 {
     public const string Topic = "coupon.issue.requested";
@@ -17,12 +20,15 @@ public static class KafkaTestClients
         return new ProducerBuilder<string, byte[]>(new ProducerConfig
         {
             BootstrapServers = TestStack.Kafka, Acks = Acks.All, EnableIdempotence = true, CompressionType = compression,
-            // Records up to what the broker takes (compressed), larger than the app's own producer sends: issue 21, item 5.
+            // Records up to what the broker takes (compressed), larger than the app's own producer sends: issue 21,
+            // item 5.
             MessageMaxBytes = messageMaxBytes,
         }).Build();
     }
 
-    /// <summary>Each partition's log end of the dead-letter topic now: where <see cref="ReadDeadLettersFrom"/> starts.</summary>
+    /// <summary>
+    /// Each partition's log end of the dead-letter topic now: where <see cref="ReadDeadLettersFrom"/> starts.
+    /// </summary>
     public static IReadOnlyList<TopicPartitionOffset> DeadLetterTopicEnds()
     {
         using var consumer = Reader();
@@ -34,7 +40,8 @@ public static class KafkaTestClients
 
     /// <summary>
     /// Dead letters written after <paramref name="from"/>, by the <c>dlq-source</c> they name, until every source in
-    /// <paramref name="sources"/> is there or the timeout passes (a source may appear more than once: the result says so).
+    /// <paramref name="sources"/> is there or the timeout passes (a source may appear more than once: the result says
+    /// so).
     /// </summary>
     public static IReadOnlyDictionary<string, List<ConsumeResult<string, byte[]>>> ReadDeadLettersFrom(
         IReadOnlyList<TopicPartitionOffset> from, IReadOnlySet<string> sources, TimeSpan timeout)
@@ -54,7 +61,10 @@ public static class KafkaTestClients
         return found;
     }
 
-    /// <summary>Produces <paramref name="value"/> to every partition of the request topic (a poison message reaches every consumer).</summary>
+    /// <summary>
+    /// Produces <paramref name="value"/> to every partition of the request topic (a poison message reaches every
+    /// consumer).
+    /// </summary>
     public static async Task ProduceToEveryPartitionAsync(string key, byte[] value, int partitions = 4)
     {
         using var producer = Producer();
@@ -65,10 +75,11 @@ public static class KafkaTestClients
     }
 
     /// <summary>
-    /// Dead letters of records whose key is in <paramref name="keys"/>, one per source record (<c>dlq-source</c>), waiting until
-    /// <paramref name="expected"/> sources have one or <paramref name="timeout"/> passes. A source may have more than one: a
-    /// dead letter whose write Kafka did not confirm (an outage) is written again when its batch is read again, which is
-    /// legal (at least once); the copies carry the same reason.
+    /// Dead letters of records whose key is in <paramref name="keys"/>, one per source record (<c>dlq-source</c>),
+    /// waiting until
+    /// <paramref name="expected"/> sources have one or <paramref name="timeout"/> passes. A source may have more than
+    /// one: a dead letter whose write Kafka did not confirm (an outage) is written again when its batch is read again,
+    /// which is legal (at least once); the copies carry the same reason.
     /// </summary>
     public static IReadOnlyList<ConsumeResult<string, byte[]>> ReadDeadLetters(IReadOnlySet<string> keys, int expected, TimeSpan timeout)
     {
@@ -121,7 +132,8 @@ public static class KafkaTestClients
 
     /// <summary>
     /// The requests with <paramref name="requestIds"/> found in the request topic after <paramref name="from"/>, read
-    /// by a reader of its own (no group): what any consumer can see there. Waits until all are found or the timeout passes.
+    /// by a reader of its own (no group): what any consumer can see there. Waits until all are found or the timeout
+    /// passes.
     /// </summary>
     public static IReadOnlySet<Guid> ReadRequests(IReadOnlyList<TopicPartitionOffset> from, IReadOnlySet<Guid> requestIds, TimeSpan timeout)
     {

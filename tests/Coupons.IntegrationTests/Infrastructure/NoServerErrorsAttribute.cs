@@ -6,9 +6,9 @@ using Xunit.Sdk;
 namespace Coupons.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// After every test: the shared app (<see cref="StackFixture"/>) answered no 5xx but 503 while it ran, so a 500 fails the
-/// test that caused it, not the fixture's disposal at the end of the collection, far from its cause (issue 26, item 14).
-/// Collections run one at a time, so one count between Before and After is one test's.
+/// After every test: the shared app (<see cref="StackFixture"/>) answered no 5xx but 503 while it ran, so a 500 fails
+/// the test that caused it, not the fixture's disposal at the end of the collection, far from its cause (issue 26, item
+/// 14). Collections run one at a time, so one count between Before and After is one test's.
 /// </summary>
 [AttributeUsage(AttributeTargets.Assembly)]
 public sealed class NoServerErrorsAttribute : BeforeAfterTestAttribute

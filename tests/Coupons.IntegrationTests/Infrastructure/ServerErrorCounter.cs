@@ -26,8 +26,9 @@ internal sealed class ServerErrorCounterStartupFilter(ServerErrorCounter counter
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
-        // Recorded before the answer leaves this outermost middleware (not in OnCompleted, which may run after the client
-        // has its answer and the test has moved on): a 5xx belongs to the test that was running when it was answered.
+        // Recorded before the answer leaves this outermost middleware (not in OnCompleted, which may run after the
+        // client has its answer and the test has moved on): a 5xx belongs to the test that was running when it was
+        // answered.
         app.Use(async (context, nextMiddleware) =>
         {
             try

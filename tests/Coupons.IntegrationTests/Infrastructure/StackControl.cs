@@ -2,7 +2,9 @@ using System.Diagnostics;
 
 namespace Coupons.IntegrationTests.Infrastructure;
 
-/// <summary>Breaks and heals the real test stack through <c>scripts/test-infra.sh</c>: the same commands a drill uses.</summary>
+/// <summary>
+/// Breaks and heals the real test stack through <c>scripts/test-infra.sh</c>: the same commands a drill uses.
+/// </summary>
 public static class StackControl
 {
     public static string RepoRoot { get; } = FindRepoRoot();
@@ -12,10 +14,14 @@ public static class StackControl
     /// <summary>Starts redis-server again; it has no persistence, so it comes back empty.</summary>
     public static Task StartRedisAsync() => RunAsync("redis-start");
 
-    /// <summary>SAVE now and keep it as <paramref name="name"/>: what an RDB or AOF restore would later bring back.</summary>
+    /// <summary>
+    /// SAVE now and keep it as <paramref name="name"/>: what an RDB or AOF restore would later bring back.
+    /// </summary>
     public static Task SnapshotRedisAsync(string name) => RunAsync("redis-snapshot", name);
 
-    /// <summary>Kills redis-server and starts it from snapshot <paramref name="name"/>: up, not empty, and stale.</summary>
+    /// <summary>
+    /// Kills redis-server and starts it from snapshot <paramref name="name"/>: up, not empty, and stale.
+    /// </summary>
     public static Task RestartRedisFromSnapshotAsync(string name) => RunAsync("redis-restart-from", name);
 
     public static Task StopMySqlAsync() => RunAsync("mysql-stop");
@@ -24,7 +30,9 @@ public static class StackControl
 
     public static Task KafkaAsync(string command) => RunAsync("kafka", command);
 
-    /// <summary>A Redis primary and replica (AOF everysec) behind three sentinels: <see cref="TestStack.RedisSentinel"/>.</summary>
+    /// <summary>
+    /// A Redis primary and replica (AOF everysec) behind three sentinels: <see cref="TestStack.RedisSentinel"/>.
+    /// </summary>
     public static Task StartRedisSentinelSetAsync() => RunAsync("sentinel-start");
 
     /// <summary>kill -9 of whichever server is primary now; the sentinels promote the replica.</summary>

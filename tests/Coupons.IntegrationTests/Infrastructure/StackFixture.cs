@@ -1,9 +1,13 @@
 namespace Coupons.IntegrationTests.Infrastructure;
 
-/// <summary>One app instance on the real stack, shared by every test class in the <see cref="StackCollection"/>.</summary>
+/// <summary>
+/// One app instance on the real stack, shared by every test class in the <see cref="StackCollection"/>.
+/// </summary>
 public sealed class StackFixture : IAsyncLifetime
 {
-    /// <summary>The fixture of the collection running now, if it is this one (see <see cref="NoServerErrorsAttribute"/>).</summary>
+    /// <summary>
+    /// The fixture of the collection running now, if it is this one (see <see cref="NoServerErrorsAttribute"/>).
+    /// </summary>
     public static StackFixture? Current { get; private set; }
 
     public CouponApiFactory App { get; } = new();

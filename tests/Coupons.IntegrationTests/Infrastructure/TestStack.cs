@@ -13,7 +13,10 @@ public static class TestStack
 
     public static string Redis => Required("COUPONS_TEST_REDIS");
 
-    /// <summary>The sentinels of the HA set (<see cref="StackControl.StartRedisSentinelSetAsync"/>), as the app's Redis configuration.</summary>
+    /// <summary>
+    /// The sentinels of the HA set (<see cref="StackControl.StartRedisSentinelSetAsync"/>), as the app's Redis
+    /// configuration.
+    /// </summary>
     public static string RedisSentinel => Required("COUPONS_TEST_REDIS_SENTINEL");
 
     public static string Kafka => Required("COUPONS_TEST_KAFKA");
@@ -33,11 +36,11 @@ public static class TestStack
         ["Kafka:ReplicationFactor"] = "1", // one mock broker
         ["Kafka:MinInSyncReplicas"] = "1",
         // The mock broker holds every rebalance of a running group open for the session timeout less a second, however
-        // quickly the members rejoin; the suite starts and stops dozens of members of the shared group. 6 s (the broker's
-        // usual minimum) instead of 10 takes 4 s off each of those pauses.
+        // quickly the members rejoin; the suite starts and stops dozens of members of the shared group. 6 s (the
+        // broker's usual minimum) instead of 10 takes 4 s off each of those pauses.
         ["Kafka:ConsumerSessionTimeout"] = "00:00:06",
-        // One machine, one clock: the 10 min default would make every sale created within 10 min of one of the many Redis
-        // restarts here wait for the pipeline before its first gate (R11). ClockSkewTests set their own.
+        // One machine, one clock: the 10 min default would make every sale created within 10 min of one of the many
+        // Redis restarts here wait for the pipeline before its first gate (R11). ClockSkewTests set their own.
         ["Gate:ClockSkewMargin"] = "00:00:05",
         ["Seed:DemoData"] = "false",
         ["Admin:ApiKey"] = AdminKey,

@@ -5,8 +5,9 @@ namespace Coupons.IntegrationTests.Issuance;
 
 /// <summary>
 /// Instances join and leave the consumer group (a deploy, a crash loop, an autoscaler): each time the group rebalances
-/// and commits in flight are refused. Whatever was decided must still end up committed without any further traffic,
-/// or the drain that gate rebuilds and unit returns wait for never passes (seen: reconcile answering 409 for five minutes).
+/// and commits in flight are refused. Whatever was decided must still end up committed without any further traffic, or
+/// the drain that gate rebuilds and unit returns wait for never passes (seen: reconcile answering 409 for five
+/// minutes).
 /// </summary>
 [Trait("Category", "Issuance")]
 [Collection(StackCollection.Name)]

@@ -68,7 +68,9 @@ public sealed class FcfsConcurrencyTests(StackFixture stack)
 
 internal static class Race
 {
-    /// <summary>Fires every click at once (they all wait on one starting gun), spread over the given app instances.</summary>
+    /// <summary>
+    /// Fires every click at once (they all wait on one starting gun), spread over the given app instances.
+    /// </summary>
     public static async Task<IReadOnlyList<(string User, IssueAnswer Answer)>> RunAsync(
         long couponId, IReadOnlyList<string> users, int clicksPerUser, IReadOnlyList<HttpClient> instances)
     {

@@ -9,7 +9,9 @@ using StackExchange.Redis;
 
 namespace Coupons.IntegrationTests.Issuance;
 
-/// <summary>The gate deciding several clicks in one script call (take.lua, GateBatcher), against the real redis-server.</summary>
+/// <summary>
+/// The gate deciding several clicks in one script call (take.lua, GateBatcher), against the real redis-server.
+/// </summary>
 [Trait("Category", "Issuance")]
 [Collection(StackCollection.Name)]
 public sealed class GateBatchTests(StackFixture stack)

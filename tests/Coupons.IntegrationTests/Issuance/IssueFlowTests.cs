@@ -54,7 +54,8 @@ public sealed class IssueFlowTests(StackFixture stack)
     {
         var (couponId, users) = await stack.Api.OpenSaleAsync(10, 2);
 
-        // Default limit: 5 clicks a second per user, burst 5. The first click is accepted, the next ones are duplicates.
+        // Default limit: 5 clicks a second per user, burst 5. The first click is accepted, the next ones are
+        // duplicates.
         var started = System.Diagnostics.Stopwatch.StartNew();
         var hammering = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => stack.Api.IssueAsync(couponId, users[0])));
         var elapsed = started.Elapsed;

@@ -60,8 +60,8 @@ public sealed class CouponctlActionTests
         Assert.Matches($@"coupon {couponId} "".+"" \(on sale until .+; 10 of 10 left in its gate, 0 issued, 0 in flight, 0 parked\)", rebuildQuestion);
         Assert.Contains($"done: the gate of coupon {couponId} rebuilt from the database: 10 units left", rebuiltScreen, StringComparison.Ordinal);
 
-        // A rebuild that is still waiting for the pipeline is not done: exit 4, and it says so (issue 27 item 8; on main at
-        // f830887 it exited 0). The consumer is paused so that an accepted click stays on its way.
+        // A rebuild that is still waiting for the pipeline is not done: exit 4, and it says so (issue 27 item 8; on
+        // main at f830887 it exited 0). The consumer is paused so that an accepted click stays on its way.
         Assert.Equal(0, (await RunAsync(pause, answer: true)).Code);
         Assert.Equal(HttpStatusCode.Accepted, (await new ApiDriver(app.Client, app.Admin).IssueAsync(couponId, await CreateUserAsync(admin))).Status);
         var (waiting, waitingScreen, _) = await RunAsync(["gate", "rebuild", couponId.ToString(), "--url", target, "--admin-key", TestStack.AdminKey, "--yes"], answer: null);

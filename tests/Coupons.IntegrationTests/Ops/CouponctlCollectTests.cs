@@ -40,9 +40,9 @@ public sealed class CouponctlCollectTests
         ]);
         await using var redis = await ConnectionMultiplexer.ConnectAsync($"{TestStack.Redis},allowAdmin=true");
         var server = redis.GetServers()[0];
-        // A command that is slow (a 20 ms busy loop) and carries a secret as a value: it lands in the slow log among the
-        // few commands slower than 10 ms (making every command "slow" instead scrolls it out of the newest 128 under
-        // the other apps' traffic, as clean clone D showed).
+        // A command that is slow (a 20 ms busy loop) and carries a secret as a value: it lands in the slow log among
+        // the few commands slower than 10 ms (making every command "slow" instead scrolls it out of the newest 128
+        // under the other apps' traffic, as clean clone D showed).
         await server.ExecuteAsync("CONFIG", "SET", "slowlog-log-slower-than", "10000");
         await redis.GetDatabase().ScriptEvaluateAsync(
             "local s = redis.call('TIME') repeat local n = redis.call('TIME') until (n[1] - s[1]) * 1000000 + (n[2] - s[2]) > 20000 return ARGV[1]",
@@ -109,7 +109,9 @@ public sealed class CouponctlCollectTests
         }
     }
 
-    /// <summary>Every entry as text (Latin-1 keeps each byte, so an ASCII secret in a binary dump is still found).</summary>
+    /// <summary>
+    /// Every entry as text (Latin-1 keeps each byte, so an ASCII secret in a binary dump is still found).
+    /// </summary>
     private static string Read(ZipArchiveEntry entry)
     {
         using var stream = entry.Open();

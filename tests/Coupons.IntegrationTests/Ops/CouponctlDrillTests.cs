@@ -25,11 +25,11 @@ public sealed class CouponctlDrillTests
             var report = await DrillAsync("redis-down", app, prometheus, mysql);
             Assert.True(report.Load.UsersRefusedAtLeastOnce > 0, $"no user was refused while Redis was down: {report.Load}");
 
-            // The drill saw the alert go inactive in the rule state; the ALERTS series records it with a staleness marker
-            // at that same evaluation. The post-mortem reads ALERTS in steps of AlertHistory.Step up to now, its last step
-            // up to one step before now: drafted within a step of the marker, that step is still firing ("not resolved";
-            // clean clones C and F). Draft it once ALERTS has shown nothing firing for two steps, as a person drafting it
-            // later would.
+            // The drill saw the alert go inactive in the rule state; the ALERTS series records it with a staleness
+            // marker at that same evaluation. The post-mortem reads ALERTS in steps of AlertHistory.Step up to now, its
+            // last step up to one step before now: drafted within a step of the marker, that step is still firing ("not
+            // resolved"; clean clones C and F). Draft it once ALERTS has shown nothing firing for two steps, as a
+            // person drafting it later would.
             const string Firing = "ALERTS{alertname=\"CouponsRedisDown\",alertstate=\"firing\"}";
             await Eventually.TrueAsync(async () => await prometheus.SeriesAtAsync(Firing, DateTimeOffset.UtcNow - 2 * AlertHistory.Step) == 0,
                 TimeSpan.FromSeconds(30), "Prometheus's ALERTS still shows CouponsRedisDown firing after the drill saw it resolve");
@@ -48,7 +48,8 @@ public sealed class CouponctlDrillTests
             Assert.Contains($"**{report.Load.UsersRefusedAtLeastOnce}** of {report.Load.Users}", document, StringComparison.Ordinal);
             Assert.Contains($"**{report.Load.Requests - report.Load.Accepted - report.Load.Conflicts}** of {report.Load.Requests}", document, StringComparison.Ordinal);
 
-            // Timeline: the alert firing and resolving (Prometheus's ALERTS), the app's own account, the drill's events.
+            // Timeline: the alert firing and resolving (Prometheus's ALERTS), the app's own account, the drill's
+            // events.
             Assert.Contains(facts.Timeline, e => e.Source == "Prometheus ALERTS" && e.What == "CouponsRedisDown (P1) firing");
             Assert.Contains(facts.Timeline, e => e.Source == "Prometheus ALERTS" && e.What == "CouponsRedisDown (P1) resolved");
             Assert.Contains(facts.Timeline, e => e.Source.StartsWith("app log", StringComparison.Ordinal) && e.What.StartsWith("Redis circuit opened", StringComparison.Ordinal));

@@ -80,7 +80,8 @@ public sealed class MigrationStepTests
     /// <summary>
     /// The migration step says which key it read when a connection string is still under its old name: it exits before
     /// the host (and its start-up log) would. Hostile review (issue 22): an old key beside the new one in the same
-    /// environment was ignored without a word, and the step ran as the new key's data-only user ("CREATE command denied").
+    /// environment was ignored without a word, and the step ran as the new key's data-only user ("CREATE command
+    /// denied").
     /// </summary>
     [Fact]
     public async Task The_migration_step_names_an_old_connection_string_key_it_read_or_ignored()

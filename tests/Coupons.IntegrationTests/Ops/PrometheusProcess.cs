@@ -3,7 +3,9 @@ using System.Text.Json;
 
 namespace Coupons.IntegrationTests.Ops;
 
-/// <summary>A real Prometheus on loopback with the repository's alert rules and the deploy config's intervals.</summary>
+/// <summary>
+/// A real Prometheus on loopback with the repository's alert rules and the deploy config's intervals.
+/// </summary>
 public sealed class PrometheusProcess : IAsyncDisposable
 {
     private readonly Process _process;

@@ -87,8 +87,8 @@ public sealed class ReconciliationTests(StackFixture stack)
 
         // A unit leaked long ago: the gate now counts one request more than the database holds.
         await TakeAtTheGateAsync(couponId, users[1], Guid.CreateVersion7(DateTimeOffset.UtcNow.AddMinutes(-10)));
-        // Skipped while the pipeline has not delivered the coupon's earlier requests (other tests' traffic and group churn).
-        // A background round may be the one that returns the unit: same outcome.
+        // Skipped while the pipeline has not delivered the coupon's earlier requests (other tests' traffic and group
+        // churn). A background round may be the one that returns the unit: same outcome.
         await Eventually.MatchesAsync(() => reconciler.ReconcileIfDriftedAsync(couponId, CancellationToken.None),
             r => r.Ran || r.SkippedBecause == "no drift", TimeSpan.FromSeconds(90), "the drift was never repaired");
 
@@ -99,9 +99,9 @@ public sealed class ReconciliationTests(StackFixture stack)
 
     /// <summary>
     /// The gate's own invariant, stock + accepted requests == total, holds whatever order repairs come in: a holder the
-    /// gate forgot, restored while the stock is already 0, and then a leaked unit returned, leave the stock at 0. (With the
-    /// restore skipping its take at 0 the stock went to 1 while the database was sold out: every round one more user got
-    /// a 202 that the database then rejected.)
+    /// gate forgot, restored while the stock is already 0, and then a leaked unit returned, leave the stock at 0. (With
+    /// the restore skipping its take at 0 the stock went to 1 while the database was sold out: every round one more
+    /// user got a 202 that the database then rejected.)
     /// </summary>
     [Fact]
     public async Task A_holder_restored_at_zero_stock_and_a_unit_returned_after_it_leave_the_gate_sold_out()

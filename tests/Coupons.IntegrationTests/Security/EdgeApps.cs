@@ -1,10 +1,10 @@
 namespace Coupons.IntegrationTests.Security;
 
 /// <summary>
-/// Two real apps (Kestrel on loopback ports) configured as at the edge of production:
-/// <see cref="Proxied"/> believes forwarded headers from 127.0.0.1 (as from nginx on the same host) and serves its admin
-/// API on a port of its own; <see cref="Direct"/> trusts no proxy, as when clients reach it directly. Both have small
-/// per-client limits (3 a second), so a test can see which address a call counted against.
+/// Two real apps (Kestrel on loopback ports) configured as at the edge of production: <see cref="Proxied"/> believes
+/// forwarded headers from 127.0.0.1 (as from nginx on the same host) and serves its admin API on a port of its own;
+/// <see cref="Direct"/> trusts no proxy, as when clients reach it directly. Both have small per-client limits (3 a
+/// second), so a test can see which address a call counted against.
 /// </summary>
 public sealed class EdgeApps : IAsyncLifetime
 {
@@ -19,7 +19,10 @@ public sealed class EdgeApps : IAsyncLifetime
 
     public int ProxiedAdminPort { get; private set; }
 
-    /// <summary>Admin calls to <see cref="Proxied"/>'s admin port, each from a fresh forwarded address (so setup never meets the admin limit).</summary>
+    /// <summary>
+    /// Admin calls to <see cref="Proxied"/>'s admin port, each from a fresh forwarded address (so setup never meets the
+    /// admin limit).
+    /// </summary>
     public HttpClient ProxiedAdmin { get; private set; } = null!;
 
     /// <summary>Public calls to <see cref="Proxied"/>, each from a fresh forwarded address.</summary>

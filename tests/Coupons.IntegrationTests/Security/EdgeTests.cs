@@ -18,7 +18,8 @@ public sealed class EdgeTests(EdgeApps apps) : IClassFixture<EdgeApps>
         var api = new ApiDriver(apps.Direct.Client, apps.Direct.Admin);
         var (couponId, users) = await api.OpenSaleAsync(100, 20);
 
-        // Each click claims another address; the app does not believe it, so all 20 count against 127.0.0.1 (3 a second).
+        // Each click claims another address; the app does not believe it, so all 20 count against 127.0.0.1 (3 a
+        // second).
         var answers = await Task.WhenAll(users.Select((u, i) => ClickAsync(apps.Direct.Client, couponId, u, $"198.51.100.{i + 1}")));
 
         Assert.Contains(answers, a => a == (HttpStatusCode.TooManyRequests, "RATE_LIMITED"));
@@ -92,7 +93,10 @@ public sealed class EdgeTests(EdgeApps apps) : IClassFixture<EdgeApps>
         Assert.Equal(["admin-key", EdgeApps.RotatedKeyId, "token:oncall-kim"], Actors(audit));
     }
 
-    /// <summary>Every admin action, whatever its result, leaves a row: who, what, which coupon, from which client, the status, when.</summary>
+    /// <summary>
+    /// Every admin action, whatever its result, leaves a row: who, what, which coupon, from which client, the status,
+    /// when.
+    /// </summary>
     [Fact]
     public async Task Every_admin_action_is_audited()
     {
@@ -188,7 +192,10 @@ public sealed class EdgeTests(EdgeApps apps) : IClassFixture<EdgeApps>
         Assert.Equal((long?)5, (await api.ConsistencyAsync(couponId)).Redis.RemainingStock); // nothing was taken
     }
 
-    /// <summary>Slowloris: headers that never finish. Kestrel closes the connection once Edge:RequestHeadersTimeout (2 s here) passes.</summary>
+    /// <summary>
+    /// Slowloris: headers that never finish. Kestrel closes the connection once Edge:RequestHeadersTimeout (2 s here)
+    /// passes.
+    /// </summary>
     [Fact]
     public async Task A_client_that_never_finishes_its_headers_is_cut_off()
     {
@@ -203,7 +210,9 @@ public sealed class EdgeTests(EdgeApps apps) : IClassFixture<EdgeApps>
         Assert.True(answer.Text.Length == 0 || answer.Text.StartsWith("HTTP/1.1 408", StringComparison.Ordinal), answer.Text);
     }
 
-    /// <summary>A body trickled far below Edge:MinRequestBodyBytesPerSecond (240 B/s after a 5 s grace) is cut off.</summary>
+    /// <summary>
+    /// A body trickled far below Edge:MinRequestBodyBytesPerSecond (240 B/s after a 5 s grace) is cut off.
+    /// </summary>
     [Fact]
     public async Task A_client_that_sends_its_body_too_slowly_is_cut_off()
     {
@@ -266,7 +275,9 @@ public sealed class EdgeTests(EdgeApps apps) : IClassFixture<EdgeApps>
             ? (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("code").GetString()
             : null;
 
-    /// <summary>A coupon's audit rows once <paramref name="ready"/> holds: a row is written just after its call is answered.</summary>
+    /// <summary>
+    /// A coupon's audit rows once <paramref name="ready"/> holds: a row is written just after its call is answered.
+    /// </summary>
     private static Task<IReadOnlyList<AdminAuditEntry>> AuditEventuallyAsync(HttpClient admin, long couponId, Func<IReadOnlyList<AdminAuditEntry>, bool> ready) =>
         Eventually.MatchesAsync<IReadOnlyList<AdminAuditEntry>>(
             async () => (await admin.GetFromJsonAsync<List<AdminAuditEntry>>($"/api/admin/audit?couponId={couponId}"))!,

@@ -5,8 +5,8 @@ namespace Coupons.IntegrationTests.Security;
 
 /// <summary>
 /// The shipped <c>deploy/nginx.conf</c>, serving real traffic in front of the real app: only the upstream addresses and
-/// the listen port are rewritten (compose's hostnames do not resolve here). What it must keep from the public: the admin
-/// API, <c>/metrics</c>, bodies, floods; and its own refusals speak the API's problem details.
+/// the listen port are rewritten (compose's hostnames do not resolve here). What it must keep from the public: the
+/// admin API, <c>/metrics</c>, bodies, floods; and its own refusals speak the API's problem details.
 /// </summary>
 [Trait("Category", "Security")]
 [Collection(FaultCollection.Name)]
@@ -87,8 +87,8 @@ public sealed class NginxEdgeTests : IAsyncLifetime
         using var withKey = new HttpRequestMessage(HttpMethod.Get, $"/api/admin/coupons/{couponId}/consistency");
         withKey.Headers.Add("X-Admin-Key", TestStack.AdminKey);
         Assert.Equal(HttpStatusCode.OK, (await _app.Admin.GetAsync("/metrics")).StatusCode);
-        // The app is not in dev mode, so it would answer /dev/token 404 itself: what proves nginx refused each path is that
-        // the 404 is nginx's own page, while a path nginx passes on gets the app's 404 (the control).
+        // The app is not in dev mode, so it would answer /dev/token 404 itself: what proves nginx refused each path is
+        // that the 404 is nginx's own page, while a path nginx passes on gets the app's 404 (the control).
         await AssertRefusedByNginxAsync(await _public.SendAsync(withKey));
         await AssertRefusedByNginxAsync(await _public.GetAsync("/metrics"));
         await AssertRefusedByNginxAsync(await _public.GetAsync("/actuator/info"));
@@ -118,8 +118,8 @@ public sealed class NginxEdgeTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// nginx's limit_req (100 clicks/s, burst 200 per address) before the app's (out of the way here); its 429 is problem
-    /// details with Retry-After. 1,000 clicks would have to take over 8 s to stay under it.
+    /// nginx's limit_req (100 clicks/s, burst 200 per address) before the app's (out of the way here); its 429 is
+    /// problem details with Retry-After. 1,000 clicks would have to take over 8 s to stay under it.
     /// </summary>
     [Fact]
     public async Task A_flood_from_one_address_is_limited_by_nginx_with_the_apis_problem_details()

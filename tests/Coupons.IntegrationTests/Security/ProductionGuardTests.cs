@@ -13,7 +13,9 @@ public sealed class ProductionGuardTests
 {
     private const string StrongAdminKey = "prod-test-admin-key-0123456789abcdef-not-a-secret";
 
-    /// <summary>Everything a production deployment sets, all of it safe: the real stack, a long admin key, tokens required.</summary>
+    /// <summary>
+    /// Everything a production deployment sets, all of it safe: the real stack, a long admin key, tokens required.
+    /// </summary>
     private static Dictionary<string, string> SafeProduction(params (string Key, string Value)[] changes)
     {
         var settings = new Dictionary<string, string>
@@ -67,7 +69,10 @@ public sealed class ProductionGuardTests
         Assert.Contains($"Production__{allowance}=true", line, StringComparison.Ordinal);
     }
 
-    /// <summary>A flag left empty (compose's <c>${VAR}</c> with VAR unset) is a refusal naming it, not a crash with a stack trace.</summary>
+    /// <summary>
+    /// A flag left empty (compose's <c>${VAR}</c> with VAR unset) is a refusal naming it, not a crash with a stack
+    /// trace.
+    /// </summary>
     [Fact]
     public async Task A_flag_that_is_neither_true_nor_false_is_refused_by_name()
     {
@@ -105,7 +110,9 @@ public sealed class ProductionGuardTests
         }
     }
 
-    /// <summary>The seed's curl, anonymous, against a production app: 401 with a stable code, and nothing taken.</summary>
+    /// <summary>
+    /// The seed's curl, anonymous, against a production app: 401 with a stable code, and nothing taken.
+    /// </summary>
     [Fact]
     public async Task In_production_the_seeds_anonymous_curl_gets_401()
     {
@@ -137,7 +144,8 @@ public sealed class ProductionGuardTests
 
     /// <summary>
     /// Allowing the embedded stores in Production allows exactly that: the dev mode's other conveniences (the dev admin
-    /// key, the dev token key, anonymous clicks, <c>POST /dev/token</c>) stay off, even with no key or issuer configured.
+    /// key, the dev token key, anonymous clicks, <c>POST /dev/token</c>) stay off, even with no key or issuer
+    /// configured.
     /// </summary>
     [Fact]
     public async Task Allowing_embedded_stores_in_production_does_not_bring_the_dev_keys_or_dev_tokens()

@@ -18,7 +18,9 @@ public sealed class ApmDrillTests(TopologyFixture topology)
 
     private static readonly string[] ClickSpans = ["POST /api/coupons/{couponId}/issue-fcfs/{publicId}", "coupon.gate", "coupon.publish", "coupon.persist"];
 
-    /// <summary>The same four as the dashboard shows them: it names a producer span by its messaging attributes.</summary>
+    /// <summary>
+    /// The same four as the dashboard shows them: it names a producer span by its messaging attributes.
+    /// </summary>
     private static readonly string[] ShownSpans = ["POST /api/coupons/{couponId}/issue-fcfs/{publicId}", "coupon.gate", "kafka coupon.issue.requested", "coupon.persist"];
 
     [Fact]
@@ -69,7 +71,9 @@ public sealed class ApmDrillTests(TopologyFixture topology)
         return trace is not null && ClickSpans.All(name => spans.Any(s => s.Trace == trace && s.Name == name)) ? trace : null;
     }
 
-    /// <summary>Opens the trace in the dashboard with Debian's chromium, saves a screenshot, returns the page's text.</summary>
+    /// <summary>
+    /// Opens the trace in the dashboard with Debian's chromium, saves a screenshot, returns the page's text.
+    /// </summary>
     private async Task<string> ShowTraceAsync(string traceId, string screenshot)
     {
         using var playwright = await Playwright.CreateAsync();

@@ -35,7 +35,8 @@ public sealed class HaDrillTests(TopologyFixture topology)
             await topology.StartResourceAsync("app-1", TimeSpan.FromMinutes(2));
         }
 
-        // What users saw of the kill: nginx's answers for the clicks in flight on the dead replica (they clicked again).
+        // What users saw of the kill: nginx's answers for the clicks in flight on the dead replica (they clicked
+        // again).
         var inFlightFailures = load.Count(HttpStatusCode.BadGateway) + load.Count(HttpStatusCode.GatewayTimeout);
         await FaultOutcome.RecordAsync($"topology: app replica 1 kill -9: client errors (502/504)={inFlightFailures} of {load.Answers.Count} answers");
         Assert.Equal(0, outcome.Lost);

@@ -20,7 +20,9 @@ public sealed partial class MariaDbTools(TopologyFixture topology)
 
     private string Binlogs => Path.Combine(Directory, "binlog");
 
-    /// <summary>Full backup of the coupons database, consistent (one transaction), with the binlog position it ends at.</summary>
+    /// <summary>
+    /// Full backup of the coupons database, consistent (one transaction), with the binlog position it ends at.
+    /// </summary>
     public async Task<(string File, BinlogPosition Position)> BackupAsync()
     {
         var file = Path.Combine(Directory, $"backup-{DateTime.UtcNow:yyyyMMddHHmmss}.sql");
@@ -39,7 +41,9 @@ public sealed partial class MariaDbTools(TopologyFixture topology)
 
     public Task ExecuteAsync(string sql) => ShellAsync($"mariadb --no-defaults -uroot --socket={Socket} coupons -e \"{sql}\"");
 
-    /// <summary>Loads the backup, then replays the binlog from the backup's position up to <paramref name="until"/>.</summary>
+    /// <summary>
+    /// Loads the backup, then replays the binlog from the backup's position up to <paramref name="until"/>.
+    /// </summary>
     public async Task RestoreAsync(string backup, BinlogPosition from, BinlogPosition until)
     {
         await ShellAsync($"mariadb --no-defaults -uroot --socket={Socket} < {backup}");

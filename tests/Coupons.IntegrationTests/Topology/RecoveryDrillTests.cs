@@ -71,7 +71,10 @@ public sealed class RecoveryDrillTests(TopologyFixture topology)
             $"lost=0 duplicates={facts.DuplicateUsers} backup={backupSeconds:F1}s restore+gate-rebuild={restoreSeconds:F1}s (gate: {report.Redis.AcceptedRequests} accepted, {report.Redis.RemainingStock} left)");
     }
 
-    /// <summary>Each user clicks once, all at once, with the client's allowance full; every click is accepted (there is stock for all).</summary>
+    /// <summary>
+    /// Each user clicks once, all at once, with the client's allowance full; every click is accepted (there is stock
+    /// for all).
+    /// </summary>
     private async Task<List<Guid>> ClickAsync(long couponId, IReadOnlyCollection<string> users)
     {
         Assert.InRange(users.Count, 1, TopologyFixture.ClickBurst);

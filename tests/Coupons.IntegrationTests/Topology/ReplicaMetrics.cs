@@ -20,7 +20,10 @@ public static class ReplicaMetrics
 
     public static async Task<double> SumAsync(TopologyFixture topology, string metric) => (await PerReplicaAsync(topology, metric)).Sum();
 
-    /// <summary>The metric summed over both replicas; fails when a replica exports no series of it (a missing series is not a 0).</summary>
+    /// <summary>
+    /// The metric summed over both replicas; fails when a replica exports no series of it (a missing series is not a
+    /// 0).
+    /// </summary>
     public static async Task<double> RequiredSumAsync(TopologyFixture topology, string metric)
     {
         var sum = 0.0;

@@ -27,9 +27,9 @@ public static class Sentinel
     }
 
     /// <summary>
-    /// What the Redis server on <paramref name="port"/> says it is (<c>ROLE</c>): master, slave or sentinel; "unreachable"
-    /// while it cannot say. A server the sentinels are turning into a replica drops its clients at that moment
-    /// (a suite run met "Connection reset by peer" there), so a caller polling for the new role reads again.
+    /// What the Redis server on <paramref name="port"/> says it is (<c>ROLE</c>): master, slave or sentinel;
+    /// "unreachable" while it cannot say. A server the sentinels are turning into a replica drops its clients at that
+    /// moment (a suite run met "Connection reset by peer" there), so a caller polling for the new role reads again.
     /// </summary>
     public static async Task<string> RoleAsync(int port)
     {

@@ -12,9 +12,12 @@ public sealed class TopologyDrill(TopologyFixture topology)
     public const int Stock = 150;
     public const int Users = 300;
 
-    /// <summary>Runs the drill. <paramref name="inject"/> breaks something and returns when it is healed (or heals by itself).</summary>
-    /// <param name="operatorReplica">The replica whose admin API settles the event (the other one may be the one killed).</param>
-    /// <param name="recoveredAt">When the fault is over from the service's point of view; recovery is measured from it.</param>
+    /// <summary>Runs the drill. <paramref name="inject"/> breaks something and returns when it is healed (or heals by
+    /// itself).</summary>
+    /// <param name="operatorReplica">The replica whose admin API settles the event (the other one may be the one
+    /// killed).</param>
+    /// <param name="recoveredAt">When the fault is over from the service's point of view; recovery is measured from
+    /// it.</param>
     public async Task<(FaultOutcome Outcome, SteadyLoad Load)> RunAsync(string scenario, Func<Task<DateTime>> inject, int operatorReplica = 0,
         params HttpStatusCode[] alsoRetried)
     {
@@ -31,7 +34,8 @@ public sealed class TopologyDrill(TopologyFixture topology)
         var recoveredAt = await inject();
         var recovery = await FaultOutcome.MeasureRecoveryAsync(() => topology.Edge, probeCouponId, probeUsers, recoveredAt, TimeSpan.FromSeconds(60));
         await running;
-        // The topology runs the default reconciliation (every 30 s, 60 s of grace): the service may take that long to give a leak back.
+        // The topology runs the default reconciliation (every 30 s, 60 s of grace): the service may take that long to
+        // give a leak back.
         var outcome = await FaultOutcome.SettleAndAssertAsync($"topology: {scenario}", api, () => topology.Edge, couponId, Stock, Users, load, recovery,
             topology.MySql, selfRepair: TimeSpan.FromSeconds(150));
         return (outcome, load);

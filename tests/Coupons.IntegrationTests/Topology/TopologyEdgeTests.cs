@@ -13,7 +13,8 @@ public sealed class TopologyEdgeTests(TopologyFixture topology)
     [Fact]
     public async Task The_guides_curl_answers_202_then_409_through_nginx_and_both_replicas_serve()
     {
-        // curl -X POST localhost:8081/api/coupons/11/issue-fcfs/test-user, twice (the demo data is seeded as in dev mode)
+        // curl -X POST localhost:8081/api/coupons/11/issue-fcfs/test-user, twice (the demo data is seeded as in dev
+        // mode)
         using var first = await topology.Edge.PostAsync("/api/coupons/11/issue-fcfs/test-user", null);
         using var second = await topology.Edge.PostAsync("/api/coupons/11/issue-fcfs/test-user", null);
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);

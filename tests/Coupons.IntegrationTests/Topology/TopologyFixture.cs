@@ -13,7 +13,8 @@ namespace Coupons.IntegrationTests.Topology;
 /// <summary>
 /// The production topology (src/Coupons.AppHost: MariaDB with binlog, Redis + Sentinel, three Kafka brokers, two
 /// replicas behind nginx, Prometheus, Alertmanager, the alert receiver and the Aspire dashboard), started once for the
-/// drills in <see cref="TopologyCollection"/> through Aspire.Hosting.Testing, on ports of its own and a fresh state folder.
+/// drills in <see cref="TopologyCollection"/> through Aspire.Hosting.Testing, on ports of its own and a fresh state
+/// folder.
 /// </summary>
 public sealed class TopologyFixture : IAsyncLifetime
 {
@@ -51,13 +52,17 @@ public sealed class TopologyFixture : IAsyncLifetime
 
     public string StateDirectory => Ports.StateDirectory;
 
-    /// <summary>The dashboard's address (the testing host picks its port; the AppHost run by hand uses :17180).</summary>
+    /// <summary>
+    /// The dashboard's address (the testing host picks its port; the AppHost run by hand uses :17180).
+    /// </summary>
     public Uri Dashboard { get; private set; } = null!;
 
     /// <summary>Every address the dashboard resource reports (for a failure message).</summary>
     public string DashboardUrls { get; private set; } = "";
 
-    /// <summary>HOME as it was: the AppHost points it at its state folder for everything it starts, in this process too.</summary>
+    /// <summary>
+    /// HOME as it was: the AppHost points it at its state folder for everything it starts, in this process too.
+    /// </summary>
     private readonly string? _home = Environment.GetEnvironmentVariable("HOME");
 
     public async Task InitializeAsync()
@@ -131,11 +136,12 @@ public sealed class TopologyFixture : IAsyncLifetime
     public const int ClickBurst = 100;
 
     /// <summary>
-    /// Waits until one client address has its whole click allowance again, before a burst of at most <see cref="ClickBurst"/>.
-    /// Every test click reaches nginx from 127.0.0.1, and each replica allows one address 100 clicks a second with a
-    /// burst of 100 (Edge:ClicksPerClientPerSecond, GCRA): nginx's least_conn can send any share of a burst to one
-    /// replica (the other one slower for a moment), so two bursts of 100 in the same second can meet 429 RATE_LIMITED on
-    /// one replica, as they should. A second with no click refills the allowance, however the clicks were split.
+    /// Waits until one client address has its whole click allowance again, before a burst of at most
+    /// <see cref="ClickBurst"/>. Every test click reaches nginx from 127.0.0.1, and each replica allows one address 100
+    /// clicks a second with a burst of 100 (Edge:ClicksPerClientPerSecond, GCRA): nginx's least_conn can send any share
+    /// of a burst to one replica (the other one slower for a moment), so two bursts of 100 in the same second can meet
+    /// 429 RATE_LIMITED on one replica, as they should. A second with no click refills the allowance, however the
+    /// clicks were split.
     /// </summary>
     public static Task WaitForFullClickAllowanceAsync() => Task.Delay(TimeSpan.FromSeconds(1.2));
 
@@ -172,7 +178,9 @@ public sealed class TopologyFixture : IAsyncLifetime
         return Convert.ToInt32(pid, CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Waits until the orchestrator has seen <paramref name="resource"/>'s process end (after a kill -9).</summary>
+    /// <summary>
+    /// Waits until the orchestrator has seen <paramref name="resource"/>'s process end (after a kill -9).
+    /// </summary>
     public async Task WaitExitedAsync(string resource, TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);

@@ -89,7 +89,9 @@ public sealed class EffectiveConfigurationTests
         Assert.DoesNotContain(settings.Values, v => v.Contains("hunter2", StringComparison.Ordinal));
     }
 
-    /// <summary>Any other spelling of a key's password is a password too; a setting named for a key's id or file is not.</summary>
+    /// <summary>
+    /// Any other spelling of a key's password is a password too; a setting named for a key's id or file is not.
+    /// </summary>
     [Theory]
     [InlineData("Kafka:SslKeyPassword", true)]
     [InlineData("Kafka:SslKeystorePassword", true)]
@@ -100,7 +102,9 @@ public sealed class EffectiveConfigurationTests
     public void A_secrets_name_is_redacted_and_a_files_location_is_not(string key, bool redacted) =>
         Assert.Equal(redacted, EffectiveConfiguration.Redact(key, "value") == EffectiveConfiguration.Redacted);
 
-    /// <summary>Connection strings quote a value holding ; or , (a quote inside is doubled): all of it is the password.</summary>
+    /// <summary>
+    /// Connection strings quote a value holding ; or , (a quote inside is doubled): all of it is the password.
+    /// </summary>
     [Theory]
     [InlineData("Server=db;Password=\"p;ss,word\";Database=x", "Server=db;Password=***;Database=x")]
     [InlineData("Server=db;Password='p;ss,word';Database=x", "Server=db;Password=***;Database=x")]
@@ -115,8 +119,8 @@ public sealed class EffectiveConfigurationTests
 
     /// <summary>
     /// Only the service's own store addresses are shown from ConnectionStrings: another connection string there (a
-    /// platform's service bus, a storage account) has secrets in shapes no redaction rule knows. Hostile review (issue 22):
-    /// a SharedAccessKey was shown whole.
+    /// platform's service bus, a storage account) has secrets in shapes no redaction rule knows. Hostile review (issue
+    /// 22): a SharedAccessKey was shown whole.
     /// </summary>
     [Fact]
     public void Connection_strings_other_than_the_stores_are_not_shown()
@@ -133,8 +137,8 @@ public sealed class EffectiveConfigurationTests
 
     /// <summary>
     /// An unquoted password ends where its format ends a value: at ; in a connection string (MySqlConnector reads
-    /// "hunter2,tail" whole), at , in StackExchange.Redis's configuration (which reads "hunter2;tail" whole). Hostile review
-    /// (issue 21): the rest of each was shown.
+    /// "hunter2,tail" whole), at , in StackExchange.Redis's configuration (which reads "hunter2;tail" whole). Hostile
+    /// review (issue 21): the rest of each was shown.
     /// </summary>
     [Theory]
     [InlineData("Database:ConnectionString", "Server=db;Password=hunter2,tail-of-password;Database=x", "Server=db;Password=***;Database=x")]
@@ -145,7 +149,9 @@ public sealed class EffectiveConfigurationTests
     public void An_unquoted_password_is_redacted_to_the_end_of_its_value_in_that_format(string key, string value, string expected) =>
         Assert.Equal(expected, EffectiveConfiguration.Redact(key, value));
 
-    /// <summary>Every options section the app binds (a public <c>const string Section</c> in the app's assembly).</summary>
+    /// <summary>
+    /// Every options section the app binds (a public <c>const string Section</c> in the app's assembly).
+    /// </summary>
     private static readonly string[] SectionsTheAppBinds = typeof(Program).Assembly.GetTypes()
         .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static))
         .Where(f => f is { Name: "Section", IsLiteral: true } && f.FieldType == typeof(string))

@@ -6,8 +6,9 @@ namespace Coupons.UnitTests.Cli;
 
 /// <summary>
 /// deploy/prometheus/alerts.yml, <c>couponctl status</c> and the post-mortem use one definition of each pipeline signal
-/// (<see cref="AlertRules"/>), and status gives each finding the severity of the alert it is named after (issue 27 item 2:
-/// on main at f830887 status called parked requests P2 while the rule pages P1, and summed a lag every replica exports).
+/// (<see cref="AlertRules"/>), and status gives each finding the severity of the alert it is named after (issue 27 item
+/// 2: on main at f830887 status called parked requests P2 while the rule pages P1, and summed a lag every replica
+/// exports).
 /// </summary>
 public sealed class AlertRulesTests
 {
@@ -71,7 +72,9 @@ public sealed class AlertRulesTests
     public void The_dead_letter_rule_fires_on_the_shared_window() =>
         Assert.Equal($"sum(increase(coupons_consumer_dead_lettered_total[{AlertRules.DeadLetterWindow.TotalMinutes:F0}m])) > 0", Rule("CouponsDeadLetters").Expr);
 
-    /// <summary>Each alert's runbook_url is a page that exists (status and the alert send the on-call to the same place).</summary>
+    /// <summary>
+    /// Each alert's runbook_url is a page that exists (status and the alert send the on-call to the same place).
+    /// </summary>
     [Fact]
     public void Every_alerts_runbook_exists()
     {

@@ -24,7 +24,9 @@ public sealed class CliArgumentsGeneratedTests
         ["context", "list"], ["context", "show"], ["context", "use"], ["context", "remove"], ["postmortem"], ["nonsense"],
     ];
 
-    /// <summary>Options and values of every command, and what an operator mistypes; no --watch (it runs until Ctrl+C), no --out.</summary>
+    /// <summary>
+    /// Options and values of every command, and what an operator mistypes; no --watch (it runs until Ctrl+C), no --out.
+    /// </summary>
     private static readonly string[] Words =
     [
         "--url", "http://127.0.0.1:1", "notaurl", "localhost:1", "--admin-url", "--admin-key", "k", "--admin-key-file", "/nonexistent/key",

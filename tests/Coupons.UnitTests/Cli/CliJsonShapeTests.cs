@@ -12,11 +12,14 @@ namespace Coupons.UnitTests.Cli;
 
 /// <summary>
 /// Issue 22: <c>--output json</c> has a documented, stable shape. Each document as the code writes it must have exactly
-/// the fields docs/couponctl-json.md shows for it: a field added, renamed or removed in one fails until the other agrees.
+/// the fields docs/couponctl-json.md shows for it: a field added, renamed or removed in one fails until the other
+/// agrees.
 /// </summary>
 public sealed partial class CliJsonShapeTests
 {
-    /// <summary>Fields whose children are data, not shape: dictionaries keyed by name, and other programs' documents.</summary>
+    /// <summary>
+    /// Fields whose children are data, not shape: dictionaries keyed by name, and other programs' documents.
+    /// </summary>
     private static readonly string[] FreeForm = ["replicas[].circuits", "pipeline.lagByPartition", "answer", "report", "contexts[].settings"];
 
     private static readonly Replica First = new(new Uri("http://app-1:8081"), new Uri("http://app-1:9081"));
@@ -105,7 +108,10 @@ public sealed partial class CliJsonShapeTests
         Assert.Equal(documented.Order(StringComparer.Ordinal), written.Order(StringComparer.Ordinal));
     }
 
-    /// <summary>The doc's example whose "command" is <paramref name="command"/> (and whose "outcome" is that of an error, for <c>error</c>).</summary>
+    /// <summary>
+    /// The doc's example whose "command" is <paramref name="command"/> (and whose "outcome" is that of an error, for
+    /// <c>error</c>).
+    /// </summary>
     private static JsonElement DocumentedExample(string command, string? example)
     {
         var doc = File.ReadAllText(RepositoryFiles.Path("docs", "couponctl-json.md"));
@@ -114,7 +120,9 @@ public sealed partial class CliJsonShapeTests
             && (example == "error") == (e.TryGetProperty("outcome", out var outcome) && outcome.GetString() == "unreachable"));
     }
 
-    /// <summary>Every field's path (arrays as []), each element of an array walked; free-form fields as themselves only.</summary>
+    /// <summary>
+    /// Every field's path (arrays as []), each element of an array walked; free-form fields as themselves only.
+    /// </summary>
     private static HashSet<string> Paths(JsonElement element, string prefix = "")
     {
         var paths = new HashSet<string>(StringComparer.Ordinal);

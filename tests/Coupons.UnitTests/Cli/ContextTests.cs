@@ -55,7 +55,9 @@ public sealed class ContextTests : IDisposable
         }
     }
 
-    /// <summary>Hostile review, 2026-12-07: the context's key went to any --url given, and its admin URL was paired with it.</summary>
+    /// <summary>
+    /// Hostile review, 2026-12-07: the context's key went to any --url given, and its admin URL was paired with it.
+    /// </summary>
     [Fact]
     public async Task A_contexts_key_and_admin_addresses_stay_with_its_own_addresses()
     {
@@ -164,7 +166,8 @@ public sealed class ContextTests : IDisposable
 
         var code = await Couponctl.InvokeAsync(["context", "list"], Quiet, _ => null, new InvocationConfiguration { Output = TextWriter.Null, Error = errors });
 
-        // Either it cannot be read (2, naming the file) or what it holds is ignored (a null context or setting): never a crash.
+        // Either it cannot be read (2, naming the file) or what it holds is ignored (a null context or setting): never
+        // a crash.
         Assert.True(code is ExitCodes.Ok or ExitCodes.Usage, $"exit {code}: {errors}");
         if (code == ExitCodes.Usage)
         {

@@ -36,7 +36,10 @@ public sealed class CrowdHttpTests
         await serving;
     }
 
-    /// <summary>Answers each connection's first request 200 after all ten are open (so none is reused), noting where it came from.</summary>
+    /// <summary>
+    /// Answers each connection's first request 200 after all ten are open (so none is reused), noting where it came
+    /// from.
+    /// </summary>
     private static async Task ServeAsync(TcpListener listener, List<IPAddress> seen, CancellationToken ct)
     {
         var clients = new List<TcpClient>();

@@ -74,7 +74,8 @@ public sealed class DrillJudgementTests
     [Fact]
     public void A_person_whose_last_answer_was_an_unresolved_already_requested_is_unanswered()
     {
-        // The settle deadline fell in the pause after an ALREADY_REQUESTED that named nothing standing: no final answer.
+        // The settle deadline fell in the pause after an ALREADY_REQUESTED that named nothing standing: no final
+        // answer.
         var a = Guid.NewGuid();
         var answers = new[] { Accepted("u2", a), new("u1", 409, "ALREADY_REQUESTED", Guid.NewGuid(), T0.AddSeconds(1), 5, Unresolved: true) };
         var check = Check(DatabaseInvariants.Judge(Facts(5, (a, "u2")), answers, new GateView(4, true)), "I4", "no false sell-out");

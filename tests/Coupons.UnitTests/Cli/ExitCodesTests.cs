@@ -7,9 +7,9 @@ using Spectre.Console;
 namespace Coupons.UnitTests.Cli;
 
 /// <summary>
-/// Issue 22: one table of exit codes, in which "declined", "drill failed", "bad arguments" and "crashed" differ. Before,
-/// all four were 1 (System.CommandLine answers a parse error and an unhandled exception with 1, and a declined action
-/// and a failed drill both returned 1).
+/// Issue 22: one table of exit codes, in which "declined", "drill failed", "bad arguments" and "crashed" differ.
+/// Before, all four were 1 (System.CommandLine answers a parse error and an unhandled exception with 1, and a declined
+/// action and a failed drill both returned 1).
 /// </summary>
 public sealed class ExitCodesTests
 {
@@ -55,7 +55,9 @@ public sealed class ExitCodesTests
         Assert.NotEmpty(errors.ToString());
     }
 
-    /// <summary>On main before this change a missing report file was an unhandled exception: exit 1 and a stack trace.</summary>
+    /// <summary>
+    /// On main before this change a missing report file was an unhandled exception: exit 1 and a stack trace.
+    /// </summary>
     [Theory]
     [InlineData("postmortem", "--drill", "/nonexistent/report.json")]
     [InlineData("postmortem", "--from", "2026-12-07T03:00Z", "--to", "2026-12-07T02:00Z")]

@@ -3,8 +3,8 @@ using Coupons.Cli.Collect;
 namespace Coupons.UnitTests.Cli;
 
 /// <summary>
-/// The runtime snapshot goes into a bundle that is attached to tickets: the app's settings may sit on its command line and
-/// in its environment.
+/// The runtime snapshot goes into a bundle that is attached to tickets: the app's settings may sit on its command line
+/// and in its environment.
 /// </summary>
 public sealed class ProcessSourcesTests
 {

@@ -16,7 +16,10 @@ public sealed class RedactorGeneratedTests
     /// <summary>What a secret may be made of here: what its context can carry without quoting or escaping.</summary>
     private const string SecretChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.!#%^*+~";
 
-    /// <summary>Text around a secret: log-ish words, separators and non-ASCII; none of the words or signs a secret's context begins with.</summary>
+    /// <summary>
+    /// Text around a secret: log-ish words, separators and non-ASCII; none of the words or signs a secret's context
+    /// begins with.
+    /// </summary>
     private static readonly Gen<string> Noise = Gen.String[Gen.Char["abcXYZ 019\t(){}[]<>|:.,-_/#가나\u00e9"], 0, 40];
 
     private static readonly Gen<string> Secret = Gen.String[Gen.Char[SecretChars], 8, 40];

@@ -88,7 +88,9 @@ public sealed class RedactorTests
         Assert.True(redacted.Length > 0, where);
     }
 
-    /// <summary>Clean clone G: the app's config (JSON) came out as <c>"Admin:ApiKey":***</c>, which no longer parsed.</summary>
+    /// <summary>
+    /// Clean clone G: the app's config (JSON) came out as <c>"Admin:ApiKey":***</c>, which no longer parsed.
+    /// </summary>
     [Fact]
     public void A_JSON_document_stays_JSON_with_its_secrets_masked()
     {

@@ -124,7 +124,8 @@ public sealed class TriageTests
     }
 
     // Issue 27 item 1: a source status could not read is a finding of its own, never silence (all three failed on main
-    // at f830887: "status said None (exit 0) with /metrics unreadable", and the same for the admin API and Alertmanager).
+    // at f830887: "status said None (exit 0) with /metrics unreadable", and the same for the admin API and
+    // Alertmanager).
 
     [Fact]
     public void Metrics_it_could_not_read_with_no_other_view_of_the_pipeline_is_p0()

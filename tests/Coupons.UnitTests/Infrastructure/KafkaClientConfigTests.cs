@@ -7,7 +7,9 @@ using Microsoft.Extensions.Options;
 
 namespace Coupons.UnitTests.Infrastructure;
 
-/// <summary>Kafka's TLS and SASL settings, as librdkafka receives them, from every client the app makes (issue 21, item 12).</summary>
+/// <summary>
+/// Kafka's TLS and SASL settings, as librdkafka receives them, from every client the app makes (issue 21, item 12).
+/// </summary>
 public sealed partial class KafkaClientConfigTests
 {
     private static KafkaOptions SaslSsl() => new()
@@ -66,8 +68,8 @@ public sealed partial class KafkaClientConfigTests
 
     /// <summary>
     /// Every producer, consumer and admin client configuration the app builds goes through
-    /// <see cref="KafkaOptions.ApplySecurity{T}"/>: one written without it would connect in plaintext, or unauthenticated,
-    /// while the others use TLS and SASL.
+    /// <see cref="KafkaOptions.ApplySecurity{T}"/>: one written without it would connect in plaintext, or
+    /// unauthenticated, while the others use TLS and SASL.
     /// </summary>
     [Fact]
     public void Every_kafka_client_the_app_makes_goes_through_the_security_settings()
@@ -85,7 +87,10 @@ public sealed partial class KafkaClientConfigTests
     [GeneratedRegex(@"(?<secured>ApplySecurity\()?new (ProducerConfig|ConsumerConfig|AdminClientConfig|ClientConfig)\b")]
     private static partial Regex ClientConfigConstruction();
 
-    /// <summary>The librdkafka build the app loads (centos8, self-contained) has TLS and SASL: each protocol and mechanism makes a client.</summary>
+    /// <summary>
+    /// The librdkafka build the app loads (centos8, self-contained) has TLS and SASL: each protocol and mechanism makes
+    /// a client.
+    /// </summary>
     [Theory]
     [InlineData(SecurityProtocol.Ssl, null)]
     [InlineData(SecurityProtocol.SaslSsl, SaslMechanism.Plain)]

@@ -6,7 +6,10 @@ namespace Coupons.UnitTests.Infrastructure;
 
 public sealed class ListenUrlsTests
 {
-    /// <summary>Dev mode runs with the published dev admin key, anonymous clicks and /dev/token: nobody else on the network may reach it.</summary>
+    /// <summary>
+    /// Dev mode runs with the published dev admin key, anonymous clicks and /dev/token: nobody else on the network may
+    /// reach it.
+    /// </summary>
     [Fact]
     public void Dev_mode_listens_on_loopback_only()
     {
@@ -34,7 +37,8 @@ public sealed class ListenUrlsTests
 
     /// <summary>
     /// appsettings.json and appsettings.Development.json load after ASPNETCORE_URLS (and the launch profile's
-    /// applicationUrl, which sets it): a Urls there would override both, and dev mode would listen on whatever it names.
+    /// applicationUrl, which sets it): a Urls there would override both, and dev mode would listen on whatever it
+    /// names.
     /// </summary>
     [Theory]
     [InlineData("appsettings.json")]

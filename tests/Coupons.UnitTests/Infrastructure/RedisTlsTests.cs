@@ -3,7 +3,9 @@ using StackExchange.Redis;
 
 namespace Coupons.UnitTests.Infrastructure;
 
-/// <summary>TLS to Redis: Redis:Ssl and Redis:SslHost, or ssl=true in the configuration string (issue 21, item 12).</summary>
+/// <summary>
+/// TLS to Redis: Redis:Ssl and Redis:SslHost, or ssl=true in the configuration string (issue 21, item 12).
+/// </summary>
 public sealed class RedisTlsTests
 {
     [Fact]

@@ -36,7 +36,8 @@ public sealed class StoreAddressTests
     [Fact]
     public void An_old_key_in_a_later_source_wins_over_the_new_key_in_an_earlier_one()
     {
-        // appsettings.Development.json's new key, then the environment's old one: the environment won before the rename.
+        // appsettings.Development.json's new key, then the environment's old one: the environment won before the
+        // rename.
         var configuration = Sources(new Dictionary<string, string?> { [Address.Key] = "Data Source=coupons.db" }, new Dictionary<string, string?> { [Address.LegacyKey] = "Data Source=/tmp/mine.db" });
 
         Assert.Equal("Data Source=/tmp/mine.db", Address.Read(configuration));
@@ -74,9 +75,10 @@ public sealed class StoreAddressTests
         Assert.Equal(["ConnectionStrings__coupons", "ConnectionStrings__redis", "ConnectionStrings__kafka"], StoreAddress.All.Select(a => a.Variable));
 
     /// <summary>
-    /// Any stack of sources, each setting either key to a value, a blank or nothing: what is read is a value some source
-    /// gives (never a blank), the latest source's when it gives one, the new key's when that source gives both; a warning
-    /// comes exactly when some source gives the old key a value, and says "rename" exactly when the old key's value is read.
+    /// Any stack of sources, each setting either key to a value, a blank or nothing: what is read is a value some
+    /// source gives (never a blank), the latest source's when it gives one, the new key's when that source gives both;
+    /// a warning comes exactly when some source gives the old key a value, and says "rename" exactly when the old key's
+    /// value is read.
     /// </summary>
     [Fact]
     public void Any_stack_of_sources_reads_the_latest_given_value()

@@ -2,7 +2,9 @@ using StackExchange.Redis;
 
 namespace Coupons.Gate.Scripts;
 
-/// <summary>drop.lua: throws a gate away and notes when. KEYS: the gate (stock, users, requests) and its dropped-at key.</summary>
+/// <summary>
+/// drop.lua: throws a gate away and notes when. KEYS: the gate (stock, users, requests) and its dropped-at key.
+/// </summary>
 internal static class DropScript
 {
     public static readonly string Text = GateScript.Load("drop.lua");
@@ -12,8 +14,8 @@ internal static class DropScript
 
 /// <summary>
 /// missing-for.lua: how long a gate has certainly been missing, by the Redis server's clock, or that it never existed.
-/// KEYS: stock, dropped-at, opened-at, users, requests, the trust mark and when it was set; ARGV: the sale's start and the
-/// clock-skew margin. Answer: null when the gate is there.
+/// KEYS: stock, dropped-at, opened-at, users, requests, the trust mark and when it was set; ARGV: the sale's start and
+/// the clock-skew margin. Answer: null when the gate is there.
 /// </summary>
 internal static class MissingForScript
 {

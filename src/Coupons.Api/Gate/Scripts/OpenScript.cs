@@ -4,8 +4,8 @@ namespace Coupons.Gate.Scripts;
 
 /// <summary>
 /// open.lua: opens a gate from staged holders in one step. KEYS: the gate (stock, users, requests), the staged users
-/// and requests, the gate's dropped-at and opened-at; ARGV[1] remaining stock, ARGV[2] holders staged, ARGV[3] the generation read
-/// before the database. Answer: opened, already open, or torn (reset or restarted meanwhile).
+/// and requests, the gate's dropped-at and opened-at; ARGV[1] remaining stock, ARGV[2] holders staged, ARGV[3] the
+/// generation read before the database. Answer: opened, already open, or torn (reset or restarted meanwhile).
 /// </summary>
 internal static class OpenScript
 {

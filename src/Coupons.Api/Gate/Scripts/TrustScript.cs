@@ -3,9 +3,9 @@ using StackExchange.Redis;
 namespace Coupons.Gate.Scripts;
 
 /// <summary>
-/// trust.lua: the gates' trust mark. KEYS[1] the mark; ARGV[1] <c>read</c> or <c>reset</c>; with <c>reset</c>, KEYS[2] when it is set, KEYS[3..]
-/// are the gates to throw away, each as <see cref="DropScript.Layout"/> lays it out. Answers: read {this server's run_id, the mark or ''}; reset 1 when this call reset, 0
-/// when the gates were already trusted.
+/// trust.lua: the gates' trust mark. KEYS[1] the mark; ARGV[1] <c>read</c> or <c>reset</c>; with <c>reset</c>, KEYS[2]
+/// when it is set, KEYS[3..] are the gates to throw away, each as <see cref="DropScript.Layout"/> lays it out. Answers:
+/// read {this server's run_id, the mark or ''}; reset 1 when this call reset, 0 when the gates were already trusted.
 /// </summary>
 internal static class TrustScript
 {

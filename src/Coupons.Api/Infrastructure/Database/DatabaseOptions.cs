@@ -14,7 +14,10 @@ public sealed class DatabaseOptions
 
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
-    /// <summary>Read from <c>ConnectionStrings:coupons</c> (<see cref="StoreAddress.Database"/>); dev mode's is in appsettings.Development.json.</summary>
+    /// <summary>
+    /// Read from <c>ConnectionStrings:coupons</c> (<see cref="StoreAddress.Database"/>); dev mode's is in
+    /// appsettings.Development.json.
+    /// </summary>
     public string ConnectionString { get; set; } = "";
 
     /// <summary>
@@ -31,10 +34,10 @@ public sealed class DatabaseOptions
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// The SslMode a MySQL connection string asks MySqlConnector for (Preferred when it names none); null when the string
-    /// cannot be read. TLS is enforced only by Required (encrypted, certificate not checked), VerifyCA (signed by the CA
-    /// in SslCa or the system's) and VerifyFull (and naming the host): None is plaintext, and Preferred falls back to
-    /// plaintext whenever the server offers no TLS, or someone in between says it does not.
+    /// The SslMode a MySQL connection string asks MySqlConnector for (Preferred when it names none); null when the
+    /// string cannot be read. TLS is enforced only by Required (encrypted, certificate not checked), VerifyCA (signed
+    /// by the CA in SslCa or the system's) and VerifyFull (and naming the host): None is plaintext, and Preferred falls
+    /// back to plaintext whenever the server offers no TLS, or someone in between says it does not.
     /// </summary>
     public static MySqlSslMode? SslModeOf(string? connectionString)
     {

@@ -13,8 +13,9 @@ public static partial class DatabaseReadiness
     public static readonly TimeSpan StartupDeadline = TimeSpan.FromSeconds(60);
 
     /// <remarks>
-    /// The timeout is added first, so it is the outer strategy and bounds the whole wait. Added after the retry (as before
-    /// 2026-12-07) it bounded each attempt, and a database that never came up kept the replica "starting" forever.
+    /// The timeout is added first, so it is the outer strategy and bounds the whole wait. Added after the retry (as
+    /// before 2026-12-07) it bounded each attempt, and a database that never came up kept the replica "starting"
+    /// forever.
     /// </remarks>
     public static ResiliencePipeline WaitingPipeline(ILogger logger, TimeSpan? deadline = null, TimeProvider? time = null) =>
         new ResiliencePipelineBuilder { TimeProvider = time ?? TimeProvider.System }

@@ -5,8 +5,8 @@ namespace Coupons.Infrastructure.Database;
 public static class DatabaseServices
 {
     /// <summary>
-    /// The keyed connection factory of the Kafka consumer: a pool of its own, so that no flood of requests (reads, lookups of
-    /// made-up ids) can take every connection while accepted requests wait to be written.
+    /// The keyed connection factory of the Kafka consumer: a pool of its own, so that no flood of requests (reads,
+    /// lookups of made-up ids) can take every connection while accepted requests wait to be written.
     /// </summary>
     public const string ConsumerPool = "consumer";
 

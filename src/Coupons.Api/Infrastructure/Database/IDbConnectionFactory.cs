@@ -2,7 +2,9 @@ using System.Data.Common;
 
 namespace Coupons.Infrastructure.Database;
 
-/// <summary>Opens connections for whichever database is configured; the SQL that differs lives in <see cref="SqlDialect"/>.</summary>
+/// <summary>
+/// Opens connections for whichever database is configured; the SQL that differs lives in <see cref="SqlDialect"/>.
+/// </summary>
 public interface IDbConnectionFactory
 {
     SqlDialect Dialect { get; }

@@ -17,11 +17,15 @@ public sealed class MySqlConnectionFactory : IDbConnectionFactory, IDisposable, 
 
     public async ValueTask<DbConnection> OpenAsync(CancellationToken ct) => await _dataSource.OpenConnectionAsync(ct);
 
-    /// <summary>Closes the pool's connections when the host stops, instead of leaving them to the server's timeout.</summary>
+    /// <summary>
+    /// Closes the pool's connections when the host stops, instead of leaving them to the server's timeout.
+    /// </summary>
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     public void Dispose() => _dataSource.Dispose();
 
-    /// <summary>Request ids are CHAR(36) text in both dialects; stop MySqlConnector from turning them into Guids.</summary>
+    /// <summary>
+    /// Request ids are CHAR(36) text in both dialects; stop MySqlConnector from turning them into Guids.
+    /// </summary>
     public static void ApplyConventions(MySqlConnectionStringBuilder builder) => builder.GuidFormat = MySqlGuidFormat.None;
 }

@@ -72,10 +72,10 @@ public static partial class SchemaCommand
     }
 
     /// <summary>
-    /// Before the host starts: a replica that may not migrate (<see cref="DatabaseOptions.MigratesAtStart"/> false) checks
-    /// the schema's version once the database answers, and refuses an older one with one line on stderr. Checked here,
-    /// not only in the start-up service (which checks again, for hosts that skip this, such as the tests'), so the host
-    /// never logs the refusal as a start-up failure with a stack trace.
+    /// Before the host starts: a replica that may not migrate (<see cref="DatabaseOptions.MigratesAtStart"/> false)
+    /// checks the schema's version once the database answers, and refuses an older one with one line on stderr. Checked
+    /// here, not only in the start-up service (which checks again, for hosts that skip this, such as the tests'), so
+    /// the host never logs the refusal as a start-up failure with a stack trace.
     /// </summary>
     public static async Task<bool> RefusesOlderSchemaAsync(IServiceProvider services)
     {

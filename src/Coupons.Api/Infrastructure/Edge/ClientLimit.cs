@@ -14,7 +14,9 @@ public sealed class ClientLimit
 
     public string Name { get; }
 
-    /// <summary>The client a call counts against under <paramref name="limit"/>, or null when the endpoint is not so limited.</summary>
+    /// <summary>
+    /// The client a call counts against under <paramref name="limit"/>, or null when the endpoint is not so limited.
+    /// </summary>
     public static string? ClientOf(HttpContext context, ClientLimit limit) =>
         context.GetEndpoint()?.Metadata.GetMetadata<ClientLimit>() == limit ? KeyOf(context.Connection.RemoteIpAddress) : null;
 

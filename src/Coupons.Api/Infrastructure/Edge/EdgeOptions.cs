@@ -16,24 +16,33 @@ public sealed class EdgeOptions
     /// </summary>
     public List<string> KnownProxies { get; set; } = [];
 
-    /// <summary>Networks (CIDR, e.g. <c>10.0.0.0/8</c>) whose forwarded headers are believed, as <see cref="KnownProxies"/>.</summary>
+    /// <summary>
+    /// Networks (CIDR, e.g. <c>10.0.0.0/8</c>) whose forwarded headers are believed, as <see cref="KnownProxies"/>.
+    /// </summary>
     public List<string> KnownNetworks { get; set; } = [];
 
     /// <summary>Trusted proxies in a row that may each add an address (nginx alone: 1).</summary>
     [Range(1, 10)]
     public int ForwardLimit { get; set; } = 1;
 
-    /// <summary>Largest body a public endpoint takes. None reads one (a click has no body); larger is 413 at once.</summary>
+    /// <summary>
+    /// Largest body a public endpoint takes. None reads one (a click has no body); larger is 413 at once.
+    /// </summary>
     [Range(0, 1024 * 1024)]
     public long MaxPublicBodyBytes { get; set; } = 1024;
 
-    /// <summary>Longest a request may take before it is answered 503 REQUEST_TIMEOUT; nginx's proxy_read_timeout is a little longer.</summary>
+    /// <summary>
+    /// Longest a request may take before it is answered 503 REQUEST_TIMEOUT; nginx's proxy_read_timeout is a little
+    /// longer.
+    /// </summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>A client must have sent all its headers within this, or the connection is closed (slowloris).</summary>
     public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>An idle keep-alive connection is closed after this (longer than nginx's upstream keepalive_timeout, 60 s).</summary>
+    /// <summary>
+    /// An idle keep-alive connection is closed after this (longer than nginx's upstream keepalive_timeout, 60 s).
+    /// </summary>
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(75);
 
     /// <summary>A body sent slower than this (after a 5 s grace) is cut off.</summary>
@@ -46,7 +55,10 @@ public sealed class EdgeOptions
     [Range(1024, 1024 * 1024)]
     public int MaxRequestHeadersTotalSize { get; set; } = 16 * 1024;
 
-    /// <summary>FCFS clicks per second from one client address (burst of the same size); more get 429. Offices and mobile carriers put many people behind one address: keep it well above one person's limit.</summary>
+    /// <summary>
+    /// FCFS clicks per second from one client address (burst of the same size); more get 429. Offices and mobile
+    /// carriers put many people behind one address: keep it well above one person's limit.
+    /// </summary>
     [Range(1, 10_000_000)]
     public int ClicksPerClientPerSecond { get; set; } = 100;
 
@@ -54,11 +66,15 @@ public sealed class EdgeOptions
     [Range(1, 10_000_000)]
     public int ReadsPerClientPerSecond { get; set; } = 200;
 
-    /// <summary>Admin calls per second from one client address, counted before the key is checked (guessing keys is slow).</summary>
+    /// <summary>
+    /// Admin calls per second from one client address, counted before the key is checked (guessing keys is slow).
+    /// </summary>
     [Range(1, 10_000_000)]
     public int AdminPerClientPerSecond { get; set; } = 20;
 
-    /// <summary>Most client addresses the per-client limits track at once (bounded memory whatever addresses are seen).</summary>
+    /// <summary>
+    /// Most client addresses the per-client limits track at once (bounded memory whatever addresses are seen).
+    /// </summary>
     [Range(1_000, 10_000_000)]
     public int MaxTrackedClients { get; set; } = 100_000;
 }

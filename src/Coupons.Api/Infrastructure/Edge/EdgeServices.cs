@@ -55,7 +55,10 @@ public static class EdgeServices
         return services;
     }
 
-    /// <summary>The client's address, named by a trusted proxy (<see cref="EdgeOptions.KnownProxies"/>) or else the connection's.</summary>
+    /// <summary>
+    /// The client's address, named by a trusted proxy (<see cref="EdgeOptions.KnownProxies"/>) or else the
+    /// connection's.
+    /// </summary>
     public static WebApplication UseForwardedClient(this WebApplication app)
     {
         app.UseForwardedHeaders();

@@ -4,21 +4,22 @@ using System.Threading.RateLimiting;
 namespace Coupons.Infrastructure.Edge;
 
 /// <summary>
-/// A limit per key (a person's canonical publicId, a client address): <c>perSecond</c> calls a second with a burst of the same size (GCRA, the
-/// token bucket's equivalent kept as one timestamp per user).
+/// A limit per key (a person's canonical publicId, a client address): <c>perSecond</c> calls a second with a burst of
+/// the same size (GCRA, the token bucket's equivalent kept as one timestamp per user).
 /// <para>
 /// Why not <see cref="PartitionedRateLimiter.Create{TResource, TPartitionKey}"/> with a token bucket per user: its
 /// heartbeat visits every partition ten times a second under a lock. A sale has hundreds of thousands of distinct
-/// users, and the profile of a 15,000 clicks/s run showed that heartbeat, its lock contention and the per-user
-/// limiter objects as the largest cost on the FCFS path. Here a click is one dictionary read and one
-/// compare-and-swap, and a sweep drops users whose allowance is full again.
+/// users, and the profile of a 15,000 clicks/s run showed that heartbeat, its lock contention and the per-user limiter
+/// objects as the largest cost on the FCFS path. Here a click is one dictionary read and one compare-and-swap, and a
+/// sweep drops users whose allowance is full again.
 /// </para>
 /// <para>
 /// Memory is bounded whatever ids are sent: keys are validated, canonical ids (at most 36 characters) and at most
 /// <c>maxTrackedUsers</c> are tracked. When the table is full, a sweep makes room (at most once per refill interval, so
 /// a flood cannot make every request scan the table); a user still not tracked after that is refused with 429 until
 /// room frees up. That only happens under a flood of distinct ids far beyond any sale's click rate (with 5 clicks/s an
-/// entry is forgotten about 0.2 s after its click), and it refuses newcomers rather than letting the flood grow the heap.
+/// entry is forgotten about 0.2 s after its click), and it refuses newcomers rather than letting the flood grow the
+/// heap.
 /// </para>
 /// </summary>
 public sealed class KeyedRateLimiter : PartitionedRateLimiter<HttpContext>

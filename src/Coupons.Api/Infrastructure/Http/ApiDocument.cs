@@ -44,7 +44,9 @@ public static class ApiDocument
             });
         });
 
-    /// <summary>The problems one endpoint can answer, by status (what the pipeline adds in front of it included).</summary>
+    /// <summary>
+    /// The problems one endpoint can answer, by status (what the pipeline adds in front of it included).
+    /// </summary>
     public static IReadOnlyDictionary<int, IReadOnlyList<string>> ProblemsOf(IReadOnlyList<object> metadata, string routePattern, bool takesBody,
         string httpMethod = "GET")
     {

@@ -11,10 +11,15 @@ public static class AuditNotes
 
     private const string DetailItem = "coupons:audit-detail";
 
-    /// <summary>For an action whose coupon is not in its route (creating one): names the coupon for the audit row.</summary>
+    /// <summary>
+    /// For an action whose coupon is not in its route (creating one): names the coupon for the audit row.
+    /// </summary>
     public static void NoteCoupon(HttpContext context, long couponId) => context.Items[CouponItem] = couponId;
 
-    /// <summary>What the action acted on besides a coupon, as the endpoint parsed it (a replay's partition and offset), for the audit row.</summary>
+    /// <summary>
+    /// What the action acted on besides a coupon, as the endpoint parsed it (a replay's partition and offset), for the
+    /// audit row.
+    /// </summary>
     public static void NoteDetail(HttpContext context, string detail) => context.Items[DetailItem] = detail;
 
     public static string? DetailOf(HttpContext context) => context.Items.TryGetValue(DetailItem, out var noted) ? noted as string : null;

@@ -12,7 +12,8 @@ public static class HttpServices
     {
         services.AddProblemDetails();
         services.AddExceptionHandler<DependencyExceptionHandler>();
-        // Unreadable bodies throw, so DependencyExceptionHandler answers them with coded problem details in every environment.
+        // Unreadable bodies throw, so DependencyExceptionHandler answers them with coded problem details in every
+        // environment.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         return services.AddApiDocument();

@@ -1,6 +1,8 @@
 namespace Coupons.Infrastructure.Http;
 
-/// <summary>Stable machine-readable codes carried in every problem details body as <c>code</c>. Never rename one.</summary>
+/// <summary>
+/// Stable machine-readable codes carried in every problem details body as <c>code</c>. Never rename one.
+/// </summary>
 public static class ProblemCodes
 {
     public const string InvalidCouponId = "INVALID_COUPON_ID";

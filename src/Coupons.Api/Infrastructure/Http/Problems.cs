@@ -1,6 +1,8 @@
 namespace Coupons.Infrastructure.Http;
 
-/// <summary>RFC 9457 problem details with a stable <c>code</c>. The detail text is ours, never an exception message.</summary>
+/// <summary>
+/// RFC 9457 problem details with a stable <c>code</c>. The detail text is ours, never an exception message.
+/// </summary>
 public static class Problems
 {
     public static ProblemHttpResult Create(int status, string code, string title, string? detail = null, IDictionary<string, object?>? extra = null)
@@ -24,7 +26,9 @@ public static class Problems
     public static ProblemHttpResult Conflict(string code, string detail, IDictionary<string, object?>? extra = null) =>
         Create(StatusCodes.Status409Conflict, code, "Conflict", detail, extra);
 
-    /// <summary>503: a dependency makes an answer impossible right now; <see cref="RetryAfterMiddleware"/> adds Retry-After.</summary>
+    /// <summary>
+    /// 503: a dependency makes an answer impossible right now; <see cref="RetryAfterMiddleware"/> adds Retry-After.
+    /// </summary>
     public static ProblemHttpResult Unavailable(string code, string detail) =>
         Create(StatusCodes.Status503ServiceUnavailable, code, "Service temporarily unavailable", detail);
 }

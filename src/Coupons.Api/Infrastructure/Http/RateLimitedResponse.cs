@@ -3,7 +3,9 @@ using System.Threading.RateLimiting;
 
 namespace Coupons.Infrastructure.Http;
 
-/// <summary>The one 429: problem details <c>RATE_LIMITED</c> and a Retry-After from the limiter when it knows one.</summary>
+/// <summary>
+/// The one 429: problem details <c>RATE_LIMITED</c> and a Retry-After from the limiter when it knows one.
+/// </summary>
 public static class RateLimitedResponse
 {
     public static Task WriteAsync(HttpContext context, RateLimitLease lease)

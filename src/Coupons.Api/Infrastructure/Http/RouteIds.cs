@@ -21,7 +21,10 @@ public static class RouteIds
             raw => Ids.TryParseRequestId(raw, out var id) ? id.ToString("D") : null),
     ];
 
-    /// <summary>The problem for the first invalid id in <paramref name="values"/> (canonicalising the valid ones in place), or null.</summary>
+    /// <summary>
+    /// The problem for the first invalid id in <paramref name="values"/> (canonicalising the valid ones in place), or
+    /// null.
+    /// </summary>
     public static ProblemHttpResult? Check(RouteValueDictionary values)
     {
         foreach (var id in All)

@@ -2,7 +2,8 @@ using Confluent.Kafka;
 
 namespace Coupons.Infrastructure.Kafka;
 
-/// <param name="Position">Where the group stands: its committed offset, or the log start when it has none (or one below it).</param>
+/// <param name="Position">Where the group stands: its committed offset, or the log start when it has none (or one below
+/// it).</param>
 public sealed record PartitionLag(int Partition, long Position, long End)
 {
     public long Lag => Math.Max(0, End - Position);
@@ -61,8 +62,9 @@ public sealed class ConsumerLag(IOptions<KafkaOptions> options) : IDisposable
     /// <summary>
     /// Lag per partition, refusing to guess: a partition whose log-end offset is missing, failed or negative, or whose
     /// log start is missing, makes the whole answer unknown (throws), because "lag 0" is what allows gate rebuilds and
-    /// stock to be returned. A partition without a committed offset (a new group, or offsets expired) counts from its log
-    /// start, where the consumer would begin (auto.offset.reset=earliest), not from 0: retention may have deleted the rest.
+    /// stock to be returned. A partition without a committed offset (a new group, or offsets expired) counts from its
+    /// log start, where the consumer would begin (auto.offset.reset=earliest), not from 0: retention may have deleted
+    /// the rest.
     /// </summary>
     public static IReadOnlyList<PartitionLag> Combine(
         IEnumerable<int> partitions, IReadOnlyDictionary<int, long> committed, IReadOnlyDictionary<int, long> starts,

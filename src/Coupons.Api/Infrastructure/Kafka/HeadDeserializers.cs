@@ -14,7 +14,9 @@ public static class HeadDeserializers
     /// <summary>The first <paramref name="maxBytes"/> bytes of a value (null stays null).</summary>
     public static IDeserializer<byte[]> Value(int maxBytes) => new ValueHead(maxBytes);
 
-    /// <summary>A key read from its first <paramref name="maxBytes"/> bytes (a character cut in two becomes U+FFFD).</summary>
+    /// <summary>
+    /// A key read from its first <paramref name="maxBytes"/> bytes (a character cut in two becomes U+FFFD).
+    /// </summary>
     public static IDeserializer<string> Key(int maxBytes) => new KeyHead(maxBytes);
 
     private sealed class ValueHead(int maxBytes) : IDeserializer<byte[]>

@@ -60,10 +60,10 @@ public sealed class KafkaOptions
     public TimeSpan ConsumerSessionTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// librdkafka's max.poll.interval.ms: a member that does not poll for this long leaves the group. The consumer polls
-    /// at least every 250 ms, also while it waits for the database, so this only bounds a stuck loop: how long a member
-    /// that still heartbeats but no longer consumes can hold its partitions (librdkafka's default is 5 minutes, which
-    /// is 5 minutes of a partition nobody reads). At least <see cref="ConsumerSessionTimeout"/>.
+    /// librdkafka's max.poll.interval.ms: a member that does not poll for this long leaves the group. The consumer
+    /// polls at least every 250 ms, also while it waits for the database, so this only bounds a stuck loop: how long a
+    /// member that still heartbeats but no longer consumes can hold its partitions (librdkafka's default is 5 minutes,
+    /// which is 5 minutes of a partition nobody reads). At least <see cref="ConsumerSessionTimeout"/>.
     /// </summary>
     public TimeSpan ConsumerMaxPollInterval { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -83,7 +83,9 @@ public sealed class KafkaOptions
     /// </summary>
     public SecurityProtocol SecurityProtocol { get; set; } = SecurityProtocol.Plaintext;
 
-    /// <summary>sasl.mechanism with SaslPlaintext or SaslSsl: Plain, ScramSha256 or ScramSha512 (a user and a password).</summary>
+    /// <summary>
+    /// sasl.mechanism with SaslPlaintext or SaslSsl: Plain, ScramSha256 or ScramSha512 (a user and a password).
+    /// </summary>
     public SaslMechanism? SaslMechanism { get; set; }
 
     public string? SaslUsername { get; set; }
@@ -91,10 +93,15 @@ public sealed class KafkaOptions
     /// <summary>Redacted in GET /api/admin/config (its name says password).</summary>
     public string? SaslPassword { get; set; }
 
-    /// <summary>ssl.ca.location: the CA certificate(s) (PEM file) the brokers' certificates are checked against. Empty: the system's.</summary>
+    /// <summary>
+    /// ssl.ca.location: the CA certificate(s) (PEM file) the brokers' certificates are checked against. Empty: the
+    /// system's.
+    /// </summary>
     public string? SslCaLocation { get; set; }
 
-    /// <summary>ssl.certificate.location: a client certificate (PEM), for brokers that authenticate clients by certificate.</summary>
+    /// <summary>
+    /// ssl.certificate.location: a client certificate (PEM), for brokers that authenticate clients by certificate.
+    /// </summary>
     public string? SslCertificateLocation { get; set; }
 
     /// <summary>ssl.key.location: the client certificate's private key (PEM).</summary>
@@ -109,7 +116,10 @@ public sealed class KafkaOptions
     /// </summary>
     public SslEndpointIdentificationAlgorithm? SslEndpointIdentificationAlgorithm { get; set; }
 
-    /// <summary>Whether <paramref name="protocol"/> encrypts: Ssl and SaslSsl. SaslPlaintext sends everything, a PLAIN password too, readable.</summary>
+    /// <summary>
+    /// Whether <paramref name="protocol"/> encrypts: Ssl and SaslSsl. SaslPlaintext sends everything, a PLAIN password
+    /// too, readable.
+    /// </summary>
     public static bool IsTls(SecurityProtocol protocol) => protocol is SecurityProtocol.Ssl or SecurityProtocol.SaslSsl;
 
     public static bool IsSasl(SecurityProtocol protocol) => protocol is SecurityProtocol.SaslPlaintext or SecurityProtocol.SaslSsl;
@@ -145,7 +155,10 @@ public sealed class KafkaOptions
         return config;
     }
 
-    /// <summary>The security settings that contradict each other, checked at start (AddKafka): a name to fix, not a broker that silently refuses.</summary>
+    /// <summary>
+    /// The security settings that contradict each other, checked at start (AddKafka): a name to fix, not a broker that
+    /// silently refuses.
+    /// </summary>
     internal static readonly (Func<KafkaOptions, bool> Valid, string Message)[] SecurityRules =
     [
         (o => !IsSasl(o.SecurityProtocol) || o.SaslMechanism is Confluent.Kafka.SaslMechanism.Plain or Confluent.Kafka.SaslMechanism.ScramSha256 or Confluent.Kafka.SaslMechanism.ScramSha512,

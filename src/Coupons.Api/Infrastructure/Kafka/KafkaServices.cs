@@ -29,8 +29,8 @@ public static class KafkaServices
 
     /// <summary>
     /// Confluent.Kafka must load the same self-contained librdkafka build as the mock cluster (see NativeLibrdkafka).
-    /// Its loader dlopen()s through "libdl", which glibc 2.34+ systems only ship as libdl.so.2, so that name is mapped too,
-    /// and its P/Invokes (whatever library name they carry) are bound to the same file.
+    /// Its loader dlopen()s through "libdl", which glibc 2.34+ systems only ship as libdl.so.2, so that name is mapped
+    /// too, and its P/Invokes (whatever library name they carry) are bound to the same file.
     /// </summary>
     public static void LoadNativeClient()
     {

@@ -3,7 +3,10 @@ using Confluent.Kafka.Admin;
 
 namespace Coupons.Infrastructure.Kafka;
 
-/// <summary>Creates the request and dead-letter topics if they are missing. Best effort: a broker that is down now will be retried by the clients.</summary>
+/// <summary>
+/// Creates the request and dead-letter topics if they are missing. Best effort: a broker that is down now will be
+/// retried by the clients.
+/// </summary>
 public sealed class KafkaTopics(IOptions<KafkaOptions> options, ILogger<KafkaTopics> logger)
 {
     public async Task EnsureAsync()

@@ -3,7 +3,9 @@ using Garnet;
 
 namespace Coupons.Infrastructure.Redis;
 
-/// <summary>An in-process Garnet server for the embedded dev mode, with Lua enabled so the gate scripts run unchanged.</summary>
+/// <summary>
+/// An in-process Garnet server for the embedded dev mode, with Lua enabled so the gate scripts run unchanged.
+/// </summary>
 public sealed class EmbeddedGarnet : IDisposable
 {
     private readonly GarnetServer _server;

@@ -2,7 +2,9 @@ using StackExchange.Redis;
 
 namespace Coupons.Infrastructure.Redis;
 
-/// <summary>Keeps <see cref="RedisClock"/>'s offset fresh: once at start, then every few seconds (one <c>TIME</c> call).</summary>
+/// <summary>
+/// Keeps <see cref="RedisClock"/>'s offset fresh: once at start, then every few seconds (one <c>TIME</c> call).
+/// </summary>
 public sealed class RedisClockSync(RedisClock clock, IConnectionMultiplexer redis, TimeProvider local, ILogger<RedisClockSync> logger)
     : BackgroundService
 {

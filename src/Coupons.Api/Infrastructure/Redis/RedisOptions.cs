@@ -8,8 +8,8 @@ public sealed class RedisOptions
     public const string Section = "Redis";
 
     /// <summary>
-    /// StackExchange.Redis configuration string, read from <c>ConnectionStrings:redis</c> (<see cref="StoreAddress.Redis"/>).
-    /// Ignored when <see cref="Embedded"/> is on.
+    /// StackExchange.Redis configuration string, read from <c>ConnectionStrings:redis</c>
+    /// (<see cref="StoreAddress.Redis"/>). Ignored when <see cref="Embedded"/> is on.
     /// </summary>
     [Required]
     public string Configuration { get; set; } = "127.0.0.1:6379";
@@ -28,17 +28,25 @@ public sealed class RedisOptions
 
     /// <summary>
     /// TLS to Redis (and to the sentinels, when <see cref="Configuration"/> names them). <c>ssl=true</c> in the
-    /// configuration string does the same; either is TLS. Production refuses neither unless Production:AllowPlaintextRedis.
+    /// configuration string does the same; either is TLS. Production refuses neither unless
+    /// Production:AllowPlaintextRedis.
     /// </summary>
     public bool Ssl { get; set; }
 
-    /// <summary>The name the server's certificate must carry, when it is not the host connected to (StackExchange.Redis's sslHost).</summary>
+    /// <summary>
+    /// The name the server's certificate must carry, when it is not the host connected to (StackExchange.Redis's
+    /// sslHost).
+    /// </summary>
     public string? SslHost { get; set; }
 
-    /// <summary>Whether the connection uses TLS: <see cref="Ssl"/>, or <c>ssl=true</c> in <see cref="Configuration"/>.</summary>
+    /// <summary>
+    /// Whether the connection uses TLS: <see cref="Ssl"/>, or <c>ssl=true</c> in <see cref="Configuration"/>.
+    /// </summary>
     public bool UsesTls => Ssl || ConfigurationSaysSsl(Configuration);
 
-    /// <summary>Whether a StackExchange.Redis configuration string says <c>ssl=true</c>; false for one it cannot read.</summary>
+    /// <summary>
+    /// Whether a StackExchange.Redis configuration string says <c>ssl=true</c>; false for one it cannot read.
+    /// </summary>
     public static bool ConfigurationSaysSsl(string? configuration)
     {
         try
@@ -51,7 +59,9 @@ public sealed class RedisOptions
         }
     }
 
-    /// <summary><see cref="Ssl"/> and <see cref="SslHost"/> onto the client's configuration (which may say ssl=true already).</summary>
+    /// <summary>
+    /// <see cref="Ssl"/> and <see cref="SslHost"/> onto the client's configuration (which may say ssl=true already).
+    /// </summary>
     public ConfigurationOptions ApplySecurity(ConfigurationOptions config)
     {
         if (Ssl)

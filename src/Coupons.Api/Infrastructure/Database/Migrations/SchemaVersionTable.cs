@@ -2,7 +2,9 @@ using FluentMigrator.Runner.VersionTableInfo;
 
 namespace Coupons.Infrastructure.Database.Migrations;
 
-/// <summary>Where the applied migrations are recorded: named like every other table here, not FluentMigrator's VersionInfo.</summary>
+/// <summary>
+/// Where the applied migrations are recorded: named like every other table here, not FluentMigrator's VersionInfo.
+/// </summary>
 public sealed class SchemaVersionTable : IVersionTableMetaData
 {
     public const string Name = "schema_versions";
