@@ -11,10 +11,14 @@ public sealed class AppProbe(HttpClient http, int? pid)
 {
     private const string EndToEndMetric = "coupons_issue_end_to_end_duration_seconds_bucket";
 
-    /// <summary>Samples the app's RSS every 250 ms until disposed; <see cref="RssSampler.PeakMiB"/> is the highest seen.</summary>
+    /// <summary>
+    /// Samples the app's RSS every 250 ms until disposed; <see cref="RssSampler.PeakMiB"/> is the highest seen.
+    /// </summary>
     public RssSampler SampleRss() => new(pid);
 
-    /// <summary>Cumulative bucket counts (upper bound in seconds → count) of the end-to-end histogram, all label sets summed.</summary>
+    /// <summary>
+    /// Cumulative bucket counts (upper bound in seconds → count) of the end-to-end histogram, all label sets summed.
+    /// </summary>
     public async Task<SortedDictionary<double, long>> EndToEndBucketsAsync()
     {
         var buckets = new SortedDictionary<double, long>();
@@ -29,7 +33,10 @@ public sealed class AppProbe(HttpClient http, int? pid)
         return buckets;
     }
 
-    /// <summary>Requests the consumer has decided so far (coupons_consumer_decisions_total, every label set summed): updated per batch.</summary>
+    /// <summary>
+    /// Requests the consumer has decided so far (coupons_consumer_decisions_total, every label set summed): updated per
+    /// batch.
+    /// </summary>
     public async Task<long> DecisionsAsync() => (await SamplesAsync("coupons_consumer_decisions_total{")).Sum(s => s.Value);
 
     /// <summary>Every sample line of /metrics starting with <paramref name="prefix"/>, with its value.</summary>
@@ -66,7 +73,10 @@ public sealed class AppProbe(HttpClient http, int? pid)
         return new DrainWatch(decided, first?.At ?? done, first?.Decided ?? decided, done);
     }
 
-    /// <summary>The smallest bucket bound under which <paramref name="quantile"/> of the requests decided between the two scrapes fall.</summary>
+    /// <summary>
+    /// The smallest bucket bound under which <paramref name="quantile"/> of the requests decided between the two
+    /// scrapes fall.
+    /// </summary>
     public static string QuantileBound(SortedDictionary<double, long> before, SortedDictionary<double, long> after, double quantile)
     {
         var total = after.Values.DefaultIfEmpty(0).Max() - before.Values.DefaultIfEmpty(0).Max();
@@ -148,9 +158,13 @@ public sealed class RssSampler : IDisposable
     }
 }
 
-/// <summary>A drain as the probe saw it: rows decided, the first poll that saw any (and how many), the poll that saw them all.</summary>
+/// <summary>
+/// A drain as the probe saw it: rows decided, the first poll that saw any (and how many), the poll that saw them all.
+/// </summary>
 public sealed record DrainWatch(long Decided, long FirstSeenAt, long DecidedWhenFirstSeen, long DoneAt)
 {
-    /// <summary>Rows per second between the first poll that saw progress and the last; the start-up is not in it.</summary>
+    /// <summary>
+    /// Rows per second between the first poll that saw progress and the last; the start-up is not in it.
+    /// </summary>
     public double WritingRate => (Decided - DecidedWhenFirstSeen) / Math.Max(1e-3, Stopwatch.GetElapsedTime(FirstSeenAt, DoneAt).TotalSeconds);
 }

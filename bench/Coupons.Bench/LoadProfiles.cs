@@ -2,7 +2,9 @@ using System.Diagnostics;
 
 namespace Coupons.Bench;
 
-/// <summary>The two load shapes: an open-model constant arrival rate and a closed-model spike of concurrent clients.</summary>
+/// <summary>
+/// The two load shapes: an open-model constant arrival rate and a closed-model spike of concurrent clients.
+/// </summary>
 public static class LoadProfiles
 {
     /// <summary>
@@ -62,7 +64,10 @@ public static class LoadProfiles
         }
     }
 
-    /// <summary>Ramps from 0 to <paramref name="clients"/> concurrent clients over <paramref name="rampUp"/>, each sending back to back until <paramref name="duration"/> ends.</summary>
+    /// <summary>
+    /// Ramps from 0 to <paramref name="clients"/> concurrent clients over <paramref name="rampUp"/>, each sending back
+    /// to back until <paramref name="duration"/> ends.
+    /// </summary>
     public static async Task<LoadResult> SpikeAsync(string name, HttpClient http, Func<long, HttpRequestMessage> request, int clients, TimeSpan rampUp, TimeSpan duration)
     {
         var result = new LoadResult(name);

@@ -4,7 +4,9 @@ using HdrHistogram;
 
 namespace Coupons.Bench;
 
-/// <summary>What one scenario produced: answers by status, latency percentiles (HdrHistogram, microseconds), throughput.</summary>
+/// <summary>
+/// What one scenario produced: answers by status, latency percentiles (HdrHistogram, microseconds), throughput.
+/// </summary>
 public sealed class LoadResult(string name)
 {
     private readonly LongConcurrentHistogram _latency = new(1, TimeStamp.Minutes(5), 3);
@@ -15,7 +17,9 @@ public sealed class LoadResult(string name)
 
     public TimeSpan Elapsed { get; set; }
 
-    /// <summary>The app's highest resident memory during the scenario (MiB), when the bench was given its pid.</summary>
+    /// <summary>
+    /// The app's highest resident memory during the scenario (MiB), when the bench was given its pid.
+    /// </summary>
     public long? AppPeakRssMiB { get; set; }
 
     public long Total => _statuses.Values.Sum() + Interlocked.Read(ref _errors);

@@ -1,11 +1,11 @@
-// Load generator for the coupon service (issue 5). Runs every scenario against one running app in one process,
-// so the ratios compare like with like on the same machine in the same minute.
-//   dotnet run -c Release --project bench/Coupons.Bench -- --target http://127.0.0.1:8081 --admin-key KEY \
-//       [--rate 10000] [--duration 60] [--clients 64] [--connections 256] [--spike-clients 2000] [--users 300000]
-//       [--only capacity,auth,rate,accept,drain,spike,soak,mysql-outage] [--drain-backlog 40000: fits the mock broker's 5 MiB a partition]
-//       [--soak-minutes 10 --soak-rate 3000] [--outage-seconds 60 --outage-rate 500] [--auth-rounds 3] [--app-pid PID: sample its RSS]
-//       [--admin-target URL: the admin API where it is not the target's] [--only ha --ha-target URL: nginx in front of
-//        the production topology, compared with --target = one of its replicas straight (bench/topology.sh)]
+// Load generator for the coupon service (issue 5). Runs every scenario against one running app in one process, so the
+// ratios compare like with like on the same machine in the same minute. dotnet run -c Release --project
+// bench/Coupons.Bench -- --target http://127.0.0.1:8081 --admin-key KEY \ [--rate 10000] [--duration 60] [--clients 64]
+// [--connections 256] [--spike-clients 2000] [--users 300000] [--only
+// capacity,auth,rate,accept,drain,spike,soak,mysql-outage] [--drain-backlog 40000: fits the mock broker's 5 MiB a
+// partition] [--soak-minutes 10 --soak-rate 3000] [--outage-seconds 60 --outage-rate 500] [--auth-rounds 3] [--app-pid
+// PID: sample its RSS] [--admin-target URL: the admin API where it is not the target's] [--only ha --ha-target URL:
+// nginx in front of the production topology, compared with --target = one of its replicas straight (bench/topology.sh)]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
@@ -60,8 +60,9 @@ if (options.Wants("capacity"))
 
 if (options.Wants("auth"))
 {
-    // What validating a bearer token costs the FCFS path: the same closed load on a sold-out coupon, anonymous and with a
-    // token per user, alternated (anonymous, JWT, anonymous, JWT, ...) so drift over the run shows instead of biasing one side.
+    // What validating a bearer token costs the FCFS path: the same closed load on a sold-out coupon, anonymous and with
+    // a token per user, alternated (anonymous, JWT, anonymous, JWT, ...) so drift over the run shows instead of biasing
+    // one side.
     var coupon = await api.CreateCouponAsync(1_000);
     var subjects = Enumerable.Range(0, Math.Min(options.Users, 50_000)).Select(i => $"{prefix}-{i}").ToArray();
     var tokens = BenchTokens.Mint(subjects);
@@ -177,7 +178,8 @@ if (options.Wants("soak"))
 if (options.Wants("mysql-outage"))
 {
     // The sale riding out a MySQL outage (issue 10): steady clicks, every one accepted, MariaDB stopped 10 s in for
-    // --outage-seconds. Measures what was accepted meanwhile and how long the backlog took to be written once it was back.
+    // --outage-seconds. Measures what was accepted meanwhile and how long the backlog took to be written once it was
+    // back.
     var seconds = options.OutageSeconds + 20;
     var coupon = await api.CreateCouponAsync(options.OutageRate * seconds + 1_000);
     var decidedBefore = await probe.DecisionsAsync();
@@ -275,7 +277,9 @@ internal sealed record BenchOptions(
     }
 }
 
-/// <summary>The bench's set-up and checks, through the same typed admin client the tests and on-call tools use.</summary>
+/// <summary>
+/// The bench's set-up and checks, through the same typed admin client the tests and on-call tools use.
+/// </summary>
 internal sealed class AdminApi(CouponsAdminClient admin)
 {
     public async Task CreateUsersAsync(string prefix, int count) =>

@@ -69,4 +69,19 @@ public sealed class ArchitectureTests
         Assert.NotEmpty(registrations);
         Assert.All(registrations, r => Assert.Matches(@"^(?<feature>[A-Za-z]+)Services\.Add", r));
     }
+
+    /// <summary>
+    /// One suffix for background loops (issue 22): every BackgroundService is a <c>&lt;What&gt;Loop</c>, and nothing
+    /// else is called a loop. Start-up steps and warnings (IHostedService) are not loops.
+    /// </summary>
+    [Fact]
+    public void Every_background_loop_is_named_Loop_and_nothing_else_is()
+    {
+        var types = typeof(Program).Assembly.GetTypes().Where(t => t.Namespace?.StartsWith("Coupons", StringComparison.Ordinal) == true && !t.IsAbstract).ToList();
+        var loops = types.Where(t => typeof(Microsoft.Extensions.Hosting.BackgroundService).IsAssignableFrom(t)).Select(t => t.Name).ToList();
+        var named = types.Where(t => t.Name.EndsWith("Loop", StringComparison.Ordinal)).Select(t => t.Name).ToList();
+
+        Assert.NotEmpty(loops);
+        Assert.Equal(loops.Order(), named.Order());
+    }
 }

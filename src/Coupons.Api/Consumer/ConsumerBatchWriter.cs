@@ -12,7 +12,7 @@ namespace Coupons.Consumer;
 /// <list type="bullet">
 /// <item>transient (the database is unreachable, a lock timed out): wait with backoff and retry, for as long as it
 /// takes; nothing is skipped (the consumer keeps its group membership meanwhile, see
-/// <see cref="IssueRequestConsumer"/>);</item>
+/// <see cref="ConsumerLoop"/>);</item>
 /// <item>permanent (the data breaks a constraint; see <see cref="DbFailures"/>): the batch is split in halves, written
 /// in order, until the one message that fails alone is found; it is set aside for the dead-letter topic and every other
 /// message is written (design.md §2, I7: no message, however well formed, stops the consumer for others).</item>

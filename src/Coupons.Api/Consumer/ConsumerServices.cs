@@ -14,6 +14,6 @@ public static class ConsumerServices
         services.AddSingleton<DeadLetters>(); // the admin's reader of the dead-letter topic, and its replay
         services.AddKeyedSingleton(DatabaseServices.ConsumerPool, (sp, key) =>
             new IssueRequestStore(sp.GetRequiredKeyedService<IDbConnectionFactory>(key), sp.GetRequiredService<TimeProvider>()));
-        return services.AddHostedService<IssueRequestConsumer>();
+        return services.AddHostedService<ConsumerLoop>();
     }
 }

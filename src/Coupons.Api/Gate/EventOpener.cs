@@ -6,7 +6,7 @@ namespace Coupons.Gate;
 
 /// <summary>
 /// Seeds a coupon's Redis gate from what the database says is already issued. Only from a database that holds
-/// everything the coupon accepted: callers make sure nothing is still on its way there (GateKeeper, GateOpening).
+/// everything the coupon accepted: callers make sure nothing is still on its way there (GateKeeperLoop, GateOpening).
 /// </summary>
 public sealed class EventOpener(IDbConnectionFactory connections, CouponRepository coupons, GateRepair gate, GateInspector inspector)
 {

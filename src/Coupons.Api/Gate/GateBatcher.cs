@@ -23,13 +23,13 @@ public sealed class GateBatcher : IAsyncDisposable
     private readonly StockGate _gate;
     private readonly RedisCircuit _circuit;
     private readonly CouponMetrics _metrics;
-    private readonly UncertainTakes _uncertain;
+    private readonly UncertainTakesLoop _uncertain;
     private readonly int _maxBatch;
     private readonly int _callsInFlight;
     private readonly SemaphoreSlim _callSlots;
     private readonly Task _sender;
 
-    public GateBatcher(StockGate gate, RedisCircuit circuit, CouponMetrics metrics, UncertainTakes uncertain, IOptions<GateOptions> options)
+    public GateBatcher(StockGate gate, RedisCircuit circuit, CouponMetrics metrics, UncertainTakesLoop uncertain, IOptions<GateOptions> options)
     {
         (_gate, _circuit, _metrics, _uncertain) = (gate, circuit, metrics, uncertain);
         (_maxBatch, _callsInFlight) = (options.Value.MaxBatch, options.Value.CallsInFlight);
@@ -81,7 +81,8 @@ public sealed class GateBatcher : IAsyncDisposable
         {
             if (call.MayHaveRun)
             {
-                // An attempt may have run on Redis after all: units nobody was promised go back (see UncertainTakes).
+                // An attempt may have run on Redis after all: units nobody was promised go back (see
+                // UncertainTakesLoop).
                 _uncertain.Add(call.Clicks);
             }
 

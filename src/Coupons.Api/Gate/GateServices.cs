@@ -13,7 +13,7 @@ public static class GateServices
         services.AddSingleton<StockGate>().AddSingleton<GateInspector>().AddSingleton<GateRepair>().AddSingleton<EventOpener>();
         services.AddSingleton<GateBatcher>();
         // Takes whose answer was lost: resolved in the background once Redis answers again.
-        services.AddSingleton<UncertainTakes>().AddHostedService(sp => sp.GetRequiredService<UncertainTakes>());
+        services.AddSingleton<UncertainTakesLoop>().AddHostedService(sp => sp.GetRequiredService<UncertainTakesLoop>());
         return services;
     }
 }

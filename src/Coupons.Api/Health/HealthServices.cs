@@ -9,7 +9,7 @@ public static class HealthServices
     {
         var timeout = TimeSpan.FromSeconds(2);
         // Dependency states as metrics and transition logs, checked in the background whether or not anyone asks.
-        services.AddHostedService<DependencyMonitor>();
+        services.AddHostedService<DependencyMonitorLoop>();
         services.AddSingleton<KafkaHealthCheck>();
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("db", tags: [HealthApi.ReadyTag], timeout: timeout)

@@ -21,7 +21,7 @@ public static class IssuanceServices
 
         // The click
         services.AddSingleton<FcfsIssuer>().AddSingleton<IssueRequestPublisher>().AddSingleton<ParkedRequests>().AddSingleton<RequestStatusLookup>().AddSingleton<InFlightWitness>();
-        services.AddHostedService<ParkedRequestRelay>();
+        services.AddHostedService<ParkedRequestRelayLoop>();
 
         // "Has everything this coupon accepted reached the database?", asked before gate rebuilds and unit returns.
         return services.AddSingleton<PipelineDrain>();

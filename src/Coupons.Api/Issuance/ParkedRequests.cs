@@ -6,7 +6,7 @@ namespace Coupons.Issuance;
 
 /// <summary>
 /// Durable holding area for requests whose Kafka delivery was ambiguous. A parked request was answered 202,
-/// so it must reach Kafka eventually: <see cref="ParkedRequestRelay"/> republishes it, and the consumer's
+/// so it must reach Kafka eventually: <see cref="ParkedRequestRelayLoop"/> republishes it, and the consumer's
 /// idempotency makes a second copy harmless.
 /// </summary>
 public sealed class ParkedRequests(IDbConnectionFactory connections, TimeProvider clock)

@@ -10,7 +10,7 @@ namespace Coupons.Reconciliation;
 /// restored from a snapshot can hold gates that look fine and are stale: stock too high, holders missing. Phantom units
 /// would then become 202s that the database rejects, and a forgotten holder could get a second 202. The gate script
 /// itself refuses clicks while the trust mark is not the serving Redis's run_id (see trust.lua), so there is no window;
-/// this throws the open coupons' gates away and sets the mark, and <see cref="GateKeeper"/> rebuilds them from the
+/// this throws the open coupons' gates away and sets the mark, and <see cref="GateKeeperLoop"/> rebuilds them from the
 /// database once the pipeline has delivered what was in flight, exactly as after Redis restarted empty.
 /// </summary>
 public sealed partial class GateTrustVerifier(

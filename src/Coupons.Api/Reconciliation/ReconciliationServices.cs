@@ -12,6 +12,6 @@ public static class ReconciliationServices
     {
         services.AddCheckedOptions<ReconciliationOptions>(configuration, ReconciliationOptions.Section);
         services.AddSingleton<Reconciler>().AddSingleton<GateTrustVerifier>().AddSingleton<GateOpening>();
-        return services.AddHostedService<GateKeeper>().AddHostedService<ReconciliationService>();
+        return services.AddHostedService<GateKeeperLoop>().AddHostedService<ReconciliationLoop>();
     }
 }

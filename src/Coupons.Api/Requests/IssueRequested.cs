@@ -7,7 +7,7 @@ namespace Coupons.Requests;
 /// record.</summary>
 /// <param name="TraceParent">The accepting click's W3C trace context, so the database write joins its trace. In the
 /// message, not in a header: the consumer reads no headers (a header can be any size; see
-/// IssueRequestConsumer).</param>
+/// ConsumerLoop).</param>
 public sealed record IssueRequested(
     Guid RequestId, long CouponId, long UserId, string PublicId, DateTimeOffset RequestedAt, string? TraceParent = null, string? TraceState = null)
 {

@@ -5,7 +5,7 @@ namespace Coupons.IntegrationTests.Faults;
 
 /// <summary>
 /// A gate call that times out but ran on Redis anyway: the click answered 503, yet its request id holds a unit.
-/// The unit must come back as soon as Redis answers again (UncertainTakes), not only when reconciliation's grace
+/// The unit must come back as soon as Redis answers again (UncertainTakesLoop), not only when reconciliation's grace
 /// period (60 s by default, left at that here so reconciliation cannot be what passes this test) has passed.
 /// </summary>
 [Trait("Category", "Faults")]

@@ -124,7 +124,7 @@ public sealed class GateBatchTests(StackFixture stack)
         {
             Meters = _services.GetRequiredService<IMeterFactory>();
             _metrics = new CouponMetrics(Meters);
-            var uncertain = new UncertainTakes(gate, _metrics, TimeProvider.System, NullLogger<UncertainTakes>.Instance);
+            var uncertain = new UncertainTakesLoop(gate, _metrics, TimeProvider.System, NullLogger<UncertainTakesLoop>.Instance);
             Batcher = new GateBatcher(gate, Circuit, _metrics, uncertain, Options.Create(options));
         }
 

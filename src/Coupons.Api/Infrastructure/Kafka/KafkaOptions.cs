@@ -69,7 +69,7 @@ public sealed class KafkaOptions
 
     /// <summary>
     /// librdkafka debug contexts for the request consumer (e.g. "cgrp,consumer"), logged at Debug under
-    /// Coupons.Consumer.IssueRequestConsumer. Empty: none. For an incident where the group misbehaves.
+    /// Coupons.Consumer.ConsumerLoop. Empty: none. For an incident where the group misbehaves.
     /// </summary>
     public string? ConsumerDebug { get; set; }
 

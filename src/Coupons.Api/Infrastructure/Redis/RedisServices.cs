@@ -32,7 +32,7 @@ public static class RedisServices
         });
         services.AddSingleton<RedisCircuit>();
         services.AddSingleton<RedisClock>();
-        services.AddHostedService<RedisClockSync>();
+        services.AddHostedService<RedisClockSyncLoop>();
         return services;
     }
 }

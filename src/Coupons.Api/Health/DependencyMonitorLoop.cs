@@ -19,7 +19,7 @@ namespace Coupons.Health;
 /// consumer lag per partition, parked requests, circuit states. Alerts are written against these, so
 /// detection does not depend on traffic happening to fail.
 /// </summary>
-public sealed class DependencyMonitor : BackgroundService
+public sealed class DependencyMonitorLoop : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
     private readonly IDbConnectionFactory _db;
@@ -29,7 +29,7 @@ public sealed class DependencyMonitor : BackgroundService
     private readonly TimeProvider _clock;
     private volatile Snapshot _snapshot = new(-1, -1, -1, -1, []);
 
-    public DependencyMonitor(
+    public DependencyMonitorLoop(
         IDbConnectionFactory db, IConnectionMultiplexer redis, ConsumerLag lag, ParkedRequests parked,
         RedisCircuit redisCircuit, IssueRequestPublisher publisher, ConsumerHealth consumer, CouponMetrics metrics, TimeProvider clock)
     {

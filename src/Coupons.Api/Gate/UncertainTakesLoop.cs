@@ -14,7 +14,7 @@ namespace Coupons.Gate;
 /// Best effort, kept in memory: after a crash, or when a late attempt reaches Redis only after the release (a new
 /// connection can overtake bytes still in flight on the old one), reconciliation still returns the unit.
 /// </summary>
-public sealed partial class UncertainTakes(StockGate gate, CouponMetrics metrics, TimeProvider clock, ILogger<UncertainTakes> logger) : BackgroundService
+public sealed partial class UncertainTakesLoop(StockGate gate, CouponMetrics metrics, TimeProvider clock, ILogger<UncertainTakesLoop> logger) : BackgroundService
 {
     /// <summary>After this long reconciliation has its turn (its grace period is about as long).</summary>
     private static readonly TimeSpan GiveUpAfter = TimeSpan.FromMinutes(1);

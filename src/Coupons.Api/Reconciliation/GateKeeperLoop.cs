@@ -14,7 +14,7 @@ namespace Coupons.Reconciliation;
 /// delivered everything the coupon accepted (<see cref="PipelineDrain"/>), so the database already holds all that Redis
 /// had accepted. Until then FCFS answers 503 GATE_NOT_READY. No app restart is ever needed.
 /// </summary>
-public sealed partial class GateKeeper(
+public sealed partial class GateKeeperLoop(
     CouponRepository coupons,
     GateInspector gate,
     GateTrustVerifier trust,
@@ -25,7 +25,7 @@ public sealed partial class GateKeeper(
     IOptions<GateOptions> gateOptions,
     Ops.CouponMetrics metrics,
     TimeProvider clock,
-    ILogger<GateKeeper> logger) : BackgroundService
+    ILogger<GateKeeperLoop> logger) : BackgroundService
 {
     /// <summary>
     /// Gates rebuilt in one round at most; a round that rebuilt hundreds would hold back every event that becomes due
@@ -40,7 +40,7 @@ public sealed partial class GateKeeper(
         using var timer = new PeriodicTimer(options.Value.GateCheckInterval, clock);
         while (await timer.TickAsync(stoppingToken))
         {
-            await BackgroundRound.RunAsync(CheckAsync, ex => ex is System.Data.Common.DbException || RedisCircuit.IsUnavailable(ex), logger, nameof(GateKeeper), stoppingToken);
+            await BackgroundRound.RunAsync(CheckAsync, ex => ex is System.Data.Common.DbException || RedisCircuit.IsUnavailable(ex), logger, nameof(GateKeeperLoop), stoppingToken);
         }
     }
 

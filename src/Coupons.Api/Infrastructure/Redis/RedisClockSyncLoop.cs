@@ -5,7 +5,7 @@ namespace Coupons.Infrastructure.Redis;
 /// <summary>
 /// Keeps <see cref="RedisClock"/>'s offset fresh: once at start, then every few seconds (one <c>TIME</c> call).
 /// </summary>
-public sealed class RedisClockSync(RedisClock clock, IConnectionMultiplexer redis, TimeProvider local, ILogger<RedisClockSync> logger)
+public sealed class RedisClockSyncLoop(RedisClock clock, IConnectionMultiplexer redis, TimeProvider local, ILogger<RedisClockSyncLoop> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Every = TimeSpan.FromSeconds(5);
@@ -15,7 +15,7 @@ public sealed class RedisClockSync(RedisClock clock, IConnectionMultiplexer redi
         using var timer = new PeriodicTimer(Every, local);
         do
         {
-            await BackgroundRound.RunAsync(_ => clock.MeasureAsync(redis.GetDatabase()), RedisCircuit.IsUnavailable, logger, nameof(RedisClockSync),
+            await BackgroundRound.RunAsync(_ => clock.MeasureAsync(redis.GetDatabase()), RedisCircuit.IsUnavailable, logger, nameof(RedisClockSyncLoop),
                 stoppingToken);
         }
         while (await timer.TickAsync(stoppingToken));

@@ -9,9 +9,9 @@ namespace Coupons.Issuance;
 /// stops the relay, and nothing that goes wrong in one round stops the app (the next round, a second later, tries
 /// again).
 /// </summary>
-public sealed partial class ParkedRequestRelay(
+public sealed partial class ParkedRequestRelayLoop(
     ParkedRequests parked, IssueRequestPublisher publisher, DeadLetterWriter deadLetters, Ops.CouponMetrics metrics, TimeProvider clock,
-    ILogger<ParkedRequestRelay> logger)
+    ILogger<ParkedRequestRelayLoop> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);

@@ -8,12 +8,12 @@ namespace Coupons.Reconciliation;
 /// Runs the <see cref="Reconciler"/> for every open coupon on a timer. Safe on every instance at once: each repair is
 /// one atomic script.
 /// </summary>
-public sealed class ReconciliationService(
+public sealed class ReconciliationLoop(
     CouponRepository coupons,
     Reconciler reconciler,
     IOptions<ReconciliationOptions> options,
     TimeProvider clock,
-    ILogger<ReconciliationService> logger) : BackgroundService
+    ILogger<ReconciliationLoop> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -21,7 +21,7 @@ public sealed class ReconciliationService(
         while (await timer.TickAsync(stoppingToken))
         {
             await BackgroundRound.RunAsync(ReconcileOpenCouponsAsync, ex => ex is System.Data.Common.DbException || RedisCircuit.IsUnavailable(ex),
-                logger, nameof(ReconciliationService), stoppingToken);
+                logger, nameof(ReconciliationLoop), stoppingToken);
         }
     }
 

@@ -16,14 +16,14 @@ namespace Coupons.Consumer;
 /// This class supervises the loop and handles a batch; how it reads is <see cref="ConsumerPolling"/>'s, what it commits
 /// <see cref="ConsumerCommits"/>', and the client's settings <see cref="ConsumerClient"/>'s.
 /// </summary>
-public sealed partial class IssueRequestConsumer(
+public sealed partial class ConsumerLoop(
     IOptions<KafkaOptions> options,
     ConsumerBatchWriter writer,
     DeadLetterWriter deadLetters,
     ConsumerHealth health,
     CouponMetrics metrics,
     TimeProvider clock,
-    ILogger<IssueRequestConsumer> logger) : BackgroundService
+    ILogger<ConsumerLoop> logger) : BackgroundService
 {
     /// <summary>A write taking longer than this makes the loop hold its partitions and poll while it waits.</summary>
     private static readonly TimeSpan HoldAfter = TimeSpan.FromMilliseconds(500);
