@@ -1,5 +1,6 @@
 using Coupons.Admin;
 using Coupons.Auth;
+using Coupons.Campaigns;
 using Coupons.Catalog;
 using Coupons.Consumer;
 using Coupons.Gate;
@@ -46,6 +47,7 @@ public static class CouponServices
                 .AddIssuance(configuration)
                 .AddConsumer()                         // after the relay: hosted services stop in reverse, the consumer first
                 .AddReconciliation(configuration)
+                .AddCampaigns()
                 .AddAuth(configuration)
                 .AddAdmin(configuration);
 

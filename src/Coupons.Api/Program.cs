@@ -2,6 +2,7 @@ using Coupons;
 using Coupons.Admin;
 using Coupons.Auth;
 using Coupons.Bench;
+using Coupons.Campaigns;
 using Coupons.Catalog;
 using Coupons.Consumer;
 using Coupons.Health;
@@ -73,7 +74,8 @@ app.MapAdminApi()                                // the admin group (key, audit,
    .MapCatalogAdminApi()                         // each feature adds its admin endpoints to the group
    .MapUsersAdminApi()
    .MapConsumerAdminApi()
-   .MapReconciliationApi();
+   .MapReconciliationApi()
+   .MapCampaignsAdminApi();
 app.MapHealthApi();
 app.MapBuildInfo();                              // GET /actuator/info: the version and commit that run
 app.MapPrometheusScrapingEndpoint(AdminListener.MetricsPath);

@@ -71,6 +71,13 @@ public sealed class CouponsAdminClient(HttpClient http)
     public Task<ConsumerState> SetConsumerPausedAsync(bool paused, CancellationToken ct = default) =>
         SendAsync<ConsumerState>(HttpMethod.Post, paused ? "/api/admin/consumer/pause" : "/api/admin/consumer/resume", null, ct);
 
+    /// <summary>The campaigns, newest first, with their state and figures (a read key is enough).</summary>
+    public Task<List<CampaignView>> CampaignsAsync(int max = 50, CancellationToken ct = default) =>
+        SendAsync<List<CampaignView>>(HttpMethod.Get, $"/api/admin/campaigns?max={max}", null, ct);
+
+    public Task<CampaignView> CampaignAsync(long couponId, CancellationToken ct = default) =>
+        SendAsync<CampaignView>(HttpMethod.Get, $"/api/admin/campaigns/{couponId}", null, ct);
+
     public Task<List<DeadLetter>> DeadLettersAsync(int max = 100, CancellationToken ct = default) =>
         SendAsync<List<DeadLetter>>(HttpMethod.Get, $"/api/admin/dead-letters?max={max}", null, ct);
 

@@ -15,6 +15,15 @@ public sealed class CouponRepository(IDbConnectionFactory connections)
             new CommandDefinition($"SELECT {Columns} FROM coupons WHERE id = @couponId", new { couponId }, cancellationToken: ct));
     }
 
+    /// <summary>The newest <paramref name="max"/> coupons, newest (highest id) first.</summary>
+    public async Task<IReadOnlyList<Coupon>> ListNewestAsync(int max, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        var rows = await connection.QueryAsync<Coupon>(new CommandDefinition(
+            $"SELECT {Columns} FROM coupons ORDER BY id DESC LIMIT @max", new { max }, cancellationToken: ct));
+        return rows.AsList();
+    }
+
     public Task<IReadOnlyList<Coupon>> ListOpenAsync(DateTime utcNow, CancellationToken ct) => ListOpenAsync(utcNow, TimeSpan.Zero, ct);
 
     /// <summary>

@@ -230,7 +230,7 @@ public static class OperatorActions
         }
     }
 
-    private static HttpClient AdminHttp(Targets targets)
+    internal static HttpClient AdminHttp(Targets targets)
     {
         var http = new HttpClient { BaseAddress = targets.Admin, Timeout = TimeSpan.FromMinutes(3) };
         http.DefaultRequestHeaders.Add(CouponsAdminClient.KeyHeader, targets.AdminKey);

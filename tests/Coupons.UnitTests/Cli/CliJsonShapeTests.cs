@@ -101,6 +101,19 @@ public sealed partial class CliJsonShapeTests
         AssertDocumented("postmortem", PostmortemJson.Of(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddHours(1), "draft.md"));
     }
 
+    [Fact]
+    public void Campaign_list_and_show_have_the_documented_fields()
+    {
+        var campaign = new CampaignView
+        {
+            CouponId = 12, Name = "Black Friday", State = CampaignStates.Open, StartDate = DateTime.UnixEpoch, EndDate = DateTime.UnixEpoch,
+            Total = 1000, Issued = 412, InFlight = 3, Remaining = 585,
+        };
+
+        AssertDocumented("campaign list", new Coupons.Cli.Campaigns.CampaignCommand.CampaignsJson("campaign list", 1, [campaign]));
+        AssertDocumented("campaign show", new Coupons.Cli.Campaigns.CampaignCommand.CampaignJson("campaign show", 1, campaign with { Unread = "no gate" }));
+    }
+
     private static void AssertDocumented<T>(string command, T document, string? example = null)
     {
         var written = Paths(JsonSerializer.SerializeToElement(document, CliOutput.Json));

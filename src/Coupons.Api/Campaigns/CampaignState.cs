@@ -1,0 +1,17 @@
+using Coupons.Catalog;
+
+namespace Coupons.Campaigns;
+
+/// <summary>
+/// The state of a campaign at a moment: pure, from its window, its issued units and the gate's stock.
+/// </summary>
+public static class CampaignState
+{
+    /// <param name="remaining">The gate's units left; null when the gate was not read (then only the database's count
+    /// can say it is sold out).</param>
+    public static string Of(Coupon coupon, DateTime utcNow, long? remaining) =>
+        utcNow < coupon.StartDate ? CampaignStates.Scheduled
+        : utcNow >= coupon.EndDate ? CampaignStates.Ended
+        : remaining == 0 || coupon.IssuedQuantity >= coupon.TotalQuantity ? CampaignStates.SoldOut
+        : CampaignStates.Open;
+}

@@ -1,0 +1,7 @@
+namespace Coupons.Campaigns;
+
+public static class CampaignsServices
+{
+    /// <summary>The campaigns as their managers see them (<see cref="CampaignBoard"/>).</summary>
+    public static IServiceCollection AddCampaigns(this IServiceCollection services) => services.AddSingleton<CampaignBoard>();
+}

@@ -1,0 +1,54 @@
+namespace Coupons.Contracts;
+
+/// <summary>Where a campaign (one coupon's sale) stands, as <see cref="CampaignView.State"/> says it.</summary>
+public static class CampaignStates
+{
+    /// <summary>Its window has not begun.</summary>
+    public const string Scheduled = "SCHEDULED";
+
+    /// <summary>In its window with units left: clicks are taken.</summary>
+    public const string Open = "OPEN";
+
+    /// <summary>In its window with no unit left (in the gate, or every unit issued).</summary>
+    public const string SoldOut = "SOLD_OUT";
+
+    /// <summary>Its window is over.</summary>
+    public const string Ended = "ENDED";
+}
+
+/// <summary>
+/// One campaign for the people who run it: its window, its state and its figures. <see cref="Remaining"/> and
+/// <see cref="InFlight"/> come from the Redis gate; when it cannot be read (Redis down, a gate not yet verified or
+/// rebuilt) they are null and <see cref="Unread"/> says why, never a guess.
+/// </summary>
+public sealed record CampaignView
+{
+    public long CouponId { get; init; }
+
+    public string Name { get; init; } = "";
+
+    /// <summary>One of <see cref="CampaignStates"/>.</summary>
+    public string State { get; init; } = "";
+
+    /// <summary>The sale window (UTC): on sale from the start until the end.</summary>
+    public DateTime StartDate { get; init; }
+
+    public DateTime EndDate { get; init; }
+
+    public int Total { get; init; }
+
+    /// <summary>Issued in the database.</summary>
+    public int Issued { get; init; }
+
+    /// <summary>
+    /// Taken from the gate and not written yet: requests on their way to the database, and units reconciliation will
+    /// give back. Null when the gate was not read.
+    /// </summary>
+    public long? InFlight { get; init; }
+
+    /// <summary>Units still on sale in the gate; null when it was not read.</summary>
+    public long? Remaining { get; init; }
+
+    /// <summary>Why the gate's figures are missing, when they are.</summary>
+    public string? Unread { get; init; }
+}

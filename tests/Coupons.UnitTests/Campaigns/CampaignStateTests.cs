@@ -1,0 +1,29 @@
+using Coupons.Campaigns;
+using Coupons.Catalog;
+using Coupons.Contracts;
+
+namespace Coupons.UnitTests.Campaigns;
+
+public sealed class CampaignStateTests
+{
+    private static readonly DateTime Start = new(2026, 11, 27, 0, 0, 0, DateTimeKind.Utc);
+    private static readonly Coupon Sale = new() { Id = 12, TotalQuantity = 100, IssuedQuantity = 40, StartDate = Start, EndDate = Start.AddDays(1) };
+
+    [Theory]
+    [InlineData(-1, 60, CampaignStates.Scheduled)]      // a second before the window
+    [InlineData(0, 60, CampaignStates.Open)]            // the window includes its start
+    [InlineData(3600, 0, CampaignStates.SoldOut)]       // the gate has nothing left
+    [InlineData(86_399, 1, CampaignStates.Open)]
+    [InlineData(86_400, 60, CampaignStates.Ended)]      // and excludes its end
+    [InlineData(86_400, 0, CampaignStates.Ended)]       // ended wins over sold out
+    public void The_window_and_the_gate_decide(int secondsFromStart, long remaining, string expected) =>
+        Assert.Equal(expected, CampaignState.Of(Sale, Start.AddSeconds(secondsFromStart), remaining));
+
+    [Fact]
+    public void Without_the_gate_only_the_database_says_sold_out()
+    {
+        Assert.Equal(CampaignStates.Open, CampaignState.Of(Sale, Start.AddHours(1), remaining: null));
+        Assert.Equal(CampaignStates.SoldOut, CampaignState.Of(new Coupon { TotalQuantity = 100, IssuedQuantity = 100, StartDate = Start, EndDate = Start.AddDays(1) },
+            Start.AddHours(1), remaining: null));
+    }
+}
