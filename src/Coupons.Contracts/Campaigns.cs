@@ -9,6 +9,12 @@ public static class CampaignStates
     /// <summary>In its window with units left: clicks are taken.</summary>
     public const string Open = "OPEN";
 
+    /// <summary>
+    /// In its window, but its gate cannot say what is left (Redis down, restarted and not yet verified, or the gate
+    /// being rebuilt): clicks are refused with 503 until it can. <see cref="CampaignView.Unread"/> says why.
+    /// </summary>
+    public const string Unavailable = "UNAVAILABLE";
+
     /// <summary>In its window with no unit left (in the gate, or every unit issued).</summary>
     public const string SoldOut = "SOLD_OUT";
 

@@ -5,54 +5,62 @@ using Coupons.Infrastructure.Redis;
 namespace Coupons.Campaigns;
 
 /// <summary>
-/// The campaigns as their managers see them: each coupon's window and state, with the database's issued count and the
-/// gate's stock. One Redis read per campaign; a gate that cannot be read leaves its figures null with the reason.
+/// The campaigns as their managers see them: each coupon's window and state, with the database's issued count and,
+/// for a sale in its window, the gate's stock. The gates of a page are read at once (one round trip per gate, all in
+/// flight together), then the trust mark, so a Redis that restarted meanwhile is not believed; a gate that cannot be
+/// read leaves its figures null with the reason.
 /// </summary>
 public sealed class CampaignBoard(CouponRepository coupons, GateInspector gate, TimeProvider clock)
 {
     public const int MaxListed = 200;
 
-    public async Task<IReadOnlyList<CampaignView>> ListAsync(int max, CancellationToken ct)
-    {
-        var listed = await coupons.ListNewestAsync(Math.Clamp(max, 1, MaxListed), ct);
-        var trust = await ReadTrustAsync();
-        var views = new List<CampaignView>(listed.Count);
-        foreach (var coupon in listed)
-        {
-            views.Add(await ViewAsync(coupon, trust));
-        }
-
-        return views;
-    }
+    public async Task<IReadOnlyList<CampaignView>> ListAsync(int max, CancellationToken ct) =>
+        await ViewAsync(await coupons.ListNewestAsync(Math.Clamp(max, 1, MaxListed), ct));
 
     public async Task<CampaignView?> FindAsync(long couponId, CancellationToken ct) =>
-        await coupons.FindAsync(couponId, ct) is { } coupon ? await ViewAsync(coupon, await ReadTrustAsync()) : null;
+        await coupons.FindAsync(couponId, ct) is { } coupon ? (await ViewAsync([coupon]))[0] : null;
 
-    private async Task<CampaignView> ViewAsync(Coupon coupon, GateReading trust)
+    private async Task<IReadOnlyList<CampaignView>> ViewAsync(IReadOnlyList<Coupon> listed)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var reading = trust;
-        GateState? state = null;
-        if (reading.Unread is null)
+        // Only a sale in its window has a gate anyone keeps: an ended one's is left as it was (reconciliation and the
+        // trust check look after open sales), and its figures would be stale.
+        var inWindow = listed.Where(c => c.IsOpenAt(now)).ToList();
+        var (states, unread) = await ReadGatesAsync(inWindow);
+        return [.. listed.Select(coupon => View(coupon, now, states.GetValueOrDefault(coupon.Id), unread))];
+    }
+
+    private async Task<(Dictionary<long, GateState> States, string? Unread)> ReadGatesAsync(IReadOnlyList<Coupon> inWindow)
+    {
+        if (inWindow.Count == 0)
         {
-            try
-            {
-                state = await gate.ReadStateAsync(coupon.Id);
-            }
-            catch (Exception ex) when (RedisCircuit.IsUnavailable(ex))
-            {
-                reading = new GateReading($"the gate could not be read ({ex.GetType().Name})");
-            }
+            return ([], null);
         }
 
-        // No gate (not open yet, ended, or dropped by a rebuild): nothing is taken from it, so no figure to give.
-        var remaining = state is { Open: true } ? state.RemainingStock : null;
-        var unread = reading.Unread ?? (state is { Open: true } ? null : "no gate: the sale is not open, or its gate is being rebuilt");
+        try
+        {
+            var states = await Task.WhenAll(inWindow.Select(c => gate.ReadStateAsync(c.Id)));
+            // Read after the gates, as the consistency report does: a Redis that restarted while they were read is
+            // not believed.
+            return (await gate.ReadTrustAsync()).Trusted
+                ? (states.ToDictionary(s => s.CouponId), null)
+                : ([], "Redis restarted, failed over or was restored: its gates are not verified yet, and take no click until they are");
+        }
+        catch (Exception ex) when (RedisCircuit.IsUnavailable(ex))
+        {
+            return ([], $"the gate could not be read ({ex.GetType().Name}): clicks are refused until Redis answers");
+        }
+    }
+
+    private static CampaignView View(Coupon coupon, DateTime now, GateState? state, string? unread)
+    {
+        var stock = state is { Open: true } ? state.RemainingStock : null;
+        var remaining = stock is { } s ? Math.Max(0, s) : (long?)null; // below zero while a restored holder waits
         return new CampaignView
         {
             CouponId = coupon.Id,
             Name = coupon.Name,
-            State = CampaignState.Of(coupon, now, remaining),
+            State = CampaignState.Of(coupon, now, stock),
             // Stored as UTC; the driver hands them back unlabelled, and JSON would then carry no zone.
             StartDate = DateTime.SpecifyKind(coupon.StartDate, DateTimeKind.Utc),
             EndDate = DateTime.SpecifyKind(coupon.EndDate, DateTimeKind.Utc),
@@ -60,26 +68,10 @@ public sealed class CampaignBoard(CouponRepository coupons, GateInspector gate, 
             Issued = coupon.IssuedQuantity,
             Remaining = remaining,
             InFlight = remaining is { } left ? Math.Max(0, coupon.TotalQuantity - left - coupon.IssuedQuantity) : null,
-            Unread = remaining is null ? unread : null,
+            Unread = remaining is not null ? null
+                : now < coupon.StartDate ? "the sale has not started: its gate opens with it"
+                : now >= coupon.EndDate ? "the sale has ended: its gate is no longer kept"
+                : unread ?? "no gate: it is being rebuilt or was lost with Redis, and clicks are refused until the gate keeper opens it",
         };
     }
-
-    /// <summary>
-    /// A gate the serving Redis has not verified takes no click and its figures are not believed (design.md §5).
-    /// </summary>
-    private async Task<GateReading> ReadTrustAsync()
-    {
-        try
-        {
-            return (await gate.ReadTrustAsync()).Trusted
-                ? new GateReading(null)
-                : new GateReading("Redis restarted, failed over or was restored: its gates are not verified yet");
-        }
-        catch (Exception ex) when (RedisCircuit.IsUnavailable(ex))
-        {
-            return new GateReading($"Redis could not be read ({ex.GetType().Name})");
-        }
-    }
-
-    private sealed record GateReading(string? Unread);
 }

@@ -7,11 +7,14 @@ namespace Coupons.Campaigns;
 /// </summary>
 public static class CampaignState
 {
-    /// <param name="remaining">The gate's units left; null when the gate was not read (then only the database's count
-    /// can say it is sold out).</param>
+    /// <param name="remaining">
+    /// The gate's units left (below zero while a restored holder waits for reconciliation); null when the gate was not
+    /// read, and then a sale in its window takes no click (503) unless the database shows it sold out.
+    /// </param>
     public static string Of(Coupon coupon, DateTime utcNow, long? remaining) =>
         utcNow < coupon.StartDate ? CampaignStates.Scheduled
         : utcNow >= coupon.EndDate ? CampaignStates.Ended
-        : remaining == 0 || coupon.IssuedQuantity >= coupon.TotalQuantity ? CampaignStates.SoldOut
+        : remaining <= 0 || coupon.IssuedQuantity >= coupon.TotalQuantity ? CampaignStates.SoldOut
+        : remaining is null ? CampaignStates.Unavailable
         : CampaignStates.Open;
 }

@@ -16,7 +16,14 @@ public static class CampaignCommand
 {
     public static Command Create(IAnsiConsole console)
     {
-        var max = new Option<int>("--max") { Description = "How many, newest first (at most 200).", DefaultValueFactory = _ => 50 };
+        var max = new Option<int>("--max") { Description = "How many, newest first: 1 to 200.", DefaultValueFactory = _ => 50 };
+        max.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 200)
+            {
+                result.AddError("--max is 1 to 200: the API lists at most 200 campaigns a page.");
+            }
+        });
         var list = new Command("list", "List campaigns, newest first: state, window, total, issued, in flight, remaining.") { max };
         Targets.AddTo(list);
         list.SetAction(async (parse, ct) =>
@@ -35,7 +42,7 @@ public static class CampaignCommand
                 Number(c.Total), Number(c.Issued), Figure(c.InFlight), Figure(c.Remaining)));
             console.Write(table);
             console.MarkupLineInterpolated($"{campaigns.Count} campaigns");
-            foreach (var unread in campaigns.Where(c => c.Unread is not null && c.State is CampaignStates.Open or CampaignStates.SoldOut))
+            foreach (var unread in campaigns.Where(c => c.Unread is not null))
             {
                 console.MarkupLineInterpolated($"[yellow]coupon {unread.CouponId}: ? = not read: {unread.Unread}[/]");
             }
