@@ -19,7 +19,8 @@ public static class CampaignCommand
         var max = new Option<int>("--max") { Description = "How many, newest first: 1 to 200.", DefaultValueFactory = _ => 50 };
         max.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() is < 1 or > 200)
+            // Only a number the parser could read: a missing or bad value is its error already (reading it here threw).
+            if (result.Tokens is [{ } token] && int.TryParse(token.Value, CultureInfo.InvariantCulture, out var asked) && asked is < 1 or > 200)
             {
                 result.AddError("--max is 1 to 200: the API lists at most 200 campaigns a page.");
             }

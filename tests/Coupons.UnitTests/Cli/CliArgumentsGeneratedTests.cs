@@ -22,6 +22,7 @@ public sealed class CliArgumentsGeneratedTests
     [
         [], ["status"], ["dlq", "list"], ["dlq", "replay"], ["reconcile"], ["gate", "rebuild"], ["consumer", "pause"], ["consumer", "resume"],
         ["context", "list"], ["context", "show"], ["context", "use"], ["context", "remove"], ["postmortem"], ["nonsense"],
+        ["campaign", "list"], ["campaign", "show"], ["campaign"],
     ];
 
     /// <summary>
@@ -31,7 +32,7 @@ public sealed class CliArgumentsGeneratedTests
     [
         "--url", "http://127.0.0.1:1", "notaurl", "localhost:1", "--admin-url", "--admin-key", "k", "--admin-key-file", "/nonexistent/key",
         "--alertmanager", "--yes", "-y", "-o", "--output", "json", "JSON", "text", "yaml", "11", "-1", "0", "x", "99999999999999999999",
-        "--max", "--from", "--to", "2026-12-07T03:00Z", "yesterday", "--incident-start", "--coupon", "--drill", "--lang", "ko", "--every",
+        "--max", "200", "201", "--from", "--to", "2026-12-07T03:00Z", "yesterday", "--incident-start", "--coupon", "--drill", "--lang", "ko", "--every",
         "--mysql", "Server=127.0.0.1;Port=1", "--prometheus", "", " ", "--", "-", "--help-me", "é",
     ];
 

@@ -45,6 +45,8 @@ public sealed class ExitCodesTests
     [InlineData("status", "--admin-key-file", "--")] // seed b_YpfDG-ued1: the targets' check read an option missing its value and crashed (70)
     [InlineData("status", "--admin-url", "--", "x")]
     [InlineData("status", "--alertmanager", "--alertmanager", "-y", "--alertmanager")] // seed 7-vmqy9vhjP2: an option given twice, read by the check: 70
+    [InlineData("campaign", "list", "--incident-start", "--max", "--url", "http://127.0.0.1:1")] // seed eiKDGRS7exP1: --max without a number, read by its range check: 70
+    [InlineData("campaign", "list", "--max", "201")]
     public async Task Bad_arguments_are_2_and_nothing_runs(params string[] args)
     {
         using var errors = new StringWriter();
