@@ -13,6 +13,7 @@ using Coupons.Infrastructure.Redis;
 using Coupons.Issuance;
 using Coupons.Ledger;
 using Coupons.Ops;
+using Coupons.Pauses;
 using Coupons.Reconciliation;
 using Coupons.Seeding;
 using Coupons.UserCoupons;
@@ -40,6 +41,7 @@ public static class CouponServices
         services.AddKafka(configuration);        // producer, topics, consumer lag
 
         services.AddCatalog()
+                .AddPauses(configuration)              // the sale's kill switch
                 .AddUsers()
                 .AddUserCoupons()
                 .AddLedger()

@@ -78,6 +78,27 @@ public sealed class CouponsAdminClient(HttpClient http)
     public Task<CampaignView> CampaignAsync(long couponId, CancellationToken ct = default) =>
         SendAsync<CampaignView>(HttpMethod.Get, $"/api/admin/campaigns/{couponId}", null, ct);
 
+    /// <summary>
+    /// The kill switch for one sale: its clicks answer 503 <c>SALE_PAUSED</c> on every instance within a second;
+    /// accepted requests are still issued. Pausing a paused sale keeps its first pause.
+    /// </summary>
+    public Task<SaleSwitchResult> PauseSaleAsync(long couponId, string? reason = null, CancellationToken ct = default) =>
+        SendAsync<SaleSwitchResult>(HttpMethod.Post, $"/api/admin/campaigns/{couponId}/pause", new PauseSaleRequest { Reason = reason }, ct);
+
+    public Task<SaleSwitchResult> ResumeSaleAsync(long couponId, CancellationToken ct = default) =>
+        SendAsync<SaleSwitchResult>(HttpMethod.Post, $"/api/admin/campaigns/{couponId}/resume", null, ct);
+
+    /// <summary>The global switch: every sale's clicks answer 503 <c>SALE_PAUSED</c> until it is resumed.</summary>
+    public Task<SaleSwitchResult> PauseEverySaleAsync(string? reason = null, CancellationToken ct = default) =>
+        SendAsync<SaleSwitchResult>(HttpMethod.Post, "/api/admin/sales/pause", new PauseSaleRequest { Reason = reason }, ct);
+
+    public Task<SaleSwitchResult> ResumeEverySaleAsync(CancellationToken ct = default) =>
+        SendAsync<SaleSwitchResult>(HttpMethod.Post, "/api/admin/sales/resume", null, ct);
+
+    /// <summary>The pauses in force (a read key is enough).</summary>
+    public Task<List<SalePauseView>> SalePausesAsync(CancellationToken ct = default) =>
+        SendAsync<List<SalePauseView>>(HttpMethod.Get, "/api/admin/sales/pauses", null, ct);
+
     public Task<List<DeadLetter>> DeadLettersAsync(int max = 100, CancellationToken ct = default) =>
         SendAsync<List<DeadLetter>>(HttpMethod.Get, $"/api/admin/dead-letters?max={max}", null, ct);
 

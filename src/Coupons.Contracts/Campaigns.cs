@@ -15,6 +15,12 @@ public static class CampaignStates
     /// </summary>
     public const string Unavailable = "UNAVAILABLE";
 
+    /// <summary>
+    /// In its window, stopped by an operator (<see cref="CampaignView.Pause"/>, its own or every sale's): clicks are
+    /// refused with 503 <c>SALE_PAUSED</c>; requests accepted before the pause are still issued.
+    /// </summary>
+    public const string Paused = "PAUSED";
+
     /// <summary>In its window with no unit left (in the gate, or every unit issued).</summary>
     public const string SoldOut = "SOLD_OUT";
 
@@ -57,4 +63,50 @@ public sealed record CampaignView
 
     /// <summary>Why the gate's figures are missing, when they are.</summary>
     public string? Unread { get; init; }
+
+    /// <summary>
+    /// The pause stopping its clicks, its own or every sale's (<see cref="SalePauseView.CouponId"/> null); null when
+    /// none. A scheduled sale that is paused opens paused.
+    /// </summary>
+    public SalePauseView? Pause { get; init; }
+}
+
+/// <summary>A pause in force: one sale's, or every sale's (the global switch).</summary>
+public sealed record SalePauseView
+{
+    /// <summary>The paused sale's coupon; null for the switch that pauses every sale.</summary>
+    public long? CouponId { get; init; }
+
+    public DateTime PausedAt { get; init; }
+
+    /// <summary>The admin key's actor that paused it.</summary>
+    public string PausedBy { get; init; } = "";
+
+    /// <summary>Why, as the operator wrote it; never shown to shoppers.</summary>
+    public string? Reason { get; init; }
+}
+
+/// <summary>The body of a pause (optional): why, for the on-call and the post-mortem.</summary>
+public sealed record PauseSaleRequest
+{
+    /// <summary>At most 200 characters, no control characters.</summary>
+    public string? Reason { get; init; }
+}
+
+/// <summary>What a pause or a resume did.</summary>
+public sealed record SaleSwitchResult
+{
+    /// <summary>False when it was already so: paused once, or not paused to resume (both answer 200).</summary>
+    public bool Changed { get; init; }
+
+    /// <summary>
+    /// This switch's pause after the call (the first one, when it was paused already); null once resumed.
+    /// </summary>
+    public SalePauseView? Pause { get; init; }
+
+    /// <summary>
+    /// Whether clicks on this sale are still refused after the call: a sale resumed while every sale is paused still
+    /// is.
+    /// </summary>
+    public bool ClicksRefused { get; init; }
 }

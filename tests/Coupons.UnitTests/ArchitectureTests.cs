@@ -16,7 +16,7 @@ public sealed class ArchitectureTests
     [
         ["Coupons.Infrastructure"],
         ["Coupons.Ops"],
-        ["Coupons.Catalog", "Coupons.Users", "Coupons.Auth", "Coupons.Ledger"],
+        ["Coupons.Catalog", "Coupons.Users", "Coupons.Auth", "Coupons.Ledger", "Coupons.Pauses"],
         ["Coupons.Gate"],
         ["Coupons.Requests"],   // the accepted request as a message: what the click publishes and the consumer reads
         ["Coupons.Consumer"],   // writes accepted requests to the database; knows nothing of the click

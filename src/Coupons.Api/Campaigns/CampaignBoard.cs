@@ -1,6 +1,7 @@
 using Coupons.Catalog;
 using Coupons.Gate;
 using Coupons.Infrastructure.Redis;
+using Coupons.Pauses;
 
 namespace Coupons.Campaigns;
 
@@ -10,24 +11,27 @@ namespace Coupons.Campaigns;
 /// flight together), then the trust mark, so a Redis that restarted meanwhile is not believed; a gate that cannot be
 /// read leaves its figures null with the reason.
 /// </summary>
-public sealed class CampaignBoard(CouponRepository coupons, GateInspector gate, TimeProvider clock)
+public sealed class CampaignBoard(CouponRepository coupons, GateInspector gate, SalePauseStore pauses, TimeProvider clock)
 {
     public const int MaxListed = 200;
 
     public async Task<IReadOnlyList<CampaignView>> ListAsync(int max, CancellationToken ct) =>
-        await ViewAsync(await coupons.ListNewestAsync(Math.Clamp(max, 1, MaxListed), ct));
+        await ViewAsync(await coupons.ListNewestAsync(Math.Clamp(max, 1, MaxListed), ct), ct);
 
     public async Task<CampaignView?> FindAsync(long couponId, CancellationToken ct) =>
-        await coupons.FindAsync(couponId, ct) is { } coupon ? (await ViewAsync([coupon]))[0] : null;
+        await coupons.FindAsync(couponId, ct) is { } coupon ? (await ViewAsync([coupon], ct))[0] : null;
 
-    private async Task<IReadOnlyList<CampaignView>> ViewAsync(IReadOnlyList<Coupon> listed)
+    private async Task<IReadOnlyList<CampaignView>> ViewAsync(IReadOnlyList<Coupon> listed, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         // Only a sale in its window has a gate anyone keeps: an ended one's is left as it was (reconciliation and the
         // trust check look after open sales), and its figures would be stale.
         var inWindow = listed.Where(c => c.IsOpenAt(now)).ToList();
         var (states, unread) = await ReadGatesAsync(inWindow);
-        return [.. listed.Select(coupon => View(coupon, now, states.GetValueOrDefault(coupon.Id), unread))];
+        // From the database, the record every instance follows (each within a second), not this instance's view.
+        var paused = (await pauses.ListAsync(ct)).ToDictionary(p => p.CouponId);
+        return [.. listed.Select(coupon => View(coupon, now, states.GetValueOrDefault(coupon.Id), unread,
+            paused.GetValueOrDefault(SalePause.EverySale) ?? paused.GetValueOrDefault(coupon.Id)))];
     }
 
     private async Task<(Dictionary<long, GateState> States, string? Unread)> ReadGatesAsync(IReadOnlyList<Coupon> inWindow)
@@ -52,7 +56,7 @@ public sealed class CampaignBoard(CouponRepository coupons, GateInspector gate, 
         }
     }
 
-    private static CampaignView View(Coupon coupon, DateTime now, GateState? state, string? unread)
+    private static CampaignView View(Coupon coupon, DateTime now, GateState? state, string? unread, SalePause? pause)
     {
         var stock = state is { Open: true } ? state.RemainingStock : null;
         var remaining = stock is { } s ? Math.Max(0, s) : (long?)null; // below zero while a restored holder waits
@@ -60,7 +64,7 @@ public sealed class CampaignBoard(CouponRepository coupons, GateInspector gate, 
         {
             CouponId = coupon.Id,
             Name = coupon.Name,
-            State = CampaignState.Of(coupon, now, stock),
+            State = CampaignState.Of(coupon, now, stock, paused: pause is not null),
             // Stored as UTC; the driver hands them back unlabelled, and JSON would then carry no zone.
             StartDate = DateTime.SpecifyKind(coupon.StartDate, DateTimeKind.Utc),
             EndDate = DateTime.SpecifyKind(coupon.EndDate, DateTimeKind.Utc),
@@ -72,6 +76,12 @@ public sealed class CampaignBoard(CouponRepository coupons, GateInspector gate, 
                 : now < coupon.StartDate ? "the sale has not started: its gate opens with it"
                 : now >= coupon.EndDate ? "the sale has ended: its gate is no longer kept"
                 : unread ?? "no gate: it is being rebuilt or was lost with Redis, and clicks are refused until the gate keeper opens it",
+            Pause = pause is null ? null : ViewOf(pause),
         };
     }
+
+    public static SalePauseView ViewOf(SalePause pause) => new()
+    {
+        CouponId = pause.CoversEverySale ? null : pause.CouponId, PausedAt = pause.PausedAt, PausedBy = pause.PausedBy, Reason = pause.Reason,
+    };
 }

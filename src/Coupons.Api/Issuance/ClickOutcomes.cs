@@ -21,6 +21,7 @@ public static class ClickOutcomes
         new(IssueStatus.CouponNotFound, StatusCodes.Status404NotFound, ProblemCodes.CouponNotFound, "Not found", "The coupon does not exist.", "coupon_not_found"),
         new(IssueStatus.UserNotFound, StatusCodes.Status404NotFound, ProblemCodes.UserNotFound, "Not found", "No user has this publicId.", "user_not_found"),
         new(IssueStatus.GateNotReady, StatusCodes.Status503ServiceUnavailable, ProblemCodes.GateNotReady, Unavailable, "The coupon event is not open for issuing yet.", "gate_not_ready"),
+        new(IssueStatus.Paused, StatusCodes.Status503ServiceUnavailable, ProblemCodes.SalePaused, Unavailable, "The sale is paused; retry later.", "paused"),
         new(IssueStatus.RedisUnavailable, StatusCodes.Status503ServiceUnavailable, ProblemCodes.RedisUnavailable, Unavailable, "Issuing is paused: the stock gate is unavailable.", "redis_unavailable"),
         new(IssueStatus.KafkaUnavailable, StatusCodes.Status503ServiceUnavailable, ProblemCodes.KafkaUnavailable, Unavailable, "Issuing is paused: the request could not be queued.", "kafka_unavailable"),
         new(IssueStatus.DatabaseUnavailable, StatusCodes.Status503ServiceUnavailable, ProblemCodes.DatabaseUnavailable, Unavailable, "Issuing is paused: the database is unavailable.", "database_unavailable"),

@@ -4,6 +4,7 @@ using Coupons.Catalog;
 using Coupons.Gate;
 using Coupons.Infrastructure.Redis;
 using Coupons.Ops;
+using Coupons.Pauses;
 using Coupons.Requests;
 using Coupons.Users;
 
@@ -19,6 +20,11 @@ public enum IssueStatus
     CouponNotFound,
     UserNotFound,
     GateNotReady,
+
+    /// <summary>
+    /// An operator paused this sale or every sale (the kill switch): 503 with the pause's Retry-After.
+    /// </summary>
+    Paused,
     RedisUnavailable,
     KafkaUnavailable,
     DatabaseUnavailable,
@@ -37,6 +43,7 @@ public readonly record struct IssueOutcome(IssueStatus Status, Guid RequestId = 
 /// </summary>
 public sealed partial class FcfsIssuer(
     CouponCatalog catalog,
+    SaleSwitchboard switchboard,
     UserDirectory users,
     StockGate gate,
     GateBatcher gateBatcher,
@@ -84,6 +91,13 @@ public sealed partial class FcfsIssuer(
         if (now.UtcDateTime < coupon.StartDate || now.UtcDateTime >= coupon.EndDate)
         {
             return await OutsideTheEventAsync(coupon, publicId, now, ct);
+        }
+
+        // The kill switch, before the gate: a paused sale touches neither Redis nor Kafka (the point of pausing a sick
+        // one). Outside its window a click hears what it would have heard anyway.
+        if (await switchboard.PauseForAsync(couponId, ct) is not null)
+        {
+            return new(IssueStatus.Paused);
         }
 
         // One round trip decides the usual click: the gate script also checks the user registry. The id carries the

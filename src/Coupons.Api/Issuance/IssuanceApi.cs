@@ -1,8 +1,10 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Security.Claims;
 using Coupons.Auth;
 using Coupons.Infrastructure.Edge;
 using Coupons.Ledger;
+using Coupons.Pauses;
 using Coupons.Users;
 
 namespace Coupons.Issuance;
@@ -30,7 +32,7 @@ public static class IssuanceApi
     }
 
     public static async Task<Results<Accepted<IssueAccepted>, ProblemHttpResult>> IssueFcfs(
-        long couponId, string publicId, FcfsIssuer issuer, CancellationToken ct)
+        long couponId, string publicId, FcfsIssuer issuer, HttpContext context, IOptions<PausesOptions> pauses, CancellationToken ct)
     {
         // publicId arrives canonical (RouteIds): one person however it is cased (design.md §2, I6).
         var outcome = await issuer.IssueAsync(couponId, publicId, ct);
@@ -41,6 +43,12 @@ public static class IssuanceApi
         }
 
         var answer = ClickOutcomes.For(outcome.Status);
+        if (outcome.Status == IssueStatus.Paused)
+        {
+            // Longer than a dependency's 1 s: an operator paused it, and a crowd retrying every second helps no one.
+            context.Response.Headers.RetryAfter = pauses.Value.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        }
+
         var extra = outcome.Status == IssueStatus.AlreadyRequested ? new Dictionary<string, object?> { ["requestId"] = outcome.RequestId } : null;
         return Problems.Create(answer.HttpStatus, answer.ProblemCode!, answer.Title, answer.Detail, extra);
     }

@@ -18,10 +18,11 @@ namespace Coupons.IntegrationTests.Api;
 public sealed class GeneratedRequestTests(StackFixture stack) : IAsyncLifetime
 {
     /// <summary>
-    /// Operations an authorised generated call would make slow or that act on the shared stack; called without the key
-    /// only.
+    /// Operations an authorised generated call would make slow or that act on the shared stack (pausing every sale stops
+    /// every other test's clicks); called without the key only. A pause of one sale is called with it: only the
+    /// generated sale's clicks stop.
     /// </summary>
-    private static readonly string[] NeverAuthorised = ["/rebuild-gate", "/consumer/", "/replay", "/open"];
+    private static readonly string[] NeverAuthorised = ["/rebuild-gate", "/consumer/", "/replay", "/open", "/sales/pause"];
 
     /// <summary>A key with the read scope (issue 22): every admin GET, nothing else.</summary>
     private const string ReadKey = "test-read-only-admin-key-not-a-secret";
@@ -284,16 +285,17 @@ public sealed class GeneratedRequestTests(StackFixture stack) : IAsyncLifetime
         Gen.Int[1_000, 200_000].Select(n => "{\"name\":\"" + new string('x', n) + "\"}"),
         Gen.Select(Gen.String, Gen.Int[-5, 20_000_000], Gen.OneOf<string>("FIXED", "PERCENTAGE", "fixed", "BOGUS", ""), (name, total, type) =>
             JsonSerializer.Serialize(new { name, couponType = type, totalQuantity = total, startDate = DateTimeOffset.UtcNow.AddDays(1), endDate = DateTimeOffset.UtcNow.AddDays(2) })),
-        Gen.Select(Gen.String, Gen.String, (id, email) => JsonSerializer.Serialize(new { users = new[] { new { publicId = id, name = "n", email } } })));
+        Gen.Select(Gen.String, Gen.String, (id, email) => JsonSerializer.Serialize(new { users = new[] { new { publicId = id, name = "n", email } } })),
+        Gen.OneOf(Gen.String, Gen.String[Gen.Char, 190, 210]).Select(reason => JsonSerializer.Serialize(new { reason })));
 
     /// <summary>
-    /// What a refused request must not change: how many coupons and users exist, and the sale's gate (its rows are
+    /// What a refused request must not change: how many coupons, users and pauses exist, and the sale's gate (its rows are
     /// written after an accepted click's answer, so they are counted at the end instead).
     /// </summary>
     private async Task<string> SnapshotAsync(World world)
     {
         var gate = await stack.Api.ConsistencyAsync(world.CouponId);
-        return $"coupons={await Invariants.CountAsync("coupons")} users={await Invariants.CountAsync("users")} "
+        return $"coupons={await Invariants.CountAsync("coupons")} users={await Invariants.CountAsync("users")} pauses={await Invariants.CountAsync("sale_pauses")} "
             + $"stock={gate.Redis.RemainingStock} accepted={gate.Redis.AcceptedRequests}";
     }
 

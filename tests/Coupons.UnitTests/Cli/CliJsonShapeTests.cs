@@ -111,7 +111,10 @@ public sealed partial class CliJsonShapeTests
         };
 
         AssertDocumented("campaign list", new Coupons.Cli.Campaigns.CampaignCommand.CampaignsJson("campaign list", 1, [campaign]));
-        AssertDocumented("campaign show", new Coupons.Cli.Campaigns.CampaignCommand.CampaignJson("campaign show", 1, campaign with { Unread = "no gate" }));
+        AssertDocumented("campaign show", new Coupons.Cli.Campaigns.CampaignCommand.CampaignJson("campaign show", 1, campaign with
+        {
+            Unread = "no gate", Pause = new SalePauseView { CouponId = 12, PausedAt = DateTime.UnixEpoch, PausedBy = "ops", Reason = "why" },
+        }));
     }
 
     private static void AssertDocumented<T>(string command, T document, string? example = null)

@@ -18,6 +18,7 @@ public static class ProblemCodes
     public const string NotOpen = "COUPON_NOT_OPEN";
     public const string Ended = "COUPON_ENDED";
     public const string GateNotReady = "GATE_NOT_READY";
+    public const string SalePaused = "SALE_PAUSED";
     public const string DependencyUnavailable = "DEPENDENCY_UNAVAILABLE";
     public const string RedisUnavailable = "REDIS_UNAVAILABLE";
     public const string KafkaUnavailable = "KAFKA_UNAVAILABLE";

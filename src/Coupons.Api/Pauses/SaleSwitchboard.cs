@@ -1,0 +1,85 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using Coupons.Ops;
+
+namespace Coupons.Pauses;
+
+/// <summary>
+/// This instance's view of the pauses, for the click path: read from the database at the first click (and whenever
+/// <see cref="SaleSwitchboardLoop"/> or an admin call here refreshes it), answered from memory otherwise. Reads are
+/// one at a time, so an older read can never overwrite a newer one. When the database cannot be read, the last view
+/// stands: pauses change only through the database, so nothing newer exists that another instance could be
+/// honouring.
+/// </summary>
+public sealed class SaleSwitchboard : IDisposable
+{
+    private readonly SalePauseStore _store;
+    private readonly SemaphoreSlim _reading = new(1, 1);
+    private volatile IReadOnlyDictionary<long, SalePause>? _known;
+
+    public SaleSwitchboard(SalePauseStore store, CouponMetrics metrics)
+    {
+        _store = store;
+        // What this instance honours, so on-call can see every replica follows a pause: coupon="all" is always there
+        // (0 or 1) once the pauses were read, and each paused coupon is a series of its own. Nothing before the first
+        // read: unknown is not "not paused".
+        metrics.Gauge("coupons.sales.paused", Honoured, description:
+            "Pauses this instance honours: coupon=\"all\" 1 while every sale is paused, else 0; one series at 1 per paused coupon.");
+    }
+
+    /// <summary>
+    /// The pause that stops clicks on <paramref name="couponId"/> now, its own or every sale's; null when it is on
+    /// sale.
+    /// </summary>
+    /// <exception cref="System.Data.Common.DbException">Never read yet, and the database cannot be read: whether the
+    /// sale is paused is unknown, and the click is refused (503) rather than guessed.</exception>
+    public async ValueTask<SalePause?> PauseForAsync(long couponId, CancellationToken ct)
+    {
+        var known = _known ?? await ReadAsync(firstOnly: true, ct);
+        return known.GetValueOrDefault(SalePause.EverySale) ?? known.GetValueOrDefault(couponId);
+    }
+
+    /// <summary>
+    /// Reads the pauses from the database and makes them this instance's view (after a change made here, and each
+    /// round of the loop).
+    /// </summary>
+    public Task<IReadOnlyDictionary<long, SalePause>> RefreshAsync(CancellationToken ct) => ReadAsync(firstOnly: false, ct);
+
+    /// <param name="firstOnly">A click before the first read: one that waited while another read uses that one (a
+    /// thousand clicks at start make one query). A refresh always reads, after any read in progress.</param>
+    private async Task<IReadOnlyDictionary<long, SalePause>> ReadAsync(bool firstOnly, CancellationToken ct)
+    {
+        await _reading.WaitAsync(ct);
+        try
+        {
+            if (firstOnly && _known is { } readMeanwhile)
+            {
+                return readMeanwhile;
+            }
+
+            var read = (await _store.ListAsync(ct)).ToDictionary(p => p.CouponId);
+            _known = read;
+            return read;
+        }
+        finally
+        {
+            _reading.Release();
+        }
+    }
+
+    public void Dispose() => _reading.Dispose();
+
+    private IEnumerable<Measurement<int>> Honoured()
+    {
+        if (_known is not { } known)
+        {
+            yield break;
+        }
+
+        yield return new(known.ContainsKey(SalePause.EverySale) ? 1 : 0, new KeyValuePair<string, object?>("coupon", "all"));
+        foreach (var couponId in known.Keys.Where(id => id != SalePause.EverySale))
+        {
+            yield return new(1, new KeyValuePair<string, object?>("coupon", couponId.ToString(CultureInfo.InvariantCulture)));
+        }
+    }
+}
