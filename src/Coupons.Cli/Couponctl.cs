@@ -24,7 +24,7 @@ public static class Couponctl
             DrillCommand.Create(console),
             PostmortemCommand.Create(console),
             Contexts.ContextCommand.Create(console),
-            Campaigns.CampaignCommand.Create(console),
+            Campaigns.CampaignCommand.Create(console, confirm),
         };
         foreach (var action in OperatorActions.Create(console, confirm))
         {

@@ -40,6 +40,12 @@ public sealed class SaleSwitchboard : IDisposable
     }
 
     /// <summary>
+    /// The coupons whose pauses this instance honours now (<see cref="SalePause.EverySale"/> for the global switch);
+    /// null before the first read.
+    /// </summary>
+    public IReadOnlyCollection<long>? Honouring => _known?.Keys.ToList();
+
+    /// <summary>
     /// Reads the pauses from the database and makes them this instance's view (after a change made here, and each
     /// round of the loop).
     /// </summary>

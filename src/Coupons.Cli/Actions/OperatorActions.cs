@@ -23,7 +23,7 @@ public static class OperatorActions
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>What an action did: its exit code, the one line that says so, and the API's answer (if any).</summary>
-    private sealed record Outcome(int Code, string Message, object? Answer = null, int? Status = null);
+    internal sealed record Outcome(int Code, string Message, object? Answer = null, int? Status = null);
 
     /// <summary>Asks the operator; null when there is nobody to ask (no terminal).</summary>
     public delegate bool? Confirm(string question);
@@ -95,7 +95,7 @@ public static class OperatorActions
         return [reconcile, gate, dlq, consumer];
     }
 
-    private static Command Action(string name, string description, IAnsiConsole console, Confirm confirm,
+    internal static Command Action(string name, string description, IAnsiConsole console, Confirm confirm,
         Func<CouponsAdminClient, ParseResult, CancellationToken, Task<string>> question,
         Func<CouponsAdminClient, ParseResult, CancellationToken, Task<Outcome>> act)
     {
@@ -186,7 +186,7 @@ public static class OperatorActions
 
     /// <summary>An answer the client returns only on success (it throws <see cref="ApiProblemException"/> otherwise):
     /// 200.</summary>
-    private static Outcome Answered<T>(T answer, Func<T, (int Code, string Done)> outcome)
+    internal static Outcome Answered<T>(T answer, Func<T, (int Code, string Done)> outcome)
     {
         var (code, done) = outcome(answer);
         return new Outcome(code, done, answer, (int)System.Net.HttpStatusCode.OK);
@@ -207,7 +207,7 @@ public static class OperatorActions
     /// A coupon as an operator should see it before acting on it: its name, whether it is on sale, what its gate and
     /// the database say. Best effort: when the report cannot be read (Redis down answers 503), the prompt says so.
     /// </summary>
-    private static async Task<string> DescribeAsync(CouponsAdminClient admin, long couponId, CancellationToken ct)
+    internal static async Task<string> DescribeAsync(CouponsAdminClient admin, long couponId, CancellationToken ct)
     {
         try
         {

@@ -9,12 +9,13 @@ namespace Coupons.Cli.Campaigns;
 
 /// <summary>
 /// <c>couponctl campaign list|show</c>: the campaigns as the admin API reports them (a read key is enough). A figure
-/// the gate could not give is shown as "?" with the reason, never as 0. Reading only: the sale's controls (pause,
-/// resume, end, add-stock) come with the campaign lifecycle (issue 23).
+/// the gate could not give is shown as "?" with the reason, never as 0. <c>campaign pause|resume</c>: the kill switch
+/// of one sale or, with <c>--all</c>, of every sale, as operator actions (<see cref="OperatorActions"/>: a prompt that
+/// says what it will do, <c>--yes</c>, the operate key, one line saying what was done).
 /// </summary>
 public static class CampaignCommand
 {
-    public static Command Create(IAnsiConsole console)
+    public static Command Create(IAnsiConsole console, OperatorActions.Confirm confirm)
     {
         var max = new Option<int>("--max") { Description = "How many, newest first: 1 to 200.", DefaultValueFactory = _ => 50 };
         max.Validators.Add(result =>
@@ -76,7 +77,70 @@ public static class CampaignCommand
             return ExitCodes.Ok;
         });
 
-        return new Command("campaign", "The campaigns (one coupon's sale each): list them, show one.") { list, show };
+        var (pause, resume) = SwitchCommands(console, confirm);
+        return new Command("campaign", "The campaigns (one coupon's sale each): list them, show one, pause and resume their sale.")
+        {
+            list, show, pause, resume,
+        };
+    }
+
+    /// <summary>
+    /// <c>campaign pause &lt;coupon&gt;|--all [--reason]</c> and <c>campaign resume &lt;coupon&gt;|--all</c>. A resume
+    /// that leaves the clicks refused (the sale's own pause lifted while every sale is paused) is not finished (4).
+    /// </summary>
+    private static (Command Pause, Command Resume) SwitchCommands(IAnsiConsole console, OperatorActions.Confirm confirm)
+    {
+        var pauseCoupon = new Argument<long?>("coupon") { Description = "The coupon whose sale to pause (or --all).", Arity = ArgumentArity.ZeroOrOne };
+        var pauseAll = new Option<bool>("--all") { Description = "Pause every sale (the global switch)." };
+        var reason = new Option<string?>("--reason") { Description = "Why, for the on-call and the post-mortem (one line, at most 200 characters)." };
+        var pause = OperatorActions.Action("pause",
+            "Pause a sale (or every sale): its clicks answer 503 SALE_PAUSED on every instance within a second; accepted requests are still issued.",
+            console, confirm,
+            async (admin, p, ct) => p.GetValue(pauseAll)
+                ? "Pause EVERY sale? Every click answers 503 SALE_PAUSED until the sales are resumed; accepted requests are still issued."
+                : $"Pause the sale of {await OperatorActions.DescribeAsync(admin, p.GetValue(pauseCoupon)!.Value, ct)}? Its clicks answer 503 SALE_PAUSED until it is resumed; accepted requests are still issued.",
+            async (admin, p, ct) => OperatorActions.Answered(p.GetValue(pauseAll)
+                ? await admin.PauseEverySaleAsync(p.GetValue(reason), ct)
+                : await admin.PauseSaleAsync(p.GetValue(pauseCoupon)!.Value, p.GetValue(reason), ct), r => (ExitCodes.Ok,
+                    $"done: {Scope(r.Pause!.CouponId)} {(r.Changed ? "is paused" : "was already paused")} (by {r.Pause.PausedBy} at {r.Pause.PausedAt:yyyy-MM-dd HH:mm:ss} UTC"
+                    + $"{(r.Pause.Reason is null ? "" : $": {r.Pause.Reason}")}); its clicks answer 503 SALE_PAUSED on every instance within a second")));
+        pause.Arguments.Add(pauseCoupon);
+        pause.Options.Add(pauseAll);
+        pause.Options.Add(reason);
+        pause.Validators.Add(result => OneScope(result, pauseCoupon, pauseAll));
+
+        var resumeCoupon = new Argument<long?>("coupon") { Description = "The coupon whose sale to resume (or --all).", Arity = ArgumentArity.ZeroOrOne };
+        var resumeAll = new Option<bool>("--all") { Description = "Lift the pause of every sale (the global switch; sales paused one by one stay paused)." };
+        var resume = OperatorActions.Action("resume", "Resume a paused sale (or lift the pause of every sale).", console, confirm,
+            async (admin, p, ct) => p.GetValue(resumeAll)
+                ? "Lift the pause of every sale? Clicks are taken again, except on sales paused one by one."
+                : $"Resume the sale of {await OperatorActions.DescribeAsync(admin, p.GetValue(resumeCoupon)!.Value, ct)}? Its clicks are taken again.",
+            async (admin, p, ct) =>
+            {
+                var couponId = p.GetValue(resumeAll) ? null : p.GetValue(resumeCoupon);
+                var r = couponId is { } id ? await admin.ResumeSaleAsync(id, ct) : await admin.ResumeEverySaleAsync(ct);
+                return OperatorActions.Answered(r, _ => r.ClicksRefused
+                    ? (ExitCodes.NotFinished, $"not done: {Scope(couponId)}'s own pause {(r.Changed ? "is lifted" : "was not there")}, but every sale is still paused: "
+                        + "its clicks answer 503 SALE_PAUSED until couponctl campaign resume --all")
+                    : (ExitCodes.Ok, r.Changed ? $"done: {Scope(couponId)} is resumed: clicks are taken again" : $"done: {Scope(couponId)} was not paused"));
+            });
+        resume.Arguments.Add(resumeCoupon);
+        resume.Options.Add(resumeAll);
+        resume.Validators.Add(result => OneScope(result, resumeCoupon, resumeAll));
+        return (pause, resume);
+    }
+
+    private static string Scope(long? couponId) => couponId is { } id ? $"the sale of coupon {id.ToString(CultureInfo.InvariantCulture)}" : "every sale";
+
+    /// <summary>A coupon or --all, exactly one: a pause of "nothing" or of both is a usage error (2), not a guess.</summary>
+    private static void OneScope(System.CommandLine.Parsing.CommandResult result, Argument<long?> coupon, Option<bool> all)
+    {
+        var hasCoupon = result.GetResult(coupon) is { Tokens.Count: > 0 };
+        var hasAll = result.GetValue(all);
+        if (hasCoupon == hasAll)
+        {
+            result.AddError($"{result.Command.Name}: give a coupon id or --all, one of the two.");
+        }
     }
 
     private static string Window(CampaignView c) =>

@@ -18,8 +18,8 @@ namespace Coupons.IntegrationTests.Api;
 public sealed class GeneratedRequestTests(StackFixture stack) : IAsyncLifetime
 {
     /// <summary>
-    /// Operations an authorised generated call would make slow or that act on the shared stack (pausing every sale stops
-    /// every other test's clicks); called without the key only. A pause of one sale is called with it: only the
+    /// Operations an authorised generated call would make slow or that act on the shared stack (pausing every sale
+    /// stops every other test's clicks); called without the key only. A pause of one sale is called with it: only the
     /// generated sale's clicks stop.
     /// </summary>
     private static readonly string[] NeverAuthorised = ["/rebuild-gate", "/consumer/", "/replay", "/open", "/sales/pause"];
@@ -289,8 +289,8 @@ public sealed class GeneratedRequestTests(StackFixture stack) : IAsyncLifetime
         Gen.OneOf(Gen.String, Gen.String[Gen.Char, 190, 210]).Select(reason => JsonSerializer.Serialize(new { reason })));
 
     /// <summary>
-    /// What a refused request must not change: how many coupons, users and pauses exist, and the sale's gate (its rows are
-    /// written after an accepted click's answer, so they are counted at the end instead).
+    /// What a refused request must not change: how many coupons, users and pauses exist, and the sale's gate (its rows
+    /// are written after an accepted click's answer, so they are counted at the end instead).
     /// </summary>
     private async Task<string> SnapshotAsync(World world)
     {

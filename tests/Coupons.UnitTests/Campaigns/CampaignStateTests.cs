@@ -31,4 +31,17 @@ public sealed class CampaignStateTests
         Assert.Equal(CampaignStates.SoldOut, CampaignState.Of(new Coupon { TotalQuantity = 100, IssuedQuantity = 100, StartDate = Start, EndDate = Start.AddDays(1) },
             Start.AddHours(1), remaining: null));
     }
+
+    /// <summary>
+    /// A pause decides what a click in the window hears (503 SALE_PAUSED, before the gate is asked), whatever the gate
+    /// holds; outside the window a click hears what it always did.
+    /// </summary>
+    [Theory]
+    [InlineData(3600, 60L, CampaignStates.Paused)]
+    [InlineData(3600, 0L, CampaignStates.Paused)]       // sold out in the gate, but no click reaches the gate
+    [InlineData(3600, null, CampaignStates.Paused)]     // nor a missing one
+    [InlineData(-1, null, CampaignStates.Scheduled)]    // it opens paused
+    [InlineData(86_400, null, CampaignStates.Ended)]
+    public void A_pause_decides_within_the_window_only(int secondsFromStart, long? remaining, string expected) =>
+        Assert.Equal(expected, CampaignState.Of(Sale, Start.AddSeconds(secondsFromStart), remaining, paused: true));
 }

@@ -22,7 +22,7 @@ public sealed class CliArgumentsGeneratedTests
     [
         [], ["status"], ["dlq", "list"], ["dlq", "replay"], ["reconcile"], ["gate", "rebuild"], ["consumer", "pause"], ["consumer", "resume"],
         ["context", "list"], ["context", "show"], ["context", "use"], ["context", "remove"], ["postmortem"], ["nonsense"],
-        ["campaign", "list"], ["campaign", "show"], ["campaign"],
+        ["campaign", "list"], ["campaign", "show"], ["campaign"], ["campaign", "pause"], ["campaign", "resume"],
     ];
 
     /// <summary>
@@ -34,6 +34,7 @@ public sealed class CliArgumentsGeneratedTests
         "--alertmanager", "--yes", "-y", "-o", "--output", "json", "JSON", "text", "yaml", "11", "-1", "0", "x", "99999999999999999999",
         "--max", "200", "201", "--from", "--to", "2026-12-07T03:00Z", "yesterday", "--incident-start", "--coupon", "--drill", "--lang", "ko", "--every",
         "--mysql", "Server=127.0.0.1;Port=1", "--prometheus", "", " ", "--", "-", "--help-me", "é",
+        "--all", "--reason", "redis sick\nINC-1", "false",
     ];
 
     private static readonly HashSet<int> Listed = [.. typeof(ExitCodes).GetFields().Where(f => f.IsLiteral && f.FieldType == typeof(int)).Select(f => (int)f.GetRawConstantValue()!)];
