@@ -132,7 +132,9 @@ public static class CampaignCommand
 
     private static string Scope(long? couponId) => couponId is { } id ? $"the sale of coupon {id.ToString(CultureInfo.InvariantCulture)}" : "every sale";
 
-    /// <summary>A coupon or --all, exactly one: a pause of "nothing" or of both is a usage error (2), not a guess.</summary>
+    /// <summary>
+    /// A coupon or --all, exactly one: a pause of "nothing" or of both is a usage error (2), not a guess.
+    /// </summary>
     private static void OneScope(System.CommandLine.Parsing.CommandResult result, Argument<long?> coupon, Option<bool> all)
     {
         var hasCoupon = result.GetResult(coupon) is { Tokens.Count: > 0 };

@@ -110,6 +110,7 @@ public sealed class SignalReader : IDisposable
                 return signals with
                 {
                     NewDeadLetters = read.NewDeadLetters, DeadLetters = read.DeadLetters, Coupons = read.Coupons, OpenCoupons = read.OpenCoupons,
+                    Pauses = read.Pauses, PausesError = read.PausesError,
                 };
             }
 
@@ -146,11 +147,31 @@ public sealed class SignalReader : IDisposable
             }
 
             var since = _clock.GetUtcNow() - AlertRules.DeadLetterWindow;
-            return (new Signals { At = since, DeadLetters = letters.Count, NewDeadLetters = letters.Count(l => IsNew(l, since)), Coupons = coupons, OpenCoupons = openCount }, null);
+            var (pauses, pausesError) = await ReadPausesAsync(admin, ct);
+            return (new Signals
+            {
+                At = since, DeadLetters = letters.Count, NewDeadLetters = letters.Count(l => IsNew(l, since)), Coupons = coupons, OpenCoupons = openCount,
+                Pauses = pauses, PausesError = pausesError,
+            }, null);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or ApiProblemException or JsonException)
         {
             return (null, $"open coupons: {Describe(ex)}");
+        }
+    }
+
+    /// <summary>
+    /// The pauses in force; a failure is said (a service older than the kill switch answers 404), never read as "none".
+    /// </summary>
+    private static async Task<(IReadOnlyList<SalePauseView> Pauses, string? Error)> ReadPausesAsync(CouponsAdminClient admin, CancellationToken ct)
+    {
+        try
+        {
+            return (await admin.SalePausesAsync(ct), null);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or ApiProblemException or JsonException)
+        {
+            return ([], Describe(ex));
         }
     }
 

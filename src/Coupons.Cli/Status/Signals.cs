@@ -1,3 +1,5 @@
+using Coupons.Contracts;
+
 namespace Coupons.Cli.Status;
 
 /// <summary>One dependency as the app's readiness check reports it (db, redis, kafka, consumer).</summary>
@@ -71,6 +73,19 @@ public sealed record Signals
     /// Null when the admin API answered; else why not: dead letters and each coupon's consistency are unknown.
     /// </summary>
     public string? AdminError { get; init; }
+
+    /// <summary>
+    /// The sales paused by an operator (the kill switch), as the admin API reads them from the database.
+    /// </summary>
+    public IReadOnlyList<SalePauseView> Pauses { get; init; } = [];
+
+    /// <summary>
+    /// Null when the pauses were read; else why not (a service older than the kill switch answers 404).
+    /// </summary>
+    public string? PausesError { get; init; }
+
+    /// <summary>Why the pauses are not known (their own error, or the admin API's); null when they were read.</summary>
+    public string? PausesUnread => PausesError ?? (AdminError is null ? null : $"admin API unreadable: {AdminError}");
 
     public IReadOnlyList<FiringAlert> Alerts { get; init; } = [];
 

@@ -1,3 +1,5 @@
+using Coupons.Contracts;
+
 namespace Coupons.Cli.Status;
 
 /// <summary>
@@ -16,6 +18,7 @@ public sealed record StatusJson(
     IReadOnlyList<StatusJson.ReplicaJson> Replicas,
     StatusJson.PipelineJson Pipeline,
     StatusJson.CouponsJson Coupons,
+    StatusJson.SalesJson Sales,
     StatusJson.AlertsJson Alerts)
 {
     public sealed record FindingJson(string Severity, string Runbook, string Reason);
@@ -32,6 +35,9 @@ public sealed record StatusJson(
     public sealed record CouponJson(long Id, string Name, bool? Consistent, long? InFlight, long? Parked, IReadOnlyList<string> Problems, string? Unreadable);
 
     public sealed record CouponsJson(int? Open, IReadOnlyList<CouponJson> Checked, string? Unreadable);
+
+    /// <summary>The pauses in force (null with the reason when they could not be read).</summary>
+    public sealed record SalesJson(IReadOnlyList<SalePauseView>? Paused, string? Unreadable);
 
     public sealed record AlertJson(string Name, string Severity, string? Runbook, DateTimeOffset Since, string? Instance);
 
@@ -63,6 +69,7 @@ public sealed record StatusJson(
                 ? new CouponJson(c.Id, c.Name, c.Consistent, c.InFlight, c.Parked, c.Problems, null)
                 : new CouponJson(c.Id, c.Name, null, null, null, c.Problems, c.Unreadable))],
             s.AdminError),
+        new SalesJson(s.PausesUnread is null ? s.Pauses : null, s.PausesUnread),
         new AlertsJson(s.AlertmanagerAsked, s.AlertmanagerError,
             [.. s.Alerts.Select(al => new AlertJson(al.Name, al.Severity, al.Runbook, al.Since, al.Instance))]));
 

@@ -36,6 +36,12 @@ public static class Triage
     /// </summary>
     public const string BlindRunbook = "CouponsStatusBlind";
 
+    /// <summary>The runbook of the kill switch: when to pause, how to resume, what to check before.</summary>
+    public const string SalePausedRunbook = "CouponsSalePaused";
+
+    /// <summary>The global switch's runbook (and alert).</summary>
+    public const string EverySalePausedRunbook = "CouponsEverySalePaused";
+
     private static readonly Dictionary<string, (Severity Severity, string Runbook)> DependencyDown = new()
     {
         ["db"] = (Severity.P0, "CouponsMySQLDown"),
@@ -138,6 +144,11 @@ public static class Triage
             yield break;
         }
 
+        foreach (var finding in PauseFindings(s))
+        {
+            yield return finding;
+        }
+
         if (s.NewDeadLetters is > 0)
         {
             yield return new(Severity.P2, "CouponsDeadLetters",
@@ -153,6 +164,27 @@ public static class Triage
         {
             yield return new(Severity.P2, "CouponsReconciliationDrift",
                 $"coupon {coupon.Id} is inconsistent with nothing in flight: {string.Join("; ", coupon.Problems.DefaultIfEmpty("see its consistency report"))}");
+        }
+    }
+
+    /// <summary>
+    /// A pause is deliberate, but a sale nobody resumed is an outage nobody sees: every pause in force is a finding,
+    /// the global one P2 (nothing sells), one sale's P3. Pauses that could not be read are not "none".
+    /// </summary>
+    private static IEnumerable<Finding> PauseFindings(Signals s)
+    {
+        if (s.PausesError is not null)
+        {
+            yield return new(Severity.P2, BlindRunbook, $"sale pauses unreadable ({s.PausesError}): whether clicks are refused on purpose is not seen");
+            yield break;
+        }
+
+        foreach (var pause in s.Pauses.OrderBy(p => p.CouponId ?? 0))
+        {
+            var who = $"since {pause.PausedAt:yyyy-MM-dd HH:mm} UTC by {pause.PausedBy}{(pause.Reason is null ? "" : $" ({pause.Reason})")}";
+            yield return pause.CouponId is { } id
+                ? new(Severity.P3, SalePausedRunbook, $"the sale of coupon {id} is paused {who}: its clicks answer 503 SALE_PAUSED")
+                : new(Severity.P2, EverySalePausedRunbook, $"EVERY sale is paused {who}: every click answers 503 SALE_PAUSED");
         }
     }
 

@@ -82,6 +82,57 @@ public sealed class CouponctlActionTests
         Assert.Contains(audit, e => e.Action == "POST /api/admin/coupons/{couponId}/rebuild-gate" && e.CouponId == couponId);
     }
 
+    /// <summary>
+    /// Issue 23: the kill switch from couponctl against a real app process: a pause stops the sale's clicks and shows in
+    /// status and the campaign, a resume under the global switch is not finished (4), and both are in the audit.
+    /// </summary>
+    [Fact]
+    public async Task Campaign_pause_and_resume_stop_and_restart_a_sale_and_status_lists_every_pause()
+    {
+        await using var stack = await PrivateStack.CreateAsync();
+        await using var app = await AppProcess.StartAsync(FreeTcpPort.Find(), stack.AppSettings, "couponctl-pauses");
+        var target = $"http://127.0.0.1:{app.Port}";
+        string[] at = ["--url", target, "--admin-key", TestStack.AdminKey];
+        var driver = new ApiDriver(app.Client, app.Admin);
+        var (couponId, people) = await driver.OpenSaleAsync(stock: 10, people: 2);
+
+        Assert.Equal(ExitCodes.Usage, (await RunAsync(["campaign", "pause", .. at, "--yes"], answer: null)).Code);             // neither
+        Assert.Equal(ExitCodes.Usage, (await RunAsync(["campaign", "pause", $"{couponId}", "--all", .. at, "--yes"], answer: null)).Code); // both
+        var (declined, _, question) = await RunAsync(["campaign", "pause", $"{couponId}", .. at], answer: false);
+        Assert.Equal(ExitCodes.Declined, declined);
+        Assert.Matches($@"Pause the sale of coupon {couponId} "".+"" \(on sale until ", question);
+        Assert.Equal(HttpStatusCode.Accepted, (await driver.IssueAsync(couponId, people[0])).Status); // declined: still on sale
+
+        var (paused, pausedScreen, _) = await RunAsync(["campaign", "pause", $"{couponId}", "--reason", "redis timeouts, INC-7", .. at, "--yes"], answer: null);
+        Assert.True(paused == ExitCodes.Ok, pausedScreen);
+        Assert.Contains($"done: the sale of coupon {couponId} is paused", pausedScreen, StringComparison.Ordinal);
+        Assert.Equal("SALE_PAUSED", (await driver.IssueAsync(couponId, people[1])).Code);
+
+        var (statusCode, status) = await RunJsonAsync(["status", .. at, "-o", "json"]);
+        Assert.Equal(13, statusCode); // P3: one sale paused, nothing else wrong
+        Assert.Equal((couponId, "redis timeouts, INC-7"), (status.GetProperty("sales").GetProperty("paused")[0].GetProperty("couponId").GetInt64(),
+            status.GetProperty("sales").GetProperty("paused")[0].GetProperty("reason").GetString()));
+        Assert.Equal("docs/runbooks/CouponsSalePaused.md", status.GetProperty("runbook").GetString());
+        var (_, shown) = await RunJsonAsync(["campaign", "show", $"{couponId}", .. at, "-o", "json"]);
+        Assert.Equal(CampaignStates.Paused, shown.GetProperty("campaign").GetProperty("state").GetString());
+
+        Assert.Equal(ExitCodes.Ok, (await RunAsync(["campaign", "pause", "--all", .. at, "--yes"], answer: null)).Code);
+        var (underGlobal, underGlobalScreen, _) = await RunAsync(["campaign", "resume", $"{couponId}", .. at, "--yes"], answer: null);
+        Assert.True(underGlobal == ExitCodes.NotFinished, underGlobalScreen);
+        Assert.Contains("every sale is still paused", underGlobalScreen, StringComparison.Ordinal);
+        Assert.Equal(12, (await RunJsonAsync(["status", .. at, "-o", "json"])).Code); // P2: every sale paused
+        var (resumedAll, resumedJson) = await RunJsonAsync(["campaign", "resume", "--all", .. at, "--yes", "-o", "json"]);
+        Assert.Equal((ExitCodes.Ok, true, false), (resumedAll, resumedJson.GetProperty("answer").GetProperty("changed").GetBoolean(),
+            resumedJson.GetProperty("answer").GetProperty("clicksRefused").GetBoolean()));
+
+        Assert.Equal(HttpStatusCode.Accepted, (await driver.IssueAsync(couponId, people[1])).Status);
+        Assert.Equal(0, (await RunJsonAsync(["status", .. at, "-o", "json"])).Code);
+        var audit = await Eventually.MatchesAsync(() => new CouponsAdminClient(app.Admin).AuditAsync(),
+            rows => rows.Any(e => e.Action == "POST /api/admin/sales/resume"), TimeSpan.FromSeconds(10), "the resume never reached the audit");
+        Assert.Contains(audit, e => e.Action == "POST /api/admin/campaigns/{couponId}/pause" && e.CouponId == couponId && e.Status == 200);
+        Assert.Contains(audit, e => e.Action == "POST /api/admin/sales/pause" && e.Status == 200);
+    }
+
     private static async Task<string> CreateUserAsync(CouponsAdminClient admin)
     {
         var user = $"action-{Guid.NewGuid():N}"[..20];

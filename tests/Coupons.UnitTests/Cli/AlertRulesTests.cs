@@ -25,7 +25,8 @@ public sealed class AlertRulesTests
 
     /// <summary>For each alert status can name, a reading that must make status name it.</summary>
     public static TheoryData<string> Alerts => ["CouponsMySQLDown", "CouponsRedisDown", "CouponsKafkaUnreachable", "CouponsConsumerLagHigh",
-        "CouponsParkedRequestsGrowing", "CouponsDeadLetters", "CouponsReconciliationDrift", "CouponsCircuitOpen", "CouponsConsumerPaused", "CouponsAppDown"];
+        "CouponsParkedRequestsGrowing", "CouponsDeadLetters", "CouponsReconciliationDrift", "CouponsCircuitOpen", "CouponsConsumerPaused", "CouponsAppDown",
+        "CouponsSalePaused", "CouponsEverySalePaused"];
 
     private static Signals Showing(string alert)
     {
@@ -49,6 +50,12 @@ public sealed class AlertRulesTests
             DeadLetters = 1,
             NewDeadLetters = alert == "CouponsDeadLetters" ? 1 : 0,
             Coupons = alert == "CouponsReconciliationDrift" ? [new CouponState(1, "a", false, 0, 0, ["gate 3, database 2"])] : [],
+            Pauses = alert switch
+            {
+                "CouponsSalePaused" => [new Coupons.Contracts.SalePauseView { CouponId = 11, PausedBy = "ops" }],
+                "CouponsEverySalePaused" => [new Coupons.Contracts.SalePauseView { PausedBy = "ops" }],
+                _ => [],
+            },
         };
     }
 

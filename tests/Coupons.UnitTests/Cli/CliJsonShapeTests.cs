@@ -44,6 +44,7 @@ public sealed partial class CliJsonShapeTests
             DeadLetters = 0,
             OpenCoupons = 1,
             Coupons = [new CouponState(11, "Flash sale", true, 0, 0, [])],
+            Pauses = [new SalePauseView { CouponId = 11, PausedAt = DateTime.UnixEpoch, PausedBy = "ops", Reason = "redis" }],
             Alerts = [new FiringAlert("CouponsConsumerLagHigh", "P2", "docs/runbooks/CouponsConsumerLagHigh.md", DateTimeOffset.UnixEpoch)],
         };
 
@@ -69,6 +70,7 @@ public sealed partial class CliJsonShapeTests
         Assert.All(["consumerLag", "parked", "newDeadLetters", "deadLetters"], field => Assert.Equal(JsonValueKind.Null, pipeline.GetProperty(field).ValueKind));
         Assert.Equal("connection refused", pipeline.GetProperty("adminError").GetString());
         Assert.Equal(JsonValueKind.Null, json.GetProperty("coupons").GetProperty("open").ValueKind); // not seen, not 0
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("sales").GetProperty("paused").ValueKind); // not seen, not "none"
         Assert.Equal("P0", json.GetProperty("severity").GetString());
         Assert.Equal(10, json.GetProperty("exitCode").GetInt32());
     }

@@ -1,3 +1,4 @@
+using Coupons.Contracts;
 using Coupons.Cli;
 using Coupons.Cli.Status;
 
@@ -221,5 +222,28 @@ public sealed class TriageTests
         var verdict = Triage.Assess(Healthy() with { Coupons = checkedOnes, OpenCoupons = 23 });
         Assert.Equal(Severity.None, verdict.Severity);
         Assert.Contains(verdict.NotLookedAt, gap => gap.Contains("3 older open coupons", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Issue 23: a pause is deliberate, but one nobody resumed is an outage nobody sees; every pause in force is a
+    /// finding with the kill switch's runbook, and pauses that could not be read are not "none".
+    /// </summary>
+    [Fact]
+    public void Every_pause_in_force_is_a_finding_and_pauses_not_read_are_not_none()
+    {
+        var oneSale = new SalePauseView { CouponId = 11, PausedAt = DateTime.UnixEpoch, PausedBy = "ops", Reason = "redis latency" };
+        var everySale = oneSale with { CouponId = null };
+
+        var one = Triage.Assess(Healthy() with { Pauses = [oneSale] });
+        var all = Triage.Assess(Healthy() with { Pauses = [oneSale, everySale] });
+        var unread = Triage.Assess(Healthy() with { PausesError = "404 NOT_FOUND" });
+
+        Assert.Equal((Severity.P3, Triage.SalePausedRunbook), (one.Severity, one.Runbook));
+        Assert.Contains("coupon 11", one.Findings.Single().Reason, StringComparison.Ordinal);
+        Assert.Contains("redis latency", one.Findings.Single().Reason, StringComparison.Ordinal);
+        Assert.Equal((Severity.P2, Triage.EverySalePausedRunbook, 2), (all.Severity, all.Runbook, all.Findings.Count));
+        Assert.StartsWith("EVERY sale", all.Findings[0].Reason, StringComparison.Ordinal);
+        Assert.Equal((Severity.P2, Triage.BlindRunbook), (unread.Severity, unread.Runbook));
+        Assert.Equal(Severity.None, Triage.Assess(Healthy()).Severity);
     }
 }
