@@ -79,6 +79,31 @@ public sealed class CouponsAdminClient(HttpClient http)
         SendAsync<CampaignView>(HttpMethod.Get, $"/api/admin/campaigns/{couponId}", null, ct);
 
     /// <summary>
+    /// Sets a campaign's total (raise, or lower: never below issued + in flight, 409 <c>TOTAL_BELOW_TAKEN</c>); with
+    /// <paramref name="expectedTotal"/>, only if the total is still that (409 <c>TOTAL_CHANGED</c> otherwise).
+    /// </summary>
+    public async Task<ApiAnswer<CampaignChanged>> ChangeTotalAsync(long couponId, int total, int? expectedTotal = null, CancellationToken ct = default)
+    {
+        using var response = await http.PostAsJsonAsync($"/api/admin/campaigns/{couponId}/total",
+            new ChangeTotalRequest { Total = total, ExpectedTotal = expectedTotal }, CouponsClient.Json, ct);
+        return await CouponsClient.AnswerAsync<CampaignChanged>(response, ct);
+    }
+
+    /// <summary>Moves a campaign's window (a date left null keeps its value).</summary>
+    public async Task<ApiAnswer<CampaignChanged>> MoveWindowAsync(long couponId, DateTimeOffset? start, DateTimeOffset? end, CancellationToken ct = default)
+    {
+        using var response = await http.PostAsJsonAsync($"/api/admin/campaigns/{couponId}/window",
+            new MoveWindowRequest { StartDate = start, EndDate = end }, CouponsClient.Json, ct);
+        return await CouponsClient.AnswerAsync<CampaignChanged>(response, ct);
+    }
+
+    /// <summary>
+    /// Ends a campaign now: its clicks answer 409 <c>COUPON_ENDED</c>; accepted requests are still issued.
+    /// </summary>
+    public Task<CampaignChanged> EndCampaignAsync(long couponId, CancellationToken ct = default) =>
+        SendAsync<CampaignChanged>(HttpMethod.Post, $"/api/admin/campaigns/{couponId}/end", null, ct);
+
+    /// <summary>
     /// The kill switch for one sale: its clicks answer 503 <c>SALE_PAUSED</c> on every instance within a second;
     /// accepted requests are still issued. Pausing a paused sale keeps its first pause.
     /// </summary>

@@ -110,3 +110,33 @@ public sealed record SaleSwitchResult
     /// </summary>
     public bool ClicksRefused { get; init; }
 }
+
+/// <summary>
+/// A new total for a campaign: raise it, or lower it (never below what is issued and in flight). With
+/// <see cref="ExpectedTotal"/>, only if the total is still the one the caller read (else 409 <c>TOTAL_CHANGED</c>), so
+/// a retried "add 500" cannot add twice.
+/// </summary>
+public sealed record ChangeTotalRequest
+{
+    /// <summary>1 to 10,000,000.</summary>
+    public int? Total { get; init; }
+
+    public int? ExpectedTotal { get; init; }
+}
+
+/// <summary>A new window for a campaign; a date left out keeps its value. Dates carry their offset.</summary>
+public sealed record MoveWindowRequest
+{
+    public DateTimeOffset? StartDate { get; init; }
+
+    public DateTimeOffset? EndDate { get; init; }
+}
+
+/// <summary>What a change of a campaign did, and the campaign after it.</summary>
+public sealed record CampaignChanged
+{
+    /// <summary>False when it already was so (the same total, an ended sale ended again): both answer 200.</summary>
+    public bool Changed { get; init; }
+
+    public CampaignView Campaign { get; init; } = new();
+}

@@ -10,7 +10,7 @@ public static class CampaignsAdminApi
     {
         admin.MapGet("/campaigns", ListCampaigns).Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest); // ?max= not a number
         admin.MapGet("/campaigns/{couponId}", ReadCampaign).Answers(StatusCodes.Status404NotFound, ProblemCodes.CouponNotFound);
-        return admin.MapSaleSwitchAdminApi();
+        return admin.MapSaleSwitchAdminApi().MapCampaignChangesAdminApi();
     }
 
     public static async Task<Ok<IReadOnlyList<CampaignView>>> ListCampaigns(CampaignBoard board, int? max, CancellationToken ct) =>

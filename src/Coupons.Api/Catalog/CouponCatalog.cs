@@ -12,7 +12,11 @@ namespace Coupons.Catalog;
 /// </summary>
 public sealed partial class CouponCatalog(CouponRepository coupons, IMemoryCache cache, IOptions<CatalogOptions> options, TimeProvider clock, ILogger<CouponCatalog> logger)
 {
-    private static readonly TimeSpan FoundTtl = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// A second: a window moved or a sale ended through another instance is honoured here within it (issue 23), at
+    /// one query per coupon per second, not per click.
+    /// </summary>
+    private static readonly TimeSpan FoundTtl = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MissingTtl = TimeSpan.FromSeconds(1);
 
     /// <exception cref="DbException">MySQL cannot be reached and no definition read within the allowed outage is at

@@ -59,6 +59,13 @@ public sealed class GateRepair(IConnectionMultiplexer redis)
         return TrustScript.ParseReset(await redis.GetDatabase().ScriptEvaluateAsync(TrustScript.Text, keys, args));
     }
 
+    /// <summary>Sets a verified gate's total (stock = total less what it counts); see set-total.lua.</summary>
+    public async Task<GateTotalChange> SetTotalAsync(long couponId, long total)
+    {
+        var (keys, args) = SetTotalScript.Layout(couponId, total);
+        return SetTotalScript.Parse(await redis.GetDatabase().ScriptEvaluateAsync(SetTotalScript.Text, keys, args));
+    }
+
     /// <summary>Returns the unit of a request the database will never issue; see reconcile.lua.</summary>
     public async Task<bool> ReturnUnitAsync(long couponId, Guid requestId, Guid? holderRequestId)
     {

@@ -10,7 +10,7 @@ public static class GateServices
     public static IServiceCollection AddGate(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCheckedOptions<GateOptions>(configuration, GateOptions.Section);
-        services.AddSingleton<StockGate>().AddSingleton<GateInspector>().AddSingleton<GateRepair>().AddSingleton<EventOpener>();
+        services.AddSingleton<StockGate>().AddSingleton<GateInspector>().AddSingleton<GateRepair>().AddSingleton<EventOpener>().AddSingleton<CouponTotals>();
         services.AddSingleton<GateBatcher>();
         // Takes whose answer was lost: resolved in the background once Redis answers again.
         services.AddSingleton<UncertainTakesLoop>().AddHostedService(sp => sp.GetRequiredService<UncertainTakesLoop>());

@@ -101,6 +101,7 @@ public sealed class SignalReader : IDisposable
     /// </summary>
     private async Task<Signals> ReadAdminAsync(Signals signals, CancellationToken ct)
     {
+        signals = await ReadPausesAsync(signals, ct);
         string? firstError = null;
         foreach (var replica in _targets.Replicas)
         {
@@ -110,7 +111,6 @@ public sealed class SignalReader : IDisposable
                 return signals with
                 {
                     NewDeadLetters = read.NewDeadLetters, DeadLetters = read.DeadLetters, Coupons = read.Coupons, OpenCoupons = read.OpenCoupons,
-                    Pauses = read.Pauses, PausesError = read.PausesError,
                 };
             }
 
@@ -147,12 +147,7 @@ public sealed class SignalReader : IDisposable
             }
 
             var since = _clock.GetUtcNow() - AlertRules.DeadLetterWindow;
-            var (pauses, pausesError) = await ReadPausesAsync(admin, ct);
-            return (new Signals
-            {
-                At = since, DeadLetters = letters.Count, NewDeadLetters = letters.Count(l => IsNew(l, since)), Coupons = coupons, OpenCoupons = openCount,
-                Pauses = pauses, PausesError = pausesError,
-            }, null);
+            return (new Signals { At = since, DeadLetters = letters.Count, NewDeadLetters = letters.Count(l => IsNew(l, since)), Coupons = coupons, OpenCoupons = openCount }, null);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or ApiProblemException or JsonException)
         {
@@ -161,18 +156,28 @@ public sealed class SignalReader : IDisposable
     }
 
     /// <summary>
-    /// The pauses in force; a failure is said (a service older than the kill switch answers 404), never read as "none".
+    /// The pauses in force, from the first replica whose admin API gives them, read before anything else the admin
+    /// API shows (the dead letters need Kafka, the open coupons Redis: a reason to pause must not hide the pauses). A
+    /// failure is said (a service older than the kill switch answers 404), never read as "none".
     /// </summary>
-    private static async Task<(IReadOnlyList<SalePauseView> Pauses, string? Error)> ReadPausesAsync(CouponsAdminClient admin, CancellationToken ct)
+    private async Task<Signals> ReadPausesAsync(Signals signals, CancellationToken ct)
     {
-        try
+        string? firstError = null;
+        foreach (var replica in _targets.Replicas)
         {
-            return (await admin.SalePausesAsync(ct), null);
+            using var adminHttp = new HttpClient { BaseAddress = replica.Admin, Timeout = Timeout };
+            adminHttp.DefaultRequestHeaders.Add(CouponsAdminClient.KeyHeader, _targets.AdminKey);
+            try
+            {
+                return signals with { Pauses = await new CouponsAdminClient(adminHttp).SalePausesAsync(ct) };
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or ApiProblemException or JsonException)
+            {
+                firstError ??= _targets.Replicas.Count == 1 ? Describe(ex) : $"{replica.Admin}: {Describe(ex)}";
+            }
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or ApiProblemException or JsonException)
-        {
-            return ([], Describe(ex));
-        }
+
+        return signals with { PausesError = firstError };
     }
 
     /// <summary>A letter whose time cannot be read counts as new: an unknown age must not hide it.</summary>

@@ -80,12 +80,10 @@ public sealed record Signals
     public IReadOnlyList<SalePauseView> Pauses { get; init; } = [];
 
     /// <summary>
-    /// Null when the pauses were read; else why not (a service older than the kill switch answers 404).
+    /// Null when the pauses were read (first, on their own: a Kafka outage that hides the dead letters must not hide
+    /// them); else why not (the admin API unreachable, a service older than the kill switch answers 404).
     /// </summary>
     public string? PausesError { get; init; }
-
-    /// <summary>Why the pauses are not known (their own error, or the admin API's); null when they were read.</summary>
-    public string? PausesUnread => PausesError ?? (AdminError is null ? null : $"admin API unreadable: {AdminError}");
 
     public IReadOnlyList<FiringAlert> Alerts { get; init; } = [];
 

@@ -69,7 +69,7 @@ public sealed record StatusJson(
                 ? new CouponJson(c.Id, c.Name, c.Consistent, c.InFlight, c.Parked, c.Problems, null)
                 : new CouponJson(c.Id, c.Name, null, null, null, c.Problems, c.Unreadable))],
             s.AdminError),
-        new SalesJson(s.PausesUnread is null ? s.Pauses : null, s.PausesUnread),
+        new SalesJson(s.PausesError is null ? s.Pauses : null, s.PausesError),
         new AlertsJson(s.AlertmanagerAsked, s.AlertmanagerError,
             [.. s.Alerts.Select(al => new AlertJson(al.Name, al.Severity, al.Runbook, al.Since, al.Instance))]));
 

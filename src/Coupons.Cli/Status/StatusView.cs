@@ -59,7 +59,7 @@ public static class StatusView
                 $"{Markup.Escape(r.Replica.Admin.Authority)}: {(r.ConsumerPaused ? "[yellow]paused by an operator[/]" : "running")}")));
         }
 
-        pipeline.AddRow("sales", s.PausesUnread is not null ? $"[red]pauses unreadable[/]: {Markup.Escape(s.PausesUnread)}"
+        pipeline.AddRow("sales", s.PausesError is not null ? $"[red]pauses unreadable[/]: {Markup.Escape(s.PausesError)}"
             : s.Pauses.Count == 0 ? "on (no pause in force)"
             : "[yellow]paused[/]: " + Markup.Escape(string.Join("; ", s.Pauses.OrderBy(p => p.CouponId ?? 0).Select(p =>
                 $"{(p.CouponId is { } id ? $"coupon {id}" : "EVERY SALE")} since {p.PausedAt:HH:mm} UTC by {p.PausedBy}{(p.Reason is null ? "" : $" ({p.Reason})")}"))));

@@ -55,6 +55,7 @@ public static class Triage
         var findings = new List<Finding>();
         findings.AddRange(ReplicaFindings(s));
         findings.AddRange(PipelineFindings(s));
+        findings.AddRange(PauseFindings(s));
         findings.AddRange(AdminFindings(s));
         findings.AddRange(AlertFindings(s));
 
@@ -142,11 +143,6 @@ public static class Triage
             yield return new(Blind(s), BlindRunbook,
                 $"admin API unreadable ({s.AdminError}): dead letters and the open coupons' consistency are not seen");
             yield break;
-        }
-
-        foreach (var finding in PauseFindings(s))
-        {
-            yield return finding;
         }
 
         if (s.NewDeadLetters is > 0)

@@ -3,9 +3,9 @@ namespace Coupons.IntegrationTests.Faults;
 /// <summary>
 /// Issue 23's drill, the guide's step for a sick service ("temporarily block the traffic"), as the runbook
 /// (docs/runbooks/CouponsSalePaused.md) has the on-call do it: users arriving steadily, Redis killed mid-load, the sale
-/// paused once the app shows Redis down, Redis back, the sale resumed once its gate is rebuilt. While paused every click
-/// hears 503 SALE_PAUSED (none REDIS_UNAVAILABLE: a paused sale does not ask Redis); nothing accepted before is lost,
-/// and I1-I6 hold once it settles.
+/// paused once the app shows Redis down, Redis back, the sale resumed once its gate is rebuilt. While paused every
+/// click hears 503 SALE_PAUSED (none REDIS_UNAVAILABLE: a paused sale does not ask Redis); nothing accepted before is
+/// lost, and I1-I6 hold once it settles.
 /// </summary>
 [Trait("Category", "Faults")]
 [Collection(FaultCollection.Name)]

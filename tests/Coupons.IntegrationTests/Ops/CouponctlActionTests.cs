@@ -83,8 +83,8 @@ public sealed class CouponctlActionTests
     }
 
     /// <summary>
-    /// Issue 23: the kill switch from couponctl against a real app process: a pause stops the sale's clicks and shows in
-    /// status and the campaign, a resume under the global switch is not finished (4), and both are in the audit.
+    /// Issue 23: the kill switch from couponctl against a real app process: a pause stops the sale's clicks and shows
+    /// in status and the campaign, a resume under the global switch is not finished (4), and both are in the audit.
     /// </summary>
     [Fact]
     public async Task Campaign_pause_and_resume_stop_and_restart_a_sale_and_status_lists_every_pause()

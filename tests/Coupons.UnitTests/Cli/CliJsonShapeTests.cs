@@ -59,6 +59,7 @@ public sealed partial class CliJsonShapeTests
             At = DateTimeOffset.UnixEpoch,
             Replicas = [new ReplicaSignals { Replica = First, MetricsError = "connection refused" }],
             AdminError = "connection refused",
+            PausesError = "connection refused",
         };
 
         var json = JsonSerializer.SerializeToElement(StatusJson.From(signals, Triage.Assess(signals)), CliOutput.Json);

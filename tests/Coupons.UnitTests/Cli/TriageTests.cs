@@ -246,4 +246,20 @@ public sealed class TriageTests
         Assert.Equal((Severity.P2, Triage.BlindRunbook), (unread.Severity, unread.Runbook));
         Assert.Equal(Severity.None, Triage.Assess(Healthy()).Severity);
     }
+
+    /// <summary>
+    /// Hostile review (issue 23): pauses were read after the dead letters and the open coupons, so a Kafka outage (a
+    /// reason to pause) hid them, and the admin API's error replaced them. They are read first, on their own, and
+    /// stay findings whatever else failed.
+    /// </summary>
+    [Fact]
+    public void Pauses_stay_findings_when_the_rest_of_the_admin_api_could_not_be_read()
+    {
+        var everySale = new SalePauseView { PausedAt = DateTime.UnixEpoch, PausedBy = "ops", Reason = "kafka refusing writes" };
+
+        var assessed = Triage.Assess(Healthy() with { AdminError = "dead letters: no answer within 5 s", Pauses = [everySale] });
+
+        Assert.Contains(assessed.Findings, f => f.Runbook == Triage.EverySalePausedRunbook);
+        Assert.Contains(assessed.Findings, f => f.Runbook == Triage.BlindRunbook);
+    }
 }

@@ -19,6 +19,10 @@ public static class ProblemCodes
     public const string Ended = "COUPON_ENDED";
     public const string GateNotReady = "GATE_NOT_READY";
     public const string SalePaused = "SALE_PAUSED";
+    public const string CampaignEnded = "CAMPAIGN_ENDED";
+    public const string SaleStarted = "SALE_STARTED";
+    public const string TotalBelowTaken = "TOTAL_BELOW_TAKEN";
+    public const string TotalChanged = "TOTAL_CHANGED";
     public const string DependencyUnavailable = "DEPENDENCY_UNAVAILABLE";
     public const string RedisUnavailable = "REDIS_UNAVAILABLE";
     public const string KafkaUnavailable = "KAFKA_UNAVAILABLE";
