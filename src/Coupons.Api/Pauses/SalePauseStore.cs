@@ -19,21 +19,33 @@ public sealed class SalePauseStore(IDbConnectionFactory connections)
     /// </summary>
     public async Task<(SalePause InForce, bool Changed)> PauseAsync(SalePause pause, CancellationToken ct)
     {
+        // One transaction: what it answers is what it committed (a read after the commit could fail once it was done).
         await using var connection = await connections.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
         var added = await connection.ExecuteAsync(new CommandDefinition(
             $"{connections.Dialect.InsertIgnore} INTO sale_pauses (coupon_id, paused_at, paused_by, reason) VALUES (@CouponId, @PausedAt, @PausedBy, @Reason)",
-            pause, cancellationToken: ct));
+            pause, tx, cancellationToken: ct));
         var inForce = await connection.QuerySingleAsync<SalePause>(new CommandDefinition(
-            "SELECT coupon_id, paused_at, paused_by, reason FROM sale_pauses WHERE coupon_id = @CouponId", pause, cancellationToken: ct));
+            "SELECT coupon_id, paused_at, paused_by, reason FROM sale_pauses WHERE coupon_id = @CouponId", pause, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
         return (Utc(inForce), added == 1);
     }
 
-    /// <summary>Lifts the pause of one sale (or the global one); false when there was none.</summary>
-    public async Task<bool> ResumeAsync(long couponId, CancellationToken ct)
+    /// <summary>
+    /// Lifts the pause of one sale (or the global one): whether there was one, and whether a pause still stops the
+    /// sale's clicks (every sale's), as committed together.
+    /// </summary>
+    public async Task<(bool Changed, bool StillPaused)> ResumeAsync(long couponId, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM sale_pauses WHERE coupon_id = @couponId", new { couponId }, cancellationToken: ct)) == 1;
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var removed = await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM sale_pauses WHERE coupon_id = @couponId", new { couponId }, tx, cancellationToken: ct));
+        var left = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM sale_pauses WHERE coupon_id IN (@couponId, @everySale)", new { couponId, everySale = SalePause.EverySale }, tx,
+            cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return (removed == 1, left > 0);
     }
 
     // Stored as UTC; the driver hands them back unlabelled, and JSON would then carry no zone.

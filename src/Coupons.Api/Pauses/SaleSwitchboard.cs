@@ -14,17 +14,26 @@ namespace Coupons.Pauses;
 public sealed class SaleSwitchboard : IDisposable
 {
     private readonly SalePauseStore _store;
+    private readonly TimeProvider _clock;
     private readonly SemaphoreSlim _reading = new(1, 1);
     private volatile IReadOnlyDictionary<long, SalePause>? _known;
+    private long _readAtTimestamp;
 
-    public SaleSwitchboard(SalePauseStore store, CouponMetrics metrics)
+    public SaleSwitchboard(SalePauseStore store, CouponMetrics metrics, TimeProvider clock)
     {
         _store = store;
+        _clock = clock;
         // What this instance honours, so on-call can see every replica follows a pause: coupon="all" is always there
         // (0 or 1) once the pauses were read, and each paused coupon is a series of its own. Nothing before the first
         // read: unknown is not "not paused".
         metrics.Gauge("coupons.sales.paused", Honoured, description:
             "Pauses this instance honours: coupon=\"all\" 1 while every sale is paused, else 0; one series at 1 per paused coupon.");
+        // When each pause began (Unix time), so an alert on how long a sale has been paused does not start over when
+        // the app restarts (a "for:" clock would).
+        metrics.Gauge("coupons.sales.paused.since", PausedSince, "s", "When each pause in force began (Unix time); coupon=\"all\" for every sale.");
+        // How old this instance's view is: an instance that cannot read the database keeps its last view, and a pause
+        // made meanwhile is not honoured there (couponctl status names such a replica).
+        metrics.Gauge("coupons.sales.pauses.age", ViewAge, "s", "Seconds since this instance last read the pauses; absent before its first read.");
     }
 
     /// <summary>
@@ -65,6 +74,7 @@ public sealed class SaleSwitchboard : IDisposable
 
             var read = (await _store.ListAsync(ct)).ToDictionary(p => p.CouponId);
             _known = read;
+            Interlocked.Exchange(ref _readAtTimestamp, _clock.GetTimestamp());
             return read;
         }
         finally
@@ -74,6 +84,18 @@ public sealed class SaleSwitchboard : IDisposable
     }
 
     public void Dispose() => _reading.Dispose();
+
+    private IEnumerable<Measurement<double>> ViewAge()
+    {
+        if (_known is not null)
+        {
+            yield return new(_clock.GetElapsedTime(Interlocked.Read(ref _readAtTimestamp)).TotalSeconds);
+        }
+    }
+
+    private IEnumerable<Measurement<double>> PausedSince() =>
+        (_known?.Values ?? []).Select(p => new Measurement<double>(new DateTimeOffset(p.PausedAt, TimeSpan.Zero).ToUnixTimeMilliseconds() / 1000.0,
+            new KeyValuePair<string, object?>("coupon", p.CoversEverySale ? "all" : p.CouponId.ToString(CultureInfo.InvariantCulture))));
 
     private IEnumerable<Measurement<int>> Honoured()
     {

@@ -87,6 +87,7 @@ public sealed class SignalReader : IDisposable
                     .ToDictionary(g => g.Key, g => (int)g.Max(s => s.Value)),
                 Parked = Named("coupons_parked_requests").Select(s => (long?)s.Value).Max(),
                 ConsumerPaused = Named("coupons_consumer_paused").Any(s => s.Value > 0),
+                PausesViewAge = Named("coupons_sales_pauses_age_seconds").Select(s => (double?)s.Value).Max(),
             };
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or FormatException && !ct.IsCancellationRequested)

@@ -43,6 +43,12 @@ public sealed record ReplicaSignals
     public long? Parked { get; init; }
 
     public bool ConsumerPaused { get; init; }
+
+    /// <summary>
+    /// Seconds since this replica last read the sale pauses (coupons_sales_pauses_age_seconds); null when it does not
+    /// export it (a release older than the kill switch, or no read yet).
+    /// </summary>
+    public double? PausesViewAge { get; init; }
 }
 
 /// <summary>

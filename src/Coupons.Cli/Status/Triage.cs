@@ -39,6 +39,11 @@ public static class Triage
     /// <summary>The runbook of the kill switch: when to pause, how to resume, what to check before.</summary>
     public const string SalePausedRunbook = "CouponsSalePaused";
 
+    /// <summary>
+    /// How old a replica's view of the pauses may be before status says so: it reads them every 500 ms.
+    /// </summary>
+    public static readonly TimeSpan StalePausesView = TimeSpan.FromSeconds(5);
+
     /// <summary>The global switch's runbook (and alert).</summary>
     public const string EverySalePausedRunbook = "CouponsEverySalePaused";
 
@@ -169,6 +174,23 @@ public static class Triage
     /// </summary>
     private static IEnumerable<Finding> PauseFindings(Signals s)
     {
+        // A replica keeps its last view of the pauses while it cannot read the database: one made since is not
+        // honoured there. One that does not say what it honours may be a release that ignores pauses altogether.
+        foreach (var replica in s.Replicas.Where(r => r.AppUnreachable is null && r.MetricsError is null))
+        {
+            if (replica.PausesViewAge is not { } age)
+            {
+                yield return new(Severity.P3, SalePausedRunbook,
+                    $"{replica.Replica.Admin} does not export coupons_sales_pauses_age_seconds: it may not honour sale pauses (a release before them?)");
+            }
+            else if (age > StalePausesView.TotalSeconds)
+            {
+                yield return new(Severity.P2, SalePausedRunbook,
+                    $"{replica.Replica.Admin} last read the sale pauses {age:F0} s ago: a pause or resume made since is not honoured there (its database?)");
+            }
+        }
+
+
         if (s.PausesError is not null)
         {
             yield return new(Severity.P2, BlindRunbook, $"sale pauses unreadable ({s.PausesError}): whether clicks are refused on purpose is not seen");

@@ -21,6 +21,7 @@ public sealed class AlertRulesTests
         Circuits = new Dictionary<string, int> { ["redis"] = 0, ["kafka"] = 0 },
         LagByPartition = new Dictionary<string, long> { ["0"] = 0, ["1"] = 0 },
         Parked = 0,
+        PausesViewAge = 0.2,
     };
 
     /// <summary>For each alert status can name, a reading that must make status name it.</summary>

@@ -16,6 +16,7 @@ public sealed class TriageTests
         Circuits = new Dictionary<string, int> { ["redis"] = 0, ["kafka"] = 0 },
         LagByPartition = new Dictionary<string, long> { ["0"] = 0, ["1"] = 0 },
         Parked = 0,
+        PausesViewAge = 0.2,
     };
 
     private static Signals Healthy() => new()
@@ -261,5 +262,21 @@ public sealed class TriageTests
 
         Assert.Contains(assessed.Findings, f => f.Runbook == Triage.EverySalePausedRunbook);
         Assert.Contains(assessed.Findings, f => f.Runbook == Triage.BlindRunbook);
+    }
+
+    /// <summary>
+    /// Hostile review (issue 23): a replica cut off from the database keeps its last view of the pauses and sells a
+    /// sale paused since; one of an older release ignores pauses. Status names both.
+    /// </summary>
+    [Fact]
+    public void A_replica_that_may_not_honour_the_pauses_is_named()
+    {
+        var stale = Triage.Assess(Healthy() with { Replicas = [HealthyReplica(First) with { PausesViewAge = 42 }, HealthyReplica(Second)] });
+        var older = Triage.Assess(Healthy() with { Replicas = [HealthyReplica(First) with { PausesViewAge = null }] });
+
+        var finding = Assert.Single(stale.Findings);
+        Assert.Equal((Severity.P2, Triage.SalePausedRunbook), (finding.Severity, finding.Runbook));
+        Assert.Contains("app-1:9081", finding.Reason, StringComparison.Ordinal);
+        Assert.Equal(Severity.P3, Assert.Single(older.Findings).Severity);
     }
 }
