@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
 using Coupons.Catalog;
 using Coupons.Pauses;
 using Microsoft.AspNetCore.Mvc;
@@ -51,13 +54,13 @@ public static class SaleSwitchAdminApi
             : TypedResults.Ok(await PauseAsync(SalePause.EverySale, request?.Reason, store, switchboard, context, clock, ct));
 
     public static async Task<Results<Ok<SaleSwitchResult>, ProblemHttpResult>> ResumeSale(
-        long couponId, CouponRepository coupons, SalePauseStore store, SaleSwitchboard switchboard, CancellationToken ct) =>
+        long couponId, CouponRepository coupons, SalePauseStore store, SaleSwitchboard switchboard, HttpContext context, CancellationToken ct) =>
         await coupons.FindAsync(couponId, ct) is null
             ? Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {couponId} does not exist.")
-            : TypedResults.Ok(await ResumeAsync(couponId, store, switchboard, ct));
+            : TypedResults.Ok(await ResumeAsync(couponId, store, switchboard, context, ct));
 
-    public static async Task<Ok<SaleSwitchResult>> ResumeEverySale(SalePauseStore store, SaleSwitchboard switchboard, CancellationToken ct) =>
-        TypedResults.Ok(await ResumeAsync(SalePause.EverySale, store, switchboard, ct));
+    public static async Task<Ok<SaleSwitchResult>> ResumeEverySale(SalePauseStore store, SaleSwitchboard switchboard, HttpContext context, CancellationToken ct) =>
+        TypedResults.Ok(await ResumeAsync(SalePause.EverySale, store, switchboard, context, ct));
 
     /// <summary>The pauses in force, from the database (every instance follows it within a second).</summary>
     public static async Task<Ok<IReadOnlyList<SalePauseView>>> ListPauses(SalePauseStore store, CancellationToken ct) =>
@@ -66,6 +69,8 @@ public static class SaleSwitchAdminApi
     private static async Task<SaleSwitchResult> PauseAsync(
         long couponId, string? reason, SalePauseStore store, SaleSwitchboard switchboard, HttpContext context, TimeProvider clock, CancellationToken ct)
     {
+        // The reason goes to the audit too: the pause's row is gone once it is resumed, the audit stays.
+        AuditNotes.NoteDetail(context, $"reason={reason?.Trim()}");
         var (inForce, changed) = await store.PauseAsync(new SalePause
         {
             CouponId = couponId,
@@ -77,11 +82,17 @@ public static class SaleSwitchAdminApi
         return new SaleSwitchResult { Changed = changed, Pause = CampaignBoard.ViewOf(inForce), ClicksRefused = true };
     }
 
-    private static async Task<SaleSwitchResult> ResumeAsync(long couponId, SalePauseStore store, SaleSwitchboard switchboard, CancellationToken ct)
+    private static async Task<SaleSwitchResult> ResumeAsync(
+        long couponId, SalePauseStore store, SaleSwitchboard switchboard, HttpContext context, CancellationToken ct)
     {
-        var (changed, stillPaused) = await store.ResumeAsync(couponId, ct);
+        var (lifted, stillPaused) = await store.ResumeAsync(couponId, ct);
+        if (lifted is not null)
+        {
+            AuditNotes.NoteDetail(context, string.Create(CultureInfo.InvariantCulture, $"lifted the pause of {lifted.PausedAt:O} by {lifted.PausedBy}"));
+        }
+
         await HonourHereAsync(switchboard);
-        return new SaleSwitchResult { Changed = changed, ClicksRefused = stillPaused };
+        return new SaleSwitchResult { Changed = lifted is not null, ClicksRefused = stillPaused };
     }
 
     /// <summary>
@@ -101,11 +112,31 @@ public static class SaleSwitchAdminApi
     }
 
     /// <summary>
-    /// A reason is shown to operators in a terminal and kept in the audit: plain text of a bounded length.
+    /// A reason is shown in operators' terminals and kept in the database and the audit: one line of visible text (no
+    /// control, format, separator, private-use or unpaired surrogate characters: a bidi override or a zero-width space
+    /// would make a terminal show something else), at most <see cref="MaxReasonLength"/> characters as the column
+    /// counts them (code points).
     /// </summary>
-    internal static string? InvalidReason(string? reason) =>
-        reason is null ? null
-        : reason.Length > MaxReasonLength ? $"reason is at most {MaxReasonLength} characters."
-        : reason.Any(char.IsControl) ? "reason is one line of text without control characters."
-        : null;
+    internal static string? InvalidReason(string? reason)
+    {
+        if (reason is null)
+        {
+            return null;
+        }
+
+        var characters = 0;
+        for (var i = 0; i < reason.Length; characters++)
+        {
+            if (Rune.DecodeFromUtf16(reason.AsSpan(i), out var rune, out var used) != OperationStatus.Done
+                || Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator
+                    or UnicodeCategory.ParagraphSeparator or UnicodeCategory.PrivateUse or UnicodeCategory.Surrogate)
+            {
+                return "reason is one line of visible text: no control, format or separator characters.";
+            }
+
+            i += used;
+        }
+
+        return characters > MaxReasonLength ? $"reason is at most {MaxReasonLength} characters." : null;
+    }
 }

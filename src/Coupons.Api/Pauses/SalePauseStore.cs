@@ -32,20 +32,22 @@ public sealed class SalePauseStore(IDbConnectionFactory connections)
     }
 
     /// <summary>
-    /// Lifts the pause of one sale (or the global one): whether there was one, and whether a pause still stops the
-    /// sale's clicks (every sale's), as committed together.
+    /// Lifts the pause of one sale (or the global one): the pause it lifted (null when there was none), and whether a
+    /// pause still stops the sale's clicks (every sale's), as committed together.
     /// </summary>
-    public async Task<(bool Changed, bool StillPaused)> ResumeAsync(long couponId, CancellationToken ct)
+    public async Task<(SalePause? Lifted, bool StillPaused)> ResumeAsync(long couponId, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        var lifted = await connection.QuerySingleOrDefaultAsync<SalePause>(new CommandDefinition(
+            "SELECT coupon_id, paused_at, paused_by, reason FROM sale_pauses WHERE coupon_id = @couponId", new { couponId }, tx, cancellationToken: ct));
         var removed = await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM sale_pauses WHERE coupon_id = @couponId", new { couponId }, tx, cancellationToken: ct));
         var left = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM sale_pauses WHERE coupon_id IN (@couponId, @everySale)", new { couponId, everySale = SalePause.EverySale }, tx,
             cancellationToken: ct));
         await tx.CommitAsync(ct);
-        return (removed == 1, left > 0);
+        return (removed == 1 && lifted is not null ? Utc(lifted) : null, left > 0);
     }
 
     // Stored as UTC; the driver hands them back unlabelled, and JSON would then carry no zone.

@@ -69,6 +69,11 @@ public static class CampaignCommand
             console.MarkupLineInterpolated($"[bold]coupon {c.CouponId}[/] {c.Name}: [bold]{c.State}[/]");
             console.MarkupLineInterpolated($"window    {Window(c)}");
             console.MarkupLineInterpolated($"total {Number(c.Total)}, issued {Number(c.Issued)}, in flight {Figure(c.InFlight)}, remaining {Figure(c.Remaining)}");
+            if (c.Pause is { } pause)
+            {
+                console.MarkupLineInterpolated(
+                    $"[yellow]{(pause.CouponId is null ? "every sale " : "")}paused since {pause.PausedAt:yyyy-MM-dd HH:mm:ss} UTC by {pause.PausedBy}: {pause.Reason ?? "(no reason given)"}[/]");
+            }
             if (c.Unread is not null)
             {
                 console.MarkupLineInterpolated($"not read: {c.Unread}");
@@ -78,11 +83,70 @@ public static class CampaignCommand
         });
 
         var (pause, resume) = SwitchCommands(console, confirm);
-        return new Command("campaign", "The campaigns (one coupon's sale each): list them, show one, pause and resume their sale.")
+        return new Command("campaign", "The campaigns (one coupon's sale each): list, show, pause and resume, end, change the total.")
         {
-            list, show, pause, resume,
+            list, show, pause, resume, EndCommand(console, confirm), AddStockCommand(console, confirm), SetTotalCommand(console, confirm),
         };
     }
+
+    private static Command EndCommand(IAnsiConsole console, OperatorActions.Confirm confirm)
+    {
+        var coupon = new Argument<long>("coupon") { Description = "The coupon whose sale to end." };
+        var end = OperatorActions.Action("end", "End a sale now: its clicks answer 409 COUPON_ENDED; requests already accepted are still issued.",
+            console, confirm,
+            async (admin, p, ct) => $"End the sale of {await OperatorActions.DescribeAsync(admin, p.GetValue(coupon), ct)} now? This cannot be undone: an ended sale keeps its window.",
+            async (admin, p, ct) => OperatorActions.Answered(await admin.EndCampaignAsync(p.GetValue(coupon), ct), r => (ExitCodes.Ok, r.Changed
+                ? $"done: the sale of coupon {r.Campaign.CouponId} ended at {r.Campaign.EndDate:yyyy-MM-dd HH:mm:ss} UTC; {r.Campaign.Issued} issued"
+                : $"done: the sale of coupon {r.Campaign.CouponId} had already ended ({r.Campaign.EndDate:yyyy-MM-dd HH:mm} UTC)")));
+        end.Arguments.Add(coupon);
+        return end;
+    }
+
+    /// <summary>
+    /// Adds to the total read just before, sending that total as the one expected: a retry after an unknown outcome
+    /// is refused (409 TOTAL_CHANGED) instead of adding twice.
+    /// </summary>
+    private static Command AddStockCommand(IAnsiConsole console, OperatorActions.Confirm confirm)
+    {
+        var coupon = new Argument<long>("coupon") { Description = "The coupon whose total to raise." };
+        var units = new Argument<int>("units") { Description = "How many units to add (1 to 10,000,000)." };
+        units.Validators.Add(result =>
+        {
+            if (result.Tokens is [{ } token] && int.TryParse(token.Value, CultureInfo.InvariantCulture, out var n) && n is < 1 or > 10_000_000)
+            {
+                result.AddError("units is 1 to 10,000,000 (to lower a total, use set-total).");
+            }
+        });
+        var addStock = OperatorActions.Action("add-stock", "Raise a sale's total by N units; they go on sale at once.", console, confirm,
+            async (admin, p, ct) => $"Add {p.GetValue(units):N0} units to {await OperatorActions.DescribeAsync(admin, p.GetValue(coupon), ct)}?",
+            async (admin, p, ct) =>
+            {
+                var read = await admin.CampaignAsync(p.GetValue(coupon), ct);
+                return TotalChanged(await admin.ChangeTotalAsync(read.CouponId, (int)Math.Min(int.MaxValue, (long)read.Total + p.GetValue(units)), read.Total, ct));
+            });
+        addStock.Arguments.Add(coupon);
+        addStock.Arguments.Add(units);
+        return addStock;
+    }
+
+    private static Command SetTotalCommand(IAnsiConsole console, OperatorActions.Confirm confirm)
+    {
+        var coupon = new Argument<long>("coupon") { Description = "The coupon whose total to set." };
+        var total = new Argument<int>("total") { Description = "The new total: never below what is issued and in flight." };
+        var setTotal = OperatorActions.Action("set-total", "Set a sale's total, up or down (never below issued + in flight: refused, 3).", console, confirm,
+            async (admin, p, ct) => $"Set the total of {await OperatorActions.DescribeAsync(admin, p.GetValue(coupon), ct)} to {p.GetValue(total):N0}?",
+            async (admin, p, ct) => TotalChanged(await admin.ChangeTotalAsync(p.GetValue(coupon), p.GetValue(total), null, ct)));
+        setTotal.Arguments.Add(coupon);
+        setTotal.Arguments.Add(total);
+        return setTotal;
+    }
+
+    private static OperatorActions.Outcome TotalChanged(ApiAnswer<CampaignChanged> answer) =>
+        answer.Problem is { } problem
+            ? new(ExitCodes.Refused, $"refused: {problem}", Status: (int)answer.Status)
+            : OperatorActions.Answered(answer.Value!, r => (ExitCodes.Ok, r.Changed
+                ? $"done: coupon {r.Campaign.CouponId}'s total is {Number(r.Campaign.Total)}: {Figure(r.Campaign.Remaining)} on sale, {Number(r.Campaign.Issued)} issued"
+                : $"done: coupon {r.Campaign.CouponId}'s total already was {Number(r.Campaign.Total)}"));
 
     /// <summary>
     /// <c>campaign pause &lt;coupon&gt;|--all [--reason]</c> and <c>campaign resume &lt;coupon&gt;|--all</c>. A resume

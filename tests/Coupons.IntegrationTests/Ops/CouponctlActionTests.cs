@@ -115,6 +115,8 @@ public sealed class CouponctlActionTests
         Assert.Equal("docs/runbooks/CouponsSalePaused.md", status.GetProperty("runbook").GetString());
         var (_, shown) = await RunJsonAsync(["campaign", "show", $"{couponId}", .. at, "-o", "json"]);
         Assert.Equal(CampaignStates.Paused, shown.GetProperty("campaign").GetProperty("state").GetString());
+        var (_, shownScreen, _) = await RunAsync(["campaign", "show", $"{couponId}", .. at], answer: null);
+        Assert.Matches(@"paused since .+ UTC by .+: redis timeouts, INC-7", shownScreen); // hostile review: only json said so
 
         Assert.Equal(ExitCodes.Ok, (await RunAsync(["campaign", "pause", "--all", .. at, "--yes"], answer: null)).Code);
         var (underGlobal, underGlobalScreen, _) = await RunAsync(["campaign", "resume", $"{couponId}", .. at, "--yes"], answer: null);
@@ -128,9 +130,10 @@ public sealed class CouponctlActionTests
         Assert.Equal(HttpStatusCode.Accepted, (await driver.IssueAsync(couponId, people[1])).Status);
         Assert.Equal(0, (await RunJsonAsync(["status", .. at, "-o", "json"])).Code);
         var audit = await Eventually.MatchesAsync(() => new CouponsAdminClient(app.Admin).AuditAsync(),
-            rows => rows.Any(e => e.Action == "POST /api/admin/sales/resume"), TimeSpan.FromSeconds(10), "the resume never reached the audit");
-        Assert.Contains(audit, e => e.Action == "POST /api/admin/campaigns/{couponId}/pause" && e.CouponId == couponId && e.Status == 200);
-        Assert.Contains(audit, e => e.Action == "POST /api/admin/sales/pause" && e.Status == 200);
+            rows => rows.Any(e => e.Action.StartsWith("POST /api/admin/sales/resume lifted the pause of ", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(10), "the resume never reached the audit");
+        Assert.Contains(audit, e => e.Action == "POST /api/admin/campaigns/{couponId}/pause reason=redis timeouts, INC-7" && e.CouponId == couponId && e.Status == 200);
+        Assert.Contains(audit, e => e.Action == "POST /api/admin/sales/pause reason=" && e.Status == 200);
     }
 
     private static async Task<string> CreateUserAsync(CouponsAdminClient admin)

@@ -23,6 +23,7 @@ public sealed class CliArgumentsGeneratedTests
         [], ["status"], ["dlq", "list"], ["dlq", "replay"], ["reconcile"], ["gate", "rebuild"], ["consumer", "pause"], ["consumer", "resume"],
         ["context", "list"], ["context", "show"], ["context", "use"], ["context", "remove"], ["postmortem"], ["nonsense"],
         ["campaign", "list"], ["campaign", "show"], ["campaign"], ["campaign", "pause"], ["campaign", "resume"],
+        ["campaign", "end"], ["campaign", "add-stock"], ["campaign", "set-total"],
     ];
 
     /// <summary>
