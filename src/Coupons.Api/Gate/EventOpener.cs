@@ -8,7 +8,7 @@ namespace Coupons.Gate;
 /// Seeds a coupon's Redis gate from what the database says is already issued. Only from a database that holds
 /// everything the coupon accepted: callers make sure nothing is still on its way there (GateKeeperLoop, GateOpening).
 /// </summary>
-public sealed class EventOpener(IDbConnectionFactory connections, CouponRepository coupons, GateRepair gate, GateInspector inspector)
+public sealed class EventOpener(IDbConnectionFactory connections, CouponRepository coupons, GateRepair gate, GateInspector inspector, CouponTotals totals)
 {
     public async Task<(GateOpenResult Result, GateState State)?> OpenAsync(long couponId, CancellationToken ct)
     {
@@ -25,6 +25,13 @@ public sealed class EventOpener(IDbConnectionFactory connections, CouponReposito
             .Select(h => (h.UserId, Guid.Parse(h.RequestId))).ToList();
 
         var opened = await gate.OpenAsync(couponId, Math.Max(0, coupon.TotalQuantity - holders.Count), holders, generation);
+        if (opened == GateOpenResult.Opened && await coupons.FindAsync(couponId, ct) is { } now && now.TotalQuantity != coupon.TotalQuantity)
+        {
+            // The total changed while the gate was being built from the older one (a change finds no gate and goes to
+            // the database alone): set the new one now rather than at the next reconciliation round.
+            await totals.SyncAsync(couponId, coupon.TotalQuantity, now.TotalQuantity, ct);
+        }
+
         return (opened, await inspector.ReadStateAsync(couponId));
     }
 }

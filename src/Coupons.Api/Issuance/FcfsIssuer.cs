@@ -97,7 +97,8 @@ public sealed partial class FcfsIssuer(
         // one). Outside its window a click hears what it would have heard anyway.
         if (await switchboard.PauseForAsync(couponId, ct) is not null)
         {
-            return new(IssueStatus.Paused);
+            // A sale the database shows sold out has a final answer, not "retry later" (hostile review, issue 23).
+            return new(coupon.IssuedQuantity >= coupon.TotalQuantity ? IssueStatus.SoldOut : IssueStatus.Paused);
         }
 
         // One round trip decides the usual click: the gate script also checks the user registry. The id carries the

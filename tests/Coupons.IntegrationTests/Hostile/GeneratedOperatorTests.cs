@@ -8,11 +8,11 @@ namespace Coupons.IntegrationTests.Hostile;
 /// <summary>
 /// design.md §2: "an action may refuse, it may never break an invariant". Generated interleavings of clicks and
 /// operator actions — open, rebuild-gate, reconcile, consumer pause and resume, a sale's pause and resume and the
-/// global switch (issue 23), Redis restarted empty or from an older snapshot — for two coupons on two instances,
-/// checked step by step against a model (no second 202 for a holder; a paused sale's click is 503 SALE_PAUSED on either
-/// instance and only a paused one's is; every action answers one of its documented statuses) and then, once everything
-/// is resumed and settled, against I1-I3, I5 and the consistency report in the database. CsCheck shrinks a failing
-/// sequence to the shortest it can find.
+/// global switch, its total raised or lowered (issue 23), Redis restarted empty or from an older snapshot — for two
+/// coupons on two instances, checked step by step against a model (no second 202 for a holder; a paused sale's click is
+/// 503 SALE_PAUSED on either instance and only a paused one's is; every action answers one of its documented statuses)
+/// and then, once everything is resumed and settled, against I1-I3, I5 and the consistency report in the database.
+/// CsCheck shrinks a failing sequence to the shortest it can find.
 /// </summary>
 [Trait("Category", "Hostile")]
 [Collection(FaultCollection.Name)]
@@ -74,6 +74,9 @@ public sealed class GeneratedOperatorTests
 
     private sealed record ResumeSale(int Instance, int Coupon) : Step(Instance);
 
+    /// <summary>The sale's total moved by <paramref name="Delta"/> from what it is (issue 23), at least 1.</summary>
+    private sealed record ChangeTotal(int Instance, int Coupon, int Delta) : Step(Instance);
+
     private sealed record RedisRestartEmpty() : Step(0);
 
     private sealed record RedisSnapshot() : Step(0);
@@ -89,6 +92,7 @@ public sealed class GeneratedOperatorTests
         (2, Gen.Int[0, 1].Select(i => (Step)new Resume(i))),
         (2, Gen.Select(Gen.Int[0, 1], Gen.Int[-1, 1], (i, c) => (Step)new PauseSale(i, c))),
         (2, Gen.Select(Gen.Int[0, 1], Gen.Int[-1, 1], (i, c) => (Step)new ResumeSale(i, c))),
+        (2, Gen.Select(Gen.Int[0, 1], Gen.Int[0, 1], Gen.Int[-3, 3], (i, c, d) => (Step)new ChangeTotal(i, c, d))),
         (1, Gen.Const((Step)new RedisRestartEmpty())),
         (1, Gen.Const((Step)new RedisSnapshot())),
         (1, Gen.Const((Step)new RedisRestartFromSnapshot())));
@@ -191,6 +195,14 @@ public sealed class GeneratedOperatorTests
                 break;
             case Resume:
                 await app.Operator.SetConsumerPausedAsync(false);
+                break;
+            case ChangeTotal change:
+                var total = (await app.Operator.CampaignAsync(coupons[change.Coupon])).Total;
+                var changed = await app.Operator.ChangeTotalAsync(coupons[change.Coupon], Math.Max(1, total + change.Delta));
+                // Taken, or refused below what is issued and in flight, or while the gate cannot count it (after a
+                // restart).
+                Assert.True(changed.Status == HttpStatusCode.OK || (changed.Status, changed.Problem?.Code) is (HttpStatusCode.Conflict, "TOTAL_BELOW_TAKEN")
+                    or (HttpStatusCode.ServiceUnavailable, "GATE_NOT_READY"), $"{step}: {changed.Status} {changed.Problem}");
                 break;
             case RedisRestartEmpty:
                 await StackControl.StopRedisAsync();
