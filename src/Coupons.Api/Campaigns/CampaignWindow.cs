@@ -3,7 +3,7 @@ using Coupons.Catalog;
 namespace Coupons.Campaigns;
 
 /// <summary>A window change the rules allow, or why not (a problem code and a sentence for the operator).</summary>
-public readonly record struct WindowDecision(DateTime Start, DateTime End, string? RefusedCode = null, string? Refusal = null)
+public readonly record struct WindowDecision(DateTime Start, DateTime End, string? RefusedCode = null, string? Refusal = null, bool Changed = false)
 {
     public bool Allowed => RefusedCode is null;
 }
@@ -11,14 +11,16 @@ public readonly record struct WindowDecision(DateTime Start, DateTime End, strin
 /// <summary>
 /// The rules for moving a sale's window (pure, unit-tested): an ended sale keeps its window (its figures are final); a
 /// sale that has begun keeps its start (clicks were judged by it) and may only end in the future (ending it now is
-/// <c>end</c>); a scheduled sale may move both, but not into the past; the end always after the start.
+/// <c>end</c>); a scheduled sale may move both, but not into the past; the end always after the start. "Begun" counts
+/// the clock skew between instances: one whose clock runs ahead may already have taken clicks.
 /// </summary>
 public static class CampaignWindow
 {
     /// <summary>How far in the past a new start may be: an operator's "now" that took a moment to arrive.</summary>
     public static readonly TimeSpan StartTolerance = TimeSpan.FromMinutes(1);
 
-    public static WindowDecision Decide(Coupon coupon, DateTime utcNow, DateTimeOffset? newStart, DateTimeOffset? newEnd)
+    /// <param name="skew">How far the instances' clocks may be apart (Gate:ClockSkewMargin).</param>
+    public static WindowDecision Decide(Coupon coupon, DateTime utcNow, DateTimeOffset? newStart, DateTimeOffset? newEnd, TimeSpan skew = default)
     {
         var start = newStart?.UtcDateTime ?? coupon.StartDate;
         var end = newEnd?.UtcDateTime ?? coupon.EndDate;
@@ -32,12 +34,13 @@ public static class CampaignWindow
             return Refuse(ProblemCodes.CampaignEnded, "The sale has ended: its window is final.");
         }
 
-        if (utcNow >= coupon.StartDate && newStart is not null && start != coupon.StartDate)
+        var begun = utcNow >= coupon.StartDate - skew;
+        if (begun && newStart is not null && start != coupon.StartDate)
         {
             return Refuse(ProblemCodes.SaleStarted, "The sale has begun: its start cannot move (clicks were judged by it).");
         }
 
-        if (utcNow < coupon.StartDate && start < utcNow - StartTolerance)
+        if (!begun && start < utcNow - StartTolerance)
         {
             return Refuse(ProblemCodes.InvalidRequest, "startDate is in the past: to open the sale now, give the current time.");
         }
@@ -47,7 +50,8 @@ public static class CampaignWindow
             return Refuse(ProblemCodes.InvalidRequest, "endDate is not in the future: to end the sale now, use end.");
         }
 
-        return end <= start ? Refuse(ProblemCodes.InvalidRequest, "endDate must be after startDate.") : new(start, end);
+        return end <= start ? Refuse(ProblemCodes.InvalidRequest, "endDate must be after startDate.")
+            : new(start, end, Changed: start != coupon.StartDate || end != coupon.EndDate);
 
         WindowDecision Refuse(string code, string why) => new(coupon.StartDate, coupon.EndDate, code, why);
     }

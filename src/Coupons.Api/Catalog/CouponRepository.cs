@@ -24,31 +24,6 @@ public sealed class CouponRepository(IDbConnectionFactory connections)
         return rows.AsList();
     }
 
-    /// <summary>
-    /// Moves a sale's window, unless it ended meanwhile (false): the window rules were checked against a read that may
-    /// be a moment old.
-    /// </summary>
-    public async Task<bool> MoveWindowAsync(long couponId, DateTime start, DateTime end, DateTime utcNow, CancellationToken ct)
-    {
-        await using var connection = await connections.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE coupons SET start_date = @start, end_date = @end WHERE id = @couponId AND end_date > @utcNow",
-            new { couponId, start, end, utcNow }, cancellationToken: ct)) == 1;
-    }
-
-    /// <summary>
-    /// Ends a sale now: its end becomes <paramref name="utcNow"/> (and a sale that had not begun, its start too). False
-    /// when it had ended already.
-    /// </summary>
-    public async Task<bool> EndAsync(long couponId, DateTime utcNow, CancellationToken ct)
-    {
-        await using var connection = await connections.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE coupons SET end_date = @utcNow, start_date = CASE WHEN start_date > @utcNow THEN @utcNow ELSE start_date END " +
-            "WHERE id = @couponId AND end_date > @utcNow",
-            new { couponId, utcNow }, cancellationToken: ct)) == 1;
-    }
-
     public Task<IReadOnlyList<Coupon>> ListOpenAsync(DateTime utcNow, CancellationToken ct) => ListOpenAsync(utcNow, TimeSpan.Zero, ct);
 
     /// <summary>

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Coupons.Infrastructure.Database;
-using Coupons.Infrastructure.Redis;
 using Dapper;
 
 namespace Coupons.Gate;
@@ -38,12 +37,13 @@ public enum TotalChangeOutcome
 public readonly record struct TotalChange(TotalChangeOutcome Outcome, int Before, int After, long Taken);
 
 /// <summary>
-/// Changes a coupon's total in the database and in its gate as one step: under the coupon's row lock (the one the
-/// consumer takes to write issues), the gate is set first, by set-total.lua, which refuses a total below what it counts
-/// (issued and in flight) atomically with the clicks, then the row. Concurrent changes, from any instance, are
-/// serialised by the lock, so the gate ends at the total the database ends at. A row update that fails after the gate
-/// was set puts the gate back; if that fails too, <see cref="SyncAsync"/> (every reconciliation round) finds the gate's
-/// total off the database's and sets it again, under the same lock.
+/// Changes a coupon's total in the database and in its gate under the coupon's row lock (the one the consumer takes to
+/// write issues), in the order that never lets the gate sell more than the database allows, whatever fails in
+/// between: a lowering is taken off the gate first (set-total.lua refuses it below what the gate counts, atomically
+/// with the clicks), then committed; a raise is committed first, then put on the gate. A failure between the two leaves
+/// the gate selling less than it may (never more) until the next reconciliation round syncs it to the database. Every
+/// change of the gate is compare-and-set on the total it expects, so a script delayed in a stalled socket after its
+/// caller gave up finds a newer total and does nothing (hostile review, issue 23).
 /// </summary>
 public sealed partial class CouponTotals(
     IDbConnectionFactory connections, GateRepair gate, IOptions<GateOptions> options, TimeProvider clock, ILogger<CouponTotals> logger)
@@ -60,62 +60,81 @@ public sealed partial class CouponTotals(
             return new(TotalChangeOutcome.NotFound, 0, 0, 0);
         }
 
-        var (before, issued, start, end) = (row.TotalQuantity, row.IssuedQuantity, row.StartDate, row.EndDate);
+        var before = row.TotalQuantity;
         var now = clock.GetUtcNow().UtcDateTime;
-        if (now >= end)
+        if (now >= row.EndDate)
         {
-            return new(TotalChangeOutcome.Ended, before, before, issued);
+            return new(TotalChangeOutcome.Ended, before, before, row.IssuedQuantity);
         }
 
         if (expectedTotal is { } expected && expected != before)
         {
-            return new(TotalChangeOutcome.NotAsExpected, before, before, issued);
+            return new(TotalChangeOutcome.NotAsExpected, before, before, row.IssuedQuantity);
         }
 
-        if (total < issued)
+        if (total < row.IssuedQuantity)
         {
-            return new(TotalChangeOutcome.BelowTaken, before, before, issued);
+            return new(TotalChangeOutcome.BelowTaken, before, before, row.IssuedQuantity);
         }
 
-        var set = await gate.SetTotalAsync(couponId, total);
-        switch (set.Outcome)
+        var read = await gate.ReadTotalAsync(couponId);
+        if (read.Outcome is GateTotalOutcome.NotVerified || (read.Outcome is GateTotalOutcome.NoGate && now >= row.StartDate - options.Value.ClockSkewMargin))
         {
-            case GateTotalOutcome.BelowCounted:
-                return new(TotalChangeOutcome.BelowTaken, before, before, set.Counted);
-            case GateTotalOutcome.NotVerified:
-            case GateTotalOutcome.NoGate when now >= start - options.Value.ClockSkewMargin:
-                // In (or about to be in) its window: requests may be on their way, and only the gate counts them.
-                return new(TotalChangeOutcome.GateNotReady, before, before, issued);
+            // In (or about to be in) its window: requests may be on their way, and only the gate counts them.
+            return new(TotalChangeOutcome.GateNotReady, before, before, row.IssuedQuantity);
         }
 
-        try
+        var hasGate = read.Outcome == GateTotalOutcome.Read;
+        if (hasGate && read.TotalBefore != before)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE coupons SET total_quantity = @total WHERE id = @couponId", new { total, couponId }, tx, cancellationToken: ct));
-            await tx.CommitAsync(ct);
-        }
-        catch (Exception ex) when (set.Outcome == GateTotalOutcome.Set && ex is DbException or OperationCanceledException)
-        {
-            await PutGateBackAsync(couponId, before);
-            throw;
+            // Off the database's (a raise committed elsewhere and not on the gate yet, a failed change): we hold the
+            // lock.
+            await gate.SyncTotalAsync(couponId, before);
         }
 
-        return new(total == before ? TotalChangeOutcome.Unchanged : TotalChangeOutcome.Changed, before, total,
-            set.Outcome == GateTotalOutcome.Set ? set.Counted : issued);
+        var counted = hasGate ? read.Counted : row.IssuedQuantity;
+        if (hasGate && total < before)
+        {
+            var lowered = await gate.ChangeTotalAsync(couponId, total, before);
+            if (lowered.Outcome == GateTotalOutcome.BelowCounted)
+            {
+                return new(TotalChangeOutcome.BelowTaken, before, before, lowered.Counted);
+            }
+
+            if (lowered.Outcome != GateTotalOutcome.Set)
+            {
+                return new(TotalChangeOutcome.GateNotReady, before, before, row.IssuedQuantity);
+            }
+
+            counted = lowered.Counted;
+        }
+
+        // The gate is touched (or about to be): finish regardless of the caller going away.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE coupons SET total_quantity = @total WHERE id = @couponId", new { total, couponId }, tx, cancellationToken: CancellationToken.None));
+        await tx.CommitAsync(CancellationToken.None);
+        if (hasGate && total > before)
+        {
+            // Committed: now on sale. Under the lock again, from whatever the gate holds now, to the database's total.
+            await SyncAsync(couponId, CancellationToken.None);
+        }
+
+        return new(total == before ? TotalChangeOutcome.Unchanged : TotalChangeOutcome.Changed, before, total, counted);
     }
 
     /// <summary>
-    /// Sets the gate to the database's total again, under the row lock, when <paramref name="gateTotal"/> (its stock
-    /// plus what it counts, read without the lock) is off it; a change in progress elsewhere holds the lock, so this
-    /// never undoes one. True when the gate was set.
+    /// Sets the gate to the database's total when it is off it (read in one step, then under the row lock, so a
+    /// change in progress elsewhere is waited for, never undone). True when the gate was set.
     /// </summary>
-    public async Task<bool> SyncAsync(long couponId, long gateTotal, int databaseTotal, CancellationToken ct)
+    public async Task<bool> SyncIfOffAsync(long couponId, int databaseTotal, CancellationToken ct)
     {
-        if (gateTotal == databaseTotal)
-        {
-            return false;
-        }
+        var read = await gate.ReadTotalAsync(couponId);
+        return read.Outcome == GateTotalOutcome.Read && read.TotalBefore != databaseTotal && await SyncAsync(couponId, ct);
+    }
 
+    /// <summary>Under the row lock, sets the gate to the database's total; true when the gate was off it.</summary>
+    public async Task<bool> SyncAsync(long couponId, CancellationToken ct)
+    {
         await using var connection = await connections.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (await LockAsync(connection, tx, couponId, ct) is not { } row)
@@ -123,11 +142,11 @@ public sealed partial class CouponTotals(
             return false;
         }
 
-        var set = await gate.SetTotalAsync(couponId, row.TotalQuantity);
-        await tx.CommitAsync(ct);
-        if (set.Outcome == GateTotalOutcome.Set && set.StockBefore + set.Counted != row.TotalQuantity)
+        var set = await gate.SyncTotalAsync(couponId, row.TotalQuantity);
+        await tx.CommitAsync(CancellationToken.None);
+        if (set.Outcome == GateTotalOutcome.Set && set.TotalBefore != row.TotalQuantity)
         {
-            GateTotalSynced(logger, couponId, set.StockBefore + set.Counted, row.TotalQuantity);
+            GateTotalSynced(logger, couponId, set.TotalBefore, row.TotalQuantity);
             return true;
         }
 
@@ -154,21 +173,7 @@ public sealed partial class CouponTotals(
         public DateTime EndDate { get; init; }
     }
 
-    private async Task PutGateBackAsync(long couponId, int total)
-    {
-        try
-        {
-            await gate.SetTotalAsync(couponId, total);
-        }
-        catch (Exception ex) when (RedisCircuit.IsUnavailable(ex))
-        {
-            GateNotPutBack(logger, couponId, total, ex.Message);
-        }
-    }
-
     [LoggerMessage(EventId = 4410, Level = LogLevel.Warning, Message = "Coupon {CouponId}: its gate sold a total of {GateTotal}, the database says {Total}: the gate is set to the database's")]
     private static partial void GateTotalSynced(ILogger logger, long couponId, long gateTotal, int total);
 
-    [LoggerMessage(EventId = 4411, Level = LogLevel.Error, Message = "Coupon {CouponId}: a total change failed in the database and its gate could not be put back to {Total} ({Reason}); reconciliation sets it")]
-    private static partial void GateNotPutBack(ILogger logger, long couponId, int total, string reason);
 }

@@ -25,11 +25,11 @@ public sealed class EventOpener(IDbConnectionFactory connections, CouponReposito
             .Select(h => (h.UserId, Guid.Parse(h.RequestId))).ToList();
 
         var opened = await gate.OpenAsync(couponId, Math.Max(0, coupon.TotalQuantity - holders.Count), holders, generation);
-        if (opened == GateOpenResult.Opened && await coupons.FindAsync(couponId, ct) is { } now && now.TotalQuantity != coupon.TotalQuantity)
+        if (opened == GateOpenResult.Opened)
         {
-            // The total changed while the gate was being built from the older one (a change finds no gate and goes to
-            // the database alone): set the new one now rather than at the next reconciliation round.
-            await totals.SyncAsync(couponId, coupon.TotalQuantity, now.TotalQuantity, ct);
+            // A change that found no gate went to the database alone, maybe while this gate was built from the older
+            // total: under the row lock (waiting for a change in progress), the gate takes the database's total.
+            await totals.SyncAsync(couponId, ct);
         }
 
         return (opened, await inspector.ReadStateAsync(couponId));

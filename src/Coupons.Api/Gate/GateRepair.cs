@@ -59,10 +59,25 @@ public sealed class GateRepair(IConnectionMultiplexer redis)
         return TrustScript.ParseReset(await redis.GetDatabase().ScriptEvaluateAsync(TrustScript.Text, keys, args));
     }
 
-    /// <summary>Sets a verified gate's total (stock = total less what it counts); see set-total.lua.</summary>
-    public async Task<GateTotalChange> SetTotalAsync(long couponId, long total)
+    /// <summary>
+    /// A verified gate's total, read in one step (its stock and what it counts); see set-total.lua.
+    /// </summary>
+    public Task<GateTotalChange> ReadTotalAsync(long couponId) => SetTotalAsync(couponId, "read");
+
+    /// <summary>
+    /// Sets the total only if the gate's total is <paramref name="expected"/> and not below what it counts.
+    /// </summary>
+    public Task<GateTotalChange> ChangeTotalAsync(long couponId, long total, long expected) => SetTotalAsync(couponId, "change", total, expected);
+
+    /// <summary>Sets the total whatever it was: only under the coupon's row lock, to the database's total.</summary>
+    public Task<GateTotalChange> SyncTotalAsync(long couponId, long total) => SetTotalAsync(couponId, "sync", total);
+
+    /// <summary>Takes every unit left off sale (an ended sale), so no instance can still sell one.</summary>
+    public Task<GateTotalChange> CloseAsync(long couponId) => SetTotalAsync(couponId, "close");
+
+    private async Task<GateTotalChange> SetTotalAsync(long couponId, string mode, long total = 0, long expected = 0)
     {
-        var (keys, args) = SetTotalScript.Layout(couponId, total);
+        var (keys, args) = SetTotalScript.Layout(couponId, mode, total, expected);
         return SetTotalScript.Parse(await redis.GetDatabase().ScriptEvaluateAsync(SetTotalScript.Text, keys, args));
     }
 

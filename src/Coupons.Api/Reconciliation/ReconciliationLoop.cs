@@ -7,13 +7,12 @@ namespace Coupons.Reconciliation;
 
 /// <summary>
 /// Runs the <see cref="Reconciler"/> for every open coupon on a timer, after setting a gate whose total is off the
-/// database's back to it (<see cref="CouponTotals.SyncAsync"/>: a total change whose gate could not be put back). Safe
-/// on every instance at once: each repair is one atomic script, each total under the coupon's row lock.
+/// database's to it (<see cref="CouponTotals.SyncIfOffAsync"/>: a change that failed between the gate and the row).
+/// Safe on every instance at once: each repair is one atomic script, each total under the coupon's row lock.
 /// </summary>
 public sealed class ReconciliationLoop(
     CouponRepository coupons,
     Reconciler reconciler,
-    GateInspector gate,
     CouponTotals totals,
     IOptions<ReconciliationOptions> options,
     TimeProvider clock,
@@ -33,11 +32,7 @@ public sealed class ReconciliationLoop(
     {
         foreach (var coupon in await coupons.ListOpenAsync(clock.GetUtcNow().UtcDateTime, ct))
         {
-            if (await gate.ReadStateAsync(coupon.Id) is { Open: true, RemainingStock: { } stock } state)
-            {
-                await totals.SyncAsync(coupon.Id, stock + state.AcceptedRequests, coupon.TotalQuantity, ct);
-            }
-
+            await totals.SyncIfOffAsync(coupon.Id, coupon.TotalQuantity, ct);
             await reconciler.ReconcileIfDriftedAsync(coupon.Id, ct);
         }
     }

@@ -117,15 +117,23 @@ public static class CampaignCommand
                 result.AddError("units is 1 to 10,000,000 (to lower a total, use set-total).");
             }
         });
+        var expected = new Option<int?>("--expected-total")
+        {
+            Description = "Add to this total only (what you read before: a rerun after an unknown outcome then cannot add twice).",
+        };
         var addStock = OperatorActions.Action("add-stock", "Raise a sale's total by N units; they go on sale at once.", console, confirm,
             async (admin, p, ct) => $"Add {p.GetValue(units):N0} units to {await OperatorActions.DescribeAsync(admin, p.GetValue(coupon), ct)}?",
             async (admin, p, ct) =>
             {
-                var read = await admin.CampaignAsync(p.GetValue(coupon), ct);
-                return TotalChanged(await admin.ChangeTotalAsync(read.CouponId, (int)Math.Min(int.MaxValue, (long)read.Total + p.GetValue(units)), read.Total, ct));
+                var from = p.GetValue(expected) ?? (await admin.CampaignAsync(p.GetValue(coupon), ct)).Total;
+                var total = (long)from + p.GetValue(units);
+                return total > 10_000_000
+                    ? new OperatorActions.Outcome(ExitCodes.Usage, $"not done: {from:N0} + {p.GetValue(units):N0} is over the most a sale can have (10,000,000)")
+                    : TotalChanged(await admin.ChangeTotalAsync(p.GetValue(coupon), (int)total, from, ct));
             });
         addStock.Arguments.Add(coupon);
         addStock.Arguments.Add(units);
+        addStock.Options.Add(expected);
         return addStock;
     }
 

@@ -105,4 +105,53 @@ public sealed class CampaignChangesTests(StackFixture stack)
         await Eventually.MatchesAsync(() => stack.Api.GetRequestAsync(open, accepted), r => r?.Status == "ISSUED", TimeSpan.FromSeconds(30),
             "a request accepted before the sale ended was not issued");
     }
+
+    /// <summary>
+    /// Hostile review (issue 23): "end now" only told this instance; another one whose coupon definition was up to a
+    /// second old (longer through a database outage) still sold. Ending also takes what is left off the gate.
+    /// </summary>
+    [Fact]
+    public async Task A_sale_ended_through_one_instance_sells_nothing_more_through_another_that_has_not_reread_it()
+    {
+        await using var other = new CouponApiFactory();
+        using var otherClient = other.CreateClient();
+        await ApiDriver.WaitUntilReadyAsync(otherClient);
+        var (coupon, people) = await stack.Api.OpenSaleAsync(stock: 10, people: 3);
+        Assert.Equal(HttpStatusCode.Accepted, (await ApiDriver.IssueAsync(otherClient, coupon, people[0])).Status); // its definition is fresh
+
+        await stack.Api.Operator.EndCampaignAsync(coupon);
+        var late = await ApiDriver.IssueAsync(otherClient, coupon, people[1]);
+
+        Assert.NotEqual(HttpStatusCode.Accepted, late.Status);
+        Assert.Contains(late.Code, new[] { "COUPON_ENDED", "SOLD_OUT" });
+        Assert.Equal(0, (await stack.Api.ConsistencyAsync(coupon)).Redis.RemainingStock);
+        Assert.Empty(other.ServerErrors.Errors);
+    }
+
+    /// <summary>
+    /// A change is compare-and-set on the gate's total: a script that arrives late, after its caller gave up and
+    /// another change went through, does nothing (hostile review, issue 23: it overwrote the newer total). And a gate
+    /// whose total is off the database's, however it got there, is set back to it by the reconciliation round.
+    /// </summary>
+    [Fact]
+    public async Task A_late_change_finds_a_newer_total_and_does_nothing_and_a_gate_off_the_database_is_set_back()
+    {
+        await using var repairing = new CouponApiFactory(Faults.FaultCollection.FastRepair());
+        using var client = repairing.CreateClient();
+        await ApiDriver.WaitUntilReadyAsync(client);
+        var (coupon, people) = await stack.Api.OpenSaleAsync(stock: 100, people: 1);
+        Assert.Equal(HttpStatusCode.Accepted, (await stack.Api.IssueAsync(coupon, people[0])).Status);
+        Assert.Equal(HttpStatusCode.OK, (await stack.Api.Operator.ChangeTotalAsync(coupon, 60)).Status);
+        var gate = stack.App.Services.GetRequiredService<Coupons.Gate.GateRepair>();
+
+        var late = await gate.ChangeTotalAsync(coupon, 200, expected: 100); // sent when the total was 100
+        Assert.Equal(Coupons.Gate.GateTotalOutcome.NotAsExpected, late.Outcome);
+        Assert.Equal(59L, (await stack.Api.ConsistencyAsync(coupon)).Redis.RemainingStock);
+
+        await gate.SyncTotalAsync(coupon, 90); // off the database's 60, as a change that failed half-way would leave it
+        var report = await Eventually.MatchesAsync(() => stack.Api.ConsistencyAsync(coupon), r => r.Redis.RemainingStock == 59, TimeSpan.FromSeconds(30),
+            "reconciliation never set the gate back to the database's total");
+        Assert.True(report.Consistent, string.Join("; ", report.Problems));
+        Assert.Empty(repairing.ServerErrors.Errors);
+    }
 }
