@@ -68,6 +68,7 @@ app.UseRequestTimeouts();
 app.UseMiddleware<AdminAuditMiddleware>();
 
 app.MapCatalogApi();
+app.MapSaleClockApi();                           // the server's time and a sale's countdown, for shoppers' pages
 app.MapIssuanceApi();
 app.MapUserCouponsApi();
 app.MapAdminApi()                                // the admin group (key, audit, limits): configuration, audit, consistency

@@ -32,6 +32,17 @@ public sealed class CouponsClient(HttpClient http)
         return await AnswerAsync<IssueRequestView>(response, ct);
     }
 
+    /// <summary>The server's time: count a sale down from it, not from this machine's clock.</summary>
+    public async Task<ServerTimeView> GetServerTimeAsync(CancellationToken ct = default) =>
+        (await http.GetFromJsonAsync<ServerTimeView>("/api/time", Json, ct))!;
+
+    /// <summary>A sale's state and the time left until it opens and ends, on the server's clock.</summary>
+    public async Task<ApiAnswer<SaleCountdown>> GetCountdownAsync(long couponId, CancellationToken ct = default)
+    {
+        using var response = await http.GetAsync($"/api/coupons/{couponId}/countdown", ct);
+        return await AnswerAsync<SaleCountdown>(response, ct);
+    }
+
     public async Task<ApiAnswer<List<UserCouponView>>> GetUserCouponsAsync(string publicId, bool availableOnly = false, CancellationToken ct = default)
     {
         using var response = await http.GetAsync($"/api/coupons/user/{Uri.EscapeDataString(publicId)}{(availableOnly ? "/available" : "")}", ct);

@@ -140,3 +140,36 @@ public sealed record CampaignChanged
 
     public CampaignView Campaign { get; init; } = new();
 }
+
+/// <summary>
+/// The server's time, for a client that must not trust its own clock in a flash sale: it counts down from
+/// <see cref="ServerTime"/> as it received it (a round trip's error at most), not from its own clock.
+/// </summary>
+public sealed record ServerTimeView
+{
+    public DateTime ServerTime { get; init; }
+}
+
+/// <summary>
+/// A sale's countdown as a shopper's page shows it: "starts in 10 s", "ends in 3 min", "paused", from the server's
+/// clock. <see cref="State"/> is <c>SCHEDULED</c>, <c>OPEN</c>, <c>PAUSED</c> or <c>ENDED</c> (the window and the
+/// kill switch; whether units are left is the issuable list's).
+/// </summary>
+public sealed record SaleCountdown
+{
+    public long CouponId { get; init; }
+
+    public string State { get; init; } = "";
+
+    public DateTime ServerTime { get; init; }
+
+    public DateTime StartDate { get; init; }
+
+    public DateTime EndDate { get; init; }
+
+    /// <summary>Until the sale opens; 0 once it has.</summary>
+    public long MillisecondsToStart { get; init; }
+
+    /// <summary>Until the sale ends; 0 once it has.</summary>
+    public long MillisecondsToEnd { get; init; }
+}

@@ -11,16 +11,16 @@ public readonly record struct WindowDecision(DateTime Start, DateTime End, strin
 /// <summary>
 /// The rules for moving a sale's window (pure, unit-tested): an ended sale keeps its window (its figures are final); a
 /// sale that has begun keeps its start (clicks were judged by it) and may only end in the future (ending it now is
-/// <c>end</c>); a scheduled sale may move both, but not into the past; the end always after the start. "Begun" counts
-/// the clock skew between instances: one whose clock runs ahead may already have taken clicks.
+/// <c>end</c>); a scheduled sale may move both, but not into the past; the end always after the start. "Begun" is by
+/// this instance's clock: an instance whose clock runs ahead may have taken a click a moment earlier, which stays a
+/// holder like any other (the pause is the tool for stopping a sale about to start).
 /// </summary>
 public static class CampaignWindow
 {
     /// <summary>How far in the past a new start may be: an operator's "now" that took a moment to arrive.</summary>
     public static readonly TimeSpan StartTolerance = TimeSpan.FromMinutes(1);
 
-    /// <param name="skew">How far the instances' clocks may be apart (Gate:ClockSkewMargin).</param>
-    public static WindowDecision Decide(Coupon coupon, DateTime utcNow, DateTimeOffset? newStart, DateTimeOffset? newEnd, TimeSpan skew = default)
+    public static WindowDecision Decide(Coupon coupon, DateTime utcNow, DateTimeOffset? newStart, DateTimeOffset? newEnd)
     {
         var start = newStart?.UtcDateTime ?? coupon.StartDate;
         var end = newEnd?.UtcDateTime ?? coupon.EndDate;
@@ -34,7 +34,7 @@ public static class CampaignWindow
             return Refuse(ProblemCodes.CampaignEnded, "The sale has ended: its window is final.");
         }
 
-        var begun = utcNow >= coupon.StartDate - skew;
+        var begun = utcNow >= coupon.StartDate;
         if (begun && newStart is not null && start != coupon.StartDate)
         {
             return Refuse(ProblemCodes.SaleStarted, "The sale has begun: its start cannot move (clicks were judged by it).");

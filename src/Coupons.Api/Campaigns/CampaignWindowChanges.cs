@@ -24,16 +24,17 @@ public sealed class CampaignWindowChanges(IDbConnectionFactory connections, Gate
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var decision = CampaignWindow.Decide(coupon, now, newStart, newEnd, options.Value.ClockSkewMargin);
+        var decision = CampaignWindow.Decide(coupon, now, newStart, newEnd);
         if (decision.Allowed && (decision.Start != coupon.StartDate || decision.End != coupon.EndDate))
         {
             await connection.ExecuteAsync(new CommandDefinition("UPDATE coupons SET start_date = @Start, end_date = @End WHERE id = @couponId",
                 new { decision.Start, decision.End, couponId }, tx, cancellationToken: CancellationToken.None));
             await tx.CommitAsync(CancellationToken.None);
-            if (decision.Start != coupon.StartDate)
+            if (decision.Start != coupon.StartDate && decision.Start > now + options.Value.ClockSkewMargin)
             {
-                // A scheduled sale's gate may be open ahead of its start (Gate:ClockSkewMargin): it took no click yet,
-                // and is opened again when the new start is near.
+                // Its gate may have been opened ahead of the old start (Gate:ClockSkewMargin); the new one is further
+                // off than any gate is kept ahead, so it goes, and opens again when the new start is near. (Dropped, it
+                // waits for the pipeline like any rebuild, in case an instance whose clock runs ahead took a click.)
                 await gate.ResetAsync(couponId);
             }
         }
