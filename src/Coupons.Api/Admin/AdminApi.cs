@@ -32,7 +32,7 @@ public static class AdminApi
     {
         return await reporter.ReportAsync(couponId, ct) is { } report
             ? TypedResults.Ok(report)
-            : Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {couponId} does not exist.");
+            : Problems.NoSuchCoupon(couponId);
     }
 
     /// <summary>The admin audit, newest first; <c>couponId</c>, <c>actor</c> and <c>client</c> narrow it.</summary>

@@ -31,7 +31,7 @@ public static class DbLockBaselineApi
     public static async Task<Results<Created, ProblemHttpResult>> IssueWithRowLock(
         long couponId, string publicId, IDbConnectionFactory connections, TimeProvider clock, CancellationToken ct)
     {
-        var forUpdate = connections.Dialect.Provider == DatabaseProvider.MySql ? "FOR UPDATE" : "";
+        var forUpdate = connections.Dialect.ForUpdate;
         await using var connection = await connections.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var coupon = await connection.QuerySingleOrDefaultAsync<CouponRow>(new CommandDefinition(

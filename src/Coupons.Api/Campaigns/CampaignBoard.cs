@@ -31,7 +31,7 @@ public sealed class CampaignBoard(CouponRepository coupons, GateInspector gate, 
         // From the database, the record every instance follows (each within a second), not this instance's view.
         var paused = (await pauses.ListAsync(ct)).ToDictionary(p => p.CouponId);
         return [.. listed.Select(coupon => View(coupon, now, states.GetValueOrDefault(coupon.Id), unread,
-            paused.GetValueOrDefault(SalePause.EverySale) ?? paused.GetValueOrDefault(coupon.Id)))];
+            SalePause.StoppingSale(paused, coupon.Id)))];
     }
 
     private async Task<(Dictionary<long, GateState> States, string? Unread)> ReadGatesAsync(IReadOnlyList<Coupon> inWindow)

@@ -39,7 +39,7 @@ public static class CampaignChangesAdminApi
         AuditNotes.NoteDetail(context, string.Create(CultureInfo.InvariantCulture, $"total={change.Before}->{request.Total} {change.Outcome}"));
         return change.Outcome switch
         {
-            TotalChangeOutcome.NotFound => Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {couponId} does not exist."),
+            TotalChangeOutcome.NotFound => Problems.NoSuchCoupon(couponId),
             TotalChangeOutcome.Ended => Problems.Conflict(ProblemCodes.CampaignEnded, "The sale has ended: its total is final."),
             TotalChangeOutcome.NotAsExpected => Problems.Conflict(ProblemCodes.TotalChanged,
                 $"The total is {change.Before}, not {request.ExpectedTotal}: it changed since it was read. Read it again and decide.",
@@ -80,7 +80,7 @@ public static class CampaignChangesAdminApi
     {
         if (await windows.MoveAsync(couponId, request.StartDate, request.EndDate, ct) is not { } decision)
         {
-            return Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {couponId} does not exist.");
+            return Problems.NoSuchCoupon(couponId);
         }
 
         if (!decision.Allowed)
@@ -108,7 +108,7 @@ public static class CampaignChangesAdminApi
     {
         if (await windows.EndAsync(couponId, ct) is not { } ended)
         {
-            return Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {couponId} does not exist.");
+            return Problems.NoSuchCoupon(couponId);
         }
 
         catalog.Forget(couponId);

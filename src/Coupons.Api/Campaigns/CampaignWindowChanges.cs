@@ -68,7 +68,7 @@ public sealed class CampaignWindowChanges(IDbConnectionFactory connections, Gate
 
     private async Task<Coupon?> LockAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction tx, long couponId, CancellationToken ct)
     {
-        var forUpdate = connections.Dialect.Provider == DatabaseProvider.MySql ? " FOR UPDATE" : "";
+        var forUpdate = connections.Dialect.ForUpdate;
         return await connection.QuerySingleOrDefaultAsync<Coupon>(new CommandDefinition(
             "SELECT id, start_date, end_date FROM coupons WHERE id = @couponId" + forUpdate, new { couponId }, tx, cancellationToken: ct));
     }

@@ -19,5 +19,5 @@ public static class CampaignsAdminApi
     public static async Task<Results<Ok<CampaignView>, ProblemHttpResult>> ReadCampaign(long couponId, CampaignBoard board, CancellationToken ct) =>
         await board.FindAsync(couponId, ct) is { } campaign
             ? TypedResults.Ok(campaign)
-            : Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {couponId} does not exist.");
+            : Problems.NoSuchCoupon(couponId);
 }

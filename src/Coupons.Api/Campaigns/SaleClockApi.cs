@@ -33,7 +33,7 @@ public static class SaleClockApi
         NoStore(context);
         if (await catalog.FindAsync(couponId, ct) is not { } coupon)
         {
-            return Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {couponId} does not exist.");
+            return Problems.NoSuchCoupon(couponId);
         }
 
         var now = clock.GetUtcNow().UtcDateTime;

@@ -40,7 +40,7 @@ public static class SaleSwitchAdminApi
 
         if (await coupons.FindAsync(couponId, ct) is null)
         {
-            return Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {couponId} does not exist.");
+            return Problems.NoSuchCoupon(couponId);
         }
 
         return TypedResults.Ok(await PauseAsync(couponId, request?.Reason, store, switchboard, context, clock, ct));
@@ -56,7 +56,7 @@ public static class SaleSwitchAdminApi
     public static async Task<Results<Ok<SaleSwitchResult>, ProblemHttpResult>> ResumeSale(
         long couponId, CouponRepository coupons, SalePauseStore store, SaleSwitchboard switchboard, HttpContext context, CancellationToken ct) =>
         await coupons.FindAsync(couponId, ct) is null
-            ? Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {couponId} does not exist.")
+            ? Problems.NoSuchCoupon(couponId)
             : TypedResults.Ok(await ResumeAsync(couponId, store, switchboard, context, ct));
 
     public static async Task<Ok<SaleSwitchResult>> ResumeEverySale(SalePauseStore store, SaleSwitchboard switchboard, HttpContext context, CancellationToken ct) =>

@@ -90,7 +90,7 @@ public sealed class IssueRequestStore(IDbConnectionFactory connections, TimeProv
     private async Task<Dictionary<long, CouponStock>> LockCouponsAsync(DbConnection connection, DbTransaction tx, List<long> ids, CancellationToken ct)
     {
         // FOR UPDATE serialises batches of the same coupon across consumer instances (SQLite has one writer anyway).
-        var forUpdate = connections.Dialect.Provider == DatabaseProvider.MySql ? " FOR UPDATE" : "";
+        var forUpdate = connections.Dialect.ForUpdate;
         var rows = await connection.QueryAsync<CouponStock>(new CommandDefinition(
             "SELECT id, total_quantity, issued_quantity, validity_days FROM coupons WHERE id IN @ids ORDER BY id" + forUpdate,
             new { ids }, tx, cancellationToken: ct));

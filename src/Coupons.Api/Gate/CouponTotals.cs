@@ -156,7 +156,7 @@ public sealed partial class CouponTotals(
     private async Task<LockedCoupon?> LockAsync(DbConnection connection, DbTransaction tx, long couponId, CancellationToken ct)
     {
         // SQLite has one writer at a time; MySQL locks the row, as the consumer's batch does.
-        var forUpdate = connections.Dialect.Provider == DatabaseProvider.MySql ? " FOR UPDATE" : "";
+        var forUpdate = connections.Dialect.ForUpdate;
         return await connection.QuerySingleOrDefaultAsync<LockedCoupon>(new CommandDefinition(
             "SELECT total_quantity, issued_quantity, start_date, end_date FROM coupons WHERE id = @couponId" + forUpdate,
             new { couponId }, tx, cancellationToken: ct));

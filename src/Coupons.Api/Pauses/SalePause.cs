@@ -21,4 +21,11 @@ public sealed record SalePause
     public string? Reason { get; init; }
 
     public bool CoversEverySale => CouponId == EverySale;
+
+    /// <summary>
+    /// The pause that stops <paramref name="couponId"/>'s clicks among <paramref name="pauses"/>: every sale's first,
+    /// else its own; null when none.
+    /// </summary>
+    public static SalePause? StoppingSale(IReadOnlyDictionary<long, SalePause> pauses, long couponId) =>
+        pauses.GetValueOrDefault(EverySale) ?? pauses.GetValueOrDefault(couponId);
 }

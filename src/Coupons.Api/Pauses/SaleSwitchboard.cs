@@ -45,7 +45,7 @@ public sealed class SaleSwitchboard : IDisposable
     public async ValueTask<SalePause?> PauseForAsync(long couponId, CancellationToken ct)
     {
         var known = _known ?? await ReadAsync(firstOnly: true, ct);
-        return known.GetValueOrDefault(SalePause.EverySale) ?? known.GetValueOrDefault(couponId);
+        return SalePause.StoppingSale(known, couponId);
     }
 
     /// <summary>

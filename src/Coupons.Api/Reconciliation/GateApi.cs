@@ -38,7 +38,7 @@ public static class GateApi
 
         if (await coupons.FindAsync(couponId, ct) is null)
         {
-            return Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {couponId} does not exist.");
+            return Problems.NoSuchCoupon(couponId);
         }
 
         var (outcome, state) = await opening.OpenAsync(couponId, waitFor, ct);
@@ -62,7 +62,7 @@ public static class GateApi
 
         if (await coupons.FindAsync(couponId, ct) is null)
         {
-            return Problems.NotFound(ProblemCodes.CouponNotFound, $"Coupon {couponId} does not exist.");
+            return Problems.NoSuchCoupon(couponId);
         }
 
         await repair.ResetAsync(couponId);

@@ -123,8 +123,7 @@ public sealed class SignalReader : IDisposable
 
     private async Task<(Signals? Signals, string? Reason)> TryReadAdminAsync(Replica replica, CancellationToken ct)
     {
-        using var adminHttp = new HttpClient { BaseAddress = replica.Admin, Timeout = Timeout };
-        adminHttp.DefaultRequestHeaders.Add(CouponsAdminClient.KeyHeader, _targets.AdminKey);
+        using var adminHttp = AdminHttp(replica);
         using var publicHttp = new HttpClient { BaseAddress = replica.App, Timeout = Timeout };
         var admin = new CouponsAdminClient(adminHttp);
         List<DeadLetter> letters;
@@ -166,8 +165,7 @@ public sealed class SignalReader : IDisposable
         string? firstError = null;
         foreach (var replica in _targets.Replicas)
         {
-            using var adminHttp = new HttpClient { BaseAddress = replica.Admin, Timeout = Timeout };
-            adminHttp.DefaultRequestHeaders.Add(CouponsAdminClient.KeyHeader, _targets.AdminKey);
+            using var adminHttp = AdminHttp(replica);
             try
             {
                 return signals with { Pauses = await new CouponsAdminClient(adminHttp).SalePausesAsync(ct) };
@@ -225,6 +223,13 @@ public sealed class SignalReader : IDisposable
         {
             return signals with { AlertmanagerAsked = true, AlertmanagerError = Describe(ex) };
         }
+    }
+
+    private HttpClient AdminHttp(Replica replica)
+    {
+        var http = new HttpClient { BaseAddress = replica.Admin, Timeout = Timeout };
+        http.DefaultRequestHeaders.Add(CouponsAdminClient.KeyHeader, _targets.AdminKey);
+        return http;
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)

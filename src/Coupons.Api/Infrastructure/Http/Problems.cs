@@ -23,6 +23,9 @@ public static class Problems
 
     public static ProblemHttpResult NotFound(string code, string detail) => Create(StatusCodes.Status404NotFound, code, "Not found", detail);
 
+    /// <summary>404 <c>COUPON_NOT_FOUND</c>, as every admin endpoint about one coupon says it.</summary>
+    public static ProblemHttpResult NoSuchCoupon(long couponId) => NotFound(ProblemCodes.CouponNotFound, $"Coupon {couponId} does not exist.");
+
     public static ProblemHttpResult Conflict(string code, string detail, IDictionary<string, object?>? extra = null) =>
         Create(StatusCodes.Status409Conflict, code, "Conflict", detail, extra);
 
