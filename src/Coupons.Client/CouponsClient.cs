@@ -32,6 +32,27 @@ public sealed class CouponsClient(HttpClient http)
         return await AnswerAsync<IssueRequestView>(response, ct);
     }
 
+    /// <summary>
+    /// Opens the request's status stream, where the outcome is pushed instead of polled; a refusal (404, 409
+    /// <c>STATUS_STREAM_OPEN</c>, 503 <c>STATUS_STREAMS_FULL</c>, ...) comes back as the answer's problem. Dispose the
+    /// stream to close it.
+    /// </summary>
+    public async Task<ApiAnswer<RequestEvents>> StreamRequestAsync(long couponId, Guid requestId, CancellationToken ct = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/coupons/{couponId}/issue-requests/{requestId}/events");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        if (response.IsSuccessStatusCode)
+        {
+            return new ApiAnswer<RequestEvents>(response.StatusCode, new RequestEvents(response), null);
+        }
+
+        using (response)
+        {
+            return new ApiAnswer<RequestEvents>(response.StatusCode, null, await ApiProblem.ReadAsync(response, ct));
+        }
+    }
+
     /// <summary>The server's time: count a sale down from it, not from this machine's clock.</summary>
     public async Task<ServerTimeView> GetServerTimeAsync(CancellationToken ct = default) =>
         (await http.GetFromJsonAsync<ServerTimeView>("/api/time", Json, ct))!;

@@ -42,7 +42,7 @@ public sealed class IssueRequestStore(IDbConnectionFactory connections, TimeProv
         await using var connection = await connections.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var coupons = await LockCouponsAsync(connection, tx, requests.Select(r => r.CouponId).Distinct().ToList(), ct);
-        var decided = await ReadDecidedAsync(connection, tx, requests, ct);
+        var decided = await ReadDecidedAsync(connection, tx, requests.Select(r => r.RequestId).ToList(), ct);
         var pending = requests.Where(r => !decided.ContainsKey(r.RequestId)).ToList();
         var users = await ReadUsersAsync(connection, tx, pending, ct);
         var holders = await ReadHoldersAsync(connection, tx, pending, ct);
@@ -87,6 +87,16 @@ public sealed class IssueRequestStore(IDbConnectionFactory connections, TimeProv
         return row is null ? null : new DecidedRequest(new IssueDecision(requestId, row.Status, row.Reason), row.CouponId, row.UserId);
     }
 
+    /// <summary>
+    /// The database's decisions on any number of requests (500 per query), keyed by request id; undecided ones are
+    /// absent.
+    /// </summary>
+    public async Task<Dictionary<Guid, DecidedRequest>> FindManyAsync(IReadOnlyCollection<Guid> requestIds, CancellationToken ct)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return await ReadDecidedAsync(connection, null, requestIds, ct);
+    }
+
     private async Task<Dictionary<long, CouponStock>> LockCouponsAsync(DbConnection connection, DbTransaction tx, List<long> ids, CancellationToken ct)
     {
         // FOR UPDATE serialises batches of the same coupon across consumer instances (SQLite has one writer anyway).
@@ -97,14 +107,14 @@ public sealed class IssueRequestStore(IDbConnectionFactory connections, TimeProv
         return rows.ToDictionary(c => c.Id);
     }
 
-    private static async Task<Dictionary<Guid, DecidedRequest>> ReadDecidedAsync(DbConnection connection, DbTransaction tx, List<IssueRequested> requests, CancellationToken ct)
+    private static async Task<Dictionary<Guid, DecidedRequest>> ReadDecidedAsync(DbConnection connection, DbTransaction? tx, IReadOnlyCollection<Guid> requestIds, CancellationToken ct)
     {
         var decided = new Dictionary<Guid, DecidedRequest>();
-        foreach (var chunk in requests.Chunk(RowsPerStatement))
+        foreach (var chunk in requestIds.Chunk(RowsPerStatement))
         {
             var rows = await connection.QueryAsync<StatusRow>(new CommandDefinition(
                 RequestLedger.DecisionsOf("@ids"),
-                new { ids = chunk.Select(r => r.RequestId.ToString()).ToList() }, tx, cancellationToken: ct));
+                new { ids = chunk.Select(id => id.ToString()).ToList() }, tx, cancellationToken: ct));
             foreach (var row in rows.Where(r => r.Status != RequestStatus.Pending))
             {
                 var id = Guid.Parse(row.RequestId);

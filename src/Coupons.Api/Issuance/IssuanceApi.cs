@@ -28,6 +28,17 @@ public static class IssuanceApi
             .RequireRateLimiting(IssuanceRateLimiting.ReadsPolicy).WithMetadata(ClientLimit.Read)
             .Answers(StatusCodes.Status404NotFound, ProblemCodes.RequestNotFound)
             .Answers(StatusCodes.Status503ServiceUnavailable, ProblemCodes.DatabaseUnavailable, ProblemCodes.RequestStatusUnknown);
+
+        // Its outcome pushed: not under the reads bulkhead, whose permit it would hold for minutes; bounded by
+        // RequestWatches instead.
+        group.MapGet("/{couponId}/issue-requests/{requestId}/events", RequestStatusStream.OpenAsync).WithName("StreamIssueRequest")
+            .Produces<IssueRequestView>(StatusCodes.Status200OK, "text/event-stream")
+            .RequireUser()
+            .WithMetadata(ClientLimit.Read)
+            .DisableRequestTimeout()
+            .Answers(StatusCodes.Status404NotFound, ProblemCodes.RequestNotFound)
+            .Answers(StatusCodes.Status409Conflict, ProblemCodes.StatusStreamOpen)
+            .Answers(StatusCodes.Status503ServiceUnavailable, ProblemCodes.DatabaseUnavailable, ProblemCodes.RequestStatusUnknown, ProblemCodes.StatusStreamsFull);
         return routes;
     }
 
@@ -60,27 +71,35 @@ public static class IssuanceApi
     public static async Task<Results<Ok<IssueRequestView>, ProblemHttpResult>> GetIssueRequest(
         long couponId, Guid requestId, ClaimsPrincipal user, RequestStatusLookup lookup, UserDirectory users, IOptions<UserAuthOptions> auth, CancellationToken ct)
     {
+        var (found, problem) = await FindOwnRequestAsync(couponId, requestId, user, lookup, users, auth.Value, ct);
+        return found is null ? problem! : TypedResults.Ok(new IssueRequestView(requestId, couponId, found.Status, found.Reason));
+    }
+
+    /// <summary>The request if it is the caller's (see <see cref="GetIssueRequest"/>), or the problem to answer.</summary>
+    internal static async Task<(RequestStatusFound? Found, ProblemHttpResult? Problem)> FindOwnRequestAsync(
+        long couponId, Guid requestId, ClaimsPrincipal user, RequestStatusLookup lookup, UserDirectory users, UserAuthOptions auth, CancellationToken ct)
+    {
         try
         {
             if (await lookup.FindAsync(couponId, requestId, ct) is { } found
-                && (user.Identity?.IsAuthenticated != true || await IsOwnerAsync(user, found.UserId, users, auth.Value, ct)))
+                && (user.Identity?.IsAuthenticated != true || await IsOwnerAsync(user, found.UserId, users, auth, ct)))
             {
-                return TypedResults.Ok(new IssueRequestView(requestId, couponId, found.Status, found.Reason));
+                return (found, null);
             }
         }
         catch (DbException)
         {
-            return Problems.Unavailable(ProblemCodes.DatabaseUnavailable, "Request status is unavailable: the database is unavailable.");
+            return (null, Problems.Unavailable(ProblemCodes.DatabaseUnavailable, "Request status is unavailable: the database is unavailable."));
         }
         catch (RequestStatusUnknownException)
         {
             // Not "not found": a 202's request may be on its way to the database while its gate is rebuilt or Redis is
             // down.
-            return Problems.Unavailable(ProblemCodes.RequestStatusUnknown,
-                "This request may still be on its way to the database and cannot be seen right now; ask again shortly.");
+            return (null, Problems.Unavailable(ProblemCodes.RequestStatusUnknown,
+                "This request may still be on its way to the database and cannot be seen right now; ask again shortly."));
         }
 
-        return Problems.NotFound(ProblemCodes.RequestNotFound, "No such issue request for this coupon.");
+        return (null, Problems.NotFound(ProblemCodes.RequestNotFound, "No such issue request for this coupon."));
     }
 
     private static async Task<bool> IsOwnerAsync(ClaimsPrincipal user, long owner, UserDirectory users, UserAuthOptions auth, CancellationToken ct) =>

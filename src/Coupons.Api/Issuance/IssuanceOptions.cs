@@ -53,6 +53,32 @@ public sealed class IssuanceOptions
 
 
     /// <summary>
+    /// Status streams (a request's outcome pushed as server-sent events) open at once per instance; beyond this, 503
+    /// STATUS_STREAMS_FULL and the client polls. One per person besides (409 STATUS_STREAM_OPEN).
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxStatusStreams { get; set; } = 20_000;
+
+    /// <summary>
+    /// How often one query per instance asks the database about every request a stream waits on (not one per stream).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:00:05")]
+    public TimeSpan StatusStreamPoll { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// A waiting stream repeats PENDING this often, so proxies and load balancers do not close an idle connection.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan StatusStreamHeartbeat { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// The longest one stream stays open; it then ends on PENDING and the client opens another (an EventSource does so by
+    /// itself), so a connection is never held for ever by a request the consumer is far behind on.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
+    public TimeSpan StatusStreamLifetime { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
     /// How long FCFS keeps accepting while MySQL cannot be reached: coupon definitions read before the outage stand in,
     /// the gate decides, accepted requests wait in Kafka and are written when MySQL returns. After this, clicks are
     /// refused with 503 DATABASE_UNAVAILABLE, bounding the backlog (and the wait for ISSUED) an outage can build.

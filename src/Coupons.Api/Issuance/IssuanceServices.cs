@@ -23,6 +23,9 @@ public static class IssuanceServices
         services.AddSingleton<FcfsIssuer>().AddSingleton<IssueRequestPublisher>().AddSingleton<ParkedRequests>().AddSingleton<RequestStatusLookup>().AddSingleton<InFlightWitness>();
         services.AddHostedService<ParkedRequestRelayLoop>();
 
+        // A request's outcome pushed to whoever waits on it: bounded streams, one database query per round for all.
+        services.AddSingleton<RequestWatches>().AddHostedService<RequestWatchLoop>();
+
         // "Has everything this coupon accepted reached the database?", asked before gate rebuilds and unit returns.
         return services.AddSingleton<PipelineDrain>();
     }

@@ -13,6 +13,8 @@ public static class ProblemCodes
     public const string UserNotFound = "USER_NOT_FOUND";
     public const string RequestNotFound = "REQUEST_NOT_FOUND";
     public const string RequestStatusUnknown = "REQUEST_STATUS_UNKNOWN";
+    public const string StatusStreamOpen = "STATUS_STREAM_OPEN";
+    public const string StatusStreamsFull = "STATUS_STREAMS_FULL";
     public const string AlreadyRequested = "ALREADY_REQUESTED";
     public const string SoldOut = "SOLD_OUT";
     public const string NotOpen = "COUPON_NOT_OPEN";
