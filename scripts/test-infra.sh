@@ -101,7 +101,7 @@ start_kafka() {
   dotnet build "$ROOT/src/Coupons.KafkaMockHost" -c Release -v quiet -nologo >/dev/null
   rm -f "$STATE/kafka.bootstrap"
   nohup dotnet "$ROOT/src/Coupons.KafkaMockHost/bin/Release/net10.0/Coupons.KafkaMockHost.dll" \
-    --brokers 1 --topic coupon.issue.requested:4 --topic coupon.issue.requested.dlq:1 \
+    --brokers 1 --topic coupon.issue.requested:4 --topic coupon.issue.requested.dlq:1 --topic coupon.events:4 \
     --bootstrap-file "$STATE/kafka.bootstrap" --control-port "$KAFKA_CONTROL_PORT" >"$STATE/kafka.log" 2>&1 &
   echo $! >"$STATE/kafka.pid"
   for _ in $(seq 1 60); do [[ -s "$STATE/kafka.bootstrap" ]] && break; sleep 0.25; done

@@ -13,8 +13,10 @@ using Coupons.Infrastructure.Redis;
 using Coupons.Issuance;
 using Coupons.Ledger;
 using Coupons.Ops;
+using Coupons.Outbox;
 using Coupons.Pauses;
 using Coupons.Reconciliation;
+using Coupons.Redemption;
 using Coupons.Seeding;
 using Coupons.UserCoupons;
 using Coupons.Users;
@@ -45,11 +47,13 @@ public static class CouponServices
                 .AddUsers()
                 .AddUserCoupons()
                 .AddLedger()
+                .AddOutbox(configuration)              // the shop's events, written with the changes they tell of
                 .AddGate(configuration)
                 .AddIssuance(configuration)
                 .AddConsumer()                         // after the relay: hosted services stop in reverse, the consumer first
                 .AddReconciliation(configuration)
                 .AddCampaigns()
+                .AddRedemption()                       // the order service's side: use at checkout, restore on cancel
                 .AddAuth(configuration)
                 .AddAdmin(configuration);
 

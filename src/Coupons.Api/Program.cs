@@ -12,6 +12,7 @@ using Coupons.Infrastructure.Edge;
 using Coupons.Issuance;
 using Coupons.Ops;
 using Coupons.Reconciliation;
+using Coupons.Redemption;
 using Coupons.UserCoupons;
 using Coupons.Users;
 using Scalar.AspNetCore;
@@ -71,6 +72,7 @@ app.MapCatalogApi();
 app.MapSaleClockApi();                           // the server's time and a sale's countdown, for shoppers' pages
 app.MapIssuanceApi();
 app.MapUserCouponsApi();
+app.MapRedemptionApi();                          // the order service's side: use a coupon at checkout, restore it on cancel
 app.MapAdminApi()                                // the admin group (key, audit, limits): configuration, audit, consistency
    .MapCatalogAdminApi()                         // each feature adds its admin endpoints to the group
    .MapUsersAdminApi()

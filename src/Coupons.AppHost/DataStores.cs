@@ -7,6 +7,7 @@ public static class DataStores
 {
     public const string RequestTopic = "coupon.issue.requested";
     public const string DeadLetterTopic = "coupon.issue.requested.dlq";
+    public const string EventsTopic = "coupon.events";
     public const int TopicPartitions = 4;
 
     /// <summary>
@@ -96,7 +97,8 @@ public static class DataStores
         return builder.AddProject<Projects.Coupons_KafkaMockHost>("kafka", launchProfileName: null)
             .WithArgs("--brokers", $"{topology.Options.KafkaBrokers}", "--replication-factor", $"{topology.Options.KafkaBrokers}",
                 "--control-port", $"{topology.Options.KafkaControlPort}", "--bootstrap-file", bootstrapFile,
-                "--topic", $"{RequestTopic}:{TopicPartitions}", "--topic", $"{DeadLetterTopic}:{TopicPartitions}")
+                "--topic", $"{RequestTopic}:{TopicPartitions}", "--topic", $"{DeadLetterTopic}:{TopicPartitions}",
+                "--topic", $"{EventsTopic}:{TopicPartitions}")
             .WithFileHealthCheck(bootstrapFile);
     }
 

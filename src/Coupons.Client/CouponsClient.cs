@@ -70,6 +70,23 @@ public sealed class CouponsClient(HttpClient http)
         return await AnswerAsync<List<UserCouponView>>(response, ct);
     }
 
+    /// <summary>
+    /// Uses the user's coupon for an order (the holder's token): 200 with the discount, the same answer again for the
+    /// same order id (<c>replayed</c>); 409 <c>COUPON_ALREADY_USED</c> when another order uses it.
+    /// </summary>
+    public async Task<ApiAnswer<RedemptionView>> UseCouponAsync(long couponId, string publicId, string orderId, decimal orderAmount, CancellationToken ct = default)
+    {
+        using var response = await http.PostAsJsonAsync($"/api/coupons/{couponId}/use/{Uri.EscapeDataString(publicId)}", new UseCouponRequest(orderId, orderAmount), Json, ct);
+        return await AnswerAsync<RedemptionView>(response, ct);
+    }
+
+    /// <summary>Gives the coupon back when the order that used it is cancelled (idempotent).</summary>
+    public async Task<ApiAnswer<RedemptionView>> RestoreCouponAsync(long couponId, string publicId, string orderId, CancellationToken ct = default)
+    {
+        using var response = await http.PostAsJsonAsync($"/api/coupons/{couponId}/restore/{Uri.EscapeDataString(publicId)}", new RestoreCouponRequest(orderId), Json, ct);
+        return await AnswerAsync<RedemptionView>(response, ct);
+    }
+
     internal static async Task<ApiAnswer<T>> AnswerAsync<T>(HttpResponseMessage response, CancellationToken ct) =>
         response.IsSuccessStatusCode
             ? new ApiAnswer<T>(response.StatusCode, await ReadValueAsync<T>(response, ct), null)

@@ -24,7 +24,9 @@ public sealed class RequestEvents(HttpResponseMessage response) : IAsyncDisposab
         }
     }
 
-    /// <summary>The last status the stream gave before it ended: the outcome, or PENDING if it ended undecided.</summary>
+    /// <summary>
+    /// The last status the stream gave before it ended: the outcome, or PENDING if it ended undecided.
+    /// </summary>
     public async Task<IssueRequestView?> LastAsync(CancellationToken ct = default)
     {
         IssueRequestView? last = null;

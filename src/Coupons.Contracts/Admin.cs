@@ -9,7 +9,8 @@ public sealed record CreateCouponRequest(
     int? TotalQuantity,
     DateTimeOffset? StartDate,
     DateTimeOffset? EndDate,
-    int? ValidityDays);
+    int? ValidityDays,
+    decimal? MaxDiscountAmount = null);
 
 public sealed record CreatedCoupon(long Id);
 

@@ -16,12 +16,12 @@ public sealed class ArchitectureTests
     [
         ["Coupons.Infrastructure"],
         ["Coupons.Ops"],
-        ["Coupons.Catalog", "Coupons.Users", "Coupons.Auth", "Coupons.Ledger", "Coupons.Pauses"],
+        ["Coupons.Catalog", "Coupons.Users", "Coupons.Auth", "Coupons.Ledger", "Coupons.Pauses", "Coupons.Outbox"],
         ["Coupons.Gate"],
         ["Coupons.Requests"],   // the accepted request as a message: what the click publishes and the consumer reads
         ["Coupons.Consumer"],   // writes accepted requests to the database; knows nothing of the click
         ["Coupons.Issuance"],   // the click: gate, publish, park, relay; asks the consumer's store for a request's status
-        ["Coupons.Reconciliation", "Coupons.Admin", "Coupons.Campaigns", "Coupons.UserCoupons", "Coupons.Health", "Coupons.Bench"],
+        ["Coupons.Reconciliation", "Coupons.Admin", "Coupons.Campaigns", "Coupons.UserCoupons", "Coupons.Health", "Coupons.Bench", "Coupons.Redemption"],
         ["Coupons.Seeding"],
     ];
 

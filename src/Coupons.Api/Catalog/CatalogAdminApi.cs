@@ -26,7 +26,7 @@ public static class CatalogAdminApi
 
         var id = await coupons.CreateAsync(new NewCoupon(
             request.Name!, request.CouponType!.ToUpperInvariant(), request.DiscountRate, request.DiscountAmount, request.MinOrderAmount ?? 0,
-            request.TotalQuantity!.Value, request.StartDate!.Value, request.EndDate!.Value, request.ValidityDays ?? 30), explicitId: null, ct);
+            request.TotalQuantity!.Value, request.StartDate!.Value, request.EndDate!.Value, request.ValidityDays ?? 30, request.MaxDiscountAmount), explicitId: null, ct);
         AuditNotes.NoteCoupon(context, id);
         return TypedResults.Created($"/api/admin/coupons/{id}", new CreatedCoupon(id));
     }
@@ -53,9 +53,19 @@ public static class CatalogAdminApi
             return "startDate and endDate are required and endDate must be after startDate.";
         }
 
-        if (r.DiscountRate is < 0 or > 100 || r.DiscountAmount is < 0 || r.MinOrderAmount is < 0 || r.ValidityDays is < 1 or > 3650)
+        if (r.DiscountRate is < 0 or > 100 || r.DiscountAmount is < 0 || r.MinOrderAmount is < 0 || r.MaxDiscountAmount is < 0 || r.ValidityDays is < 1 or > 3650)
         {
             return "discountRate must be 0-100, amounts non-negative, validityDays 1-3650.";
+        }
+
+        if (new[] { r.DiscountAmount, r.MinOrderAmount, r.MaxDiscountAmount }.Any(a => a is { } amount && !Money.IsAmount(amount)))
+        {
+            return $"amounts have at most two decimals and are at most {Money.Max:N0}.";
+        }
+
+        if (r.CouponType!.ToUpperInvariant() == "FIXED" ? r.DiscountAmount is not > 0 : r.DiscountRate is not > 0)
+        {
+            return "a FIXED coupon needs discountAmount > 0, a PERCENTAGE one discountRate > 0.";
         }
 
         return null;

@@ -15,6 +15,9 @@ public sealed class Coupon
 
     public decimal MinOrderAmount { get; init; }
 
+    /// <summary>A PERCENTAGE coupon's largest discount; null: no cap.</summary>
+    public decimal? MaxDiscountAmount { get; init; }
+
     public int TotalQuantity { get; init; }
 
     public int IssuedQuantity { get; init; }

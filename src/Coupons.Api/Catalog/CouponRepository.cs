@@ -6,7 +6,8 @@ namespace Coupons.Catalog;
 public sealed class CouponRepository(IDbConnectionFactory connections)
 {
     private const string Columns =
-        "id, name, coupon_type, discount_rate, discount_amount, min_order_amount, total_quantity, issued_quantity, start_date, end_date, validity_days";
+        "id, name, coupon_type, discount_rate, discount_amount, min_order_amount, max_discount_amount, total_quantity, issued_quantity, start_date, end_date, " +
+        "validity_days";
 
     public async Task<Coupon?> FindAsync(long couponId, CancellationToken ct)
     {
@@ -47,9 +48,9 @@ public sealed class CouponRepository(IDbConnectionFactory connections)
         var idValue = explicitId is null ? "" : "@explicitId, ";
         await connection.ExecuteAsync(new CommandDefinition(
             $"""
-            INSERT INTO coupons ({idColumn}name, coupon_type, discount_rate, discount_amount, min_order_amount,
+            INSERT INTO coupons ({idColumn}name, coupon_type, discount_rate, discount_amount, min_order_amount, max_discount_amount,
                                  total_quantity, issued_quantity, start_date, end_date, validity_days)
-            VALUES ({idValue}@Name, @CouponType, @DiscountRate, @DiscountAmount, @MinOrderAmount,
+            VALUES ({idValue}@Name, @CouponType, @DiscountRate, @DiscountAmount, @MinOrderAmount, @MaxDiscountAmount,
                     @TotalQuantity, 0, @StartDate, @EndDate, @ValidityDays)
             """,
             new
@@ -60,6 +61,7 @@ public sealed class CouponRepository(IDbConnectionFactory connections)
                 coupon.DiscountRate,
                 coupon.DiscountAmount,
                 coupon.MinOrderAmount,
+                coupon.MaxDiscountAmount,
                 coupon.TotalQuantity,
                 StartDate = coupon.StartDate.UtcDateTime,
                 EndDate = coupon.EndDate.UtcDateTime,
@@ -81,4 +83,5 @@ public sealed record NewCoupon(
     int TotalQuantity,
     DateTimeOffset StartDate,
     DateTimeOffset EndDate,
-    int ValidityDays);
+    int ValidityDays,
+    decimal? MaxDiscountAmount = null);

@@ -28,6 +28,7 @@ public static class EmbeddedDependencies
             var cluster = new MockKafkaCluster();
             cluster.CreateTopic(kafka.Topic, kafka.Partitions);
             cluster.CreateTopic(kafka.DeadLetterTopic, 1);
+            cluster.CreateTopic(kafka.EventsTopic, kafka.Partitions);
             builder.Services.AddSingleton(cluster);
             overrides[StoreAddress.Kafka.Key] = cluster.BootstrapServers;
         }

@@ -75,7 +75,9 @@ public static class IssuanceApi
         return found is null ? problem! : TypedResults.Ok(new IssueRequestView(requestId, couponId, found.Status, found.Reason));
     }
 
-    /// <summary>The request if it is the caller's (see <see cref="GetIssueRequest"/>), or the problem to answer.</summary>
+    /// <summary>
+    /// The request if it is the caller's (see <see cref="GetIssueRequest"/>), or the problem to answer.
+    /// </summary>
     internal static async Task<(RequestStatusFound? Found, ProblemHttpResult? Problem)> FindOwnRequestAsync(
         long couponId, Guid requestId, ClaimsPrincipal user, RequestStatusLookup lookup, UserDirectory users, UserAuthOptions auth, CancellationToken ct)
     {

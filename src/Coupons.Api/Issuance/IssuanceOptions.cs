@@ -72,8 +72,8 @@ public sealed class IssuanceOptions
     public TimeSpan StatusStreamHeartbeat { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
-    /// The longest one stream stays open; it then ends on PENDING and the client opens another (an EventSource does so by
-    /// itself), so a connection is never held for ever by a request the consumer is far behind on.
+    /// The longest one stream stays open; it then ends on PENDING and the client opens another (an EventSource does so
+    /// by itself), so a connection is never held for ever by a request the consumer is far behind on.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
     public TimeSpan StatusStreamLifetime { get; set; } = TimeSpan.FromMinutes(2);

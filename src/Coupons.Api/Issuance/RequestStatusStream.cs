@@ -8,11 +8,11 @@ using Coupons.Users;
 namespace Coupons.Issuance;
 
 /// <summary>
-/// <c>GET .../issue-requests/{requestId}/events</c>: a request's outcome pushed as server-sent events instead of polled.
-/// The same checks as the status read (its own user's request, else 404), then one <c>status</c> event at once and
-/// one when the request is decided, after which the stream ends. While it waits it repeats PENDING every
-/// <see cref="IssuanceOptions.StatusStreamHeartbeat"/>, and ends on PENDING after
-/// <see cref="IssuanceOptions.StatusStreamLifetime"/> or when the instance stops (the client reconnects, or polls).
+/// <c>GET .../issue-requests/{requestId}/events</c>: a request's outcome pushed as server-sent events instead of
+/// polled. The same checks as the status read (its own user's request, else 404), then one <c>status</c> event at once
+/// and one when the request is decided, after which the stream ends. While it waits it repeats PENDING every <see
+/// cref="IssuanceOptions.StatusStreamHeartbeat"/>, and ends on PENDING after <see
+/// cref="IssuanceOptions.StatusStreamLifetime"/> or when the instance stops (the client reconnects, or polls).
 /// </summary>
 public static class RequestStatusStream
 {

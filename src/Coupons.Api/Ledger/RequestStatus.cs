@@ -23,8 +23,12 @@ public static class RejectReason
     public const string CouponNotFound = "COUPON_NOT_FOUND";
 }
 
-/// <summary>A user's coupon (a user_coupons row) as stored: issued unused, until the order service uses it.</summary>
+/// <summary>
+/// A user's coupon (a user_coupons row) as stored: issued UNUSED, USED by an order at checkout, UNUSED again when that
+/// order is cancelled. Expiry is read from expires_at, never written.
+/// </summary>
 public static class UserCouponStatus
 {
     public const string Unused = "UNUSED";
+    public const string Used = "USED";
 }

@@ -97,6 +97,9 @@ public sealed class CouponMetrics : IDisposable
     public void Gauge<T>(string name, Func<IEnumerable<Measurement<T>>> observe, string? unit = null, string? description = null)
         where T : struct => _meter.CreateObservableGauge(name, observe, unit, description);
 
+    /// <summary>A counter a feature owns (its events, counted where they happen).</summary>
+    public Counter<long> Counter(string name, string? unit = null, string? description = null) => _meter.CreateCounter<long>(name, unit, description);
+
     public static double Seconds(long startTimestamp) => Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds;
 
     public void Dispose() => _meter.Dispose();

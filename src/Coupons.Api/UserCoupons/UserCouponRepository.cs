@@ -25,6 +25,10 @@ public sealed class UserCouponRow
     public DateTime ExpiresAt { get; init; }
 
     public string RequestId { get; init; } = "";
+
+    public string? OrderId { get; init; }
+
+    public DateTime? UsedAt { get; init; }
 }
 
 public sealed class UserCouponRepository(IDbConnectionFactory connections)
@@ -36,7 +40,7 @@ public sealed class UserCouponRepository(IDbConnectionFactory connections)
         var rows = await connection.QueryAsync<UserCouponRow>(new CommandDefinition(
             $"""
             SELECT uc.id, uc.coupon_id, c.name AS coupon_name, c.coupon_type, c.discount_rate, c.discount_amount,
-                   uc.status, uc.issued_at, uc.expires_at, uc.request_id
+                   uc.status, uc.issued_at, uc.expires_at, uc.request_id, uc.order_id, uc.used_at
             FROM user_coupons uc JOIN coupons c ON c.id = uc.coupon_id
             WHERE uc.user_id = @userId {filter}
             ORDER BY uc.id

@@ -32,7 +32,7 @@ public static class UserCouponsApi
         var rows = await repo.ListAsync(userId.Value, availableOnly ? clock.GetUtcNow().UtcDateTime : null, ct);
         IReadOnlyList<UserCouponView> views = rows.Select(r => new UserCouponView(
             r.Id, r.CouponId, r.CouponName, r.CouponType, r.DiscountRate, r.DiscountAmount, r.Status,
-            AsUtc(r.IssuedAt), AsUtc(r.ExpiresAt), r.RequestId)).ToList();
+            AsUtc(r.IssuedAt), AsUtc(r.ExpiresAt), r.RequestId, r.OrderId, r.UsedAt is { } used ? AsUtc(used) : null)).ToList();
         return TypedResults.Ok(views);
     }
 

@@ -124,6 +124,34 @@ public static class Invariants
         return facts;
     }
 
+    /// <summary>
+    /// SPEC I8 for one coupon: no user coupon has two uses in force (a use not restored); a USED coupon is used by
+    /// exactly the order it names and an UNUSED one by none; and the outbox holds one coupon.used per use and one
+    /// coupon.restored per restore, nothing else. Returns the uses in force by user coupon id.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<long, string>> AssertRedemptionsHoldAsync(long couponId)
+    {
+        await using var connection = Connect(null);
+        var coupons = (await connection.QueryAsync<(long Id, string Status, string? OrderId)>(
+            "SELECT id, status, order_id FROM user_coupons WHERE coupon_id = @couponId", new { couponId })).ToList();
+        var uses = (await connection.QueryAsync<(long UserCouponId, string OrderId, DateTime? RestoredAt)>(
+            "SELECT user_coupon_id, order_id, restored_at FROM coupon_redemptions WHERE coupon_id = @couponId", new { couponId })).ToList();
+        var inForce = uses.Where(u => u.RestoredAt is null).GroupBy(u => u.UserCouponId).ToDictionary(g => g.Key, g => g.Select(u => u.OrderId).ToList());
+        Assert.All(inForce, kv => Assert.True(kv.Value.Count == 1, $"I8: user coupon {kv.Key} is used by {kv.Value.Count} orders at once: {string.Join(", ", kv.Value)}"));
+        foreach (var (id, status, orderId) in coupons)
+        {
+            var usedBy = inForce.GetValueOrDefault(id)?.Single();
+            Assert.True((status, orderId) == (usedBy is null ? "UNUSED" : "USED", usedBy), $"I8: user coupon {id} is {status} by {orderId ?? "no order"}, its use in force {usedBy ?? "none"}");
+        }
+
+        var events = (await connection.QueryAsync<(string Type, string Payload)>(
+                "SELECT event_type, payload FROM outbox_events WHERE event_type IN ('coupon.used', 'coupon.restored')"))
+            .Select(e => (e.Type, Event: Coupons.Outbox.ShopEvent.FromJson(e.Payload)!)).Where(e => e.Event.CouponId == couponId).ToList();
+        Assert.Equal(uses.Count, events.Count(e => e.Type == "coupon.used"));
+        Assert.Equal(uses.Count(u => u.RestoredAt is not null), events.Count(e => e.Type == "coupon.restored"));
+        return inForce.ToDictionary(kv => kv.Key, kv => kv.Value.Single());
+    }
+
     /// <summary>The test stack's database, or the one named; read with the app's conventions (ids as text).</summary>
     private static MySqlConnection Connect(string? mysql)
     {

@@ -13,6 +13,7 @@ public static class KafkaTestClients
 {
     public const string Topic = "coupon.issue.requested";
     public const string DeadLetterTopic = "coupon.issue.requested.dlq";
+    public const string EventsTopic = "coupon.events";
 
     public static IProducer<string, byte[]> Producer(CompressionType compression = CompressionType.None, int messageMaxBytes = 16 * 1024 * 1024)
     {
@@ -146,6 +147,37 @@ public static class KafkaTestClients
             if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { Message.Value: { } value } && RequestIdOf(value) is { } id && requestIds.Contains(id))
             {
                 found.Add(id);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Each partition's log end of the events topic now: where <see cref="ReadEvents"/> starts.</summary>
+    public static IReadOnlyList<TopicPartitionOffset> EventsTopicEnds(int partitions = 4)
+    {
+        using var consumer = Reader();
+        return Enumerable.Range(0, partitions)
+            .Select(p => new TopicPartition(EventsTopic, p))
+            .Select(tp => new TopicPartitionOffset(tp, consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(5)).High))
+            .ToList();
+    }
+
+    /// <summary>
+    /// The shop events keyed <paramref name="key"/> (a user's publicId) in the events topic after <paramref
+    /// name="from"/>, in the order read; waits until <paramref name="expected"/> are found or the timeout passes.
+    /// </summary>
+    public static IReadOnlyList<ConsumeResult<string, byte[]>> ReadEvents(IReadOnlyList<TopicPartitionOffset> from, string key, int expected, TimeSpan timeout)
+    {
+        using var consumer = Reader();
+        consumer.Assign(from);
+        var found = new List<ConsumeResult<string, byte[]>>();
+        var deadline = DateTime.UtcNow + timeout;
+        while (found.Count < expected && DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { } result && result.Message.Key == key)
+            {
+                found.Add(result);
             }
         }
 

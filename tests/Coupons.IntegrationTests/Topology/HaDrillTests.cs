@@ -133,7 +133,7 @@ public sealed class HaDrillTests(TopologyFixture topology)
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
         return admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics
-            .Where(t => t.Topic is Kafka.RequestTopic or Kafka.DeadLetterTopic)
+            .Where(t => t.Topic is Kafka.RequestTopic or Kafka.DeadLetterTopic or Kafka.EventsTopic)
             .SelectMany(t => t.Partitions.Select(p => (Key: (t.Topic, p.PartitionId), p.Leader)))
             .ToDictionary(x => x.Key, x => x.Leader);
     }
@@ -142,6 +142,7 @@ public sealed class HaDrillTests(TopologyFixture topology)
     {
         public const string RequestTopic = "coupon.issue.requested";
         public const string DeadLetterTopic = "coupon.issue.requested.dlq";
+        public const string EventsTopic = "coupon.events";
         public const string ConsumerGroup = "coupon-issue-service";
     }
 }

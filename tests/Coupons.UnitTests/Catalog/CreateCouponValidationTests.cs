@@ -14,7 +14,7 @@ public sealed class CreateCouponValidationTests
     public void A_complete_request_is_valid() => Assert.Null(CatalogAdminApi.Validate(Valid()));
 
     [Fact]
-    public void Coupon_type_is_case_insensitive() => Assert.Null(CatalogAdminApi.Validate(Valid() with { CouponType = "fixed" }));
+    public void Coupon_type_is_case_insensitive() => Assert.Null(CatalogAdminApi.Validate(Valid() with { CouponType = "fixed", DiscountAmount = 1000 }));
 
     public static TheoryData<CreateCouponRequest> Invalid() =>
     [
@@ -29,6 +29,11 @@ public sealed class CreateCouponValidationTests
         Valid() with { DiscountRate = 101 },
         Valid() with { DiscountAmount = -1 },
         Valid() with { ValidityDays = 0 },
+        Valid() with { DiscountRate = null },                              // a PERCENTAGE coupon without a rate
+        Valid() with { CouponType = "FIXED", DiscountAmount = null },      // a FIXED one without an amount
+        Valid() with { MaxDiscountAmount = -1 },
+        Valid() with { MinOrderAmount = 1.234m },                          // money has cents, not less
+        Valid() with { CouponType = "FIXED", DiscountAmount = 1_000_000_001m },
     ];
 
     [Theory]

@@ -25,6 +25,13 @@ public static class ProblemCodes
     public const string SaleStarted = "SALE_STARTED";
     public const string TotalBelowTaken = "TOTAL_BELOW_TAKEN";
     public const string TotalChanged = "TOTAL_CHANGED";
+    public const string CouponNotHeld = "COUPON_NOT_HELD";
+    public const string CouponAlreadyUsed = "COUPON_ALREADY_USED";
+    public const string CouponExpired = "COUPON_EXPIRED";
+    public const string OrderChanged = "ORDER_CHANGED";
+    public const string OrderCancelled = "ORDER_CANCELLED";
+    public const string OrderBelowMinimum = "ORDER_BELOW_MINIMUM";
+    public const string NotUsedByOrder = "NOT_USED_BY_ORDER";
     public const string DependencyUnavailable = "DEPENDENCY_UNAVAILABLE";
     public const string RedisUnavailable = "REDIS_UNAVAILABLE";
     public const string KafkaUnavailable = "KAFKA_UNAVAILABLE";

@@ -20,6 +20,9 @@ public sealed class KafkaOptions
     [Required]
     public string DeadLetterTopic { get; set; } = "coupon.issue.requested.dlq";
 
+    /// <summary>The shop's events (coupon.issued, coupon.used, coupon.restored), published from the outbox.</summary>
+    public string EventsTopic { get; set; } = "coupon.events";
+
     [Required]
     public string ConsumerGroup { get; set; } = "coupon-issue-service";
 

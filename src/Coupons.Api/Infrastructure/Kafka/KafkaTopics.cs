@@ -4,8 +4,8 @@ using Confluent.Kafka.Admin;
 namespace Coupons.Infrastructure.Kafka;
 
 /// <summary>
-/// Creates the request and dead-letter topics if they are missing. Best effort: a broker that is down now will be
-/// retried by the clients.
+/// Creates the request, dead-letter and events topics if they are missing. Best effort: a broker that is down now will
+/// be retried by the clients.
 /// </summary>
 public sealed class KafkaTopics(IOptions<KafkaOptions> options, ILogger<KafkaTopics> logger)
 {
@@ -13,7 +13,7 @@ public sealed class KafkaTopics(IOptions<KafkaOptions> options, ILogger<KafkaTop
     {
         var o = options.Value;
         using var admin = new AdminClientBuilder(o.ApplySecurity(new AdminClientConfig { BootstrapServers = o.BootstrapServers, SocketTimeoutMs = 5000 })).Build();
-        foreach (var topic in new[] { o.Topic, o.DeadLetterTopic })
+        foreach (var topic in new[] { o.Topic, o.DeadLetterTopic, o.EventsTopic })
         {
             if (Exists(admin, topic))
             {
