@@ -76,16 +76,19 @@ public sealed class CouponsClient(HttpClient http)
     /// </summary>
     public async Task<ApiAnswer<RedemptionView>> UseCouponAsync(long couponId, string publicId, string orderId, decimal orderAmount, CancellationToken ct = default)
     {
-        using var response = await http.PostAsJsonAsync($"/api/coupons/{couponId}/use/{Uri.EscapeDataString(publicId)}", new UseCouponRequest(orderId, orderAmount), Json, ct);
+        using var response = await http.PostAsync($"/api/coupons/{couponId}/use/{Uri.EscapeDataString(publicId)}", Body(new UseCouponRequest(orderId, orderAmount)), ct);
         return await AnswerAsync<RedemptionView>(response, ct);
     }
 
     /// <summary>Gives the coupon back when the order that used it is cancelled (idempotent).</summary>
     public async Task<ApiAnswer<RedemptionView>> RestoreCouponAsync(long couponId, string publicId, string orderId, CancellationToken ct = default)
     {
-        using var response = await http.PostAsJsonAsync($"/api/coupons/{couponId}/restore/{Uri.EscapeDataString(publicId)}", new RestoreCouponRequest(orderId), Json, ct);
+        using var response = await http.PostAsync($"/api/coupons/{couponId}/restore/{Uri.EscapeDataString(publicId)}", Body(new RestoreCouponRequest(orderId)), ct);
         return await AnswerAsync<RedemptionView>(response, ct);
     }
+
+    /// <summary>A JSON body with its length: the public listener refuses a chunked one (it cannot be sized up front).</summary>
+    private static StringContent Body<T>(T value) => new(JsonSerializer.Serialize(value, Json), System.Text.Encoding.UTF8, "application/json");
 
     internal static async Task<ApiAnswer<T>> AnswerAsync<T>(HttpResponseMessage response, CancellationToken ct) =>
         response.IsSuccessStatusCode
