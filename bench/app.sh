@@ -23,6 +23,7 @@ export Urls="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production \
   Redis__Embedded=false ConnectionStrings__redis="$COUPONS_TEST_REDIS,defaultDatabase=1" \
   Kafka__Embedded=false ConnectionStrings__kafka="$COUPONS_TEST_KAFKA" \
   Kafka__Topic="coupon.issue.requested.bench-$run" Kafka__DeadLetterTopic="coupon.issue.requested.bench-$run.dlq" \
+  Kafka__EventsTopic="coupon.events.bench-$run" \
   Kafka__ConsumerGroup="coupon-issue-bench-$run" Kafka__ReplicationFactor=1 Kafka__MinInSyncReplicas=1 \
   Seed__DemoData=false Admin__ApiKey="bench-admin-key-not-a-secret-0123456789abcdef" Bench__DbLockBaseline=true \
   Production__AllowDbLockBaseline=true Auth__AllowAnonymous=true Production__AllowAnonymousClicks=true \

@@ -15,7 +15,10 @@ internal static class BenchTokens
     public const string KeyId = "bench";
     public const string Key = "YmVuY2gtand0LWtleS1ub3QtYS1zZWNyZXQtMDEyMzQ1Njc4OQ=="; // not a secret: the bench app's own
 
-    public static string[] Mint(IEnumerable<string> subjects)
+    /// <summary>The order service's token: the role that may use coupons at checkout (Auth:RedeemRole).</summary>
+    public static string OrderService() => Mint(["order-service"], role: "coupons-redeem")[0];
+
+    public static string[] Mint(IEnumerable<string> subjects, string? role = null)
     {
         var handler = new JsonWebTokenHandler();
         var credentials = new SigningCredentials(new SymmetricSecurityKey(Convert.FromBase64String(Key)) { KeyId = KeyId }, SecurityAlgorithms.HmacSha256);
@@ -24,7 +27,7 @@ internal static class BenchTokens
         {
             Issuer = Issuer,
             Audience = Audience,
-            Subject = new ClaimsIdentity([new Claim("sub", subject)]),
+            Subject = new ClaimsIdentity(role is null ? [new Claim("sub", subject)] : [new Claim("sub", subject), new Claim("role", role)]),
             IssuedAt = now,
             NotBefore = now.AddMinutes(-1),
             Expires = now.AddHours(2),

@@ -2,10 +2,11 @@
 // ratios compare like with like on the same machine in the same minute. dotnet run -c Release --project
 // bench/Coupons.Bench -- --target http://127.0.0.1:8081 --admin-key KEY \ [--rate 10000] [--duration 60] [--clients 64]
 // [--connections 256] [--spike-clients 2000] [--users 300000] [--only
-// capacity,auth,rate,accept,drain,spike,soak,mysql-outage] [--drain-backlog 40000: fits the mock broker's 5 MiB a
-// partition] [--soak-minutes 10 --soak-rate 3000] [--outage-seconds 60 --outage-rate 500] [--auth-rounds 3] [--app-pid
-// PID: sample its RSS] [--admin-target URL: the admin API where it is not the target's] [--only ha --ha-target URL:
-// nginx in front of the production topology, compared with --target = one of its replicas straight (bench/topology.sh)]
+// capacity,auth,rate,accept,drain,spike,soak,mysql-outage,streams,redeem] [--streams 5000] [--redeem-people 30000]
+// [--drain-backlog 40000: fits the mock broker's 5 MiB a partition] [--soak-minutes 10 --soak-rate 3000]
+// [--outage-seconds 60 --outage-rate 500] [--auth-rounds 3] [--app-pid PID: sample its RSS] [--admin-target URL: the
+// admin API where it is not the target's] [--only ha --ha-target URL: nginx in front of the production topology,
+// compared with --target = one of its replicas straight (bench/topology.sh)]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
@@ -198,6 +199,18 @@ if (options.Wants("mysql-outage"))
     notes.Add(await api.ConsistencyLineAsync(coupon));
 }
 
+if (options.Wants("streams"))
+{
+    notes.Add(await LifecycleScenarios.StreamsAsync(api, http, options.Target, User, options.Streams, options.AppPid));
+}
+
+if (options.Wants("redeem"))
+{
+    var (redeem, note) = await LifecycleScenarios.RedeemAsync(api, http, User, options.RedeemPeople, options.Clients, options.CapacityDuration);
+    results.Add(redeem);
+    notes.Add(note);
+}
+
 if (options.Wants("ha") && options.HaTarget is { } haTarget)
 {
     // The production topology: one replica straight vs nginx in front of both, the same load, alternated round by
@@ -246,7 +259,7 @@ return results.Any(r => r.ServerErrors > 0) ? 1 : 0;
 internal sealed record BenchOptions(
     string Target, string? AdminTarget, string? HaTarget, int HaRounds, string AdminKey, int Rate, int AcceptRate, TimeSpan Duration, TimeSpan CapacityDuration, int Clients, int SpikeClients,
     int Users, int MaxInFlight, int Connections, int DrainBacklog, int SoakMinutes, int SoakRate, int OutageSeconds, int OutageRate, int AuthRounds, int? AppPid,
-    HashSet<string> Only)
+    HashSet<string> Only, int Streams, int RedeemPeople)
 {
     /// <summary>
     /// Without --only: every scenario but the soak (ten minutes on its own), the MySQL outage (it stops MariaDB) and
@@ -273,7 +286,8 @@ internal sealed record BenchOptions(
             Int("clients", 64), Int("spike-clients", 2_000), Int("users", 300_000), Int("max-in-flight", 20_000), Int("connections", 256), Int("drain-backlog", 40_000), Int("soak-minutes", 10), Int("soak-rate", 3_000),
             Int("outage-seconds", 60), Int("outage-rate", 500), Int("auth-rounds", 3),
             map.TryGetValue("app-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
-            map.TryGetValue("only", out var only) ? only.Split(',').ToHashSet() : []);
+            map.TryGetValue("only", out var only) ? only.Split(',').ToHashSet() : [],
+            Int("streams", 5_000), Int("redeem-people", 30_000));
     }
 }
 

@@ -53,7 +53,7 @@ public static class CouponServices
                 .AddConsumer()                         // after the relay: hosted services stop in reverse, the consumer first
                 .AddReconciliation(configuration)
                 .AddCampaigns()
-                .AddRedemption()                       // the order service's side: use at checkout, restore on cancel
+                .AddRedemption(configuration)                       // the order service's side: use at checkout, restore on cancel
                 .AddAuth(configuration)
                 .AddAdmin(configuration);
 

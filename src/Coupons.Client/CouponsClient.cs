@@ -34,7 +34,8 @@ public sealed class CouponsClient(HttpClient http)
 
     /// <summary>
     /// Opens the request's status stream, where the outcome is pushed instead of polled; a refusal (404, 409
-    /// <c>STATUS_STREAM_OPEN</c>, 503 <c>STATUS_STREAMS_FULL</c>, ...) comes back as the answer's problem. Dispose the
+    /// 503 <c>STATUS_STREAMS_FULL</c>, 429, ...) comes back as the answer's problem; a person's newer stream ends the
+    /// older one. Dispose the
     /// stream to close it.
     /// </summary>
     public async Task<ApiAnswer<RequestEvents>> StreamRequestAsync(long couponId, Guid requestId, CancellationToken ct = default)
@@ -87,7 +88,9 @@ public sealed class CouponsClient(HttpClient http)
         return await AnswerAsync<RedemptionView>(response, ct);
     }
 
-    /// <summary>A JSON body with its length: the public listener refuses a chunked one (it cannot be sized up front).</summary>
+    /// <summary>
+    /// A JSON body with its length: the public listener refuses a chunked one (it cannot be sized up front).
+    /// </summary>
     private static StringContent Body<T>(T value) => new(JsonSerializer.Serialize(value, Json), System.Text.Encoding.UTF8, "application/json");
 
     internal static async Task<ApiAnswer<T>> AnswerAsync<T>(HttpResponseMessage response, CancellationToken ct) =>

@@ -14,7 +14,7 @@ public static partial class EffectiveConfiguration
 
     private static readonly string[] Sections =
     [
-        "Admin", "Auth", "Bench", "Database", "Edge", "Gate", "Issuance", "Kafka", "Outbox", "Pauses", "Production", "Reconciliation", "Redis", "Seed",
+        "Admin", "Auth", "Bench", "Database", "Edge", "Gate", "Issuance", "Kafka", "Outbox", "Pauses", "Production", "Reconciliation", "Redemption", "Redis", "Seed",
         "Logging", "Urls", "ASPNETCORE_ENVIRONMENT", "OTEL_SERVICE_NAME", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL",
     ];
 

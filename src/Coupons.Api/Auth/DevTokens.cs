@@ -43,11 +43,15 @@ public static class DevTokens
 
     public static IEndpointRouteBuilder MapDevTokens(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/dev/token/{publicId}", Issue).WithTags("Dev");
+        routes.MapPost("/dev/token/{publicId}", (string publicId, IOptions<UserAuthOptions> options, TimeProvider clock) => Issue(publicId, options, clock, role: null))
+            .WithTags("Dev");
+        // The order service's token (Auth:RedeemRole), to try use and restore at checkout.
+        routes.MapPost("/dev/token/order-service", (IOptions<UserAuthOptions> options, TimeProvider clock) => Issue("order-service", options, clock, options.Value.RedeemRole))
+            .WithTags("Dev");
         return routes;
     }
 
-    public static Results<Ok<DevToken>, ProblemHttpResult> Issue(string publicId, IOptions<UserAuthOptions> options, TimeProvider clock)
+    public static Results<Ok<DevToken>, ProblemHttpResult> Issue(string publicId, IOptions<UserAuthOptions> options, TimeProvider clock, string? role)
     {
         var auth = options.Value;
         var key = auth.SigningKeys[0];
@@ -56,7 +60,7 @@ public static class DevTokens
         {
             Issuer = auth.Issuer,
             Audience = auth.Audience,
-            Subject = new ClaimsIdentity([new Claim(auth.SubjectClaim, publicId)]),
+            Subject = new ClaimsIdentity(role is null ? [new Claim(auth.SubjectClaim, publicId)] : [new Claim(auth.SubjectClaim, publicId), new Claim("role", role)]),
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
             Expires = (now + Lifetime).UtcDateTime,

@@ -28,6 +28,13 @@ public sealed class UserAuthOptions
     public string SubjectClaim { get; set; } = "sub";
 
     /// <summary>
+    /// The role (a <c>role</c> or <c>roles</c> claim) of the order service's tokens: only they may use a coupon at
+    /// checkout or restore it (a shopper's own token never: they could restore a shipped order's coupon and use it
+    /// again). Anonymous calls never, whatever <see cref="AllowAnonymous"/> says.
+    /// </summary>
+    public string RedeemRole { get; set; } = "coupons-redeem";
+
+    /// <summary>
     /// Requests without a token are let through, as in the seed's curl (anyone may then claim for any publicId). The
     /// embedded dev default, announced loudly at start; anywhere else an explicit opt-in. A token that is sent is still
     /// checked.

@@ -63,9 +63,14 @@ public static class CatalogAdminApi
             return $"amounts have at most two decimals and are at most {Money.Max:N0}.";
         }
 
-        if (r.CouponType!.ToUpperInvariant() == "FIXED" ? r.DiscountAmount is not > 0 : r.DiscountRate is not > 0)
+        if (r.CouponType!.ToUpperInvariant() == "FIXED" ? r.DiscountAmount is not > 0 || r.MaxDiscountAmount is not null : r.DiscountRate is not > 0)
         {
-            return "a FIXED coupon needs discountAmount > 0, a PERCENTAGE one discountRate > 0.";
+            return "a FIXED coupon needs discountAmount > 0 (and takes no maxDiscountAmount), a PERCENTAGE one discountRate > 0.";
+        }
+
+        if (r.MaxDiscountAmount is 0 || r.DiscountRate is { } rate && decimal.Round(rate, 2) != rate)
+        {
+            return "maxDiscountAmount, when given, is more than 0; discountRate has at most two decimals.";
         }
 
         return null;

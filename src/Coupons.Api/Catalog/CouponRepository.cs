@@ -5,7 +5,7 @@ namespace Coupons.Catalog;
 
 public sealed class CouponRepository(IDbConnectionFactory connections)
 {
-    private const string Columns =
+    public const string Columns =
         "id, name, coupon_type, discount_rate, discount_amount, min_order_amount, max_discount_amount, total_quantity, issued_quantity, start_date, end_date, " +
         "validity_days";
 

@@ -53,7 +53,7 @@ public sealed class IssueRequestStore(IDbConnectionFactory connections, TimeProv
             plan.NewRows.Select(r => new object?[] { r.UserId, r.CouponId, UserCouponStatus.Unused, now, ExpiresAt(r), r.RequestId.ToString() }), ct);
         // coupon.issued, in the same transaction: published by the outbox relay if and only if the row was committed.
         await OutboxWriter.AppendAsync(connection, tx, plan.NewRows.Select(r => new ShopEvent(
-            Guid.CreateVersion7(), ShopEventTypes.Issued, now, users[r.UserId], r.CouponId, RequestId: r.RequestId, ExpiresAt: ExpiresAt(r))), now, ct);
+            Guid.CreateVersion7(), ShopEventTypes.Issued, now, Ids.Canonical(users[r.UserId]), r.CouponId, RequestId: r.RequestId, ExpiresAt: ExpiresAt(r))), now, ct);
         foreach (var (couponId, count) in plan.Increments)
         {
             var moved = await connection.ExecuteAsync(new CommandDefinition(

@@ -29,15 +29,15 @@ public static class IssuanceApi
             .Answers(StatusCodes.Status404NotFound, ProblemCodes.RequestNotFound)
             .Answers(StatusCodes.Status503ServiceUnavailable, ProblemCodes.DatabaseUnavailable, ProblemCodes.RequestStatusUnknown);
 
-        // Its outcome pushed: not under the reads bulkhead, whose permit it would hold for minutes; bounded by
-        // RequestWatches instead.
+        // Its outcome pushed: not under the reads bulkhead, whose permit it would hold for minutes; its lookup has a
+        // bulkhead of its own and the streams a bound (RequestWatches).
         group.MapGet("/{couponId}/issue-requests/{requestId}/events", RequestStatusStream.OpenAsync).WithName("StreamIssueRequest")
             .Produces<IssueRequestView>(StatusCodes.Status200OK, "text/event-stream")
+            .Produces(StatusCodes.Status204NoContent)
             .RequireUser()
-            .WithMetadata(ClientLimit.Read)
+            .WithMetadata(ClientLimit.Read, PersonReadLimit.Instance)
             .DisableRequestTimeout()
             .Answers(StatusCodes.Status404NotFound, ProblemCodes.RequestNotFound)
-            .Answers(StatusCodes.Status409Conflict, ProblemCodes.StatusStreamOpen)
             .Answers(StatusCodes.Status503ServiceUnavailable, ProblemCodes.DatabaseUnavailable, ProblemCodes.RequestStatusUnknown, ProblemCodes.StatusStreamsFull);
         return routes;
     }

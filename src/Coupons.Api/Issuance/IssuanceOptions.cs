@@ -54,10 +54,12 @@ public sealed class IssuanceOptions
 
     /// <summary>
     /// Status streams (a request's outcome pushed as server-sent events) open at once per instance; beyond this, 503
-    /// STATUS_STREAMS_FULL and the client polls. One per person besides (409 STATUS_STREAM_OPEN).
+    /// STATUS_STREAMS_FULL and the client polls. Each costs about 20 KB of managed heap (Kestrel's connection buffers)
+    /// and as much again in nginx: 2,000 keep an instance well inside a 256 MB heap and nginx's 128 MB with two
+    /// replicas (measured, design.md §3, Status pushed). Raise it only with the heap and the proxy's memory.
     /// </summary>
     [Range(1, 1_000_000)]
-    public int MaxStatusStreams { get; set; } = 20_000;
+    public int MaxStatusStreams { get; set; } = 2_000;
 
     /// <summary>
     /// How often one query per instance asks the database about every request a stream waits on (not one per stream).
@@ -66,9 +68,10 @@ public sealed class IssuanceOptions
     public TimeSpan StatusStreamPoll { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
-    /// A waiting stream repeats PENDING this often, so proxies and load balancers do not close an idle connection.
+    /// A waiting stream repeats PENDING this often, so proxies and load balancers do not close an idle connection (at
+    /// most 30 s: nginx's proxy_read_timeout here is 35 s).
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:00:30")]
     public TimeSpan StatusStreamHeartbeat { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>

@@ -11,49 +11,67 @@ namespace Coupons.Issuance;
 /// <c>GET .../issue-requests/{requestId}/events</c>: a request's outcome pushed as server-sent events instead of
 /// polled. The same checks as the status read (its own user's request, else 404), then one <c>status</c> event at once
 /// and one when the request is decided, after which the stream ends. While it waits it repeats PENDING every <see
-/// cref="IssuanceOptions.StatusStreamHeartbeat"/>, and ends on PENDING after <see
-/// cref="IssuanceOptions.StatusStreamLifetime"/> or when the instance stops (the client reconnects, or polls).
+/// cref="IssuanceOptions.StatusStreamHeartbeat"/>, and ends on PENDING after about <see
+/// cref="IssuanceOptions.StatusStreamLifetime"/> (less up to a fifth, so a crowd that opened together does not
+/// reconnect together), when the same person opens a newer stream, or when the instance stops. Each event carries an
+/// id: an EventSource reconnecting after the outcome sends <c>Last-Event-ID: decided</c> and is answered 204, which
+/// tells it to stop, without a lookup.
 /// </summary>
 public static class RequestStatusStream
 {
     public const string EventType = "status";
 
-    /// <summary>How soon an EventSource reconnects after a stream ends undecided.</summary>
-    private static readonly TimeSpan Reconnect = TimeSpan.FromSeconds(1);
+    /// <summary>The id of the event that carries the outcome (and of every event of a decided request).</summary>
+    public const string DecidedId = "decided";
+
+    private const string PendingId = "pending";
 
     public static async Task<IResult> OpenAsync(
         long couponId, Guid requestId, ClaimsPrincipal user, RequestStatusLookup lookup, UserDirectory users, IOptions<UserAuthOptions> auth,
         RequestWatches watches, IOptions<IssuanceOptions> options, IHostApplicationLifetime lifetime, HttpContext context, CancellationToken ct)
     {
+        if (context.Request.Headers["Last-Event-ID"] == DecidedId)
+        {
+            return TypedResults.NoContent(); // the outcome was delivered: an EventSource stops on 204
+        }
+
+        if (!watches.HasRoom)
+        {
+            return Full();
+        }
+
+        using var lease = await watches.Lookups.AcquireAsync(1, ct);
+        if (!lease.IsAcquired)
+        {
+            return Problems.Create(StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited, "Too many requests", "The service is at capacity; retry shortly.");
+        }
+
         var (found, problem) = await IssuanceApi.FindOwnRequestAsync(couponId, requestId, user, lookup, users, auth.Value, ct);
+        lease.Dispose();
         if (found is null)
         {
             return problem!;
         }
 
         var view = new IssueRequestView(requestId, couponId, found.Status, found.Reason);
-        // nginx and other buffering proxies pass each event on at once.
-        context.Response.Headers["X-Accel-Buffering"] = "no";
+        context.Response.Headers["X-Accel-Buffering"] = "no"; // nginx and other buffering proxies pass each event on at once
         if (found.Status != RequestStatus.Pending)
         {
             return TypedResults.ServerSentEvents(Once(view));
         }
 
-        var (watch, refusal) = watches.TryOpen(couponId, requestId, found.UserId);
-        return refusal switch
-        {
-            WatchRefusal.PersonHasOne => Problems.Conflict(ProblemCodes.StatusStreamOpen,
-                "This person already has a status stream open; close it, or read the status instead."),
-            WatchRefusal.Full => Problems.Unavailable(ProblemCodes.StatusStreamsFull,
-                "Too many status streams are open on this instance; read the status instead."),
-            _ => TypedResults.ServerSentEvents(UntilDecidedAsync(watch!, view, watches, options.Value, lifetime.ApplicationStopping, ct)),
-        };
+        return watches.TryOpen(couponId, requestId, found.UserId) is { } watch
+            ? TypedResults.ServerSentEvents(UntilDecidedAsync(watch, view, watches, options.Value, lifetime.ApplicationStopping, ct))
+            : Full();
     }
+
+    private static ProblemHttpResult Full() =>
+        Problems.Unavailable(ProblemCodes.StatusStreamsFull, "Too many status streams are open on this instance; read the status instead.");
 
     private static async IAsyncEnumerable<SseItem<IssueRequestView>> Once(IssueRequestView view)
     {
         await Task.CompletedTask;
-        yield return new SseItem<IssueRequestView>(view, EventType);
+        yield return new SseItem<IssueRequestView>(view, EventType) { EventId = DecidedId };
     }
 
     private static async IAsyncEnumerable<SseItem<IssueRequestView>> UntilDecidedAsync(
@@ -62,9 +80,14 @@ public static class RequestStatusStream
     {
         try
         {
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, stopping);
-            linked.CancelAfter(options.StatusStreamLifetime);
-            var still = new SseItem<IssueRequestView>(pending, EventType) { ReconnectionInterval = Reconnect };
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, stopping, watch.Superseded);
+            linked.CancelAfter(options.StatusStreamLifetime * (1 - (Random.Shared.NextDouble() / 5)));
+            // An EventSource reconnects 1-5 s after an undecided end: a crowd cut off together comes back spread out.
+            var still = new SseItem<IssueRequestView>(pending, EventType)
+            {
+                EventId = PendingId,
+                ReconnectionInterval = TimeSpan.FromMilliseconds(Random.Shared.Next(1_000, 5_000)),
+            };
             yield return still;
             while (!linked.IsCancellationRequested)
             {
@@ -72,7 +95,7 @@ public static class RequestStatusStream
                 if (await Task.WhenAny(watch.Decided, heartbeat) == watch.Decided)
                 {
                     var decision = await watch.Decided;
-                    yield return new SseItem<IssueRequestView>(pending with { Status = decision.Status, Reason = decision.Reason }, EventType);
+                    yield return new SseItem<IssueRequestView>(pending with { Status = decision.Status, Reason = decision.Reason }, EventType) { EventId = DecidedId };
                     yield break;
                 }
 

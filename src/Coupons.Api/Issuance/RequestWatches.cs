@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Threading.RateLimiting;
 using Coupons.Consumer;
 using Coupons.Ops;
 
@@ -9,6 +10,7 @@ namespace Coupons.Issuance;
 public sealed class RequestWatch(long couponId, Guid requestId, long owner)
 {
     private readonly TaskCompletionSource<IssueDecision> _decided = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _superseded = new();
 
     public long CouponId => couponId;
 
@@ -18,27 +20,23 @@ public sealed class RequestWatch(long couponId, Guid requestId, long owner)
 
     public Task<IssueDecision> Decided => _decided.Task;
 
+    /// <summary>Cancelled when the same person opens a newer stream: this one ends.</summary>
+    public CancellationToken Superseded => _superseded.Token;
+
     internal void Decide(IssueDecision decision) => _decided.TrySetResult(decision);
-}
 
-/// <summary>Why a status stream was not opened.</summary>
-public enum WatchRefusal
-{
-    None,
-
-    /// <summary>The person already has a stream open on this instance.</summary>
-    PersonHasOne,
-
-    /// <summary>The instance has <see cref="IssuanceOptions.MaxStatusStreams"/> open.</summary>
-    Full,
+    internal void Supersede() => _superseded.Cancel();
 }
 
 /// <summary>
-/// The status streams open on this instance, at most one per person and <see cref="IssuanceOptions.MaxStatusStreams"/>
-/// in all, so a crowd waiting for its outcome costs bounded memory and one database query per round
-/// (<see cref="RequestWatchLoop"/>), not one per person.
+/// The status streams open on this instance: one per person (a newer one replaces the older: a reload, another tab,
+/// a phone that changed networks before the old connection was seen dead) and
+/// <see cref="IssuanceOptions.MaxStatusStreams"/> in all, so a crowd waiting for its outcome costs bounded memory and
+/// one database query per 500 of them per round (<see cref="RequestWatchLoop"/>), not one per person. Opening one looks
+/// the request up first; those lookups have a bulkhead of their own, the size of the reads' one, since the stream
+/// itself cannot hold a reads permit for minutes.
 /// </summary>
-public sealed class RequestWatches
+public sealed class RequestWatches : IDisposable
 {
     private readonly ConcurrentDictionary<long, RequestWatch> _byOwner = new();
     private readonly int _max;
@@ -46,31 +44,61 @@ public sealed class RequestWatches
 
     public RequestWatches(IOptions<IssuanceOptions> options, CouponMetrics metrics)
     {
-        _max = options.Value.MaxStatusStreams;
+        var o = options.Value;
+        _max = o.MaxStatusStreams;
+        Lookups = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = o.MaxConcurrentReads,
+            QueueLimit = o.MaxQueuedReads,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
         metrics.Gauge<int>("coupons.status.streams", () => [new Measurement<int>(Open)], description:
             "Status streams (a request's outcome pushed as server-sent events) open on this instance.");
     }
 
     public int Open => Volatile.Read(ref _open);
 
-    public (RequestWatch? Watch, WatchRefusal Refusal) TryOpen(long couponId, Guid requestId, long owner)
+    /// <summary>Whether another stream may open now (checked again, atomically, by <see cref="TryOpen"/>).</summary>
+    public bool HasRoom => Open < _max;
+
+    /// <summary>The bulkhead of the lookups that open streams.</summary>
+    public RateLimiter Lookups { get; }
+
+    /// <returns>The new watch, or null when the instance has <see cref="IssuanceOptions.MaxStatusStreams"/>
+    /// open.</returns>
+    public RequestWatch? TryOpen(long couponId, Guid requestId, long owner)
     {
-        if (Interlocked.Increment(ref _open) > _max)
-        {
-            Interlocked.Decrement(ref _open);
-            return (null, WatchRefusal.Full);
-        }
-
         var watch = new RequestWatch(couponId, requestId, owner);
-        if (!_byOwner.TryAdd(owner, watch))
+        while (true)
         {
-            Interlocked.Decrement(ref _open);
-            return (null, WatchRefusal.PersonHasOne);
-        }
+            if (_byOwner.TryGetValue(owner, out var older))
+            {
+                // The person's newer stream takes the older one's place (and count): the older one ends.
+                if (_byOwner.TryUpdate(owner, watch, older))
+                {
+                    older.Supersede();
+                    return watch;
+                }
 
-        return (watch, WatchRefusal.None);
+                continue;
+            }
+
+            if (Interlocked.Increment(ref _open) > _max)
+            {
+                Interlocked.Decrement(ref _open);
+                return null;
+            }
+
+            if (_byOwner.TryAdd(owner, watch))
+            {
+                return watch;
+            }
+
+            Interlocked.Decrement(ref _open);
+        }
     }
 
+    /// <summary>Ends a stream's registration (a superseded one has already given its place away).</summary>
     public void Close(RequestWatch watch)
     {
         if (_byOwner.TryRemove(new KeyValuePair<long, RequestWatch>(watch.Owner, watch)))
@@ -81,4 +109,6 @@ public sealed class RequestWatches
 
     /// <summary>The open streams whose request is not decided yet.</summary>
     public IReadOnlyList<RequestWatch> Waiting() => _byOwner.Values.Where(w => !w.Decided.IsCompleted).ToList();
+
+    public void Dispose() => Lookups.Dispose();
 }

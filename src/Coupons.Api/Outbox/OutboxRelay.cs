@@ -11,9 +11,11 @@ namespace Coupons.Outbox;
 
 /// <summary>
 /// Publishes the outbox in id order, one instance at a time (MySQL's named lock; SQLite has one instance). An event is
-/// marked published only once Kafka acknowledged it and every event before it in the round, so a failure leaves the
-/// rest for the next round in their order (one user's events never overtake each other) and a crash between the
-/// acknowledgement and the mark publishes them again: at least once, never lost.
+/// marked published only once Kafka acknowledged it and every earlier event of the round with its key (its user), so a
+/// failure leaves that user's later events for the next round, in their order, and holds back no one else's; a crash
+/// between the acknowledgement and the mark publishes them again: at least once, never lost. A session that loses the
+/// lock mid-round (its connection cut) may see another instance publish the same events: duplicates, in order per
+/// key.
 /// </summary>
 public sealed class OutboxRelay
 {
@@ -39,6 +41,19 @@ public sealed class OutboxRelay
 
     /// <returns>How many events this round published; null when another instance holds the relay's lock.</returns>
     public async Task<int?> PublishPendingAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await PublishAsync(ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _oldestAge = null; // a relay that cannot read the outbox reports nothing: CouponsOutboxNotRelayed
+            throw;
+        }
+    }
+
+    private async Task<int?> PublishAsync(CancellationToken ct)
     {
         await using var connection = await _connections.OpenAsync(ct);
         if (!await TakeLockAsync(connection, ct))
@@ -71,8 +86,8 @@ public sealed class OutboxRelay
         }
     }
 
-    /// <summary>Sends the round's events at once (the idempotent producer keeps their order) and returns the ids of the
-    /// acknowledged prefix.</summary>
+    /// <summary>Sends the round's events at once (the idempotent producer keeps their order per partition) and returns
+    /// the ids of those acknowledged with no earlier failure of their key.</summary>
     private async Task<List<long>> ProduceInOrderAsync(List<OutboxRow> rows)
     {
         var deliveries = rows.Select(row => _producer.ProduceAsync(_topic, new Message<string, byte[]>
@@ -82,19 +97,21 @@ public sealed class OutboxRelay
             Headers = new Headers { { "event-type", Encoding.UTF8.GetBytes(row.EventType) } },
         })).ToList();
         var published = new List<long>();
+        var heldBack = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < rows.Count; i++)
         {
             try
             {
                 await deliveries[i];
-                if (published.Count == i)
+                if (!heldBack.Contains(rows[i].EventKey))
                 {
                     published.Add(rows[i].Id);
                 }
             }
             catch (KafkaException)
             {
-                // Everything from here on is sent again next round, in order; later deliveries are still awaited.
+                // This key's events from here on are sent again next round, in order; the others' are not held back.
+                heldBack.Add(rows[i].EventKey);
             }
         }
 
@@ -109,12 +126,22 @@ public sealed class OutboxRelay
         }
 
         _nextCleanup = now.AddMinutes(1);
-        var old = (await connection.QueryAsync<long>(new CommandDefinition(
-            "SELECT id FROM outbox_events WHERE published_at < @cutoff ORDER BY published_at LIMIT 5000",
-            new { cutoff = now - _options.KeepPublished }, cancellationToken: ct))).AsList();
-        foreach (var chunk in old.Chunk(MultiRowInsert.RowsPerStatement))
+        // Up to 100,000 a minute (a page of 5,000 at a time, until a page comes back short): a sale of millions is
+        // cleared within the hour after it is kept long enough.
+        for (var page = 0; page < 20; page++)
         {
-            await connection.ExecuteAsync(new CommandDefinition("DELETE FROM outbox_events WHERE id IN @ids", new { ids = chunk }, cancellationToken: ct));
+            var old = (await connection.QueryAsync<long>(new CommandDefinition(
+                "SELECT id FROM outbox_events WHERE published_at < @cutoff ORDER BY published_at LIMIT 5000",
+                new { cutoff = now - _options.KeepPublished }, cancellationToken: ct))).AsList();
+            foreach (var chunk in old.Chunk(MultiRowInsert.RowsPerStatement))
+            {
+                await connection.ExecuteAsync(new CommandDefinition("DELETE FROM outbox_events WHERE id IN @ids", new { ids = chunk }, cancellationToken: ct));
+            }
+
+            if (old.Count < 5000)
+            {
+                return;
+            }
         }
     }
 

@@ -3,28 +3,30 @@ using System.Text.RegularExpressions;
 using Coupons.Auth;
 using Coupons.Catalog;
 using Coupons.Infrastructure.Edge;
-using Coupons.Issuance;
 using Coupons.Users;
 
 namespace Coupons.Redemption;
 
 /// <summary>
 /// The order service's side (SPEC I8): use a coupon at checkout and give it back when the order is cancelled. Called
-/// with the holder's token (its subject the publicId in the path), as a click is; the order id is the idempotency key,
-/// so a retried call, on any instance, answers what the first one did.
+/// with the order service's token (<see cref="RedeemerFilter"/>: never a shopper's, never anonymous) for the holder the
+/// path names; the order id is the idempotency key, so a retried call, on any instance, answers what the first one
+/// did.
 /// </summary>
 public static partial class RedemptionApi
 {
     public static IEndpointRouteBuilder MapRedemptionApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/coupons/{couponId}").WithTags("Redemption").WithMetadata(PersonReadLimit.Instance, ClientLimit.Read)
-            .RequireRateLimiting(IssuanceRateLimiting.ReadsPolicy)
+        // Per client address as reads are (before any token is checked); a bulkhead of their own after it.
+        var group = routes.MapGroup("/api/coupons/{couponId}").WithTags("Redemption").WithMetadata(ClientLimit.Read)
+            .RequireRedeemer()
+            .RequireRateLimiting(RedemptionServices.Bulkhead)
             .Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest)
             .Answers(StatusCodes.Status404NotFound, ProblemCodes.UserNotFound, ProblemCodes.CouponNotHeld);
-        group.MapPost("/use/{publicId}", UseAsync).WithName("UseCoupon").RequireUserOwning()
+        group.MapPost("/use/{publicId}", UseAsync).WithName("UseCoupon")
             .Answers(StatusCodes.Status409Conflict, ProblemCodes.CouponAlreadyUsed, ProblemCodes.CouponExpired, ProblemCodes.OrderChanged, ProblemCodes.OrderCancelled)
             .Answers(StatusCodes.Status422UnprocessableEntity, ProblemCodes.OrderBelowMinimum);
-        group.MapPost("/restore/{publicId}", RestoreAsync).WithName("RestoreCoupon").RequireUserOwning()
+        group.MapPost("/restore/{publicId}", RestoreAsync).WithName("RestoreCoupon")
             .Answers(StatusCodes.Status409Conflict, ProblemCodes.CouponExpired, ProblemCodes.NotUsedByOrder);
         return routes;
     }

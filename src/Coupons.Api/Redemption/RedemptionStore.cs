@@ -51,7 +51,7 @@ public sealed record RedemptionResult(RedemptionOutcome Outcome, RedemptionRecor
 /// <c>coupon_redemptions</c> row per coupon and order), and the event for the rest of the shop is written in the same
 /// transaction (<see cref="OutboxWriter"/>).
 /// </summary>
-public sealed class RedemptionStore(IDbConnectionFactory connections, CouponRepository coupons, TimeProvider clock)
+public sealed class RedemptionStore(IDbConnectionFactory connections, TimeProvider clock)
 {
     public async Task<RedemptionResult> UseAsync(long couponId, long userId, string publicId, string orderId, decimal orderAmount, CancellationToken ct)
     {
@@ -80,7 +80,10 @@ public sealed class RedemptionStore(IDbConnectionFactory connections, CouponRepo
             return new(RedemptionOutcome.Expired);
         }
 
-        var coupon = await coupons.FindAsync(couponId, ct) ?? throw new InvalidOperationException($"coupon {couponId} held but missing");
+        // Read on this connection, inside the transaction: a second pooled connection while holding the row lock could
+        // starve the pool under load.
+        var coupon = await connection.QuerySingleAsync<Coupon>(new CommandDefinition(
+            $"SELECT {CouponRepository.Columns} FROM coupons WHERE id = @couponId", new { couponId }, tx, cancellationToken: ct));
         if (Discount.Of(coupon, orderAmount) is not { } discount)
         {
             return new(RedemptionOutcome.BelowMinimum);

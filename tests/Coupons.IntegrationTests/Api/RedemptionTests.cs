@@ -20,7 +20,7 @@ public sealed class RedemptionTests(StackFixture stack)
     {
         var (couponId, users) = await IssuedAsync(Fixed(1000m, minOrder: 0m), people: 1);
         var user = users[0];
-        var shop = stack.Api.Users;
+        var shop = OrderService();
 
         var used = await shop.UseCouponAsync(couponId, user, "order-A", 5000m);
         var retried = await shop.UseCouponAsync(couponId, user, "order-A", 5000m);
@@ -31,9 +31,9 @@ public sealed class RedemptionTests(StackFixture stack)
         Assert.Equal(used.Value with { Replayed = true }, retried.Value);
         Assert.Equal((HttpStatusCode.Conflict, "COUPON_ALREADY_USED"), (other.Status, other.Problem?.Code));
         Assert.Equal((HttpStatusCode.Conflict, "ORDER_CHANGED"), (changed.Status, changed.Problem?.Code));
-        var listed = (await shop.GetUserCouponsAsync(user)).Value!.Single(c => c.CouponId == couponId);
+        var listed = (await stack.Api.Users.GetUserCouponsAsync(user)).Value!.Single(c => c.CouponId == couponId);
         Assert.Equal(("USED", "order-A"), (listed.Status, listed.OrderId));
-        Assert.DoesNotContain((await shop.GetUserCouponsAsync(user, availableOnly: true)).Value!, c => c.CouponId == couponId);
+        Assert.DoesNotContain((await stack.Api.Users.GetUserCouponsAsync(user, availableOnly: true)).Value!, c => c.CouponId == couponId);
 
         var notTheirs = await shop.RestoreCouponAsync(couponId, user, "order-B");
         var restored = await shop.RestoreCouponAsync(couponId, user, "order-A");
@@ -50,10 +50,28 @@ public sealed class RedemptionTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task Order_ids_differing_only_in_case_are_two_orders()
+    {
+        // The order service's ids are case-sensitive: in a case-insensitive column "order-a" would replay "ORDER-A"'s
+        // use and be told it got the discount while the coupon is another order's.
+        var (couponId, users) = await IssuedAsync(Fixed(1000m, minOrder: 0m), people: 1);
+        var shop = OrderService();
+
+        var upper = await shop.UseCouponAsync(couponId, users[0], "ORDER-A", 5000m);
+        var lower = await shop.UseCouponAsync(couponId, users[0], "order-a", 5000m);
+        var restoreLower = await shop.RestoreCouponAsync(couponId, users[0], "order-a");
+
+        Assert.True(upper.IsSuccess, upper.Problem?.ToString());
+        Assert.Equal((HttpStatusCode.Conflict, "COUPON_ALREADY_USED"), (lower.Status, lower.Problem?.Code));
+        Assert.Equal((HttpStatusCode.Conflict, "NOT_USED_BY_ORDER"), (restoreLower.Status, restoreLower.Problem?.Code));
+        Assert.Equal("ORDER-A", (await Invariants.AssertRedemptionsHoldAsync(couponId)).Values.Single());
+    }
+
+    [Fact]
     public async Task A_percentage_rounds_down_to_the_cent_stops_at_its_cap_and_refuses_an_order_below_the_minimum()
     {
         var (couponId, users) = await IssuedAsync(Percentage(15m, cap: 3000m, minOrder: 10_000m), people: 4);
-        var shop = stack.Api.Users;
+        var shop = OrderService();
 
         var below = await shop.UseCouponAsync(couponId, users[0], "o-1", 9_999.99m);
         var atMinimum = await shop.UseCouponAsync(couponId, users[0], "o-2", 10_000m);
@@ -72,7 +90,7 @@ public sealed class RedemptionTests(StackFixture stack)
     {
         var (couponId, users) = await IssuedAsync(Fixed(500m, minOrder: 0m), people: 1);
         var stranger = (await stack.Api.CreateUsersAsync(1))[0];
-        var shop = stack.Api.Users;
+        var shop = OrderService();
 
         foreach (var (orderId, amount) in new[] { ("", 10m), (new string('x', 65), 10m), ("order 1", 10m), ("o<script>", 10m), ("ok", 0m), ("ok", -1m), ("ok", 1.234m), ("ok", 1_000_000_000.01m) })
         {
@@ -94,7 +112,7 @@ public sealed class RedemptionTests(StackFixture stack)
     public async Task An_expired_coupon_is_neither_used_nor_restored_and_stays_with_the_order_that_used_it()
     {
         var (couponId, users) = await IssuedAsync(Fixed(500m, minOrder: 0m), people: 2);
-        var shop = stack.Api.Users;
+        var shop = OrderService();
         Assert.True((await shop.UseCouponAsync(couponId, users[1], "order-late", 800m)).IsSuccess);
         await ExpireAsync(couponId); // validity is whole days: its end is moved into the past in the database
 
@@ -111,7 +129,7 @@ public sealed class RedemptionTests(StackFixture stack)
     {
         var from = KafkaTestClients.EventsTopicEnds();
         var (couponId, users) = await IssuedAsync(Fixed(700m, minOrder: 0m), people: 1);
-        var shop = stack.Api.Users;
+        var shop = OrderService();
         Assert.True((await shop.UseCouponAsync(couponId, users[0], "order-E", 2000m)).IsSuccess);
         Assert.True((await shop.RestoreCouponAsync(couponId, users[0], "order-E")).IsSuccess);
 
@@ -124,6 +142,32 @@ public sealed class RedemptionTests(StackFixture stack)
         Assert.Equal(("order-E", 2000m, 700m), (events[1].Event.OrderId, events[1].Event.OrderAmount, events[1].Event.Discount));
         Assert.Equal(events.Count, events.Select(e => e.Event.EventId).Distinct().Count());
     }
+
+    [Fact]
+    public async Task Only_the_order_services_token_uses_or_restores_a_coupon_never_a_shoppers_or_nobodys()
+    {
+        // A shopper with their own token could restore the coupon of an order already shipped and use it again; with
+        // anonymous requests allowed (as on this instance), anyone could burn anyone's coupon.
+        var (couponId, users) = await IssuedAsync(Fixed(1000m, minOrder: 0m), people: 1);
+        var anonymous = stack.Api.Users;
+        var shoppers = new CouponsClient(stack.App.CreateClient().WithToken(TestTokens.For(users[0])));
+        Assert.True((await OrderService().UseCouponAsync(couponId, users[0], "order-1", 5000m)).IsSuccess);
+
+        var answers = new[]
+        {
+            await anonymous.UseCouponAsync(couponId, users[0], "order-2", 5000m),
+            await anonymous.RestoreCouponAsync(couponId, users[0], "order-1"),
+            await shoppers.UseCouponAsync(couponId, users[0], "order-2", 5000m),
+            await shoppers.RestoreCouponAsync(couponId, users[0], "order-1"),
+        };
+
+        Assert.Equal([(HttpStatusCode.Unauthorized, "TOKEN_MISSING"), (HttpStatusCode.Unauthorized, "TOKEN_MISSING"), (HttpStatusCode.Forbidden, "ROLE_MISSING"),
+            (HttpStatusCode.Forbidden, "ROLE_MISSING")], answers.Select(a => (a.Status, a.Problem?.Code)));
+        Assert.Equal("order-1", (await Invariants.AssertRedemptionsHoldAsync(couponId)).Values.Single());
+    }
+
+    /// <summary>The order service, as it calls this instance: its token carries the redeem role.</summary>
+    private CouponsClient OrderService() => new(stack.App.CreateClient().WithToken(TestTokens.OrderService()));
 
     internal static CreateCouponRequest Fixed(decimal amount, decimal minOrder) =>
         new($"redeem {Guid.NewGuid():N}", "FIXED", null, amount, minOrder, 100, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddHours(1), 7);

@@ -133,7 +133,9 @@ public sealed class SchemaMigrationTests
             new { at });
     }
 
-    /// <summary>Columns later migrations added to the baseline's tables: empty (NULL) on every row they found.</summary>
+    /// <summary>
+    /// Columns later migrations added to the baseline's tables: empty (NULL) on every row they found.
+    /// </summary>
     private static readonly string[] AddedColumns = ["max_discount_amount", "order_id", "used_at"];
 
     /// <summary>

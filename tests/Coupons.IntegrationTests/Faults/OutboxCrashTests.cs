@@ -29,7 +29,8 @@ public sealed class OutboxCrashTests
             var (couponId, user) = await api.OpenSaleForOneAsync(stock: 5);
             Assert.Equal(HttpStatusCode.Accepted, (await api.IssueAsync(couponId, user)).Status);
             await api.WaitForDrainAsync(couponId);
-            var used = await new CouponsClient(app.Client).UseCouponAsync(couponId, user, "order-crash", 5000m);
+            using var orderService = AppProcess.ClientFor(port).WithToken(TestTokens.OrderService());
+            var used = await new CouponsClient(orderService).UseCouponAsync(couponId, user, "order-crash", 5000m);
             Assert.True(used.IsSuccess, used.Problem?.ToString());
 
             // The window is open: both events committed, neither published.

@@ -46,6 +46,9 @@ public static class TestTokens
         return $"{Part("{\"alg\":\"none\",\"typ\":\"JWT\"}")}.{Part($"{{\"sub\":\"{subject}\",\"iss\":\"{Issuer}\",\"aud\":\"{Audience}\",\"exp\":{expires}}}")}.";
     }
 
+    /// <summary>The order service's token: the role that may use and restore coupons (Auth:RedeemRole).</summary>
+    public static string OrderService() => For("order-service", role: "coupons-redeem");
+
     /// <summary>A client that sends <paramref name="token"/> with every request.</summary>
     public static HttpClient WithToken(this HttpClient client, string token)
     {

@@ -19,7 +19,7 @@ public sealed class RedemptionRaceTests(StackFixture stack)
     public async Task Two_instances_racing_uses_retries_and_restores_keep_every_coupon_used_once()
     {
         await using var second = new CouponApiFactory();
-        var shops = new[] { stack.Api.Users, new CouponsClient(second.CreateClient()) };
+        var shops = new[] { stack.App.CreateClient(), second.CreateClient() }.Select(c => new CouponsClient(c.WithToken(TestTokens.OrderService()))).ToArray();
         var (couponId, users) = await new RedemptionTests(stack).IssuedAsync(RedemptionTests.Fixed(1000m, minOrder: 0m), people: 3 * PeoplePerRace);
         var (manyOrders, oneOrder, useAndRestore) = (users.Take(PeoplePerRace).ToList(), users.Skip(PeoplePerRace).Take(PeoplePerRace).ToList(), users.Skip(2 * PeoplePerRace).ToList());
         foreach (var user in useAndRestore)

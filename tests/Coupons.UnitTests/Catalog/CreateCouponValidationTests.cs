@@ -34,6 +34,9 @@ public sealed class CreateCouponValidationTests
         Valid() with { MaxDiscountAmount = -1 },
         Valid() with { MinOrderAmount = 1.234m },                          // money has cents, not less
         Valid() with { CouponType = "FIXED", DiscountAmount = 1_000_000_001m },
+        Valid() with { MaxDiscountAmount = 0 },                            // every use would burn the coupon for nothing
+        Valid() with { DiscountRate = 12.345m },                           // MariaDB would round it, SQLite not
+        Valid() with { CouponType = "FIXED", DiscountAmount = 500, MaxDiscountAmount = 300 }, // a cap a FIXED one ignores
     ];
 
     [Theory]

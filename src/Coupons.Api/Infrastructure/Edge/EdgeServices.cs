@@ -76,10 +76,11 @@ public static class EdgeServices
         {
             var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
             var request = context.Request;
-            // A chunked body has no length to check up front: public endpoints take none, so they refuse it whole.
+            // A chunked body has no length to check up front: public endpoints (whose bodies are a few hundred bytes at
+            // most) refuse it whole and say to send a Content-Length.
             var publicLimit = context.RequestServices.GetRequiredService<IOptions<EdgeOptions>>().Value.MaxPublicBodyBytes;
-            var tooLarge = limit is { } max && (request.ContentLength > max
-                || (max <= publicLimit && request.ContentLength is null && request.Headers.TransferEncoding.Count > 0));
+            var chunked = request.ContentLength is null && request.Headers.TransferEncoding.Count > 0;
+            var tooLarge = limit is { } max && (request.ContentLength > max || (max <= publicLimit && chunked));
             if (!tooLarge)
             {
                 return next(context);
@@ -89,7 +90,7 @@ public static class EdgeServices
             // would have its next request cut off.
             context.Response.Headers.Connection = "close";
             return Problems.Create(StatusCodes.Status413PayloadTooLarge, ProblemCodes.PayloadTooLarge, "Payload too large",
-                $"This endpoint takes at most {limit} bytes of body.").ExecuteAsync(context);
+                $"This endpoint takes at most {limit} bytes of body{(chunked ? ", sent with a Content-Length (not chunked)" : "")}.").ExecuteAsync(context);
         });
         return app;
     }

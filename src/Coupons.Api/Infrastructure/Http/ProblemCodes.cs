@@ -13,7 +13,6 @@ public static class ProblemCodes
     public const string UserNotFound = "USER_NOT_FOUND";
     public const string RequestNotFound = "REQUEST_NOT_FOUND";
     public const string RequestStatusUnknown = "REQUEST_STATUS_UNKNOWN";
-    public const string StatusStreamOpen = "STATUS_STREAM_OPEN";
     public const string StatusStreamsFull = "STATUS_STREAMS_FULL";
     public const string AlreadyRequested = "ALREADY_REQUESTED";
     public const string SoldOut = "SOLD_OUT";
@@ -39,6 +38,7 @@ public static class ProblemCodes
     public const string TokenMissing = "TOKEN_MISSING";
     public const string TokenInvalid = "TOKEN_INVALID";
     public const string SubjectMismatch = "SUBJECT_MISMATCH";
+    public const string RoleMissing = "ROLE_MISSING";
     public const string AdminKeyMissing = "ADMIN_KEY_MISSING";
     public const string AdminKeyInvalid = "ADMIN_KEY_INVALID";
     public const string AdminKeyReadOnly = "ADMIN_KEY_READ_ONLY";

@@ -14,13 +14,15 @@ public sealed class M0004_Redemption : Migration
     public override void Up()
     {
         AddColumn("coupons", "max_discount_amount", "DECIMAL(12,2) NULL", "NUMERIC NULL");
-        AddColumn("user_coupons", "order_id", "VARCHAR(64) NULL", "TEXT NULL");
+        // Order ids compare exactly (the order service's "A-1" and "a-1" are two orders): ascii_bin, not the table's
+        // case-insensitive default. SQLite compares TEXT exactly by default.
+        AddColumn("user_coupons", "order_id", "VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NULL", "TEXT NULL");
         AddColumn("user_coupons", "used_at", "DATETIME(6) NULL", "TEXT NULL");
         IfDatabase(ProcessorIdConstants.MySql).Execute.Sql(
             """
             CREATE TABLE IF NOT EXISTS coupon_redemptions (
                 user_coupon_id  BIGINT        NOT NULL,
-                order_id        VARCHAR(64)   NOT NULL,
+                order_id        VARCHAR(64)   CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
                 user_id         BIGINT        NOT NULL,
                 coupon_id       BIGINT        NOT NULL,
                 order_amount    DECIMAL(12,2) NOT NULL,
