@@ -3,13 +3,15 @@
 # data: a fresh database `coupons_bench`, Redis database 1 (flushed), and a topic and consumer group of its own.
 # Writes the app's pid to .test-infra/bench-app.pid and waits until it is ready. Used by bench/run.sh.
 #   bench/app.sh [extra environment assignments, e.g. DOTNET_GCHeapHardLimit=0x10000000]
+#   BENCH_APP_ROOT=<another checkout> bench/app.sh   # that checkout's app, on this stack (bench/compare.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/test-infra.sh start >/dev/null
 # shellcheck disable=SC1091
 source .test-infra/env
-dotnet build src/Coupons.Api -c Release -v quiet -nologo >/dev/null
+app_root=${BENCH_APP_ROOT:-.}
+dotnet build "$app_root/src/Coupons.Api" -c Release -v quiet -nologo >/dev/null
 
 run=$(date +%s)
 mariadb --no-defaults -h127.0.0.1 -P3317 -ucoupons -pcoupons-local-test \
@@ -34,9 +36,9 @@ export Urls="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production \
   Issuance__PerUserPerSecond=1000 Logging__LogLevel__Default=Warning
 for assignment in "$@"; do export "${assignment?}"; done
 # The production order: the migration step first (the test user may change the schema), then the replica.
-dotnet src/Coupons.Api/bin/Release/net10.0/Coupons.Api.dll --migrate > .test-infra/bench-migrate.log 2>&1 \
+dotnet "$app_root/src/Coupons.Api/bin/Release/net10.0/Coupons.Api.dll" --migrate > .test-infra/bench-migrate.log 2>&1 \
   || { echo "migration failed; see .test-infra/bench-migrate.log" >&2; exit 1; }
-nohup dotnet src/Coupons.Api/bin/Release/net10.0/Coupons.Api.dll > .test-infra/bench-app.log 2>&1 &
+nohup dotnet "$app_root/src/Coupons.Api/bin/Release/net10.0/Coupons.Api.dll" > .test-infra/bench-app.log 2>&1 &
 echo $! > .test-infra/bench-app.pid
 for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null && exit 0; sleep 0.5; done
 echo "app did not become ready; see .test-infra/bench-app.log" >&2

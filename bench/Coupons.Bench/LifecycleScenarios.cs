@@ -92,7 +92,7 @@ internal static class LifecycleScenarios
 
         var issued = outcomes.Count(o => o?.Contains("\"ISSUED\"", StringComparison.Ordinal) == true);
         double Ms(double q) => latency.GetValueAtPercentile(q) * 1000.0 / Stopwatch.Frequency;
-        var perStream = before is { } b && withStreams is { } w && opened.Count > 0 ? $"{(w - b) * 1024.0 / opened.Count:F1} KiB per stream (RSS {b / 1024.0:F0} -> {w / 1024.0:F0} MiB)" : "RSS not sampled (no --app-pid)";
+        var perStream = before is { } b && withStreams is { } w && opened.Count > 0 ? $"{(double)(w - b) / opened.Count:F1} KiB per stream (RSS {b / 1024.0:F0} -> {w / 1024.0:F0} MiB)" : "RSS not sampled (no --app-pid)";
         return string.Create(CultureInfo.InvariantCulture,
             $"status streams: {opened.Count} open at once ({refused} refused), {perStream}; after the consumer resumed, {issued} pushed ISSUED, " +
             $"arriving p50 {Ms(50):F0} ms, p99 {Ms(99):F0} ms, last {Ms(100):F0} ms after the resume call");

@@ -2,8 +2,8 @@
 // ratios compare like with like on the same machine in the same minute. dotnet run -c Release --project
 // bench/Coupons.Bench -- --target http://127.0.0.1:8081 --admin-key KEY \ [--rate 10000] [--duration 60] [--clients 64]
 // [--connections 256] [--spike-clients 2000] [--users 300000] [--only
-// capacity,auth,rate,accept,drain,spike,soak,mysql-outage,streams,redeem] [--streams 5000] [--redeem-people 30000]
-// [--drain-backlog 40000: fits the mock broker's 5 MiB a partition] [--soak-minutes 10 --soak-rate 3000]
+// capacity,auth,rate,accept,drain,spike,soak,mysql-outage,streams,redeem,click] [--streams 5000] [--redeem-people
+// 30000] [--drain-backlog 40000: fits the mock broker's 5 MiB a partition] [--soak-minutes 10 --soak-rate 3000]
 // [--outage-seconds 60 --outage-rate 500] [--auth-rounds 3] [--app-pid PID: sample its RSS] [--admin-target URL: the
 // admin API where it is not the target's] [--only ha --ha-target URL: nginx in front of the production topology,
 // compared with --target = one of its replicas straight (bench/topology.sh)]
@@ -197,6 +197,14 @@ if (options.Wants("mysql-outage"))
         $"mysql outage {options.OutageSeconds} s at {options.OutageRate}/s: {outage.Count(202)} accepted, {outage.Count(503)} refused (503), {outage.Errors} errors, p99 {outage.PercentileMs(99):F1} ms; " +
         $"{drain.Decided} decided, the last {Stopwatch.GetElapsedTime(back, drain.DoneAt).TotalSeconds:F1} s after MariaDB was started again"));
     notes.Add(await api.ConsistencyLineAsync(coupon));
+}
+
+if (options.Only.Contains("click"))
+{
+    // The click alone, every one accepted (closed model): what bench/compare.sh sets against another build's.
+    var coupon = await api.CreateCouponAsync(10_000_000);
+    results.Add(await Measured(() => LoadProfiles.SpikeAsync($"FCFS all accepted (closed, {options.Clients} clients)", http,
+        _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.Clients, TimeSpan.Zero, options.CapacityDuration)));
 }
 
 if (options.Wants("streams"))

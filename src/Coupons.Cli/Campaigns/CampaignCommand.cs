@@ -85,7 +85,7 @@ public static class CampaignCommand
         var (pause, resume) = SwitchCommands(console, confirm);
         return new Command("campaign", "The campaigns (one coupon's sale each): list, show, pause and resume, end, change the total.")
         {
-            list, show, pause, resume, EndCommand(console, confirm), AddStockCommand(console, confirm), SetTotalCommand(console, confirm),
+            list, show, pause, resume, EndCommand(console, confirm), WindowCommand(console, confirm), AddStockCommand(console, confirm), SetTotalCommand(console, confirm),
         };
     }
 
@@ -101,6 +101,48 @@ public static class CampaignCommand
         end.Arguments.Add(coupon);
         return end;
     }
+
+    /// <summary>
+    /// <c>campaign window &lt;coupon&gt; [--start T] [--end T]</c>: moves a sale's start or end by the service's rules
+    /// (a begun sale keeps its start, an ended one its window; refused, 3). Times are ISO 8601; without an offset, UTC.
+    /// </summary>
+    private static Command WindowCommand(IAnsiConsole console, OperatorActions.Confirm confirm)
+    {
+        var coupon = new Argument<long>("coupon") { Description = "The coupon whose sale to move." };
+        var start = new Option<string?>("--start") { Description = "The new start (ISO 8601, e.g. 2026-12-24T09:00:00Z; UTC without an offset)." };
+        var end = new Option<string?>("--end") { Description = "The new end (ISO 8601; UTC without an offset)." };
+        var window = OperatorActions.Action("window", "Move a sale's start or end (a begun sale keeps its start; an ended one its window).", console, confirm,
+            async (admin, p, ct) => $"Move the window of {await OperatorActions.DescribeAsync(admin, p.GetValue(coupon), ct)}"
+                + $"{(Time(p.GetValue(start)) is { } s ? $": start {s:yyyy-MM-dd HH:mm:ss} UTC" : "")}{(Time(p.GetValue(end)) is { } e ? $", end {e:yyyy-MM-dd HH:mm:ss} UTC" : "")}?",
+            async (admin, p, ct) =>
+            {
+                var answer = await admin.MoveWindowAsync(p.GetValue(coupon), Time(p.GetValue(start)), Time(p.GetValue(end)), ct);
+                return answer.Problem is { } problem
+                    ? new OperatorActions.Outcome(ExitCodes.Refused, $"refused: {problem}", Status: (int)answer.Status)
+                    : OperatorActions.Answered(answer.Value!, r => (ExitCodes.Ok, r.Changed
+                        ? $"done: coupon {r.Campaign.CouponId}'s sale runs {r.Campaign.StartDate:yyyy-MM-dd HH:mm:ss} to {r.Campaign.EndDate:yyyy-MM-dd HH:mm:ss} UTC"
+                        : $"done: coupon {r.Campaign.CouponId}'s window already was {r.Campaign.StartDate:yyyy-MM-dd HH:mm:ss} to {r.Campaign.EndDate:yyyy-MM-dd HH:mm:ss} UTC"));
+            });
+        window.Arguments.Add(coupon);
+        window.Options.Add(start);
+        window.Options.Add(end);
+        window.Validators.Add(result =>
+        {
+            var given = new[] { result.GetValue(start), result.GetValue(end) };
+            if (given.All(t => t is null))
+            {
+                result.AddError("give --start, --end or both.");
+            }
+            else if (given.Any(t => t is not null && Time(t) is null))
+            {
+                result.AddError("--start and --end are ISO 8601 times, e.g. 2026-12-24T09:00:00Z.");
+            }
+        });
+        return window;
+    }
+
+    private static DateTimeOffset? Time(string? value) =>
+        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time.ToUniversalTime() : null;
 
     /// <summary>
     /// Adds to the total read just before, sending that total as the one expected: a retry after an unknown outcome

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Coupons.Cli;
@@ -129,6 +130,14 @@ public sealed class CouponctlActionTests
 
         Assert.Equal(HttpStatusCode.Accepted, (await driver.IssueAsync(couponId, people[1])).Status);
         Assert.Equal(0, (await RunJsonAsync(["status", .. at, "-o", "json"])).Code);
+
+        // The window: a running sale's end moves, its start does not (refused, 3), and one of the two must be given.
+        var end = DateTimeOffset.UtcNow.AddHours(3).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        var (moved, movedJson) = await RunJsonAsync(["campaign", "window", $"{couponId}", "--end", end, .. at, "--yes", "-o", "json"]);
+        Assert.Equal((ExitCodes.Ok, end), (moved, movedJson.GetProperty("answer").GetProperty("campaign").GetProperty("endDate").GetDateTimeOffset()
+            .ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)));
+        Assert.Equal(ExitCodes.Refused, (await RunAsync(["campaign", "window", $"{couponId}", "--start", "2020-01-01T00:00:00Z", .. at, "--yes"], answer: null)).Code);
+        Assert.Equal(ExitCodes.Usage, (await RunAsync(["campaign", "window", $"{couponId}", .. at, "--yes"], answer: null)).Code);
         var audit = await Eventually.MatchesAsync(() => new CouponsAdminClient(app.Admin).AuditAsync(),
             rows => rows.Any(e => e.Action.StartsWith("POST /api/admin/sales/resume lifted the pause of ", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(10), "the resume never reached the audit");

@@ -23,7 +23,7 @@ public sealed class CliArgumentsGeneratedTests
         [], ["status"], ["dlq", "list"], ["dlq", "replay"], ["reconcile"], ["gate", "rebuild"], ["consumer", "pause"], ["consumer", "resume"],
         ["context", "list"], ["context", "show"], ["context", "use"], ["context", "remove"], ["postmortem"], ["nonsense"],
         ["campaign", "list"], ["campaign", "show"], ["campaign"], ["campaign", "pause"], ["campaign", "resume"],
-        ["campaign", "end"], ["campaign", "add-stock"], ["campaign", "set-total"],
+        ["campaign", "end"], ["campaign", "window"], ["campaign", "add-stock"], ["campaign", "set-total"],
     ];
 
     /// <summary>
@@ -35,7 +35,7 @@ public sealed class CliArgumentsGeneratedTests
         "--alertmanager", "--yes", "-y", "-o", "--output", "json", "JSON", "text", "yaml", "11", "-1", "0", "x", "99999999999999999999",
         "--max", "200", "201", "--from", "--to", "2026-12-07T03:00Z", "yesterday", "--incident-start", "--coupon", "--drill", "--lang", "ko", "--every",
         "--mysql", "Server=127.0.0.1;Port=1", "--prometheus", "", " ", "--", "-", "--help-me", "é",
-        "--all", "--reason", "redis sick\nINC-1", "false",
+        "--all", "--reason", "redis sick\nINC-1", "false", "--start", "--end", "2026-12-24T09:00:00", "2026-13-45T99:00Z",
     ];
 
     private static readonly HashSet<int> Listed = [.. typeof(ExitCodes).GetFields().Where(f => f.IsLiteral && f.FieldType == typeof(int)).Select(f => (int)f.GetRawConstantValue()!)];
