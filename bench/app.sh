@@ -32,7 +32,7 @@ export Urls="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production \
   Production__AllowPlaintextKafka=true Production__AllowPlaintextRedis=true Production__AllowPlaintextMySql=true \
   Auth__Issuer=coupons-bench Auth__Audience=coupons-api Auth__SigningKeys__0__Id=bench \
   Auth__SigningKeys__0__Key="YmVuY2gtand0LWtleS1ub3QtYS1zZWNyZXQtMDEyMzQ1Njc4OQ==" \
-  Edge__ClicksPerClientPerSecond=10000000 Edge__ReadsPerClientPerSecond=10000000 Edge__AdminPerClientPerSecond=10000000 \
+  Edge__ClicksPerClientPerSecond=10000000 Edge__ReadsPerClientPerSecond=10000000 Edge__AdminPerClientPerSecond=10000000 Edge__CheckoutPerClientPerSecond=10000000 \
   Issuance__PerUserPerSecond=1000 Logging__LogLevel__Default=Warning
 for assignment in "$@"; do export "${assignment?}"; done
 # The production order: the migration step first (the test user may change the schema), then the replica.

@@ -119,6 +119,7 @@ public static class AppReplicas
         ("Edge__ClicksPerClientPerSecond", "10000000"),
         ("Edge__ReadsPerClientPerSecond", "10000000"),
         ("Edge__AdminPerClientPerSecond", "10000000"),
+        ("Edge__CheckoutPerClientPerSecond", "10000000"),
         ("Issuance__PerUserPerSecond", "1000"),
         ("Logging__LogLevel__Default", "Warning"),
     ];

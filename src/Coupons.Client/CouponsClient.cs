@@ -72,8 +72,9 @@ public sealed class CouponsClient(HttpClient http)
     }
 
     /// <summary>
-    /// Uses the user's coupon for an order (the holder's token): 200 with the discount, the same answer again for the
-    /// same order id (<c>replayed</c>); 409 <c>COUPON_ALREADY_USED</c> when another order uses it.
+    /// Uses the user's coupon for an order (the order service's token, role coupons-redeem): 200 with the discount, the
+    /// same answer again for the same order id (<c>replayed</c>); 409 <c>COUPON_ALREADY_USED</c> when another order
+    /// uses it.
     /// </summary>
     public async Task<ApiAnswer<RedemptionView>> UseCouponAsync(long couponId, string publicId, string orderId, decimal orderAmount, CancellationToken ct = default)
     {

@@ -9,7 +9,9 @@ namespace Coupons.Consumer;
 /// </summary>
 public static class ConsumerClient
 {
-    public static IConsumer<string, byte[]> Build(KafkaOptions options, ConsumerCommits commits, ILogger logger) =>
+    /// <param name="assigned">Called when a rebalance assigns partitions (on the polling thread, before they are
+    /// read).</param>
+    public static IConsumer<string, byte[]> Build(KafkaOptions options, ConsumerCommits commits, ILogger logger, Action assigned) =>
         new ConsumerBuilder<string, byte[]>(options.ApplySecurity(new ConsumerConfig
         {
             BootstrapServers = options.BootstrapServers,
@@ -36,6 +38,7 @@ public static class ConsumerClient
         // §2, I7).
         .SetKeyDeserializer(HeadDeserializers.Key(DeadLetterWriter.KeptKeyBytes))
         .SetValueDeserializer(HeadDeserializers.Value(DeadLetterWriter.KeptBytes + 1))
+        .SetPartitionsAssignedHandler((_, _) => assigned())
         .SetPartitionsRevokedHandler(commits.OnRevoked)
         .SetPartitionsLostHandler((_, lost) => commits.OnLost(lost))
         .SetErrorHandler((_, e) => KafkaLog.ClientError(logger, e.Code.ToString(), e.Reason))

@@ -42,6 +42,9 @@ public sealed partial class ConsumerLoop(
     /// </summary>
     private readonly HashSet<TopicPartitionOffset> _deadLettered = [];
 
+    /// <summary>A rebalance assigned partitions since the loop last looked (set on the polling thread).</summary>
+    private bool _assigned;
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!_options.RunConsumer)
@@ -83,7 +86,7 @@ public sealed partial class ConsumerLoop(
     {
         _commits = new ConsumerCommits(clock, logger);
         _deadLettered.Clear();
-        using var consumer = ConsumerClient.Build(_options, _commits, logger);
+        using var consumer = ConsumerClient.Build(_options, _commits, logger, () => _assigned = true);
         consumer.Subscribe(_options.Topic);
         Started(logger, _options.Topic, _options.ConsumerGroup);
         try
@@ -98,10 +101,14 @@ public sealed partial class ConsumerLoop(
                     continue;
                 }
 
-                if (health.Holding)
+                // librdkafka keeps a partition's pause across a revoke and a later assignment: one paused here, moved
+                // to another instance and handed back after the resume would never be read again. So every assignment
+                // not held is resumed, as the whole assignment is when a hold ends.
+                if (health.Holding || _assigned)
                 {
                     consumer.Resume(consumer.Assignment);
                     health.Holding = false;
+                    _assigned = false;
                 }
 
                 var batch = _polling.ReadBatch(consumer, stoppingToken);

@@ -14,8 +14,9 @@ namespace Coupons.Issuance;
 /// cref="IssuanceOptions.StatusStreamHeartbeat"/>, and ends on PENDING after about <see
 /// cref="IssuanceOptions.StatusStreamLifetime"/> (less up to a fifth, so a crowd that opened together does not
 /// reconnect together), when the same person opens a newer stream, or when the instance stops. Each event carries an
-/// id: an EventSource reconnecting after the outcome sends <c>Last-Event-ID: decided</c> and is answered 204, which
-/// tells it to stop, without a lookup.
+/// id: an EventSource reconnecting after the outcome (<c>Last-Event-ID: decided</c>) or after a newer stream of the
+/// same person replaced it (<c>superseded</c>: two tabs would otherwise cut each other off every few seconds) is
+/// answered 204, which tells it to stop, without a lookup.
 /// </summary>
 public static class RequestStatusStream
 {
@@ -24,22 +25,22 @@ public static class RequestStatusStream
     /// <summary>The id of the event that carries the outcome (and of every event of a decided request).</summary>
     public const string DecidedId = "decided";
 
+    /// <summary>The id of the last event of a stream a newer one of the same person replaced.</summary>
+    public const string SupersededId = "superseded";
+
     private const string PendingId = "pending";
 
     public static async Task<IResult> OpenAsync(
         long couponId, Guid requestId, ClaimsPrincipal user, RequestStatusLookup lookup, UserDirectory users, IOptions<UserAuthOptions> auth,
         RequestWatches watches, IOptions<IssuanceOptions> options, IHostApplicationLifetime lifetime, HttpContext context, CancellationToken ct)
     {
-        if (context.Request.Headers["Last-Event-ID"] == DecidedId)
+        if (context.Request.Headers["Last-Event-ID"] is [DecidedId or SupersededId])
         {
-            return TypedResults.NoContent(); // the outcome was delivered: an EventSource stops on 204
+            return TypedResults.NoContent(); // the outcome was delivered, or another stream has it: an EventSource stops on 204
         }
 
-        if (!watches.HasRoom)
-        {
-            return Full();
-        }
-
+        // No "is the instance full" check before the lookup: a decided request and a person's replacement stream need
+        // no place, and the lookup is bounded by its own bulkhead.
         using var lease = await watches.Lookups.AcquireAsync(1, ct);
         if (!lease.IsAcquired)
         {
@@ -81,6 +82,7 @@ public static class RequestStatusStream
         try
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, stopping, watch.Superseded);
+            var superseded = watch.Superseded;
             linked.CancelAfter(options.StatusStreamLifetime * (1 - (Random.Shared.NextDouble() / 5)));
             // An EventSource reconnects 1-5 s after an undecided end: a crowd cut off together comes back spread out.
             var still = new SseItem<IssueRequestView>(pending, EventType)
@@ -103,6 +105,11 @@ public static class RequestStatusStream
                 {
                     yield return still;
                 }
+            }
+
+            if (superseded.IsCancellationRequested)
+            {
+                yield return still with { EventId = SupersededId }; // its reconnect is answered 204: the newer stream has it
             }
         }
         finally

@@ -58,9 +58,6 @@ public sealed class RequestWatches : IDisposable
 
     public int Open => Volatile.Read(ref _open);
 
-    /// <summary>Whether another stream may open now (checked again, atomically, by <see cref="TryOpen"/>).</summary>
-    public bool HasRoom => Open < _max;
-
     /// <summary>The bulkhead of the lookups that open streams.</summary>
     public RateLimiter Lookups { get; }
 

@@ -10,12 +10,13 @@ using Dapper;
 namespace Coupons.Outbox;
 
 /// <summary>
-/// Publishes the outbox in id order, one instance at a time (MySQL's named lock; SQLite has one instance). An event is
-/// marked published only once Kafka acknowledged it and every earlier event of the round with its key (its user), so a
-/// failure leaves that user's later events for the next round, in their order, and holds back no one else's; a crash
-/// between the acknowledgement and the mark publishes them again: at least once, never lost. A session that loses the
-/// lock mid-round (its connection cut) may see another instance publish the same events: duplicates, in order per
-/// key.
+/// Publishes the outbox, one instance at a time (MySQL's named lock; SQLite has one instance). Each round sends the
+/// oldest waiting event of each key (user) on the page (<see cref="OutboxRound"/>), so a key's next event is sent only
+/// after Kafka acknowledged the one before: one user's events reach the topic in their order even when a send fails.
+/// An event is marked published once acknowledged; a crash between the acknowledgement and the mark sends it again (at
+/// least once, never lost). A key whose send failed sits out a few seconds (<see cref="OutboxBackoff"/>), so a
+/// partition that is down holds back its own users only. A session that loses the lock mid-round (its connection cut)
+/// may see another instance send the same events: duplicates, deduplicated by eventId.
 /// </summary>
 public sealed class OutboxRelay
 {
@@ -27,6 +28,7 @@ public sealed class OutboxRelay
     private readonly TimeProvider _clock;
     private readonly string _topic;
     private readonly Counter<long> _published;
+    private readonly OutboxBackoff _backoff = new();
     private double? _oldestAge;
     private DateTime _nextCleanup;
 
@@ -39,7 +41,8 @@ public sealed class OutboxRelay
             "Age of the oldest event not yet published, at this instance's last round as the relay (0: none waiting); absent where another instance relays.");
     }
 
-    /// <returns>How many events this round published; null when another instance holds the relay's lock.</returns>
+    /// <returns>The size of the page read when the round published something (a full page: the loop goes again at
+    /// once), else 0; null when another instance holds the relay's lock.</returns>
     public async Task<int?> PublishPendingAsync(CancellationToken ct)
     {
         try
@@ -64,12 +67,15 @@ public sealed class OutboxRelay
 
         try
         {
-            var rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(
-                "SELECT id, event_type, event_key, payload, created_at FROM outbox_events WHERE published_at IS NULL ORDER BY id LIMIT @limit",
-                new { limit = _options.BatchSize }, cancellationToken: ct))).AsList();
             var now = _clock.GetUtcNow().UtcDateTime;
-            _oldestAge = rows.Count == 0 ? 0 : Math.Max(0, (now - rows[0].CreatedAt).TotalSeconds);
-            var published = await ProduceInOrderAsync(rows);
+            var blocked = _backoff.Blocked(now);
+            var page = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(
+                "SELECT id, event_type, event_key, payload, created_at FROM outbox_events WHERE published_at IS NULL" +
+                (blocked.Count > 0 ? " AND event_key NOT IN @blocked" : "") + " ORDER BY id LIMIT @limit",
+                new { limit = _options.BatchSize, blocked }, cancellationToken: ct))).AsList();
+            var oldest = blocked.Count == 0 ? page.FirstOrDefault()?.CreatedAt : await OldestWaitingAsync(connection, ct);
+            _oldestAge = oldest is { } at ? Math.Max(0, (now - at).TotalSeconds) : 0;
+            var published = await ProduceAsync(OutboxRound.Choose(page, row => row.EventKey), now);
             foreach (var chunk in published.Chunk(MultiRowInsert.RowsPerStatement))
             {
                 await connection.ExecuteAsync(new CommandDefinition(
@@ -78,7 +84,7 @@ public sealed class OutboxRelay
 
             _published.Add(published.Count);
             await CleanUpAsync(connection, now, ct);
-            return published.Count;
+            return published.Count == 0 ? 0 : page.Count;
         }
         finally
         {
@@ -86,9 +92,16 @@ public sealed class OutboxRelay
         }
     }
 
-    /// <summary>Sends the round's events at once (the idempotent producer keeps their order per partition) and returns
-    /// the ids of those acknowledged with no earlier failure of their key.</summary>
-    private async Task<List<long>> ProduceInOrderAsync(List<OutboxRow> rows)
+    private static async Task<DateTime?> OldestWaitingAsync(DbConnection connection, CancellationToken ct) =>
+        await connection.QueryFirstOrDefaultAsync<DateTime?>(new CommandDefinition(
+            "SELECT created_at FROM outbox_events WHERE published_at IS NULL ORDER BY id LIMIT 1", cancellationToken: ct));
+
+    /// <summary>
+    /// Sends the chosen events at once (one per key: a key's next event goes only after this one was acknowledged, in a
+    /// later round) and returns the ids Kafka acknowledged; a key whose event failed is left out of the next rounds for
+    /// a few seconds, so a partition that is down cannot fill every page and hold back everyone else.
+    /// </summary>
+    private async Task<List<long>> ProduceAsync(IReadOnlyList<OutboxRow> rows, DateTime now)
     {
         var deliveries = rows.Select(row => _producer.ProduceAsync(_topic, new Message<string, byte[]>
         {
@@ -97,27 +110,28 @@ public sealed class OutboxRelay
             Headers = new Headers { { "event-type", Encoding.UTF8.GetBytes(row.EventType) } },
         })).ToList();
         var published = new List<long>();
-        var heldBack = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < rows.Count; i++)
         {
             try
             {
                 await deliveries[i];
-                if (!heldBack.Contains(rows[i].EventKey))
-                {
-                    published.Add(rows[i].Id);
-                }
+                published.Add(rows[i].Id);
+                _backoff.Clear(rows[i].EventKey);
             }
             catch (KafkaException)
             {
-                // This key's events from here on are sent again next round, in order; the others' are not held back.
-                heldBack.Add(rows[i].EventKey);
+                _backoff.Hold(rows[i].EventKey, now);
             }
         }
 
         return published;
     }
 
+    /// <summary>
+    /// Deletes events published longer than <see cref="OutboxOptions.KeepPublished"/> ago: a page of 5,000 a second
+    /// while pages come back full (a purge after a big sale is spread over rounds, never one long hold of the lock),
+    /// then again a minute later.
+    /// </summary>
     private async Task CleanUpAsync(DbConnection connection, DateTime now, CancellationToken ct)
     {
         if (now < _nextCleanup)
@@ -125,24 +139,15 @@ public sealed class OutboxRelay
             return;
         }
 
-        _nextCleanup = now.AddMinutes(1);
-        // Up to 100,000 a minute (a page of 5,000 at a time, until a page comes back short): a sale of millions is
-        // cleared within the hour after it is kept long enough.
-        for (var page = 0; page < 20; page++)
+        var old = (await connection.QueryAsync<long>(new CommandDefinition(
+            "SELECT id FROM outbox_events WHERE published_at < @cutoff ORDER BY published_at LIMIT 5000",
+            new { cutoff = now - _options.KeepPublished }, cancellationToken: ct))).AsList();
+        foreach (var chunk in old.Chunk(MultiRowInsert.RowsPerStatement))
         {
-            var old = (await connection.QueryAsync<long>(new CommandDefinition(
-                "SELECT id FROM outbox_events WHERE published_at < @cutoff ORDER BY published_at LIMIT 5000",
-                new { cutoff = now - _options.KeepPublished }, cancellationToken: ct))).AsList();
-            foreach (var chunk in old.Chunk(MultiRowInsert.RowsPerStatement))
-            {
-                await connection.ExecuteAsync(new CommandDefinition("DELETE FROM outbox_events WHERE id IN @ids", new { ids = chunk }, cancellationToken: ct));
-            }
-
-            if (old.Count < 5000)
-            {
-                return;
-            }
+            await connection.ExecuteAsync(new CommandDefinition("DELETE FROM outbox_events WHERE id IN @ids", new { ids = chunk }, cancellationToken: ct));
         }
+
+        _nextCleanup = old.Count < 5000 ? now.AddMinutes(1) : now.AddSeconds(1);
     }
 
     private async Task<bool> TakeLockAsync(DbConnection connection, CancellationToken ct) =>

@@ -17,8 +17,9 @@ public static partial class RedemptionApi
 {
     public static IEndpointRouteBuilder MapRedemptionApi(this IEndpointRouteBuilder routes)
     {
-        // Per client address as reads are (before any token is checked); a bulkhead of their own after it.
-        var group = routes.MapGroup("/api/coupons/{couponId}").WithTags("Redemption").WithMetadata(ClientLimit.Read)
+        // Per client address with an allowance of their own (the order service's few addresses carry every checkout;
+        // before any token is checked); a bulkhead of their own after it.
+        var group = routes.MapGroup("/api/coupons/{couponId}").WithTags("Redemption").WithMetadata(ClientLimit.Checkout)
             .RequireRedeemer()
             .RequireRateLimiting(RedemptionServices.Bulkhead)
             .Answers(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest)

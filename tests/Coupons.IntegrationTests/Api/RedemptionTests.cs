@@ -166,6 +166,26 @@ public sealed class RedemptionTests(StackFixture stack)
         Assert.Equal("order-1", (await Invariants.AssertRedemptionsHoldAsync(couponId)).Values.Single());
     }
 
+    [Fact]
+    public async Task The_order_services_checkouts_are_not_held_to_a_readers_allowance_per_address()
+    {
+        // Its few addresses carry every checkout: under the reads' 200/s per address they capped the whole shop. Here
+        // reads get 5/s per address; 40 uses from one address in a burst must all be served.
+        await using var instance = new CouponApiFactory(new Dictionary<string, string?>
+        {
+            ["Edge:ReadsPerClientPerSecond"] = "5",
+            ["Edge:CheckoutPerClientPerSecond"] = "5000",
+            ["Kafka:RunConsumer"] = "false",
+        });
+        var (couponId, users) = await IssuedAsync(Fixed(100m, minOrder: 0m), people: 40);
+        var orderService = new CouponsClient(instance.CreateClient().WithToken(TestTokens.OrderService()));
+
+        var answers = await Task.WhenAll(users.Select(user => orderService.UseCouponAsync(couponId, user, $"order-{user}", 1000m)));
+
+        Assert.All(answers, a => Assert.True(a.IsSuccess, a.Problem?.ToString()));
+        Assert.Equal(40, (await Invariants.AssertRedemptionsHoldAsync(couponId)).Count);
+    }
+
     /// <summary>The order service, as it calls this instance: its token carries the redeem role.</summary>
     private CouponsClient OrderService() => new(stack.App.CreateClient().WithToken(TestTokens.OrderService()));
 

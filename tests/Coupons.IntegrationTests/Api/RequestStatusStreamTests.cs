@@ -73,13 +73,15 @@ public sealed class RequestStatusStreamTests(StackFixture stack) : IAsyncLifetim
     [Fact]
     public async Task A_stream_is_for_its_own_user_one_per_person_and_bounded_per_instance()
     {
-        var (couponId, users) = await stack.Api.OpenSaleAsync(stock: 10, people: 3);
+        var (couponId, users) = await stack.Api.OpenSaleAsync(stock: 10, people: 4);
         var clients = users.Select(UserClient).ToList();
+        var decided = await IssueAsync(clients[3], couponId, users[3]);
+        await stack.Api.WaitForDrainAsync(couponId);
         await PauseConsumerAsync();
         try
         {
             var requests = new List<Guid>();
-            for (var i = 0; i < users.Count; i++)
+            for (var i = 0; i < 3; i++)
             {
                 requests.Add(await IssueAsync(clients[i], couponId, users[i]));
             }
@@ -100,8 +102,17 @@ public sealed class RequestStatusStreamTests(StackFixture stack) : IAsyncLifetim
             Assert.Equal((HttpStatusCode.ServiceUnavailable, "STATUS_STREAMS_FULL"), (full.Status, full.Problem?.Code));
             Assert.NotNull(full.Problem!.RetryAfter);
 
+            // A full instance still takes what needs no place: a person's reload (it replaces their stream) and a
+            // decided request's outcome (one event). The replaced stream's reconnect is told to stop: 204.
+            var againEvents = ReadAsync(again);
+            await using var reload = await OpenAsync(clients[0], couponId, requests[0]);
+            Assert.All(await againEvents, v => Assert.Equal("PENDING", v.Status));
+            await using var outcome = await OpenAsync(clients[3], couponId, decided);
+            Assert.Equal(["ISSUED"], (await ReadAsync(outcome)).Select(v => v.Status));
+            Assert.Equal(HttpStatusCode.NoContent, await ReconnectAsync(clients[0], couponId, requests[0], "superseded"));
+
             // The person who closes their stream frees its place for someone else.
-            await again.DisposeAsync();
+            await reload.DisposeAsync();
             await Eventually.TrueAsync(() => Task.FromResult(Watches.Open == 1), TimeSpan.FromSeconds(10), "a closed stream kept its place");
             await using var third = await OpenAsync(clients[2], couponId, requests[2]);
             await ResumeConsumerAsync();
@@ -109,10 +120,7 @@ public sealed class RequestStatusStreamTests(StackFixture stack) : IAsyncLifetim
             Assert.Equal("ISSUED", (await ReadAsync(third))[^1].Status);
 
             // An EventSource reconnecting after the outcome names its last event: 204, which tells it to stop.
-            using var reconnect = new HttpRequestMessage(HttpMethod.Get, $"/api/coupons/{couponId}/issue-requests/{requests[1]}/events");
-            reconnect.Headers.Add("Last-Event-ID", "decided");
-            using var stop = await clients[1].Http.SendAsync(reconnect);
-            Assert.Equal(HttpStatusCode.NoContent, stop.StatusCode);
+            Assert.Equal(HttpStatusCode.NoContent, await ReconnectAsync(clients[1], couponId, requests[1], "decided"));
         }
         finally
         {
@@ -175,6 +183,17 @@ public sealed class RequestStatusStreamTests(StackFixture stack) : IAsyncLifetim
         }
 
         return read;
+    }
+
+    /// <summary>
+    /// What an EventSource's reconnect gets after the stream's last event had <paramref name="lastEventId"/>.
+    /// </summary>
+    private static async Task<HttpStatusCode> ReconnectAsync(CouponsClient client, long couponId, Guid requestId, string lastEventId)
+    {
+        using var reconnect = new HttpRequestMessage(HttpMethod.Get, $"/api/coupons/{couponId}/issue-requests/{requestId}/events");
+        reconnect.Headers.Add("Last-Event-ID", lastEventId);
+        using var answer = await client.Http.SendAsync(reconnect);
+        return answer.StatusCode;
     }
 
     private async Task PauseConsumerAsync() => (await stack.Api.Admin.PostAsync("/api/admin/consumer/pause", null)).EnsureSuccessStatusCode();

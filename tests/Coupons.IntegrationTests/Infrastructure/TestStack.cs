@@ -57,6 +57,7 @@ public static class TestStack
         ["Edge:ClicksPerClientPerSecond"] = "10000000",
         ["Edge:ReadsPerClientPerSecond"] = "10000000",
         ["Edge:AdminPerClientPerSecond"] = "10000000",
+        ["Edge:CheckoutPerClientPerSecond"] = "10000000",
         // Keep CI output readable: the tests assert on behaviour, not on log lines.
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:Coupons"] = "Warning",

@@ -10,6 +10,9 @@ public sealed class ClientLimit
     public static readonly ClientLimit Read = new("read");
     public static readonly ClientLimit Admin = new("admin");
 
+    /// <summary>The order service's uses and restores: a few addresses carrying every checkout.</summary>
+    public static readonly ClientLimit Checkout = new("checkout");
+
     private ClientLimit(string name) => Name = name;
 
     public string Name { get; }

@@ -20,6 +20,7 @@ public sealed class ClientLimits : IDisposable
             new(o.ClicksPerClientPerSecond, c => ClientLimit.ClientOf(c, ClientLimit.Click), clock, o.MaxTrackedClients),
             new(o.ReadsPerClientPerSecond, c => ClientLimit.ClientOf(c, ClientLimit.Read), clock, o.MaxTrackedClients),
             new(o.AdminPerClientPerSecond, c => ClientLimit.ClientOf(c, ClientLimit.Admin), clock, o.MaxTrackedClients),
+            new(o.CheckoutPerClientPerSecond, c => ClientLimit.ClientOf(c, ClientLimit.Checkout), clock, o.MaxTrackedClients),
         ];
         Global = PartitionedRateLimiter.CreateChained(_limiters);
     }

@@ -67,6 +67,13 @@ public sealed class EdgeOptions
     public int ReadsPerClientPerSecond { get; set; } = 200;
 
     /// <summary>
+    /// Uses and restores per second from one client address: the order service's few addresses carry every checkout,
+    /// so this is far above a read's allowance (the token's role and the redemption bulkhead come after it).
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int CheckoutPerClientPerSecond { get; set; } = 5_000;
+
+    /// <summary>
     /// Admin calls per second from one client address, counted before the key is checked (guessing keys is slow).
     /// </summary>
     [Range(1, 10_000_000)]
