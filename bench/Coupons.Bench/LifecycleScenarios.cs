@@ -21,28 +21,7 @@ internal static class LifecycleScenarios
     {
         var coupon = await api.CreateCouponAsync(count + 100);
         await api.SetConsumerPausedAsync(true);
-        var requests = new List<Guid>();
-        var gate = new SemaphoreSlim(64);
-        await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
-        {
-            await gate.WaitAsync();
-            try
-            {
-                using var response = await http.PostAsync($"/api/coupons/{coupon}/issue-fcfs/{user()}", null);
-                if ((int)response.StatusCode == 202)
-                {
-                    var id = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("requestId").GetGuid();
-                    lock (requests)
-                    {
-                        requests.Add(id);
-                    }
-                }
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }));
+        var requests = (await ClickAsync(http, coupon, user, count)).Select(a => a.RequestId).ToList();
 
         var before = Rss(appPid);
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = count + 16, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
@@ -98,6 +77,37 @@ internal static class LifecycleScenarios
             $"arriving p50 {Ms(50):F0} ms, p99 {Ms(99):F0} ms, last {Ms(100):F0} ms after the resume call");
     }
 
+    /// <summary>
+    /// <paramref name="count"/> people click, 64 at a time; the accepted ones with their request ids.
+    /// </summary>
+    private static async Task<List<(string User, Guid RequestId)>> ClickAsync(HttpClient http, long coupon, Func<string> user, int count)
+    {
+        var accepted = new List<(string, Guid)>();
+        using var gate = new SemaphoreSlim(64);
+        await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
+        {
+            var who = user();
+            await gate.WaitAsync();
+            try
+            {
+                using var response = await http.PostAsync($"/api/coupons/{coupon}/issue-fcfs/{who}", null);
+                if ((int)response.StatusCode == 202)
+                {
+                    var id = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("requestId").GetGuid();
+                    lock (accepted)
+                    {
+                        accepted.Add((who, id));
+                    }
+                }
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        return accepted;
+    }
+
     private static async Task<(HttpResponseMessage, IAsyncEnumerator<SseItem<string>>)?> OpenAsync(HttpClient streams, long coupon, Guid requestId)
     {
         var response = await streams.GetAsync($"/api/coupons/{coupon}/issue-requests/{requestId}/events", HttpCompletionOption.ResponseHeadersRead);
@@ -131,28 +141,7 @@ internal static class LifecycleScenarios
     public static async Task<(LoadResult Result, string Note)> RedeemAsync(AdminApi api, HttpClient http, Func<string> user, int people, int clients, TimeSpan duration)
     {
         var coupon = await api.CreateCouponAsync(people + 100);
-        var holders = new List<string>();
-        var gate = new SemaphoreSlim(64);
-        await Task.WhenAll(Enumerable.Range(0, people).Select(async _ =>
-        {
-            var who = user();
-            await gate.WaitAsync();
-            try
-            {
-                using var response = await http.PostAsync($"/api/coupons/{coupon}/issue-fcfs/{who}", null);
-                if ((int)response.StatusCode == 202)
-                {
-                    lock (holders)
-                    {
-                        holders.Add(who);
-                    }
-                }
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }));
+        var holders = (await ClickAsync(http, coupon, user, people)).Select(a => a.User).ToList();
         await api.WaitForDrainAsync(coupon, TimeSpan.FromMinutes(5));
 
         var orderService = BenchTokens.OrderService();

@@ -76,7 +76,7 @@ public sealed class AdminKeyAuthenticationHandler(
         }
 
         var user = token.Principal;
-        return user.FindAll("role").Concat(user.FindAll("roles")).Any(c => c.Value == role)
+        return Auth.RedeemerFilter.HasRole(user, role)
             ? Success($"token:{user.Identity?.Name}", AdminScope.Operate)
             : AuthenticateResult.Fail("The bearer token does not carry the admin role.");
     }

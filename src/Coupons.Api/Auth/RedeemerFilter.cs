@@ -29,6 +29,8 @@ public sealed class RedeemerFilter(IOptions<UserAuthOptions> options) : IEndpoin
         return await next(context);
     }
 
+    /// <summary>Whether a token carries <paramref name="role"/> in a <c>role</c> or <c>roles</c> claim (also the admin
+    /// role's check).</summary>
     public static bool HasRole(ClaimsPrincipal user, string role) =>
         role.Length > 0 && user.FindAll("role").Concat(user.FindAll("roles")).Any(c => c.Value == role);
 }

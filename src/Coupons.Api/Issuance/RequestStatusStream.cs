@@ -44,7 +44,7 @@ public static class RequestStatusStream
         using var lease = await watches.Lookups.AcquireAsync(1, ct);
         if (!lease.IsAcquired)
         {
-            return Problems.Create(StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited, "Too many requests", "The service is at capacity; retry shortly.");
+            return RateLimitedResponse.Problem();
         }
 
         var (found, problem) = await IssuanceApi.FindOwnRequestAsync(couponId, requestId, user, lookup, users, auth.Value, ct);

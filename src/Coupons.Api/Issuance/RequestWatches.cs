@@ -105,7 +105,8 @@ public sealed class RequestWatches : IDisposable
     }
 
     /// <summary>The open streams whose request is not decided yet.</summary>
-    public IReadOnlyList<RequestWatch> Waiting() => _byOwner.Values.Where(w => !w.Decided.IsCompleted).ToList();
+    public IReadOnlyList<RequestWatch> Waiting() =>
+        Open == 0 ? [] : _byOwner.Values.Where(w => !w.Decided.IsCompleted).ToList(); // .Values takes every lock: not when idle
 
     public void Dispose() => Lookups.Dispose();
 }

@@ -13,7 +13,10 @@ public static class RateLimitedResponse
         context.Response.Headers.RetryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
             ? ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture)
             : RetryAfterMiddleware.DefaultSeconds;
-        return Problems.Create(StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited, "Too many requests",
-            "The service is at capacity; retry shortly.").ExecuteAsync(context);
+        return Problem().ExecuteAsync(context);
     }
+
+    /// <summary>429 <c>RATE_LIMITED</c> (RetryAfterMiddleware adds Retry-After where the caller set none).</summary>
+    public static ProblemHttpResult Problem() =>
+        Problems.Create(StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited, "Too many requests", "The service is at capacity; retry shortly.");
 }
