@@ -6,16 +6,18 @@
 #   bench/compare.sh 9087ca1                    # the commit before issue 23; 3 rounds of 15 s
 #   bench/compare.sh 9087ca1 --rounds 5 --duration 20
 #   bench/compare.sh 9087ca1 --this-env Outbox__RunRelay=false   # this build with a setting of its own (an experiment)
+#   bench/compare.sh c8b4360 --clients 128      # issue 24: also the app's CPU per 1,000 accepted clicks, each side
 set -euo pipefail
 cd "$(dirname "$0")/.."
 base_ref=${1:?usage: bench/compare.sh <git ref> [--rounds N] [--duration S]}
 shift
-rounds=3 duration=15 this_env=()
+rounds=3 duration=15 clients=64 this_env=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --this-env) this_env+=("$2"); shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
+    --clients) clients=$2; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 64 ;;
   esac
 done
@@ -28,22 +30,30 @@ trap 'kill "$(cat .test-infra/bench-app.pid 2>/dev/null)" 2>/dev/null || true; g
 dotnet build bench/Coupons.Bench -c Release -v quiet -nologo >/dev/null
 
 run() { # $1: the checkout whose app serves this round, on this checkout's stack (bench/app.sh); then its settings
+  # Prints: accepted req/s, p99 ms, the app's CPU ms per 1,000 accepted clicks (to the last decision), the machine's.
   local root=$1; shift
   BENCH_APP_ROOT="$root" bench/app.sh "$@" >/dev/null
   local pid; pid=$(cat .test-infra/bench-app.pid)
+  local processes="app=$pid,mariadb=$(cat .test-infra/mysql.pid),redis=$(cat .test-infra/redis.pid),broker=$(cat .test-infra/kafka.pid)"
   dotnet bench/Coupons.Bench/bin/Release/net10.0/Coupons.Bench.dll --target http://127.0.0.1:18081 \
-    --admin-key bench-admin-key-not-a-secret-0123456789abcdef --only click --users 120000 --capacity-duration "$duration" \
-    | awk -F'|' '/FCFS all accepted/ {gsub(/ /, "", $4); gsub(/ /, "", $12); print $4, $12}'
+    --admin-key bench-admin-key-not-a-secret-0123456789abcdef --only click --users 400000 --warmup 20 --capacity-duration "$duration" \
+    --clients "$clients" --processes "$processes" \
+    | awk -F'|' '/^\| FCFS all accepted/ && !/to the last decision/ {gsub(/ /, "", $4); gsub(/ /, "", $12); rate = $4; p99 = $12}
+                 /^\| FCFS all accepted.*to the last decision/ {gsub(/ /, "", $5); gsub(/ /, "", $10); app = $5; machine = $10}
+                 END {print rate, p99, app, machine}'
   kill "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
 }
 
 echo "# machine: nproc=$(nproc), $(date -u +%Y-%m-%dT%H:%MZ); base $(git -C "$base" rev-parse --short HEAD), this $(git rev-parse --short HEAD) ${this_env[*]}"
-ratios=()
+ratios=() cpu_ratios=()
 for round in $(seq 1 "$rounds"); do
-  read -r base_rate base_p99 < <(run "$base")
-  read -r this_rate this_p99 < <(run . "${this_env[@]}")
+  read -r base_rate base_p99 base_app base_machine < <(run "$base")
+  read -r this_rate this_p99 this_app this_machine < <(run . "${this_env[@]}")
   ratio=$(awk -v a="$this_rate" -v b="$base_rate" 'BEGIN {printf "%.3f", a / b}')
-  ratios+=("$ratio")
-  echo "round $round: base ${base_rate} req/s (p99 ${base_p99} ms), this ${this_rate} req/s (p99 ${this_p99} ms): ${ratio}x"
+  cpu_ratio=$(awk -v a="$this_app" -v b="$base_app" 'BEGIN {printf "%.3f", a / b}')
+  ratios+=("$ratio") cpu_ratios+=("$cpu_ratio")
+  echo "round $round: base ${base_rate} req/s (p99 ${base_p99} ms, app ${base_app} / machine ${base_machine} CPU ms per 1,000)," \
+    "this ${this_rate} req/s (p99 ${this_p99} ms, app ${this_app} / machine ${this_machine}): ${ratio}x the clicks, ${cpu_ratio}x the app's CPU per click"
 done
 echo "this / base click throughput per round: ${ratios[*]}"
+echo "this / base app CPU per accepted click per round: ${cpu_ratios[*]}"

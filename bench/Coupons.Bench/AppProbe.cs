@@ -39,6 +39,18 @@ public sealed class AppProbe(HttpClient http, int? pid)
     /// </summary>
     public async Task<long> DecisionsAsync() => (await SamplesAsync("coupons_consumer_decisions_total{")).Sum(s => s.Value);
 
+    /// <summary>
+    /// Bytes the app has allocated on its managed heap so far (the runtime's dotnet.gc.heap.total_allocated), and the
+    /// time its garbage collections paused it (dotnet.gc.pause.time): per click, the allocation rate of issue 24.
+    /// </summary>
+    public async Task<(long AllocatedBytes, double GcPauseSeconds)> HeapAsync()
+    {
+        var text = await http.GetStringAsync("/metrics");
+        double Sum(string prefix) => text.Split('\n').Where(line => line.StartsWith(prefix, StringComparison.Ordinal))
+            .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture));
+        return ((long)Sum("dotnet_gc_heap_total_allocated_bytes_total"), Sum("dotnet_gc_pause_time_seconds_total"));
+    }
+
     /// <summary>Every sample line of /metrics starting with <paramref name="prefix"/>, with its value.</summary>
     private async Task<List<(string Line, long Value)>> SamplesAsync(string prefix) =>
         [.. (await http.GetStringAsync("/metrics")).Split('\n')

@@ -2,11 +2,13 @@
 // ratios compare like with like on the same machine in the same minute. dotnet run -c Release --project
 // bench/Coupons.Bench -- --target http://127.0.0.1:8081 --admin-key KEY \ [--rate 10000] [--duration 60] [--clients 64]
 // [--connections 256] [--spike-clients 2000] [--users 300000] [--only
-// capacity,auth,rate,accept,drain,spike,soak,mysql-outage,streams,redeem,click] [--streams 5000] [--redeem-people
-// 30000] [--drain-backlog 40000: fits the mock broker's 5 MiB a partition] [--soak-minutes 10 --soak-rate 3000]
-// [--outage-seconds 60 --outage-rate 500] [--auth-rounds 3] [--app-pid PID: sample its RSS] [--admin-target URL: the
-// admin API where it is not the target's] [--only ha --ha-target URL: nginx in front of the production topology,
-// compared with --target = one of its replicas straight (bench/topology.sh)]
+// capacity,auth,rate,accept,drain,spike,soak,mysql-outage,streams,redeem,click,generator] [--streams 5000]
+// [--redeem-people 30000] [--drain-backlog 40000: fits the mock broker's 5 MiB a partition] [--soak-minutes 10
+// --soak-rate 3000] [--outage-seconds 60 --outage-rate 500] [--auth-rounds 3] [--app-pid PID: sample its RSS]
+// [--processes app=PID,mariadb=PID,nginx=PID+PID: CPU per 1,000 clicks for each, issue 24] [--warmup S: the click's
+// load S seconds before it is measured] [--admin-target URL: the admin API where it is not the target's] [--only ha
+// --ha-target URL: nginx in front of the production topology, compared with --target = one of its replicas straight
+// (bench/topology.sh)]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
@@ -35,6 +37,9 @@ string User() => $"{prefix}-{Interlocked.Increment(ref nextUser) % options.Users
 
 var results = new List<LoadResult>();
 var notes = new List<string>();
+// Issue 24's CPU budget: what each watched process spent per 1,000 clicks, scenario by scenario.
+var watched = WatchedProcess.Parse(options.Processes);
+var budgets = new List<CpuSpend>();
 
 // Runs one load profile while sampling the app's memory.
 async Task<LoadResult> Measured(Func<Task<LoadResult>> run)
@@ -48,9 +53,13 @@ async Task<LoadResult> Measured(Func<Task<LoadResult>> run)
 if (options.Wants("capacity"))
 {
     // Closed model, same client count for all three: the ratio of what each path can do flat out.
+    var cpu = await CpuBudget.StartAsync(watched, probe);
     var trivial = await Measured(() => LoadProfiles.SpikeAsync("trivial GET /health/live (closed)", http, _ => new(HttpMethod.Get, "/health/live"), options.Clients, TimeSpan.Zero, options.CapacityDuration));
+    budgets.Add(await cpu.StopAsync(trivial.Name + ", every answer", trivial.Total));
     var soldOut = await api.CreateCouponAsync(1_000);
+    cpu = await CpuBudget.StartAsync(watched, probe);
     var fcfs = await Measured(() => LoadProfiles.SpikeAsync("FCFS issue (closed)", http, _ => new(HttpMethod.Post, $"/api/coupons/{soldOut}/issue-fcfs/{User()}"), options.Clients, TimeSpan.Zero, options.CapacityDuration));
+    budgets.Add(await cpu.StopAsync(fcfs.Name + ", every answer (1,000 accepted, the rest sold out)", fcfs.Total));
     var lockCoupon = await api.CreateCouponAsync(1_000_000);
     var dbLock = await Measured(() => LoadProfiles.SpikeAsync("DB-lock baseline (closed)", http, _ => new(HttpMethod.Post, $"/bench/db-lock/{lockCoupon}/{User()}"), options.Clients, TimeSpan.Zero, options.CapacityDuration));
     results.AddRange([trivial, fcfs, dbLock]);
@@ -108,6 +117,7 @@ if (options.Wants("accept"))
     var coupon = await api.CreateCouponAsync(requests + 1_000);
     var endToEndBefore = await probe.EndToEndBucketsAsync();
     var decidedBefore = await probe.DecisionsAsync();
+    var cpu = await CpuBudget.StartAsync(watched, probe);
     var started = Stopwatch.GetTimestamp();
     var accepted = await Measured(() => LoadProfiles.ConstantRateAsync($"FCFS all accepted {options.AcceptRate}/s (open, {options.Connections} connections)", open,
         _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.AcceptRate, options.Duration, options.MaxInFlight));
@@ -115,6 +125,7 @@ if (options.Wants("accept"))
     var loadEnded = Stopwatch.GetTimestamp();
     var rows = await probe.WaitForDecisionsAsync(decidedBefore, accepted.Count(202), TimeSpan.FromMinutes(5));
     var drained = Stopwatch.GetTimestamp();
+    budgets.Add(await cpu.StopAsync(accepted.Name + ", to the last decision", accepted.Count(202)));
     var endToEndAfter = await probe.EndToEndBucketsAsync();
     var total = Stopwatch.GetElapsedTime(started, drained).TotalSeconds;
     notes.Add(string.Create(CultureInfo.InvariantCulture,
@@ -203,8 +214,59 @@ if (options.Only.Contains("click"))
 {
     // The click alone, every one accepted (closed model): what bench/compare.sh sets against another build's.
     var coupon = await api.CreateCouponAsync(10_000_000);
-    results.Add(await Measured(() => LoadProfiles.SpikeAsync($"FCFS all accepted (closed, {options.Clients} clients)", http,
-        _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.Clients, TimeSpan.Zero, options.CapacityDuration)));
+    if (options.Warmup > TimeSpan.Zero)
+    {
+        // The same load first, not counted: the JIT's tiers and the runtime's profile-guided recompiles settle, and the
+        // measured window is the steady state a sale minutes after the deployment sees.
+        var warm = await LoadProfiles.SpikeAsync("warm-up", http, _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.Clients, TimeSpan.Zero, options.Warmup);
+        await api.WaitForDrainAsync(coupon, TimeSpan.FromMinutes(5));
+        Console.WriteLine($"# warmed up for {options.Warmup.TotalSeconds} s: {warm.Count(202)} accepted");
+    }
+
+    var decidedBefore = await probe.DecisionsAsync();
+    var cpu = await CpuBudget.StartAsync(watched, probe);
+    var click = await Measured(() => LoadProfiles.SpikeAsync($"FCFS all accepted (closed, {options.Clients} clients)", http,
+        _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.Clients, TimeSpan.Zero, options.CapacityDuration));
+    await probe.WaitForDecisionsAsync(decidedBefore, click.Count(202), TimeSpan.FromMinutes(5));
+    budgets.Add(await cpu.StopAsync(click.Name + ", to the last decision", click.Count(202)));
+    results.Add(click);
+}
+
+if (options.Only.Contains("generator"))
+{
+    // Issue 24: is the bench's own generator the limit? wrk (C, one thread) and the bench's closed load, the same
+    // connections and users on an accept-all coupon, alternated round by round, each with its CPU budget.
+    if (!WrkLoad.Installed)
+    {
+        throw new InvalidOperationException("the generator check needs wrk (apt-get install wrk)");
+    }
+
+    var pairs = new List<(WrkRun Wrk, LoadResult Bench)>();
+    for (var round = 1; round <= options.AuthRounds; round++)
+    {
+        var wrkCoupon = await api.CreateCouponAsync(10_000_000);
+        var decidedBefore = await probe.DecisionsAsync();
+        var cpu = await CpuBudget.StartAsync(watched, probe);
+        var wrk = await WrkLoad.RunAsync(options.Target, wrkCoupon, prefix, options.Users, options.Clients, options.CapacityDuration);
+        var wrkAccepted = wrk.Requests - wrk.Non2xx;
+        await probe.WaitForDecisionsAsync(decidedBefore, wrkAccepted, TimeSpan.FromMinutes(5));
+        var wrkName = $"wrk all accepted (closed, {options.Clients} connections, round {round})";
+        budgets.Add(await cpu.StopAsync(wrkName + ", to the last decision", wrkAccepted));
+        notes.Add(wrk.Row(wrkName));
+
+        var coupon = await api.CreateCouponAsync(10_000_000);
+        decidedBefore = await probe.DecisionsAsync();
+        cpu = await CpuBudget.StartAsync(watched, probe);
+        var own = await Measured(() => LoadProfiles.SpikeAsync($"bench all accepted (closed, {options.Clients} clients, round {round})", http,
+            _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.Clients, TimeSpan.Zero, options.CapacityDuration));
+        await probe.WaitForDecisionsAsync(decidedBefore, own.Count(202), TimeSpan.FromMinutes(5));
+        budgets.Add(await cpu.StopAsync(own.Name + ", to the last decision", own.Count(202)));
+        results.Add(own);
+        pairs.Add((wrk, own));
+    }
+
+    notes.Add(string.Create(CultureInfo.InvariantCulture,
+        $"generator check: bench / wrk accepted clicks per second per round {string.Join(", ", pairs.Select(p => $"{p.Bench.PerSecond(p.Bench.Count(202)) / p.Wrk.PerSecond:F2}x"))} (target >= 1.0x)"));
 }
 
 if (options.Wants("streams"))
@@ -256,6 +318,17 @@ foreach (var result in results)
     Console.WriteLine(result.Row());
 }
 
+if (budgets.Count > 0)
+{
+    Console.WriteLine();
+    Console.WriteLine("CPU ms per 1,000 clicks (= µs per click), from /proc:");
+    Console.WriteLine(CpuSpend.Header(watched.Select(p => p.Name)));
+    foreach (var budget in budgets)
+    {
+        Console.WriteLine(budget.Row());
+    }
+}
+
 Console.WriteLine();
 foreach (var note in notes)
 {
@@ -267,7 +340,7 @@ return results.Any(r => r.ServerErrors > 0) ? 1 : 0;
 internal sealed record BenchOptions(
     string Target, string? AdminTarget, string? HaTarget, int HaRounds, string AdminKey, int Rate, int AcceptRate, TimeSpan Duration, TimeSpan CapacityDuration, int Clients, int SpikeClients,
     int Users, int MaxInFlight, int Connections, int DrainBacklog, int SoakMinutes, int SoakRate, int OutageSeconds, int OutageRate, int AuthRounds, int? AppPid,
-    HashSet<string> Only, int Streams, int RedeemPeople)
+    HashSet<string> Only, int Streams, int RedeemPeople, string? Processes, TimeSpan Warmup)
 {
     /// <summary>
     /// Without --only: every scenario but the soak (ten minutes on its own), the MySQL outage (it stops MariaDB) and
@@ -295,7 +368,7 @@ internal sealed record BenchOptions(
             Int("outage-seconds", 60), Int("outage-rate", 500), Int("auth-rounds", 3),
             map.TryGetValue("app-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
             map.TryGetValue("only", out var only) ? only.Split(',').ToHashSet() : [],
-            Int("streams", 5_000), Int("redeem-people", 30_000));
+            Int("streams", 5_000), Int("redeem-people", 30_000), map.GetValueOrDefault("processes"), TimeSpan.FromSeconds(Int("warmup", 0)));
     }
 }
 
