@@ -23,8 +23,10 @@ dotnet build bench/Coupons.Bench -c Release -v quiet -nologo >/dev/null
 # W^X off: with it, JIT-compiled code runs from a double mapping perf cannot match to the perf map
 bench/app.sh DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 "${app_env[@]}"
 app=$(cat .test-infra/bench-app.pid)
-trap 'kill "$app" 2>/dev/null || true' EXIT
+load=
+trap 'kill "$app" $load 2>/dev/null || true' EXIT
 out=.test-infra/profile-load.txt
+: > "$out"   # emptied before the load starts, so an earlier run's "# warmed up" cannot start the samples early
 processes="app=$app,mariadb=$(cat .test-infra/mysql.pid),redis=$(cat .test-infra/redis.pid),broker=$(cat .test-infra/kafka.pid)"
 # 30 s of the same load first (the JIT's tiers and profile-guided recompiles settle), then the measured load runs 5 s
 # longer than the samples: 2 s before them, 3 s after.
@@ -32,10 +34,14 @@ dotnet bench/Coupons.Bench/bin/Release/net10.0/Coupons.Bench.dll --target http:/
   --admin-key bench-admin-key-not-a-secret-0123456789abcdef --only click --users 400000 --clients "$clients" \
   --warmup 30 --capacity-duration $((seconds + 5)) --processes "$processes" > "$out" &
 load=$!
-until grep -q "^# warmed up" "$out" 2>/dev/null; do sleep 0.2; done
+until grep -q "^# warmed up" "$out"; do
+  kill -0 "$load" 2>/dev/null || { cat "$out"; echo "the load ended before its warm-up did" >&2; exit 1; }
+  sleep 0.2
+done
 sleep 2
-perf record -q -e cpu-clock -F 499 -g -p "$app" -o .test-infra/perf.data -- sleep "$seconds" 2>/dev/null
-wait "$load"
+perf record -q -e cpu-clock -F 499 -g -p "$app" -o .test-infra/perf.data -- sleep "$seconds"
+wait "$load" || echo "the load generator exited with $? (a 5xx answer, see its table)" >&2
+load=
 cat "$out"
 echo
 echo "## perf: the app's CPU, $seconds s in the middle of the load (${app_env[*]:-defaults})"

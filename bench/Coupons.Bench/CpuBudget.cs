@@ -24,9 +24,10 @@ public sealed record WatchedProcess(string Name, int[] Pids)
 
     /// <summary>
     /// User + system CPU of every pid so far, with that of children it waited for (the generator's wrk), from
-    /// /proc/PID/stat in USER_HZ ticks of 10 ms; a pid that has gone counts nothing.
+    /// /proc/PID/stat in USER_HZ ticks of 10 ms; null when a pid cannot be read (it exited: its time is unknown, and
+    /// the row says "-" rather than a difference with nothing).
     /// </summary>
-    public TimeSpan CpuTime()
+    public TimeSpan? CpuTime()
     {
         long ticks = 0;
         foreach (var pid in Pids)
@@ -38,7 +39,7 @@ public sealed record WatchedProcess(string Name, int[] Pids)
             }
             catch (IOException)
             {
-                continue; // exited: its time is lost to the table, which the machine's busy column still shows
+                return null;
             }
 
             // After the command name in parentheses: field 3 (state) onwards; utime, stime, cutime, cstime are 14-17.
@@ -58,7 +59,7 @@ public sealed class CpuBudget
 {
     private readonly IReadOnlyList<WatchedProcess> _processes;
     private readonly AppProbe _app;
-    private readonly TimeSpan[] _before;
+    private readonly TimeSpan?[] _before;
     private readonly TimeSpan _machineBefore;
     private readonly (long AllocatedBytes, double GcPauseSeconds) _heapBefore;
     private readonly long _started = Stopwatch.GetTimestamp();
@@ -81,7 +82,7 @@ public sealed class CpuBudget
     /// </summary>
     public async Task<CpuSpend> StopAsync(string scenario, long accepted)
     {
-        var processes = _processes.Select((p, i) => (p.Name, p.CpuTime() - _before[i])).ToList();
+        var processes = _processes.Select((p, i) => (p.Name, p.CpuTime() - _before[i])).ToList(); // null if unread either time
         var machine = MachineBusy() - _machineBefore;
         var wall = Stopwatch.GetElapsedTime(_started);
         var heap = await _app.HeapAsync();
@@ -90,14 +91,14 @@ public sealed class CpuBudget
     }
 
     /// <summary>
-    /// Non-idle time of every CPU (first line of /proc/stat: user, nice, system, irq, softirq, steal), in USER_HZ
-    /// ticks of 10 ms.
+    /// Busy time of every CPU (first line of /proc/stat: user, nice, system, irq, softirq; not steal, the time the
+    /// hypervisor gave other guests), in USER_HZ ticks of 10 ms.
     /// </summary>
     private static TimeSpan MachineBusy()
     {
         var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
         long Field(int i) => long.Parse(fields[i], CultureInfo.InvariantCulture);
-        var busy = Field(1) + Field(2) + Field(3) + Field(6) + Field(7) + Field(8);
+        var busy = Field(1) + Field(2) + Field(3) + Field(6) + Field(7);
         return TimeSpan.FromMilliseconds(busy * 10);
     }
 }
@@ -107,7 +108,7 @@ public sealed class CpuBudget
 /// pauses.
 /// </summary>
 public sealed record CpuSpend(
-    string Scenario, long Accepted, TimeSpan Wall, IReadOnlyList<(string Name, TimeSpan Cpu)> Processes, TimeSpan Machine, long AppAllocatedBytes, TimeSpan AppGcPause)
+    string Scenario, long Accepted, TimeSpan Wall, IReadOnlyList<(string Name, TimeSpan? Cpu)> Processes, TimeSpan Machine, long AppAllocatedBytes, TimeSpan AppGcPause)
 {
     public static string Header(IEnumerable<string> names) =>
         $"| scenario | clicks | wall s | {string.Join(" | ", names)} | machine busy | cores busy | app KiB allocated per click | app GC pause ms per 1,000 |\n" +
@@ -119,7 +120,7 @@ public sealed record CpuSpend(
     /// </summary>
     public string Row()
     {
-        string PerThousand(TimeSpan cpu) => Accepted == 0 ? "-" : (cpu.TotalMilliseconds * 1000 / Accepted).ToString("F1", CultureInfo.InvariantCulture);
+        string PerThousand(TimeSpan? cpu) => Accepted == 0 || cpu is not { } time ? "-" : (time.TotalMilliseconds * 1000 / Accepted).ToString("F1", CultureInfo.InvariantCulture);
         var allocated = Accepted == 0 ? "-" : (AppAllocatedBytes / 1024.0 / Accepted).ToString("F2", CultureInfo.InvariantCulture);
         return string.Create(CultureInfo.InvariantCulture,
             $"| {Scenario} | {Accepted} | {Wall.TotalSeconds:F1} | {string.Join(" | ", Processes.Select(p => PerThousand(p.Cpu)))} | {PerThousand(Machine)} | {Machine / Wall:F2} | {allocated} | {PerThousand(AppGcPause)} |");
