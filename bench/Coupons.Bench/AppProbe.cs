@@ -40,15 +40,19 @@ public sealed class AppProbe(HttpClient http, int? pid)
     public async Task<long> DecisionsAsync() => (await SamplesAsync("coupons_consumer_decisions_total{")).Sum(s => s.Value);
 
     /// <summary>
-    /// Bytes the app has allocated on its managed heap so far (the runtime's dotnet.gc.heap.total_allocated), and the
-    /// time its garbage collections paused it (dotnet.gc.pause.time): per click, the allocation rate of issue 24.
+    /// The app's own counters a CPU budget is read beside: bytes allocated on its managed heap so far (the runtime's
+    /// dotnet.gc.heap.total_allocated), the time its garbage collections paused it (dotnet.gc.pause.time), and the sums
+    /// and counts of its consumer's and gate's batch sizes (fewer rows per statement cost more per click).
     /// </summary>
-    public async Task<(long AllocatedBytes, double GcPauseSeconds)> HeapAsync()
+    public async Task<AppCounters> CountersAsync()
     {
         var text = await http.GetStringAsync("/metrics");
         double Sum(string prefix) => text.Split('\n').Where(line => line.StartsWith(prefix, StringComparison.Ordinal))
             .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture));
-        return ((long)Sum("dotnet_gc_heap_total_allocated_bytes_total"), Sum("dotnet_gc_pause_time_seconds_total"));
+        return new AppCounters(
+            Sum("dotnet_gc_heap_total_allocated_bytes_total"), Sum("dotnet_gc_pause_time_seconds_total"),
+            Sum("coupons_consumer_batch_size_sum"), Sum("coupons_consumer_batch_size_count"),
+            Sum("coupons_gate_batch_size_sum"), Sum("coupons_gate_batch_size_count"));
     }
 
     /// <summary>Every sample line of /metrics starting with <paramref name="prefix"/>, with its value.</summary>
@@ -179,4 +183,13 @@ public sealed record DrainWatch(long Decided, long FirstSeenAt, long DecidedWhen
     /// Rows per second between the first poll that saw progress and the last; the start-up is not in it.
     /// </summary>
     public double WritingRate => (Decided - DecidedWhenFirstSeen) / Math.Max(1e-3, Stopwatch.GetElapsedTime(FirstSeenAt, DoneAt).TotalSeconds);
+}
+
+/// <summary>Cumulative counters of the app (see <see cref="AppProbe.CountersAsync"/>); a difference is a window's.</summary>
+public sealed record AppCounters(
+    double AllocatedBytes, double GcPauseSeconds, double ConsumerBatchRows, double ConsumerBatches, double GateBatchClicks, double GateBatches)
+{
+    public static AppCounters operator -(AppCounters a, AppCounters b) => new(
+        a.AllocatedBytes - b.AllocatedBytes, a.GcPauseSeconds - b.GcPauseSeconds, a.ConsumerBatchRows - b.ConsumerBatchRows,
+        a.ConsumerBatches - b.ConsumerBatches, a.GateBatchClicks - b.GateBatchClicks, a.GateBatches - b.GateBatches);
 }

@@ -61,20 +61,20 @@ public sealed class CpuBudget
     private readonly AppProbe _app;
     private readonly TimeSpan?[] _before;
     private readonly TimeSpan _machineBefore;
-    private readonly (long AllocatedBytes, double GcPauseSeconds) _heapBefore;
+    private readonly AppCounters _appBefore;
     private readonly long _started = Stopwatch.GetTimestamp();
 
-    private CpuBudget(IReadOnlyList<WatchedProcess> processes, AppProbe app, (long, double) heapBefore)
+    private CpuBudget(IReadOnlyList<WatchedProcess> processes, AppProbe app, AppCounters appBefore)
     {
         _processes = processes;
         _app = app;
-        _heapBefore = heapBefore;
+        _appBefore = appBefore;
         _before = [.. processes.Select(p => p.CpuTime())];
         _machineBefore = MachineBusy();
     }
 
     public static async Task<CpuBudget> StartAsync(IReadOnlyList<WatchedProcess> processes, AppProbe app) =>
-        new(processes, app, await app.HeapAsync());
+        new(processes, app, await app.CountersAsync());
 
     /// <summary>
     /// The CPU spent since <see cref="StartAsync"/>, per process, and the machine's; the app's allocations and GC
@@ -85,9 +85,7 @@ public sealed class CpuBudget
         var processes = _processes.Select((p, i) => (p.Name, p.CpuTime() - _before[i])).ToList(); // null if unread either time
         var machine = MachineBusy() - _machineBefore;
         var wall = Stopwatch.GetElapsedTime(_started);
-        var heap = await _app.HeapAsync();
-        return new(scenario, accepted, wall, processes, machine,
-            heap.AllocatedBytes - _heapBefore.AllocatedBytes, TimeSpan.FromSeconds(heap.GcPauseSeconds - _heapBefore.GcPauseSeconds));
+        return new(scenario, accepted, wall, processes, machine, await _app.CountersAsync() - _appBefore);
     }
 
     /// <summary>
@@ -104,15 +102,15 @@ public sealed class CpuBudget
 }
 
 /// <summary>
-/// One scenario's CPU: per watched process and for the machine, over its wall time; the app's heap allocations and GC
-/// pauses.
+/// One scenario's CPU: per watched process and for the machine, over its wall time; the app's heap allocations, GC
+/// pauses and batch sizes.
 /// </summary>
 public sealed record CpuSpend(
-    string Scenario, long Accepted, TimeSpan Wall, IReadOnlyList<(string Name, TimeSpan? Cpu)> Processes, TimeSpan Machine, long AppAllocatedBytes, TimeSpan AppGcPause)
+    string Scenario, long Accepted, TimeSpan Wall, IReadOnlyList<(string Name, TimeSpan? Cpu)> Processes, TimeSpan Machine, AppCounters App)
 {
     public static string Header(IEnumerable<string> names) =>
-        $"| scenario | clicks | wall s | {string.Join(" | ", names)} | machine busy | cores busy | app KiB allocated per click | app GC pause ms per 1,000 |\n" +
-        $"|---|---:|---:|{string.Concat(names.Select(_ => "---:|"))}---:|---:|---:|---:|";
+        $"| scenario | clicks | wall s | {string.Join(" | ", names)} | machine busy | cores busy | app KiB allocated per click | app GC pause ms per 1,000 | consumer rows per batch | gate clicks per call |\n" +
+        $"|---|---:|---:|{string.Concat(names.Select(_ => "---:|"))}---:|---:|---:|---:|---:|---:|";
 
     /// <summary>
     /// CPU milliseconds per 1,000 clicks (= microseconds per click) for each process and the machine, how many of
@@ -121,8 +119,9 @@ public sealed record CpuSpend(
     public string Row()
     {
         string PerThousand(TimeSpan? cpu) => Accepted == 0 || cpu is not { } time ? "-" : (time.TotalMilliseconds * 1000 / Accepted).ToString("F1", CultureInfo.InvariantCulture);
-        var allocated = Accepted == 0 ? "-" : (AppAllocatedBytes / 1024.0 / Accepted).ToString("F2", CultureInfo.InvariantCulture);
+        var allocated = Accepted == 0 ? "-" : (App.AllocatedBytes / 1024.0 / Accepted).ToString("F2", CultureInfo.InvariantCulture);
+        static string Mean(double sum, double count) => count <= 0 ? "-" : (sum / count).ToString("F1", CultureInfo.InvariantCulture);
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {Scenario} | {Accepted} | {Wall.TotalSeconds:F1} | {string.Join(" | ", Processes.Select(p => PerThousand(p.Cpu)))} | {PerThousand(Machine)} | {Machine / Wall:F2} | {allocated} | {PerThousand(AppGcPause)} |");
+            $"| {Scenario} | {Accepted} | {Wall.TotalSeconds:F1} | {string.Join(" | ", Processes.Select(p => PerThousand(p.Cpu)))} | {PerThousand(Machine)} | {Machine / Wall:F2} | {allocated} | {PerThousand(TimeSpan.FromSeconds(App.GcPauseSeconds))} | {Mean(App.ConsumerBatchRows, App.ConsumerBatches)} | {Mean(App.GateBatchClicks, App.GateBatches)} |");
     }
 }

@@ -37,7 +37,7 @@ public sealed class EmbeddedModeTests : IAsyncLifetime
         var client = _app.CreateClient();
         await ApiDriver.WaitUntilReadyAsync(client);
 
-        var first = await ApiDriver.IssueAsync(client, 11, "test-user");
+        var first = await ApiDriver.FirstIssueAsync(client, 11, "test-user");
         var second = await ApiDriver.IssueAsync(client, 11, "test-user");
 
         Assert.Equal(HttpStatusCode.Accepted, first.Status);
@@ -103,7 +103,7 @@ public sealed class EmbeddedModeTests : IAsyncLifetime
         var client = _app.CreateClient();
         await ApiDriver.WaitUntilReadyAsync(client);
 
-        var demo = await ApiDriver.IssueAsync(client, 11, "demo-user-1000");
+        var demo = await ApiDriver.FirstIssueAsync(client, 11, "demo-user-1000");
         using var health = JsonDocument.Parse(await client.GetStringAsync("/actuator/health"));
 
         Assert.Equal(HttpStatusCode.Accepted, demo.Status);

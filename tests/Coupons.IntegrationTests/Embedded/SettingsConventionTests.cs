@@ -36,7 +36,7 @@ public sealed class SettingsConventionTests : IAsyncLifetime
         var client = app.CreateClient();
         await ApiDriver.WaitUntilReadyAsync(client);
 
-        var click = await ApiDriver.IssueAsync(client, 11, "test-user");
+        var click = await ApiDriver.FirstIssueAsync(client, 11, "test-user");
 
         Assert.Equal(HttpStatusCode.Accepted, click.Status);
         await using var connection = new SqliteConnection($"Data Source={_database}");
