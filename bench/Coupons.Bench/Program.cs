@@ -50,6 +50,18 @@ async Task<LoadResult> Measured(Func<Task<LoadResult>> run)
     return result;
 }
 
+// The closed all-accepted click on a coupon, its CPU budget taken over the load and the drain to the last decision.
+async Task<LoadResult> BudgetedClickAsync(string name, long coupon)
+{
+    var decidedBefore = await probe.DecisionsAsync();
+    var cpu = await CpuBudget.StartAsync(watched, probe);
+    var load = await Measured(() => LoadProfiles.SpikeAsync(name, http,
+        _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.Clients, TimeSpan.Zero, options.CapacityDuration));
+    await probe.WaitForDecisionsAsync(decidedBefore, load.Count(202), TimeSpan.FromMinutes(5));
+    budgets.Add(await cpu.StopAsync(load.Name + ", to the last decision", load.Count(202)));
+    return load;
+}
+
 if (options.Wants("capacity"))
 {
     // Closed model, same client count for all three: the ratio of what each path can do flat out.
@@ -225,12 +237,7 @@ if (options.Only.Contains("click"))
         coupon = await api.CreateCouponAsync(10_000_000);
     }
 
-    var decidedBefore = await probe.DecisionsAsync();
-    var cpu = await CpuBudget.StartAsync(watched, probe);
-    var click = await Measured(() => LoadProfiles.SpikeAsync($"FCFS all accepted (closed, {options.Clients} clients)", http,
-        _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.Clients, TimeSpan.Zero, options.CapacityDuration));
-    await probe.WaitForDecisionsAsync(decidedBefore, click.Count(202), TimeSpan.FromMinutes(5));
-    budgets.Add(await cpu.StopAsync(click.Name + ", to the last decision", click.Count(202)));
+    var click = await BudgetedClickAsync($"FCFS all accepted (closed, {options.Clients} clients)", coupon);
     results.Add(click);
     if (click.Count(409) > 0)
     {
@@ -260,13 +267,7 @@ if (options.Only.Contains("generator"))
         budgets.Add(await cpu.StopAsync(wrkName + ", to the last decision", wrkAccepted));
         notes.Add(wrk.Row(wrkName));
 
-        var coupon = await api.CreateCouponAsync(10_000_000);
-        decidedBefore = await probe.DecisionsAsync();
-        cpu = await CpuBudget.StartAsync(watched, probe);
-        var own = await Measured(() => LoadProfiles.SpikeAsync($"bench all accepted (closed, {options.Clients} clients, round {round})", http,
-            _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.Clients, TimeSpan.Zero, options.CapacityDuration));
-        await probe.WaitForDecisionsAsync(decidedBefore, own.Count(202), TimeSpan.FromMinutes(5));
-        budgets.Add(await cpu.StopAsync(own.Name + ", to the last decision", own.Count(202)));
+        var own = await BudgetedClickAsync($"bench all accepted (closed, {options.Clients} clients, round {round})", await api.CreateCouponAsync(10_000_000));
         results.Add(own);
         pairs.Add((wrk, own));
     }
