@@ -22,10 +22,17 @@ internal static class TakeScript
         var keys = new RedisKey[1 + clicks.Count * KeysPerClick];
         var args = new RedisValue[clicks.Count * ArgsPerClick];
         keys[0] = TrustScript.Mark;
+        var gate = (CouponId: 0L, Stock: default(RedisKey), Users: default(RedisKey), Requests: default(RedisKey));
         for (var i = 0; i < clicks.Count; i++)
         {
             var (couponId, publicId, requestId, knownUserId) = clicks[i];
-            var gate = new GateKeys(couponId);
+            if (couponId != gate.CouponId)
+            {
+                // A batch is mostly one hot coupon's clicks: its key names are built once, not per click.
+                var named = new GateKeys(couponId);
+                gate = (couponId, named.Stock, named.Users, named.Requests);
+            }
+
             var key = 1 + i * KeysPerClick;
             keys[key] = gate.Stock;
             keys[key + 1] = gate.Users;
