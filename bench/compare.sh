@@ -7,17 +7,19 @@
 #   bench/compare.sh 9087ca1 --rounds 5 --duration 20
 #   bench/compare.sh 9087ca1 --this-env Outbox__RunRelay=false   # this build with a setting of its own (an experiment)
 #   bench/compare.sh c8b4360 --clients 128      # issue 24: also the app's CPU per 1,000 accepted clicks, each side
+#   bench/compare.sh c8b4360 --rate 4000 --duration 20   # the same figures at a fixed open rate both builds carry
 set -euo pipefail
 cd "$(dirname "$0")/.."
 base_ref=${1:?usage: bench/compare.sh <git ref> [--rounds N] [--duration S]}
 shift
-rounds=3 duration=15 clients=64 this_env=()
+rounds=3 duration=15 clients=64 rate= this_env=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --this-env) this_env+=("$2"); shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --clients) clients=$2; shift 2 ;;
+    --rate) rate=$2; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 64 ;;
   esac
 done
@@ -36,8 +38,8 @@ run() { # $1: the checkout whose app serves this round, on this checkout's stack
   local pid; pid=$(cat .test-infra/bench-app.pid)
   local processes="app=$pid,mariadb=$(cat .test-infra/mysql.pid),redis=$(cat .test-infra/redis.pid),broker=$(cat .test-infra/kafka.pid)"
   dotnet bench/Coupons.Bench/bin/Release/net10.0/Coupons.Bench.dll --target http://127.0.0.1:18081 \
-    --admin-key bench-admin-key-not-a-secret-0123456789abcdef --only click --users 400000 --warmup 20 --capacity-duration "$duration" \
-    --clients "$clients" --processes "$processes" \
+    --admin-key bench-admin-key-not-a-secret-0123456789abcdef --users 400000 --warmup 20 --clients "$clients" --processes "$processes" \
+    "${load[@]}" \
     | awk -F'|' '/^\| FCFS all accepted/ && !/to the last decision/ {gsub(/ /, "", $5); gsub(/ /, "", $12); rate = $5; p99 = $12}
                  /^\| FCFS all accepted.*to the last decision/ {gsub(/ /, "", $5); gsub(/ /, "", $10); app = $5; machine = $10}
                  END {print rate, p99, app, machine}' \
@@ -45,6 +47,13 @@ run() { # $1: the checkout whose app serves this round, on this checkout's stack
   kill "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
 }
 
+# Closed (as many clicks as the app takes: throughput), or a fixed open rate (--rate: the CPU per click at a load both
+# builds carry, steadier than at saturation, where spinning and batching vary from run to run).
+if [[ -n "$rate" ]]; then
+  load=(--only accept --accept-rate "$rate" --duration "$duration" --connections 256)
+else
+  load=(--only click --capacity-duration "$duration")
+fi
 echo "# machine: nproc=$(nproc), $(date -u +%Y-%m-%dT%H:%MZ); base $(git -C "$base" rev-parse --short HEAD), this $(git rev-parse --short HEAD) ${this_env[*]}"
 ratios=() cpu_ratios=()
 for round in $(seq 1 "$rounds"); do

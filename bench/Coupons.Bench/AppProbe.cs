@@ -19,10 +19,15 @@ public sealed class AppProbe(HttpClient http, int? pid)
     /// <summary>
     /// Cumulative bucket counts (upper bound in seconds → count) of the end-to-end histogram, all label sets summed.
     /// </summary>
-    public async Task<SortedDictionary<double, long>> EndToEndBucketsAsync()
+    public Task<SortedDictionary<double, long>> EndToEndBucketsAsync() => BucketsAsync(EndToEndMetric);
+
+    /// <summary>Cumulative bucket counts of the app's GC pause histogram (Ops/GcPauses).</summary>
+    public Task<SortedDictionary<double, long>> GcPauseBucketsAsync() => BucketsAsync("coupons_gc_pause_seconds_bucket");
+
+    private async Task<SortedDictionary<double, long>> BucketsAsync(string metric)
     {
         var buckets = new SortedDictionary<double, long>();
-        foreach (var (line, count) in await SamplesAsync(EndToEndMetric))
+        foreach (var (line, count) in await SamplesAsync(metric))
         {
             var le = line[(line.IndexOf("le=\"", StringComparison.Ordinal) + 4)..];
             le = le[..le.IndexOf('"', StringComparison.Ordinal)];
@@ -93,23 +98,32 @@ public sealed class AppProbe(HttpClient http, int? pid)
     /// The smallest bucket bound under which <paramref name="quantile"/> of the requests decided between the two
     /// scrapes fall.
     /// </summary>
-    public static string QuantileBound(SortedDictionary<double, long> before, SortedDictionary<double, long> after, double quantile)
+    public static string QuantileBound(SortedDictionary<double, long> before, SortedDictionary<double, long> after, double quantile) =>
+        QuantileUpperBound(before, after, quantile) switch
+        {
+            null => "n/a",
+            double.PositiveInfinity => "> last bucket",
+            var bound => string.Create(CultureInfo.InvariantCulture, $"<= {bound * 1000:F0} ms"),
+        };
+
+    /// <summary>As <see cref="QuantileBound"/>, in seconds; null when nothing was recorded between the scrapes.</summary>
+    public static double? QuantileUpperBound(SortedDictionary<double, long> before, SortedDictionary<double, long> after, double quantile)
     {
         var total = after.Values.DefaultIfEmpty(0).Max() - before.Values.DefaultIfEmpty(0).Max();
         if (total <= 0)
         {
-            return "n/a";
+            return null;
         }
 
         foreach (var (bound, count) in after)
         {
             if (count - before.GetValueOrDefault(bound) >= quantile * total)
             {
-                return double.IsPositiveInfinity(bound) ? "> last bucket" : string.Create(CultureInfo.InvariantCulture, $"<= {bound * 1000:F0} ms");
+                return bound;
             }
         }
 
-        return "n/a";
+        return null;
     }
 }
 

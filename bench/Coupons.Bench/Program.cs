@@ -5,8 +5,8 @@
 // capacity,auth,rate,accept,drain,spike,soak,mysql-outage,streams,redeem,click,generator] [--streams 5000]
 // [--redeem-people 30000] [--drain-backlog 40000: fits the mock broker's 5 MiB a partition] [--soak-minutes 10
 // --soak-rate 3000] [--outage-seconds 60 --outage-rate 500] [--auth-rounds 3] [--app-pid PID: sample its RSS]
-// [--processes app=PID,mariadb=PID,nginx=PID+PID: CPU per 1,000 clicks for each, issue 24] [--warmup S: the click's
-// load S seconds before it is measured] [--admin-target URL: the admin API where it is not the target's] [--only ha
+// [--processes app=PID,mariadb=PID,nginx=PID+PID: CPU per 1,000 clicks for each, issue 24] [--warmup S: the closed click
+// load S seconds before the click or accept scenario is measured] [--admin-target URL: the admin API where it is not the target's] [--only ha
 // --ha-target URL: nginx in front of the production topology, compared with --target = one of its replicas straight
 // (bench/topology.sh)]
 using System.Diagnostics;
@@ -18,7 +18,8 @@ using Coupons.Client;
 using Coupons.Contracts;
 
 var options = BenchOptions.Parse(args);
-using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 4096, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+// A connection per client, however many a spike opens (--spike-clients).
+using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = Math.Max(4096, options.SpikeClients), PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
 using var http = new HttpClient(handler) { BaseAddress = new Uri(options.Target), Timeout = TimeSpan.FromSeconds(10) };
 // Open-model scenarios use a fixed pool of keep-alive connections, like wrk2 (see LoadProfiles.ConstantRateAsync).
 using var openHandler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
@@ -60,6 +61,21 @@ async Task<LoadResult> BudgetedClickAsync(string name, long coupon)
     await probe.WaitForDecisionsAsync(decidedBefore, load.Count(202), TimeSpan.FromMinutes(5));
     budgets.Add(await cpu.StopAsync(load.Name + ", to the last decision", load.Count(202)));
     return load;
+}
+
+// The closed click load first, not counted (--warmup S): the JIT's tiers and the runtime's profile-guided recompiles
+// settle, and the measured window is the steady state a sale minutes after the deployment sees.
+async Task WarmUpAsync()
+{
+    if (options.Warmup <= TimeSpan.Zero)
+    {
+        return;
+    }
+
+    var coupon = await api.CreateCouponAsync(10_000_000);
+    var warm = await LoadProfiles.SpikeAsync("warm-up", http, _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.Clients, TimeSpan.Zero, options.Warmup);
+    await api.WaitForDrainAsync(coupon, TimeSpan.FromMinutes(5));
+    Console.WriteLine($"# warmed up for {options.Warmup.TotalSeconds} s: {warm.Count(202)} accepted");
 }
 
 if (options.Wants("capacity"))
@@ -125,6 +141,7 @@ if (options.Wants("rate"))
 if (options.Wants("accept"))
 {
     // Stock above the request count: every request is accepted, published and written. Measures the drain too.
+    await WarmUpAsync();
     var requests = (int)(options.AcceptRate * options.Duration.TotalSeconds);
     var coupon = await api.CreateCouponAsync(requests + 1_000);
     var endToEndBefore = await probe.EndToEndBucketsAsync();
@@ -170,33 +187,23 @@ if (options.Wants("drain"))
 
 if (options.Wants("spike"))
 {
-    var coupon = await api.CreateCouponAsync(1_000);
-    var spike = await Measured(() => LoadProfiles.SpikeAsync($"FCFS spike 0->{options.SpikeClients} clients in 5 s", http,
-        _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.SpikeClients, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15)));
-    results.Add(spike);
-    notes.Add(await api.ConsistencyLineAsync(coupon));
+    // Issue 24, item 6: 0 -> N connections in 5 s, each clicking back to back for 15 s, on an open coupon and on a sold-out
+    // one: every click answered (any status), none lost to a refused, reset or timed-out connection.
+    foreach (var (shape, stock) in new[] { ("open coupon", 10_000_000), ("sold-out coupon", 1_000) })
+    {
+        var coupon = await api.CreateCouponAsync(stock);
+        var spike = await Measured(() => LoadProfiles.SpikeAsync($"FCFS spike 0->{options.SpikeClients} connections in 5 s, {shape}", http,
+            _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.SpikeClients, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15)));
+        results.Add(spike);
+        notes.Add($"spike, {shape}: {spike.Errors} connection errors, resets or timeouts (target 0); " + await api.ConsistencyLineAsync(coupon));
+    }
 }
 
 if (options.Wants("soak"))
 {
-    // A long steady run, one new 1,000-unit coupon a minute (a few accepted, the rest sold out): memory must stay flat.
-    using var rss = probe.SampleRss();
-    var perMinute = new List<string>();
-    for (var minute = 1; minute <= options.SoakMinutes; minute++)
-    {
-        var coupon = await api.CreateCouponAsync(1_000);
-        var round = await LoadProfiles.ConstantRateAsync($"soak minute {minute}", open,
-            _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.SoakRate, TimeSpan.FromMinutes(1), options.MaxInFlight);
-        var now = rss.Samples.LastOrDefault().MiB;
-        perMinute.Add(string.Create(CultureInfo.InvariantCulture, $"{minute}: {round.PerSecond(round.Total):F0}/s p99 {round.PercentileMs(99):F1} ms 5xx {round.ServerErrors} RSS {now} MiB"));
-        Console.WriteLine("# soak " + perMinute[^1]);
-    }
-
-    var samples = rss.Samples;
-    var firstMinute = samples.Where(s => s.At < TimeSpan.FromMinutes(1)).Select(s => s.MiB).DefaultIfEmpty(0).Max();
-    var lastMinute = samples.Where(s => s.At > samples[^1].At - TimeSpan.FromMinutes(1)).Select(s => s.MiB).DefaultIfEmpty(0).Max();
-    notes.Add(string.Create(CultureInfo.InvariantCulture,
-        $"soak {options.SoakMinutes} min at {options.SoakRate}/s: app RSS peak in minute 1 {firstMinute} MiB, in the last minute {lastMinute} MiB, overall peak {rss.PeakMiB} MiB; per minute: {string.Join("; ", perMinute)}"));
+    // Issue 24, item 7: flat RSS, GC pause p99 and click p99 over a long fixed-rate run (SoakScenario).
+    var minutes = await SoakScenario.RunAsync(open, probe, api.CreateCouponAsync, User, options.SoakRate, options.SoakMinutes, options.MaxInFlight);
+    notes.Add($"soak {options.SoakMinutes} min at {options.SoakRate}/s (a fresh coupon a minute, stock for half its clicks):\n" + SoakScenario.Table(minutes));
 }
 
 if (options.Wants("mysql-outage"))
@@ -225,18 +232,9 @@ if (options.Wants("mysql-outage"))
 if (options.Only.Contains("click"))
 {
     // The click alone, every one accepted (closed model): what bench/compare.sh sets against another build's.
+    await WarmUpAsync();
+    // A coupon of its own for the measured window: users the warm-up used (User() wraps) are new to it.
     var coupon = await api.CreateCouponAsync(10_000_000);
-    if (options.Warmup > TimeSpan.Zero)
-    {
-        // The same load first, not counted: the JIT's tiers and the runtime's profile-guided recompiles settle, and the
-        // measured window is the steady state a sale minutes after the deployment sees.
-        var warm = await LoadProfiles.SpikeAsync("warm-up", http, _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.Clients, TimeSpan.Zero, options.Warmup);
-        await api.WaitForDrainAsync(coupon, TimeSpan.FromMinutes(5));
-        Console.WriteLine($"# warmed up for {options.Warmup.TotalSeconds} s: {warm.Count(202)} accepted");
-        // A coupon of its own for the measured window: users the warm-up used (User() wraps) are new to it.
-        coupon = await api.CreateCouponAsync(10_000_000);
-    }
-
     var click = await BudgetedClickAsync($"FCFS all accepted (closed, {options.Clients} clients)", coupon);
     results.Add(click);
     if (click.Count(409) > 0)

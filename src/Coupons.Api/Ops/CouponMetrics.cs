@@ -53,11 +53,15 @@ public sealed class CouponMetrics : IDisposable
         _meter.CreateObservableGauge("coupons.build.info", () => new Measurement<int>(1,
             new KeyValuePair<string, object?>("version", BuildInfo.Version), new KeyValuePair<string, object?>("commit", BuildInfo.Commit)),
             description: "1, labelled with the version and commit that run (Ops/BuildInfo).");
+        GcPause = _meter.CreateHistogram("coupons.gc.pause", "s", "Each GC pause of this process, suspension to resumption (Ops/GcPauses).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1] });
         _meter.CreateObservableGauge("coupons.gc.heap.size", () => GC.GetGCMemoryInfo().HeapSizeBytes, "By", "Managed heap size after the last GC.");
         _meter.CreateObservableGauge("coupons.gc.heap.limit", () => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, "By", "Memory the GC may use (hard limit, container limit or physical memory).");
     }
 
     public Counter<long> IssueRequests { get; }
+
+    public Histogram<double> GcPause { get; }
 
     public Histogram<double> GateDuration { get; }
 

@@ -16,6 +16,8 @@ public static class OpsServices
         // JSON console logs (appsettings Logging:Console) carry the trace and span id of the request or message.
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
         services.AddSingleton<CouponMetrics>();
+        services.AddSingleton<GcPauses>();
+        services.AddHostedService(sp => sp.GetRequiredService<GcPauses>());
         var otel = services.AddOpenTelemetry()
             // An orchestrator that names each replica (Aspire sets OTEL_SERVICE_NAME=app-1, app-2) is believed, so the
             // APM shows which replica served a request; otherwise every replica is coupons-api.

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text;
+
+namespace Coupons.Bench;
+
+/// <summary>One minute of the soak: what the clicks saw and what the app's memory and GC did in it.</summary>
+public sealed record SoakMinute(int Minute, double PerSecond, double P99Ms, long ServerErrors, long Errors, long RssMiB, double? GcPauseP99Ms, double? GcPauseMaxMs);
+
+/// <summary>
+/// The soak (issue 24, item 7): a fixed open-model rate for many minutes, a fresh coupon each minute with stock for half
+/// that minute's clicks (so the accepted path and the sold-out path both run all along), and per minute the clicks'
+/// p99 from their scheduled time, the app's RSS and its GC pause p99 (the app's own histogram, Ops/GcPauses); then the
+/// slope of each over the run, by least squares. Flat is the goal: a slope that is not is a leak or a drift.
+/// </summary>
+public static class SoakScenario
+{
+    public static async Task<IReadOnlyList<SoakMinute>> RunAsync(
+        HttpClient open, AppProbe probe, Func<int, Task<long>> createCoupon, Func<string> user, int rate, int minutes, int maxInFlight)
+    {
+        using var rss = probe.SampleRss();
+        var rows = new List<SoakMinute>();
+        for (var minute = 1; minute <= minutes; minute++)
+        {
+            var coupon = await createCoupon(rate * 30);
+            var gcBefore = await probe.GcPauseBucketsAsync();
+            var round = await LoadProfiles.ConstantRateAsync($"soak minute {minute}", open,
+                _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{user()}"), rate, TimeSpan.FromMinutes(1), maxInFlight);
+            var gcAfter = await probe.GcPauseBucketsAsync();
+            var row = new SoakMinute(minute, round.PerSecond(round.Total), round.PercentileMs(99), round.ServerErrors, round.Errors,
+                rss.Samples.LastOrDefault().MiB, AppProbe.QuantileUpperBound(gcBefore, gcAfter, 0.99) * 1000,
+                AppProbe.QuantileUpperBound(gcBefore, gcAfter, 1.0) * 1000);
+            rows.Add(row);
+            Console.WriteLine("# soak " + Row(row));
+        }
+
+        return rows;
+    }
+
+    public static string Table(IReadOnlyList<SoakMinute> rows)
+    {
+        var table = new StringBuilder();
+        table.AppendLine("| minute | clicks/s | p99 ms (from schedule) | 5xx | errors | app RSS MiB | GC pause p99 ms (bucket bound) | GC pause max ms (bucket bound) |");
+        table.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var row in rows)
+        {
+            table.AppendLine(Row(row));
+        }
+
+        table.Append(string.Create(CultureInfo.InvariantCulture,
+            $"slopes per minute (least squares over {rows.Count} minutes): RSS {Slope(rows, r => r.RssMiB):+0.00;-0.00} MiB, " +
+            $"p99 {Slope(rows, r => r.P99Ms):+0.000;-0.000} ms, GC pause p99 {Slope(rows, r => r.GcPauseP99Ms):+0.000;-0.000} ms"));
+        return table.ToString();
+    }
+
+    private static string Row(SoakMinute r) => string.Create(CultureInfo.InvariantCulture,
+        $"| {r.Minute} | {r.PerSecond:F0} | {r.P99Ms:F1} | {r.ServerErrors} | {r.Errors} | {r.RssMiB} | {Ms(r.GcPauseP99Ms)} | {Ms(r.GcPauseMaxMs)} |");
+
+    private static string Ms(double? ms) => ms is { } v ? (double.IsPositiveInfinity(v) ? "> 1000" : v.ToString("0.#", CultureInfo.InvariantCulture)) : "no GC";
+
+    /// <summary>The least-squares slope of <paramref name="value"/> per minute; minutes without a value are left out.</summary>
+    public static double Slope(IReadOnlyList<SoakMinute> rows, Func<SoakMinute, double?> value)
+    {
+        var points = rows.Where(r => value(r) is { } v && double.IsFinite(v)).Select(r => (X: (double)r.Minute, Y: value(r)!.Value)).ToList();
+        if (points.Count < 2)
+        {
+            return double.NaN;
+        }
+
+        var meanX = points.Average(p => p.X);
+        var meanY = points.Average(p => p.Y);
+        return points.Sum(p => (p.X - meanX) * (p.Y - meanY)) / points.Sum(p => (p.X - meanX) * (p.X - meanX));
+    }
+}
