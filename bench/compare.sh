@@ -8,11 +8,12 @@
 #   bench/compare.sh 9087ca1 --this-env Outbox__RunRelay=false   # this build with a setting of its own (an experiment)
 #   bench/compare.sh c8b4360 --clients 128      # issue 24: also the app's CPU per 1,000 accepted clicks, each side
 #   bench/compare.sh c8b4360 --rate 4000 --duration 20   # the same figures at a fixed open rate both builds carry
+#   bench/compare.sh c8b4360 --search 3000 --duration 15 # each build's accept-all capacity (p99 <= 50 ms), rising 1.25x
 set -euo pipefail
 cd "$(dirname "$0")/.."
 base_ref=${1:?usage: bench/compare.sh <git ref> [--rounds N] [--duration S]}
 shift
-rounds=3 duration=15 clients=64 rate= this_env=()
+rounds=3 duration=15 clients=64 rate= search= this_env=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --this-env) this_env+=("$2"); shift 2 ;;
@@ -20,6 +21,7 @@ while [[ $# -gt 0 ]]; do
     --duration) duration=$2; shift 2 ;;
     --clients) clients=$2; shift 2 ;;
     --rate) rate=$2; shift 2 ;;
+    --search) search=$2; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 64 ;;
   esac
 done
@@ -42,14 +44,18 @@ run() { # $1: the checkout whose app serves this round, on this checkout's stack
     "${load[@]}" \
     | awk -F'|' '/^\| FCFS all accepted/ && !/to the last decision/ {gsub(/ /, "", $5); gsub(/ /, "", $12); rate = $5; p99 = $12}
                  /^\| FCFS all accepted.*to the last decision/ {gsub(/ /, "", $5); gsub(/ /, "", $10); app = $5; machine = $10}
-                 END {print rate, p99, app, machine}' \
+                 /^- capacity: / {capacity = $3}
+                 END {print rate, p99, app, machine, capacity}' \
     || true # a 5xx makes the bench exit 1: its figures are printed, and this round's app must still be stopped
   kill "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
 }
 
 # Closed (as many clicks as the app takes: throughput), or a fixed open rate (--rate: the CPU per click at a load both
 # builds carry, steadier than at saturation, where spinning and batching vary from run to run).
-if [[ -n "$rate" ]]; then
+if [[ -n "$search" ]]; then
+  # Issue 24, item 4: the largest open rate each build serves with p99 <= 50 ms from schedule, from --search R up.
+  load=(--only search --accept-rate "$search" --duration "$duration" --connections 256)
+elif [[ -n "$rate" ]]; then
   load=(--only accept --accept-rate "$rate" --duration "$duration" --connections 256)
 else
   load=(--only click --capacity-duration "$duration")
@@ -57,13 +63,20 @@ fi
 echo "# machine: nproc=$(nproc), $(date -u +%Y-%m-%dT%H:%MZ); base $(git -C "$base" rev-parse --short HEAD), this $(git rev-parse --short HEAD) ${this_env[*]}"
 ratios=() cpu_ratios=()
 for round in $(seq 1 "$rounds"); do
-  read -r base_rate base_p99 base_app base_machine < <(run "$base")
-  read -r this_rate this_p99 this_app this_machine < <(run . "${this_env[@]}")
+  read -r base_rate base_p99 base_app base_machine base_capacity < <(run "$base")
+  read -r this_rate this_p99 this_app this_machine this_capacity < <(run . "${this_env[@]}")
+  if [[ -n "$search" ]]; then
+    echo "round $round: capacity (largest rate served with p99 <= 50 ms) base ${base_capacity}/s, this ${this_capacity}/s:" \
+      "$(awk -v a="$this_capacity" -v b="$base_capacity" 'BEGIN {if (b > 0) printf "%.3f", a / b; else printf "n/a"}')x"
+    continue
+  fi
   ratio=$(awk -v a="$this_rate" -v b="$base_rate" 'BEGIN {printf "%.3f", a / b}')
   cpu_ratio=$(awk -v a="$this_app" -v b="$base_app" 'BEGIN {printf "%.3f", a / b}')
   ratios+=("$ratio") cpu_ratios+=("$cpu_ratio")
   echo "round $round: base ${base_rate} req/s (p99 ${base_p99} ms, app ${base_app} / machine ${base_machine} CPU ms per 1,000)," \
     "this ${this_rate} req/s (p99 ${this_p99} ms, app ${this_app} / machine ${this_machine}): ${ratio}x the clicks, ${cpu_ratio}x the app's CPU per click"
 done
-echo "this / base click throughput per round: ${ratios[*]}"
-echo "this / base app CPU per accepted click per round: ${cpu_ratios[*]}"
+if [[ -z "$search" ]]; then
+  echo "this / base click throughput per round: ${ratios[*]}"
+  echo "this / base app CPU per accepted click per round: ${cpu_ratios[*]}"
+fi

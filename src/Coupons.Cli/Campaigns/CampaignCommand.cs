@@ -128,7 +128,16 @@ public static class CampaignCommand
         window.Options.Add(end);
         window.Validators.Add(result =>
         {
-            var given = new[] { result.GetValue(start), result.GetValue(end) };
+            string?[] given;
+            try
+            {
+                given = [result.GetValue(start), result.GetValue(end)];
+            }
+            catch (InvalidOperationException)
+            {
+                return; // given twice: the parser has said so, and reading it throws (generated case bIh-Hvi_ay42)
+            }
+
             if (given.All(t => t is null))
             {
                 result.AddError("give --start, --end or both.");

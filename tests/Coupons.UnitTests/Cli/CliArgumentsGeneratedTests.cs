@@ -66,6 +66,27 @@ public sealed class CliArgumentsGeneratedTests
         }, fixedSeed: "0000couponct", cases: 150, print: args => string.Join(' ', args.Select(a => $"'{a}'")));
     }
 
+    /// <summary>
+    /// Counterexamples the generator found, kept by name. Seed bIh-Hvi_ay42 (2026-12-07): a command's validator read
+    /// --end given twice, and System.CommandLine throws on that read: exit 70, "couponctl crashed".
+    /// </summary>
+    [Theory]
+    [InlineData("campaign window --end --yes --end notaurl --drill --max /nonexistent/key yesterday --url http://127.0.0.1:1")]
+    [InlineData("campaign window 7 --end 2026-12-24T09:00:00Z --end 2026-12-25T09:00:00Z")]
+    [InlineData("campaign window 7 --start 2026-12-24T09:00:00Z --start 2026-12-25T09:00:00Z")]
+    [InlineData("campaign pause 7 --all --all")]
+    [InlineData("status -o json -o text")]
+    public async Task An_option_given_twice_is_a_usage_error_not_a_crash(string line)
+    {
+        using var _ = CliSettings.Use(new Dictionary<string, string> { ["COUPONCTL_CONFIG"] = Path.Combine(Path.GetTempPath(), $"couponctl-{Guid.NewGuid():N}.json") });
+        using var stderr = new StringWriter();
+
+        var code = await Couponctl.InvokeAsync([.. line.Split(' '), "--url", "http://127.0.0.1:1"], Quiet, _ => null,
+            new InvocationConfiguration { Output = TextWriter.Null, Error = stderr });
+
+        Assert.True(code == ExitCodes.Usage, $"exit {code}: {stderr}");
+    }
+
     /// <summary>Exactly one --output/-o, followed by json in any case.</summary>
     private static bool AsksForJson(string[] args)
     {

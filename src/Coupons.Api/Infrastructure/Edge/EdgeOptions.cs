@@ -45,6 +45,23 @@ public sealed class EdgeOptions
     /// </summary>
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(75);
 
+    /// <summary>
+    /// Open connections this instance holds at most; one more is closed as soon as it is accepted. A sale's opening
+    /// second brings thousands at once (issue 24: 10,000 in 5 s, answered without a refused connection), so this is
+    /// far above that, and below the file descriptors the process may open (docker-compose: 65,536), which the stores'
+    /// connections need too.
+    /// </summary>
+    [Range(1_000, 1_000_000)]
+    public int MaxConnections { get; set; } = 50_000;
+
+    /// <summary>
+    /// Connections the kernel queues before Kestrel accepts them (listen backlog; the kernel caps it at
+    /// net.core.somaxconn). Kestrel's 512 is a quarter of a second of a 2,000-a-second ramp: a GC pause or a busy core
+    /// in it and clients' SYNs are dropped and retried a second later.
+    /// </summary>
+    [Range(128, 65_535)]
+    public int ListenBacklog { get; set; } = 4_096;
+
     /// <summary>A body sent slower than this (after a 5 s grace) is cut off.</summary>
     [Range(1, 1_000_000)]
     public double MinRequestBodyBytesPerSecond { get; set; } = 240;

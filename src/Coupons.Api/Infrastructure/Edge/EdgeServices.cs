@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
 namespace Coupons.Infrastructure.Edge;
 
@@ -41,7 +42,9 @@ public static class EdgeServices
             limits.RequestHeadersTimeout = o.RequestHeadersTimeout;
             limits.KeepAliveTimeout = o.KeepAliveTimeout;
             limits.MinRequestBodyDataRate = new MinDataRate(o.MinRequestBodyBytesPerSecond, TimeSpan.FromSeconds(5));
+            limits.MaxConcurrentConnections = o.MaxConnections;
         });
+        services.AddOptions<SocketTransportOptions>().Configure<IOptions<EdgeOptions>>((sockets, edge) => sockets.Backlog = edge.Value.ListenBacklog);
 
         services.AddSingleton<ClientLimits>();
         services.AddRequestTimeouts();

@@ -1,0 +1,92 @@
+using System.Text.RegularExpressions;
+using Coupons.Infrastructure.Edge;
+using Coupons.Issuance;
+using YamlDotNet.RepresentationModel;
+
+namespace Coupons.UnitTests.Edge;
+
+/// <summary>
+/// The limits that let a sale's opening spike in (issue 24, item 6: 0 -> 10,000 connections in 5 s, straight and
+/// through nginx, without a refused, reset or timed-out connection), as the project's own files set them. The bench
+/// proves the spike (bench/Coupons.Bench --only spike); this keeps a later edit from lowering one of them unseen.
+/// </summary>
+public sealed partial class SpikeLimitsTests
+{
+    private const int SpikeConnections = 10_000;
+
+    [Fact]
+    public void An_nginx_worker_can_hold_the_whole_spike_with_an_upstream_connection_each()
+    {
+        var config = File.ReadAllText(RepositoryFiles.Path("deploy", "nginx.conf"));
+        var workerConnections = Directive(config, "worker_connections");
+        var workerFiles = Directive(config, "worker_rlimit_nofile");
+
+        Assert.True(workerConnections >= 2 * SpikeConnections, $"worker_connections {workerConnections} < 2 x {SpikeConnections}");
+        Assert.True(workerFiles >= workerConnections, $"worker_rlimit_nofile {workerFiles} < worker_connections {workerConnections}");
+        Assert.True(ComposeFileLimit("ecommerce-app") >= workerFiles, "nginx's container limits its files below worker_rlimit_nofile");
+    }
+
+    [Fact]
+    public void A_replica_accepts_the_spike_and_has_the_files_for_it()
+    {
+        var edge = new EdgeOptions();
+        Assert.True(edge.MaxConnections >= 2 * SpikeConnections, $"Edge:MaxConnections {edge.MaxConnections}");
+        // A second of a 2,000-a-second ramp waits in the kernel while a GC pause or busy core holds Kestrel's accepts.
+        Assert.True(edge.ListenBacklog >= SpikeConnections / 5, $"Edge:ListenBacklog {edge.ListenBacklog}");
+        Assert.True(ComposeFileLimit("ecommerce-app-1") > edge.MaxConnections, "a replica's file limit is below Edge:MaxConnections");
+        Assert.True(ComposeFileLimit("ecommerce-app-2") > edge.MaxConnections, "a replica's file limit is below Edge:MaxConnections");
+    }
+
+    [Fact]
+    public void Every_click_of_the_spike_waits_in_the_bulkhead_rather_than_being_refused()
+    {
+        var issuance = new IssuanceOptions();
+        Assert.True(issuance.MaxConcurrentRequests + issuance.MaxQueuedRequests >= SpikeConnections,
+            $"the click bulkhead holds {issuance.MaxConcurrentRequests} + {issuance.MaxQueuedRequests}");
+    }
+
+    [Fact]
+    public void No_shipped_setting_lowers_a_default_the_spike_needs()
+    {
+        foreach (var file in Directory.GetFiles(RepositoryFiles.Path("src", "Coupons.Api"), "appsettings*.json"))
+        {
+            var text = File.ReadAllText(file);
+            foreach (var name in new[] { "MaxConnections", "ListenBacklog", "MaxConcurrentRequests", "MaxQueuedRequests" })
+            {
+                Assert.DoesNotContain($"\"{name}\"", text);
+            }
+        }
+    }
+
+    private static int Directive(string config, string name) =>
+        int.Parse(Regex.Match(config, $@"^\s*(?:events\s*\{{\s*)?{name}\s+(\d+);", RegexOptions.Multiline) is { Success: true } m
+            ? m.Groups[1].Value
+            : throw new Xunit.Sdk.XunitException($"deploy/nginx.conf sets no {name}"), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The soft nofile limit docker-compose gives <paramref name="service"/> (merge keys resolved).</summary>
+    private static int ComposeFileLimit(string service)
+    {
+        var yaml = new YamlStream();
+        using (var reader = File.OpenText(RepositoryFiles.Path("deploy", "docker-compose.yml")))
+        {
+            yaml.Load(reader);
+        }
+
+        var root = (YamlMappingNode)yaml.Documents[0].RootNode;
+        var node = (YamlMappingNode)((YamlMappingNode)root["services"])[service];
+        var ulimits = Find(node, "ulimits") ?? throw new Xunit.Sdk.XunitException($"{service} sets no ulimits");
+        var files = (YamlMappingNode)((YamlMappingNode)ulimits)["nofile"];
+        return int.Parse(((YamlScalarNode)files["soft"]).Value!, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A key of a service, or of the anchor it merges in (<c>&lt;&lt;: *app</c>).</summary>
+    private static YamlNode? Find(YamlMappingNode node, string key)
+    {
+        if (node.Children.TryGetValue(new YamlScalarNode(key), out var value))
+        {
+            return value;
+        }
+
+        return node.Children.TryGetValue(new YamlScalarNode("<<"), out var merged) && merged is YamlMappingNode parent ? Find(parent, key) : null;
+    }
+}
