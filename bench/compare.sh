@@ -44,8 +44,9 @@ run() { # $1: the checkout whose app serves this round, on this checkout's stack
     "${load[@]}" \
     | awk -F'|' '/^\| FCFS all accepted/ && !/to the last decision/ {gsub(/ /, "", $5); gsub(/ /, "", $12); rate = $5; p99 = $12}
                  /^\| FCFS all accepted.*to the last decision/ {gsub(/ /, "", $5); gsub(/ /, "", $10); app = $5; machine = $10}
-                 /^- capacity: / {capacity = $3}
-                 END {print rate, p99, app, machine, capacity}' \
+                 /^- capacity: / {split($0, words, " "); capacity = words[3]}
+                 function f(v) {return v == "" ? "-" : v}
+                 END {print f(rate), f(p99), f(app), f(machine), f(capacity)}' \
     || true # a 5xx makes the bench exit 1: its figures are printed, and this round's app must still be stopped
   kill "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
 }

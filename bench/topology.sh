@@ -36,6 +36,14 @@ for _ in $(seq 1 240); do
   sleep 0.5
 done
 
+# The CPU table's processes (issue 24, item 5), found by the ports the topology listens on; nginx is its master and
+# workers, Redis its primary and replica.
+pid_on() { ss -ltnpH "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
+nginx_master=$(cat "$(find "$state" -name nginx.pid | head -1)")
+nginx="$nginx_master$(pgrep -P "$nginx_master" | sed 's/^/+/' | tr -d '\n')"
+processes="app-1=$(pid_on 18181),app-2=$(pid_on 18182),nginx=$nginx,mariadb=$(pid_on 13316),redis=$(pid_on 16391)+$(pid_on 16392)"
+processes+=",broker=$(pid_on 19391)"
+
 echo "# machine: nproc=$(nproc), $(free -g | awk '/Mem:/ {print $2}') GiB, $(date -u +%Y-%m-%dT%H:%MZ)"
 dotnet bench/Coupons.Bench/bin/Release/net10.0/Coupons.Bench.dll --target http://127.0.0.1:18181 --ha-target http://127.0.0.1:8081 \
-  --admin-target http://127.0.0.1:19181 --admin-key "$key" --only ha --users 100000 "$@"
+  --admin-target http://127.0.0.1:19181 --admin-key "$key" --only ha --users 100000 --processes "$processes" "$@"

@@ -41,6 +41,7 @@ var notes = new List<string>();
 // Issue 24's CPU budget: what each watched process spent per 1,000 clicks, scenario by scenario.
 var watched = WatchedProcess.Parse(options.Processes);
 var budgets = new List<CpuSpend>();
+var soakFailed = false;
 
 // Runs one load profile while sampling the app's memory.
 async Task<LoadResult> Measured(Func<Task<LoadResult>> run)
@@ -168,10 +169,22 @@ if (options.Only.Contains("search"))
     // Issue 24, item 4: accept-all capacity = the largest offered rate still served with p99 <= 50 ms from each request's
     // scheduled time (open model, so a stall shows as latency, not as a lower rate). Rates rise by a quarter from
     // --accept-rate until one fails; each step has a coupon of its own and runs --duration.
+    if (options.AcceptRate < 1)
+    {
+        throw new ArgumentException("--accept-rate: the search starts from a positive rate");
+    }
+
     await WarmUpAsync();
     var served = 0;
-    for (var offered = options.AcceptRate; ; offered = (int)(offered * 1.25))
+    for (var offered = options.AcceptRate; ; offered = Math.Max(offered + 1, (int)(offered * 1.25)))
     {
+        if (offered * options.Duration.TotalSeconds > options.Users)
+        {
+            // Users would repeat within the step and be answered 409: the pool, not the app, would end the search.
+            notes.Add($"capacity search stopped at {offered}/s: a step needs {offered * options.Duration.TotalSeconds:F0} distinct users, --users is {options.Users}");
+            break;
+        }
+
         var coupon = await api.CreateCouponAsync((int)(offered * options.Duration.TotalSeconds) + 1_000);
         var step = await Measured(() => LoadProfiles.ConstantRateAsync($"FCFS all accepted {offered}/s (open, {options.Connections} connections, search)", open,
             _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), offered, options.Duration, options.MaxInFlight));
@@ -218,8 +231,10 @@ if (options.Wants("spike"))
     foreach (var (shape, stock) in new[] { ("open coupon", 10_000_000), ("sold-out coupon", 1_000) })
     {
         var coupon = await api.CreateCouponAsync(stock);
+        var cpu = await CpuBudget.StartAsync(watched, probe);
         var spike = await Measured(() => LoadProfiles.SpikeAsync($"FCFS spike 0->{options.SpikeClients} connections in 5 s, {shape}", http,
             _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{User()}"), options.SpikeClients, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15)));
+        budgets.Add(await cpu.StopAsync(spike.Name + ", the load only, every answer", spike.Total));
         results.Add(spike);
         notes.Add($"spike, {shape}: {spike.Errors} connection errors, resets or timeouts (target 0); " + await api.ConsistencyLineAsync(coupon));
     }
@@ -229,6 +244,7 @@ if (options.Wants("soak"))
 {
     // Issue 24, item 7: flat RSS, GC pause p99 and click p99 over a long fixed-rate run (SoakScenario).
     var minutes = await SoakScenario.RunAsync(open, probe, api.CreateCouponAsync, User, options.SoakRate, options.SoakMinutes, options.MaxInFlight);
+    soakFailed = minutes.Any(m => m.ServerErrors > 0 || m.Errors > 0);
     notes.Add($"soak {options.SoakMinutes} min at {options.SoakRate}/s (a fresh coupon a minute, stock for half its clicks):\n" + SoakScenario.Table(minutes));
 }
 
@@ -330,10 +346,21 @@ if (options.Wants("ha") && options.HaTarget is { } haTarget)
         var pairs = new List<(LoadResult Single, LoadResult Ha)>();
         for (var round = 1; round <= options.HaRounds; round++)
         {
-            var single = await Measured(async () => await run(http, "one replica", await api.CreateCouponAsync(stock)));
-            var ha = await Measured(async () => await run(edge, "nginx + 2 replicas", await api.CreateCouponAsync(stock)));
+            var single = await BudgetedAsync(http, "one replica");
+            var ha = await BudgetedAsync(edge, "nginx + 2 replicas");
             results.AddRange([single, ha]);
             pairs.Add((single, ha));
+        }
+
+        // Charged over the load only, per answer: the consumers' writes are split between the replicas, and one replica's
+        // counter cannot say when both have drained (issue 24, item 5: what the nginx hop costs per request).
+        async Task<LoadResult> BudgetedAsync(HttpClient client, string path)
+        {
+            var coupon = await api.CreateCouponAsync(stock);
+            var cpu = await CpuBudget.StartAsync(watched, probe);
+            var load = await Measured(() => run(client, path, coupon));
+            budgets.Add(await cpu.StopAsync(load.Name + ", the load only, every answer", load.Total));
+            return load;
         }
 
         notes.Add(string.Create(CultureInfo.InvariantCulture,
@@ -366,7 +393,8 @@ foreach (var note in notes)
     Console.WriteLine("- " + note);
 }
 
-return results.Any(r => r.ServerErrors > 0) ? 1 : 0;
+// A 5xx or a lost connection anywhere fails the run (the spike's target is zero of either), as does a soak minute with one.
+return results.Any(r => r.ServerErrors > 0 || (r.Name.Contains("spike", StringComparison.Ordinal) && r.Errors > 0)) || soakFailed ? 1 : 0;
 
 internal sealed record BenchOptions(
     string Target, string? AdminTarget, string? HaTarget, int HaRounds, string AdminKey, int Rate, int AcceptRate, TimeSpan Duration, TimeSpan CapacityDuration, int Clients, int SpikeClients,

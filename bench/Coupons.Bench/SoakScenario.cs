@@ -4,7 +4,10 @@ using System.Text;
 namespace Coupons.Bench;
 
 /// <summary>One minute of the soak: what the clicks saw and what the app's memory and GC did in it.</summary>
-public sealed record SoakMinute(int Minute, double PerSecond, double P99Ms, long ServerErrors, long Errors, long RssMiB, double? GcPauseP99Ms, double? GcPauseMaxMs);
+/// <param name="RssMiB">Null without --app-pid (not measured, never 0).</param>
+/// <param name="GcPauseP99Ms">The bucket bound (ms); +Infinity above the last bucket (1 s); null when no pause was
+/// recorded in the minute.</param>
+public sealed record SoakMinute(int Minute, double PerSecond, double P99Ms, long ServerErrors, long Errors, long? RssMiB, double? GcPauseP99Ms, double? GcPauseMaxMs);
 
 /// <summary>
 /// The soak (issue 24, item 7): a fixed open-model rate for many minutes, a fresh coupon each minute with stock for half
@@ -27,7 +30,7 @@ public static class SoakScenario
                 _ => new(HttpMethod.Post, $"/api/coupons/{coupon}/issue-fcfs/{user()}"), rate, TimeSpan.FromMinutes(1), maxInFlight);
             var gcAfter = await probe.GcPauseBucketsAsync();
             var row = new SoakMinute(minute, round.PerSecond(round.Total), round.PercentileMs(99), round.ServerErrors, round.Errors,
-                rss.Samples.LastOrDefault().MiB, AppProbe.QuantileUpperBound(gcBefore, gcAfter, 0.99) * 1000,
+                rss.Samples.Count == 0 ? null : rss.Samples[^1].MiB, AppProbe.QuantileUpperBound(gcBefore, gcAfter, 0.99) * 1000,
                 AppProbe.QuantileUpperBound(gcBefore, gcAfter, 1.0) * 1000);
             rows.Add(row);
             Console.WriteLine("# soak " + Row(row));
@@ -46,28 +49,41 @@ public static class SoakScenario
             table.AppendLine(Row(row));
         }
 
+        var overSecond = rows.Count(r => r.GcPauseP99Ms is double.PositiveInfinity);
         table.Append(string.Create(CultureInfo.InvariantCulture,
-            $"slopes per minute (least squares over {rows.Count} minutes): RSS {Slope(rows, r => r.RssMiB):+0.00;-0.00} MiB, " +
-            $"p99 {Slope(rows, r => r.P99Ms):+0.000;-0.000} ms, GC pause p99 {Slope(rows, r => r.GcPauseP99Ms):+0.000;-0.000} ms"));
+            $"slopes per minute (least squares): RSS {Slope(rows, r => r.RssMiB, "MiB")}, p99 {Slope(rows, r => r.P99Ms, "ms")}, " +
+            $"GC pause p99 {Slope(rows, r => r.GcPauseP99Ms, "ms")}{(overSecond > 0 ? $"; {overSecond} minutes had a GC pause p99 over 1 s (left out of its slope)" : "")}"));
         return table.ToString();
     }
 
     private static string Row(SoakMinute r) => string.Create(CultureInfo.InvariantCulture,
-        $"| {r.Minute} | {r.PerSecond:F0} | {r.P99Ms:F1} | {r.ServerErrors} | {r.Errors} | {r.RssMiB} | {Ms(r.GcPauseP99Ms)} | {Ms(r.GcPauseMaxMs)} |");
+        $"| {r.Minute} | {r.PerSecond:F0} | {r.P99Ms:F1} | {r.ServerErrors} | {r.Errors} | {r.RssMiB?.ToString(CultureInfo.InvariantCulture) ?? "not measured"} | {Ms(r.GcPauseP99Ms)} | {Ms(r.GcPauseMaxMs)} |");
+
+    /// <summary>The slope with the minutes it is over, or why there is none.</summary>
+    private static string Slope(IReadOnlyList<SoakMinute> rows, Func<SoakMinute, double?> value, string unit)
+    {
+        var (slope, minutes) = Slope(rows, value);
+        return minutes < 2
+            ? $"n/a ({minutes} minutes with a value)"
+            : string.Create(CultureInfo.InvariantCulture, $"{slope:+0.000;-0.000} {unit} over {minutes} minutes");
+    }
 
     private static string Ms(double? ms) => ms is { } v ? (double.IsPositiveInfinity(v) ? "> 1000" : v.ToString("0.#", CultureInfo.InvariantCulture)) : "no GC";
 
-    /// <summary>The least-squares slope of <paramref name="value"/> per minute; minutes without a value are left out.</summary>
-    public static double Slope(IReadOnlyList<SoakMinute> rows, Func<SoakMinute, double?> value)
+    /// <summary>
+    /// The least-squares slope of <paramref name="value"/> per minute and the minutes it is over: minutes without a
+    /// value, or with one above the histogram's last bucket, are left out (the table says how many).
+    /// </summary>
+    public static (double Slope, int Minutes) Slope(IReadOnlyList<SoakMinute> rows, Func<SoakMinute, double?> value)
     {
         var points = rows.Where(r => value(r) is { } v && double.IsFinite(v)).Select(r => (X: (double)r.Minute, Y: value(r)!.Value)).ToList();
         if (points.Count < 2)
         {
-            return double.NaN;
+            return (double.NaN, points.Count);
         }
 
         var meanX = points.Average(p => p.X);
         var meanY = points.Average(p => p.Y);
-        return points.Sum(p => (p.X - meanX) * (p.Y - meanY)) / points.Sum(p => (p.X - meanX) * (p.X - meanX));
+        return (points.Sum(p => (p.X - meanX) * (p.Y - meanY)) / points.Sum(p => (p.X - meanX) * (p.X - meanX)), points.Count);
     }
 }

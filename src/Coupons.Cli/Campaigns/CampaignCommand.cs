@@ -128,14 +128,9 @@ public static class CampaignCommand
         window.Options.Add(end);
         window.Validators.Add(result =>
         {
-            string?[] given;
-            try
+            if (!ParsedValue.TryRead(() => new[] { result.GetValue(start), result.GetValue(end) }, out var given))
             {
-                given = [result.GetValue(start), result.GetValue(end)];
-            }
-            catch (InvalidOperationException)
-            {
-                return; // given twice: the parser has said so, and reading it throws (generated case bIh-Hvi_ay42)
+                return;
             }
 
             if (given.All(t => t is null))
@@ -261,7 +256,11 @@ public static class CampaignCommand
     private static void OneScope(System.CommandLine.Parsing.CommandResult result, Argument<long?> coupon, Option<bool> all)
     {
         var hasCoupon = result.GetResult(coupon) is { Tokens.Count: > 0 };
-        var hasAll = result.GetValue(all);
+        if (!ParsedValue.TryRead(() => result.GetValue(all), out var hasAll))
+        {
+            return;
+        }
+
         if (hasCoupon == hasAll)
         {
             result.AddError($"{result.Command.Name}: give a coupon id or --all, one of the two.");

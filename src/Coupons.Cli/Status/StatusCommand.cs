@@ -26,7 +26,7 @@ public static class StatusCommand
         command.Options.Add(Every);
         command.Validators.Add(result =>
         {
-            if (result.GetValue(Watch) && result.GetValue(CliOutput.Option) == OutputFormat.Json)
+            if (ParsedValue.TryRead(() => result.GetValue(Watch) && result.GetValue(CliOutput.Option) == OutputFormat.Json, out var jsonWatch) && jsonWatch)
             {
                 result.AddError("--watch redraws a screen; for scripts run status --output json once per reading");
             }

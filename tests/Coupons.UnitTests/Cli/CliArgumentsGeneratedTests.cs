@@ -68,7 +68,8 @@ public sealed class CliArgumentsGeneratedTests
 
     /// <summary>
     /// Counterexamples the generator found, kept by name. Seed bIh-Hvi_ay42 (2026-12-07): a command's validator read
-    /// --end given twice, and System.CommandLine throws on that read: exit 70, "couponctl crashed".
+    /// --end given twice, and System.CommandLine throws on that read: exit 70, "couponctl crashed". The same reads in
+    /// status (--watch with -o twice) and campaign pause/resume (--all twice) were found by reading for them.
     /// </summary>
     [Theory]
     [InlineData("campaign window --end --yes --end notaurl --drill --max /nonexistent/key yesterday --url http://127.0.0.1:1")]
@@ -76,6 +77,10 @@ public sealed class CliArgumentsGeneratedTests
     [InlineData("campaign window 7 --start 2026-12-24T09:00:00Z --start 2026-12-25T09:00:00Z")]
     [InlineData("campaign pause 7 --all --all")]
     [InlineData("status -o json -o text")]
+    [InlineData("status --watch -o json -o text")]
+    [InlineData("status --watch -o")]
+    [InlineData("campaign pause 7 --all true --all false")]
+    [InlineData("campaign resume --all true --all false")]
     public async Task An_option_given_twice_is_a_usage_error_not_a_crash(string line)
     {
         using var _ = CliSettings.Use(new Dictionary<string, string> { ["COUPONCTL_CONFIG"] = Path.Combine(Path.GetTempPath(), $"couponctl-{Guid.NewGuid():N}.json") });

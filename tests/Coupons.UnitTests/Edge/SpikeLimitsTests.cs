@@ -24,6 +24,11 @@ public sealed partial class SpikeLimitsTests
         Assert.True(workerConnections >= 2 * SpikeConnections, $"worker_connections {workerConnections} < 2 x {SpikeConnections}");
         Assert.True(workerFiles >= workerConnections, $"worker_rlimit_nofile {workerFiles} < worker_connections {workerConnections}");
         Assert.True(ComposeFileLimit("ecommerce-app") >= workerFiles, "nginx's container limits its files below worker_rlimit_nofile");
+
+        // worker_processes auto: a worker per host core (16 assumed), each with its connection slots (~430 B each)
+        // allocated at start, and the spike's requests in flight (~16 KB each) on top.
+        var needed = (16L * workerConnections * 512) + (SpikeConnections * 16L * 1024);
+        Assert.True(ComposeMemoryLimit("ecommerce-app") >= needed, $"nginx's container memory is below {needed / (1024 * 1024)} MiB");
     }
 
     [Fact]
@@ -77,6 +82,22 @@ public sealed partial class SpikeLimitsTests
         var ulimits = Find(node, "ulimits") ?? throw new Xunit.Sdk.XunitException($"{service} sets no ulimits");
         var files = (YamlMappingNode)((YamlMappingNode)ulimits)["nofile"];
         return int.Parse(((YamlScalarNode)files["soft"]).Value!, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The memory limit docker-compose gives <paramref name="service"/> (its deploy limits).</summary>
+    private static long ComposeMemoryLimit(string service)
+    {
+        var yaml = new YamlStream();
+        using (var reader = File.OpenText(RepositoryFiles.Path("deploy", "docker-compose.yml")))
+        {
+            yaml.Load(reader);
+        }
+
+        var node = (YamlMappingNode)((YamlMappingNode)((YamlMappingNode)yaml.Documents[0].RootNode)["services"])[service];
+        var limits = (YamlMappingNode)((YamlMappingNode)((YamlMappingNode)Find(node, "deploy")!)["resources"])["limits"];
+        var text = ((YamlScalarNode)limits["memory"]).Value!;
+        var unit = char.ToUpperInvariant(text[^1]) switch { 'K' => 1024L, 'M' => 1024L * 1024, 'G' => 1024L * 1024 * 1024, _ => 1L };
+        return long.Parse(unit == 1 ? text : text[..^1], System.Globalization.CultureInfo.InvariantCulture) * unit;
     }
 
     /// <summary>A key of a service, or of the anchor it merges in (<c>&lt;&lt;: *app</c>).</summary>

@@ -22,7 +22,7 @@ internal static class TakeScript
         var keys = new RedisKey[1 + clicks.Count * KeysPerClick];
         var args = new RedisValue[clicks.Count * ArgsPerClick];
         keys[0] = TrustScript.Mark;
-        var gate = (CouponId: 0L, Stock: default(RedisKey), Users: default(RedisKey), Requests: default(RedisKey));
+        var gate = (CouponId: (long?)null, Stock: default(RedisKey), Users: default(RedisKey), Requests: default(RedisKey));
         for (var i = 0; i < clicks.Count; i++)
         {
             var (couponId, publicId, requestId, knownUserId) = clicks[i];
