@@ -44,7 +44,7 @@ run() { # $1: the checkout whose app serves this round, on this checkout's stack
     "${load[@]}" \
     | awk -F'|' '/^\| FCFS all accepted/ && !/to the last decision/ {gsub(/ /, "", $5); gsub(/ /, "", $12); rate = $5; p99 = $12}
                  /^\| FCFS all accepted.*to the last decision/ {gsub(/ /, "", $5); gsub(/ /, "", $10); app = $5; machine = $10}
-                 /^- capacity: / {split($0, words, " "); capacity = words[3]}
+                 /^- capacity: / {split($0, words, " "); capacity = words[3] == "below" ? "<" words[4] : words[3]}
                  function f(v) {return v == "" ? "-" : v}
                  END {print f(rate), f(p99), f(app), f(machine), f(capacity)}' \
     || true # a 5xx makes the bench exit 1: its figures are printed, and this round's app must still be stopped

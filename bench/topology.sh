@@ -19,7 +19,7 @@ ASPNETCORE_URLS=http://localhost:17180 ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=h
 ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://localhost:17182 ASPIRE_ALLOW_UNSECURED_TRANSPORT=true \
 ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true DOTNET_ENVIRONMENT=Development \
 dotnet src/Coupons.AppHost/bin/Release/net10.0/Coupons.AppHost.dll --Topology:LoadTest=true --Topology:StateDirectory="$state" \
-  --Topology:AdminApiKey="$key" > .test-infra/topology-bench.log 2>&1 &
+  --Topology:AdminApiKey="$key" --Topology:ReadAdminApiKey="bench-topology-read-key-not-a-secret-0123456789" > .test-infra/topology-bench.log 2>&1 &
 apphost=$!
 trap 'kill -TERM $apphost 2>/dev/null; wait $apphost 2>/dev/null || true' EXIT
 for _ in $(seq 1 240); do

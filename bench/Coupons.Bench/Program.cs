@@ -199,7 +199,9 @@ if (options.Only.Contains("search"))
         served = offered;
     }
 
-    notes.Add(string.Create(CultureInfo.InvariantCulture, $"capacity: {served} accepted clicks/s, the largest offered rate served with p99 <= 50 ms from schedule (steps of 1.25x from {options.AcceptRate}/s, {options.Duration.TotalSeconds} s each)"));
+    notes.Add(served == 0
+        ? $"capacity: below {options.AcceptRate}/s, the first step already missed p99 <= 50 ms from schedule (start lower: --accept-rate)"
+        : string.Create(CultureInfo.InvariantCulture, $"capacity: {served} accepted clicks/s, the largest offered rate served with p99 <= 50 ms from schedule (steps of 1.25x from {options.AcceptRate}/s, {options.Duration.TotalSeconds} s each)"));
 }
 
 if (options.Wants("drain"))
