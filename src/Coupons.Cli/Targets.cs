@@ -90,18 +90,13 @@ public sealed record Targets(Uri App, Uri Admin, string AdminKey, Uri? Alertmana
         command.Options.Add(AlertmanagerOption);
         command.Validators.Add(result =>
         {
-            Resolved resolved;
-            string? alertmanager;
-            try
+            if (!ParsedValue.TryRead(() => (Resolve(o => result.GetValue(o), o => result.GetValue(o), o => result.GetResult(o) is { Implicit: false }),
+                    result.GetValue(AlertmanagerOption)), out var read))
             {
-                resolved = Resolve(o => result.GetValue(o), o => result.GetValue(o), o => result.GetResult(o) is { Implicit: false });
-                alertmanager = result.GetValue(AlertmanagerOption);
-            }
-            catch (InvalidOperationException)
-            {
-                return; // an option without its value, or given twice: the parser has said so already, and reading it throws
+                return;
             }
 
+            var (resolved, alertmanager) = read;
             if (resolved.Admins.Length > 0 && resolved.Admins.Length != resolved.Apps.Length)
             {
                 result.AddError($"--admin-url is given {resolved.Admins.Length} times for {resolved.Apps.Length} --url: give none, or one per --url in the same order");

@@ -34,6 +34,11 @@ public sealed class GcPauses(CouponMetrics metrics) : EventListener, IHostedServ
     public Task StopAsync(CancellationToken cancellationToken)
     {
         Volatile.Write(ref _listening, false);
+        foreach (var source in EventSource.GetSources().Where(s => s.Name == RuntimeProvider))
+        {
+            DisableEvents(source);
+        }
+
         return Task.CompletedTask;
     }
 
