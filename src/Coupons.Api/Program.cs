@@ -54,6 +54,7 @@ if (await SchemaCommand.RefusesOlderSchemaAsync(app.Services))   // a replica be
     return;
 }
 
+app.UseMemoryShedding();      // a heap near its limit answers new public requests 429 instead of dying of OutOfMemory
 app.UseForwardedClient();     // the client's address, believed from configured proxies only
 app.UseExceptionHandler();
 app.UseMiddleware<RetryAfterMiddleware>();

@@ -24,5 +24,6 @@ public static class LogEventRanges
         new(7000, 7199, "Coupons.Reconciliation", "gate upkeep and drift repair"),
         new(8000, 8099, "Coupons.Auth", "user authentication"),
         new(8100, 8199, "Coupons.Admin", "the admin audit"),
+        new(8200, 8299, "Coupons.Infrastructure.Edge", "the edge: memory load shedding"),
     ];
 }

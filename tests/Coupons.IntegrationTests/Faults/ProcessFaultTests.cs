@@ -154,4 +154,58 @@ public sealed class ProcessFaultTests
         await File.AppendAllTextAsync(Path.Combine(StackControl.RepoRoot, ".test-infra", "fault-outcomes.log"),
             $"{DateTime.UtcNow:O} heap cap 256 MB: {answers.Count} clicks, accepted={stock} issued={facts.Rows} duplicates={facts.DuplicateUsers} peak RSS={app.PeakRssMiB():F0} MiB{Environment.NewLine}");
     }
+    /// <summary>
+    /// More clicks at once than the heap can hold requests for (issue 24's topology run: a replica under the 256 MB cap
+    /// died of OutOfMemory in a spike; 20,000 connections at one instance killed it too; this test's 12,000 killed it
+    /// under 128 MB). Refused, not died: a connection beyond what the heap holds (Edge:MaxConnections follows the heap)
+    /// is closed at the door, a request past the high-water mark is answered 429 with Retry-After, every other click is
+    /// answered 202 or 409, the process stays up, and what it accepted is issued once.
+    /// </summary>
+    [Fact]
+    public async Task A_heap_cap_refuses_a_spike_larger_than_it_can_hold_and_stays_up()
+    {
+        const int spikeUsers = 6_000;
+        const int stock = 200;
+        var port = Coupons.IntegrationTests.Infrastructure.FreeTcpPort.Find();
+        var environment = FastRepairEnvironment();
+        environment["DOTNET_GCHeapHardLimit"] = "0x8000000"; // 128 MB
+        await using var app = await AppProcess.StartAsync(port, environment, "heap128");
+        var api = new ApiDriver(app.Client, app.Admin);
+        var (couponId, users) = await api.OpenSaleAsync(stock, spikeUsers);
+        await ApiDriver.WaitUntilReadyAsync(app.Client);
+
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var clicks = users.SelectMany(user => new[] { user, user }).Select(async user =>
+        {
+            await start.Task;
+            try
+            {
+                return (User: user, Answer: (IssueAnswer?)await ApiDriver.IssueAsync(app.Client, couponId, user));
+            }
+            catch (HttpRequestException)
+            {
+                return (User: user, Answer: null); // closed at the door: the click never reached the app
+            }
+        }).ToList();
+        start.SetResult();
+        var answers = await Task.WhenAll(clicks);
+
+        Assert.False(app.HasExited, "the app died under the 128 MB heap cap");
+        var answered = answers.Where(a => a.Answer is not null).Select(a => a.Answer!).ToList();
+        Assert.All(answered, a => Assert.True(a.Status is HttpStatusCode.Accepted or HttpStatusCode.Conflict
+            || (a is { Status: HttpStatusCode.TooManyRequests, Code: "RATE_LIMITED", RetryAfter: not null }), $"{a.Status} {a.Code}"));
+        var accepted = answered.Where(a => a.Status == HttpStatusCode.Accepted).Select(a => a.RequestId!.Value).ToList();
+        Assert.InRange(accepted.Count, 1, stock);
+        await api.WaitForDrainAsync(couponId);
+        var facts = await Invariants.AssertHoldAsync(couponId, accepted);
+        Assert.Equal(accepted.Count, facts.Rows);
+        // After the spike the instance serves again: a click of a person who was refused is answered.
+        var refusedPerson = answers.FirstOrDefault(a => a.Answer is null or { Status: HttpStatusCode.TooManyRequests }).User ?? users[0];
+        var after = await Eventually.MatchesAsync(() => ApiDriver.IssueAsync(app.Client, couponId, refusedPerson),
+            a => a.Status is HttpStatusCode.Accepted or HttpStatusCode.Conflict, TimeSpan.FromSeconds(30), "no click was served after the spike");
+        await File.AppendAllTextAsync(Path.Combine(StackControl.RepoRoot, ".test-infra", "fault-outcomes.log"),
+            $"{DateTime.UtcNow:O} heap cap 128 MB, {answers.Length} clicks at once: closed at the door={answers.Count(a => a.Answer is null)} " +
+            $"shed (429)={answered.Count(a => a.Status == HttpStatusCode.TooManyRequests)} accepted={accepted.Count} issued={facts.Rows} " +
+            $"after: {after.Status} peak RSS={app.PeakRssMiB():F0} MiB{Environment.NewLine}");
+    }
 }

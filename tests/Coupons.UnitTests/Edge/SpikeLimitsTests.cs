@@ -7,7 +7,8 @@ namespace Coupons.UnitTests.Edge;
 
 /// <summary>
 /// The limits that let a sale's opening spike in (issue 24, item 6: 0 -> 10,000 connections in 5 s, straight and
-/// through nginx, without a refused, reset or timed-out connection), as the project's own files set them. The bench
+/// through nginx, without a refused, reset or timed-out connection) and keep a replica alive when more come than its
+/// heap holds (a connection limit that follows the heap), as the project's own files set them. The bench
 /// proves the spike (bench/Coupons.Bench --only spike); this keeps a later edit from lowering one of them unseen.
 /// </summary>
 public sealed partial class SpikeLimitsTests
@@ -32,21 +33,38 @@ public sealed partial class SpikeLimitsTests
     }
 
     [Fact]
-    public void A_replica_accepts_the_spike_and_has_the_files_for_it()
+    public void The_replicas_hold_the_spike_within_their_heap_and_have_the_files_for_it()
     {
         var edge = new EdgeOptions();
-        Assert.True(edge.MaxConnections >= 2 * SpikeConnections, $"Edge:MaxConnections {edge.MaxConnections}");
+        Assert.Null(edge.MaxConnections); // unset: it follows the heap (ConnectionsFor)
+        // The compose replica's heap (DOTNET_GCHeapHardLimit 256 MB): the spike through nginx is split over two.
+        var perReplica = EdgeOptions.ConnectionsFor(256L * 1024 * 1024);
+        Assert.True(2 * perReplica >= SpikeConnections * 3 / 2, $"two replicas hold {2 * perReplica} connections");
         // A second of a 2,000-a-second ramp waits in the kernel while a GC pause or busy core holds Kestrel's accepts.
         Assert.True(edge.ListenBacklog >= SpikeConnections / 5, $"Edge:ListenBacklog {edge.ListenBacklog}");
-        Assert.True(ComposeFileLimit("ecommerce-app-1") > edge.MaxConnections, "a replica's file limit is below Edge:MaxConnections");
-        Assert.True(ComposeFileLimit("ecommerce-app-2") > edge.MaxConnections, "a replica's file limit is below Edge:MaxConnections");
+        Assert.True(ComposeFileLimit("ecommerce-app-1") > EdgeOptions.ConnectionsFor(long.MaxValue), "a replica's file limit is below its most connections");
+        Assert.True(ComposeFileLimit("ecommerce-app-2") > EdgeOptions.ConnectionsFor(long.MaxValue), "a replica's file limit is below its most connections");
     }
+
+    /// <summary>
+    /// 20,000 connections killed an instance under a 256 MB heap (OutOfMemory), 10,000 did not; 12,000 killed one
+    /// under 128 MB (ProcessFaultTests). The limit stays below what killed them, and grows with the heap.
+    /// </summary>
+    [Theory]
+    [InlineData(128, 4_915)]
+    [InlineData(256, 9_830)]
+    [InlineData(384, 14_745)]
+    [InlineData(8 * 1024, 50_000)]
+    [InlineData(64, 2_457)]
+    [InlineData(8, 1_000)]
+    public void The_connection_limit_follows_the_heap(long heapMiB, int connections) =>
+        Assert.Equal(connections, EdgeOptions.ConnectionsFor(heapMiB * 1024 * 1024));
 
     [Fact]
     public void Every_click_of_the_spike_waits_in_the_bulkhead_rather_than_being_refused()
     {
         var issuance = new IssuanceOptions();
-        Assert.True(issuance.MaxConcurrentRequests + issuance.MaxQueuedRequests >= SpikeConnections,
+        Assert.True(issuance.MaxConcurrentRequests + issuance.MaxQueuedRequests >= EdgeOptions.ConnectionsFor(256L * 1024 * 1024),
             $"the click bulkhead holds {issuance.MaxConcurrentRequests} + {issuance.MaxQueuedRequests}");
     }
 

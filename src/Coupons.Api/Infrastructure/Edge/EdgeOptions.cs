@@ -46,13 +46,43 @@ public sealed class EdgeOptions
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(75);
 
     /// <summary>
-    /// Open connections this instance holds at most; one more is closed as soon as it is accepted. A sale's opening
-    /// second brings thousands at once (issue 24: 10,000 in 5 s, answered without a refused connection), so this is
-    /// far above that, and below the file descriptors the process may open (docker-compose: 65,536), which the stores'
-    /// connections need too.
+    /// Open connections this instance holds at most; one more is closed as soon as it is accepted. Unset (the default),
+    /// it follows the memory the GC may use (<see cref="ConnectionsFor"/>): every open connection with a request in it
+    /// holds heap, and more of them than the heap holds ended in OutOfMemory (issue 24: 20,000 at one instance under
+    /// the 256 MB cap; 12,000 under 128 MB in a test). Set, it must stay below the process's file limit, which the
+    /// stores' connections need too.
     /// </summary>
     [Range(1_000, 1_000_000)]
-    public int MaxConnections { get; set; } = 50_000;
+    public int? MaxConnections { get; set; }
+
+    /// <summary>
+    /// The heap one connection with a request in flight is given: Kestrel's state, its buffers, the request's objects
+    /// while it waits in a bulkhead.
+    /// </summary>
+    public const int HeapPerConnection = 16 * 1024;
+
+    /// <summary>
+    /// The connection limit for a GC that may use <paramref name="gcLimitBytes"/>: 60 % of it at
+    /// <see cref="HeapPerConnection"/> each (the rest for the service itself and a GC's headroom), between 1,000 and
+    /// 50,000 (a 256 MB cap: 9,830; 8 GB or more: 50,000).
+    /// </summary>
+    public static int ConnectionsFor(long gcLimitBytes) => (int)Math.Clamp(gcLimitBytes / 100 * 60 / HeapPerConnection, 1_000, 50_000);
+
+    /// <summary>What Kestrel is given: the setting, or what this process's memory holds.</summary>
+    public int EffectiveMaxConnections => MaxConnections ?? ConnectionsFor(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
+
+    /// <summary>
+    /// New public requests are shed (429, connection closed) once a collection leaves the heap at this share of what
+    /// the GC may use (<see cref="MemoryPressure"/>), rather than the process dying of OutOfMemory in a spike.
+    /// </summary>
+    [Range(10, 99)]
+    public int ShedAtHeapPercent { get; set; } = 80;
+
+    /// <summary>
+    /// Shedding stops once a collection leaves the heap below this share (under <see cref="ShedAtHeapPercent"/>).
+    /// </summary>
+    [Range(5, 98)]
+    public int ResumeBelowHeapPercent { get; set; } = 70;
 
     /// <summary>
     /// Connections the kernel queues before Kestrel accepts them (listen backlog; the kernel caps it at

@@ -13,7 +13,8 @@ public static class EdgeServices
     {
         services.AddCheckedOptions<EdgeOptions>(configuration, EdgeOptions.Section)
             .Validate(o => o.KnownProxies.All(p => IPAddress.TryParse(p, out _)), "Edge: every KnownProxies entry must be an IP address")
-            .Validate(o => o.KnownNetworks.All(n => System.Net.IPNetwork.TryParse(n, out _)), "Edge: every KnownNetworks entry must be CIDR, e.g. 10.0.0.0/8");
+            .Validate(o => o.KnownNetworks.All(n => System.Net.IPNetwork.TryParse(n, out _)), "Edge: every KnownNetworks entry must be CIDR, e.g. 10.0.0.0/8")
+            .Validate(o => o.ResumeBelowHeapPercent < o.ShedAtHeapPercent, "Edge: ResumeBelowHeapPercent must be below ShedAtHeapPercent");
 
         // Only configured proxies may name the client; the framework's default trust of loopback is dropped, so a
         // client on the same host cannot spoof either. With no proxy configured the headers are not read at all: the
@@ -42,11 +43,12 @@ public static class EdgeServices
             limits.RequestHeadersTimeout = o.RequestHeadersTimeout;
             limits.KeepAliveTimeout = o.KeepAliveTimeout;
             limits.MinRequestBodyDataRate = new MinDataRate(o.MinRequestBodyBytesPerSecond, TimeSpan.FromSeconds(5));
-            limits.MaxConcurrentConnections = o.MaxConnections;
+            limits.MaxConcurrentConnections = o.EffectiveMaxConnections;
         });
         services.AddOptions<SocketTransportOptions>().Configure<IOptions<EdgeOptions>>((sockets, edge) => sockets.Backlog = edge.Value.ListenBacklog);
 
         services.AddSingleton<ClientLimits>();
+        services.AddSingleton<MemoryPressure>();
         services.AddRequestTimeouts();
         services.AddOptions<RequestTimeoutOptions>().Configure<IOptions<EdgeOptions>>((timeouts, edge) =>
             timeouts.DefaultPolicy = new RequestTimeoutPolicy
