@@ -63,16 +63,18 @@ else
 fi
 echo "# machine: nproc=$(nproc), $(date -u +%Y-%m-%dT%H:%MZ); base $(git -C "$base" rev-parse --short HEAD), this $(git rev-parse --short HEAD) ${this_env[*]}"
 ratios=() cpu_ratios=()
+# a / b, or n/a when either is not a number above 0 (a side printed no figure: "-", "<3000/s,", empty).
+ratio_of() { awk -v a="$1" -v b="$2" 'BEGIN {if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b + 0 > 0) printf "%.3f", a / b; else printf "n/a"}'; }
 for round in $(seq 1 "$rounds"); do
   read -r base_rate base_p99 base_app base_machine base_capacity < <(run "$base")
   read -r this_rate this_p99 this_app this_machine this_capacity < <(run . "${this_env[@]}")
   if [[ -n "$search" ]]; then
     echo "round $round: capacity (largest rate served with p99 <= 50 ms) base ${base_capacity}/s, this ${this_capacity}/s:" \
-      "$(awk -v a="$this_capacity" -v b="$base_capacity" 'BEGIN {if (b > 0) printf "%.3f", a / b; else printf "n/a"}')x"
+      "$(ratio_of "$this_capacity" "$base_capacity")x"
     continue
   fi
-  ratio=$(awk -v a="$this_rate" -v b="$base_rate" 'BEGIN {printf "%.3f", a / b}')
-  cpu_ratio=$(awk -v a="$this_app" -v b="$base_app" 'BEGIN {printf "%.3f", a / b}')
+  ratio=$(ratio_of "$this_rate" "$base_rate")
+  cpu_ratio=$(ratio_of "$this_app" "$base_app")
   ratios+=("$ratio") cpu_ratios+=("$cpu_ratio")
   echo "round $round: base ${base_rate} req/s (p99 ${base_p99} ms, app ${base_app} / machine ${base_machine} CPU ms per 1,000)," \
     "this ${this_rate} req/s (p99 ${this_p99} ms, app ${this_app} / machine ${this_machine}): ${ratio}x the clicks, ${cpu_ratio}x the app's CPU per click"

@@ -16,7 +16,9 @@ public sealed record WatchedProcess(string Name, int[] Pids)
     {
         var watched = (spec ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(entry => entry.Split('=', 2))
-            .Select(pair => new WatchedProcess(pair[0], [.. pair[1].Split('+').Select(p => int.Parse(p, CultureInfo.InvariantCulture))]))
+            // "redis=123+" (a port not listening yet when the script looked): the pid that was found, not a crash.
+            .Select(pair => new WatchedProcess(pair[0], [.. pair.ElementAtOrDefault(1)?.Split('+', StringSplitOptions.RemoveEmptyEntries)
+                .Select(p => int.Parse(p, CultureInfo.InvariantCulture)) ?? []]))
             .ToList();
         watched.Add(new WatchedProcess("generator", [Environment.ProcessId]));
         return watched;

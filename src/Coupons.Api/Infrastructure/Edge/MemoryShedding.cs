@@ -9,7 +9,7 @@ namespace Coupons.Infrastructure.Edge;
 /// <see cref="EdgeOptions.ShedAtHeapPercent"/> of what the GC may use (DOTNET_GCHeapHardLimit, a container's limit,
 /// or the machine's), new public requests are answered 429 <c>RATE_LIMITED</c> with Retry-After and their connection is
 /// closed, until a collection leaves less than <see cref="EdgeOptions.ResumeBelowHeapPercent"/>. Requests already in
-/// go on; health, metrics and the admin API are never shed, so orchestrators and on-call still see and act.
+/// go on; health, metrics, the admin API and checkout are never shed, so orchestrators and on-call still see and act.
 /// </summary>
 public sealed partial class MemoryPressure
 {
@@ -18,6 +18,7 @@ public sealed partial class MemoryPressure
     private int _seenCollections = -1;
     private volatile bool _shedding;
     private long _shed;
+    private long _lastFullCollectionAsked;
 
     public MemoryPressure(IOptions<EdgeOptions> options, ILogger<MemoryPressure> logger, IMeterFactory meters)
     {
@@ -57,7 +58,27 @@ public sealed partial class MemoryPressure
                 }
             }
 
+            if (_shedding)
+            {
+                AskForFullCollection();
+            }
+
             return _shedding;
+        }
+    }
+
+    /// <summary>
+    /// While shedding, what is left after young collections may be objects that died in generation 2, which only a
+    /// full collection finds (and shed requests allocate too little to bring one on): ask for one, at most every 5 s,
+    /// letting the GC decide whether it is worth it (optimized, not blocking).
+    /// </summary>
+    private void AskForFullCollection()
+    {
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _lastFullCollectionAsked);
+        if (now - last >= 5_000 && Interlocked.CompareExchange(ref _lastFullCollectionAsked, now, last) == last)
+        {
+            GC.Collect(2, GCCollectionMode.Optimized, blocking: false);
         }
     }
 
@@ -115,9 +136,23 @@ public static class MemorySheddingMiddleware
     }
 
     /// <summary>
-    /// What orchestrators and on-call need most when memory is short: health, metrics and the admin API.
+    /// What orchestrators and on-call need most when memory is short (health, also as /actuator/health, metrics, the
+    /// admin API), and the order service's checkout (use and restore: few, money, under a bulkhead of their own).
     /// </summary>
     private static bool NeverShed(PathString path) =>
-        path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase)
-        || path.StartsWithSegments("/api/admin", StringComparison.OrdinalIgnoreCase);
+        path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/actuator", StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/api/admin", StringComparison.OrdinalIgnoreCase)
+        || IsCheckout(path);
+
+    /// <summary>/api/coupons/{couponId}/use/{publicId} or .../restore/{publicId}, exactly.</summary>
+    private static bool IsCheckout(PathString path)
+    {
+        if (!path.StartsWithSegments("/api/coupons", StringComparison.OrdinalIgnoreCase, out var rest) || rest.Value is not { } tail)
+        {
+            return false;
+        }
+
+        var segments = tail.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return segments.Length == 3 && (segments[1].Equals("use", StringComparison.OrdinalIgnoreCase) || segments[1].Equals("restore", StringComparison.OrdinalIgnoreCase));
+    }
 }
