@@ -15,7 +15,7 @@ public static class Edge
         [
             ("ecommerce-app-1:8081", $"127.0.0.1:{o.AppPort}"),
             ("ecommerce-app-2:8081", $"127.0.0.1:{o.AppPort + 1}"),
-            ("listen 8081;", $"listen 127.0.0.1:{o.NginxPort};"),
+            ("listen 8081 ", $"listen 127.0.0.1:{o.NginxPort} "),
         ];
         if (o.LoadTest)
         {

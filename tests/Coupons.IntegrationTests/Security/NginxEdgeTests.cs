@@ -28,7 +28,7 @@ public sealed class NginxEdgeTests : IAsyncLifetime
         var config = (await File.ReadAllTextAsync(Path.Combine(StackControl.RepoRoot, "deploy", "nginx.conf")))
             .Replace("ecommerce-app-1:8081", $"127.0.0.1:{_app.Port}", StringComparison.Ordinal)
             .Replace("ecommerce-app-2:8081", $"127.0.0.1:{_app.Port}", StringComparison.Ordinal)
-            .Replace("listen 8081;", $"listen 127.0.0.1:{port};", StringComparison.Ordinal);
+            .Replace("listen 8081 ", $"listen 127.0.0.1:{port} ", StringComparison.Ordinal);
         Assert.Contains($"127.0.0.1:{_app.Port}", config, StringComparison.Ordinal); // the shipped file still has what is rewritten
         var configPath = Path.Combine(_state, "nginx.conf");
         await File.WriteAllTextAsync(configPath, config);

@@ -78,7 +78,7 @@ public sealed partial class MemoryPressure
         var last = Interlocked.Read(ref _lastFullCollectionAsked);
         if (now - last >= 5_000 && Interlocked.CompareExchange(ref _lastFullCollectionAsked, now, last) == last)
         {
-            GC.Collect(2, GCCollectionMode.Optimized, blocking: false);
+            GC.Collect(2, GCCollectionMode.Optimized, blocking: true, compacting: true);
         }
     }
 
