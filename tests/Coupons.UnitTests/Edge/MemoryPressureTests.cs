@@ -18,6 +18,10 @@ public sealed class MemoryPressureTests
         Assert.Equal(expected, MemoryPressure.Decide(shedding, Limit * heapPercent / 100, Limit, shedAtPercent: 80, resumeBelowPercent: 70));
 
     [Fact]
+    public void Its_counters_are_on_the_services_meter_that_metrics_exports() =>
+        Assert.Equal(Coupons.Ops.CouponMetrics.MeterName, MemoryPressure.MeterName);
+
+    [Fact]
     public void Nothing_is_shed_while_the_limit_is_unknown() =>
         Assert.False(MemoryPressure.Decide(true, Limit, 0, 80, 70));
 }

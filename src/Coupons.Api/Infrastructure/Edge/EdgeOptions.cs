@@ -62,12 +62,19 @@ public sealed class EdgeOptions
     public const int HeapPerConnection = 24 * 1024;
 
     /// <summary>
-    /// The connection limit for a GC that may use <paramref name="gcLimitBytes"/>: 60 % of it at
-    /// <see cref="HeapPerConnection"/> each (the rest for the service itself and a GC's headroom), between 1,000 and
-    /// 50,000 (a 256 MB cap: 6,553; 8 GB or more: 50,000). 24 KB: 16 KB still ran a 128 MB heap out in one test run
-    /// of four (12,000 clicks at once: 4,915 requests in flight plus the service's own ~30 MB).
+    /// What the service holds whatever its connections (stores' clients, caches, the runtime): ~30-50 MB.
     /// </summary>
-    public static int ConnectionsFor(long gcLimitBytes) => (int)Math.Clamp(gcLimitBytes / 100 * 60 / HeapPerConnection, 1_000, 50_000);
+    public const long HeapForTheService = 32L * 1024 * 1024;
+
+    /// <summary>
+    /// The connection limit for a GC that may use <paramref name="gcLimitBytes"/>: 60 % of what is left after
+    /// <see cref="HeapForTheService"/>, at <see cref="HeapPerConnection"/> each (the rest is a GC's headroom), between
+    /// 1,000 and 50,000 (a 256 MB cap: 5,734; 8 GB or more: 50,000). Measured: 12,000 clicks at once under 128 MB ran
+    /// out with 60 % of the whole heap at 16 KB (4,915 connections) and, in one CI run of six, at 24 KB (3,276):
+    /// ~20 KB a request in flight on top of ~50 MB of the service's own.
+    /// </summary>
+    public static int ConnectionsFor(long gcLimitBytes) =>
+        (int)Math.Clamp((gcLimitBytes - HeapForTheService) / 100 * 60 / HeapPerConnection, 1_000, 50_000);
 
     /// <summary>What Kestrel is given: the setting, or what this process's memory holds.</summary>
     public int EffectiveMaxConnections => MaxConnections ?? ConnectionsFor(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
