@@ -57,7 +57,11 @@ for resource in "$dcp_dir"/resource-executable-*.log; do
   id=${resource##*/resource-executable-}; id=${id%.log}
   name=$(grep -o '"Executable": "/[^"]*"' "$resource" | head -1 | sed -E 's|.*"/([^"]*)-[a-z0-9]+"|\1|')
   for stream in out err; do
-    [[ -f "$dcp_dir/${id}_$stream" ]] && tail -n +1 -f "$dcp_dir/${id}_$stream" > "$logs/${name:-$id}.$stream" 2>/dev/null &
+    # --pid: each tail ends with the AppHost, whatever stops the script (each holds an inotify instance, and 128 per
+    # user is all there is: tails left over from runs killed mid-way kept the next topology's replicas from starting).
+    if [[ -f "$dcp_dir/${id}_$stream" ]]; then
+      tail -n +1 -f --pid="$apphost" "$dcp_dir/${id}_$stream" > "$logs/${name:-$id}.$stream" 2>/dev/null &
+    fi
   done
 done
 
