@@ -46,7 +46,7 @@ else
     Kafka__BootstrapServers="$ConnectionStrings__kafka"
 fi
 # Its content root is its build output, as in the image: appsettings.json applies (logging, as production has it).
-nohup dotnet "$app_root/src/Coupons.Api/bin/Release/net10.0/Coupons.Api.dll" --contentRoot "$app_root/src/Coupons.Api/bin/Release/net10.0" \
+nohup dotnet "$app_root/src/Coupons.Api/bin/Release/net10.0/Coupons.Api.dll" --contentRoot "$(cd "$app_root" && pwd)/src/Coupons.Api/bin/Release/net10.0" \
   > .test-infra/bench-app.log 2>&1 &
 echo $! > .test-infra/bench-app.pid
 for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null && exit 0; sleep 0.5; done
