@@ -22,6 +22,15 @@ public sealed class MemoryPressureTests
         Assert.Equal(Coupons.Ops.CouponMetrics.MeterName, MemoryPressure.MeterName);
 
     [Fact]
+    public void A_shed_request_hears_the_services_one_429_problem()
+    {
+        var body = System.Text.Json.JsonDocument.Parse(MemorySheddingMiddleware.Body).RootElement;
+        Assert.Equal("RATE_LIMITED", body.GetProperty("code").GetString());
+        Assert.Equal(429, body.GetProperty("status").GetInt32());
+        Assert.Equal(Coupons.Infrastructure.Http.RateLimitedResponse.Detail, body.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public void Nothing_is_shed_while_the_limit_is_unknown() =>
         Assert.False(MemoryPressure.Decide(true, Limit, 0, 80, 70));
 }

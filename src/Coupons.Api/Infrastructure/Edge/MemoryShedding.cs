@@ -105,9 +105,15 @@ public sealed partial class MemoryPressure
 
 public static class MemorySheddingMiddleware
 {
-    private static readonly byte[] Body =
-        """{"type":"https://tools.ietf.org/html/rfc6585#section-4","title":"Too many requests","status":429,"detail":"The service is at capacity; retry shortly.","code":"RATE_LIMITED"}"""u8
-            .ToArray();
+    // The one 429's words (RateLimitedResponse), serialised once: a shed request allocates nothing for its answer.
+    internal static readonly byte[] Body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+    {
+        ["type"] = "https://tools.ietf.org/html/rfc6585#section-4",
+        ["title"] = Http.RateLimitedResponse.Title,
+        ["status"] = StatusCodes.Status429TooManyRequests,
+        ["detail"] = Http.RateLimitedResponse.Detail,
+        ["code"] = Http.ProblemCodes.RateLimited,
+    });
 
     /// <summary>
     /// First in the pipeline: a shed request costs its parsing and a constant answer, nothing else (no body read, no

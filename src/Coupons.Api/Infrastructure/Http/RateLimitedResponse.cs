@@ -16,7 +16,10 @@ public static class RateLimitedResponse
         return Problem().ExecuteAsync(context);
     }
 
+    public const string Title = "Too many requests";
+    public const string Detail = "The service is at capacity; retry shortly.";
+
     /// <summary>429 <c>RATE_LIMITED</c> (RetryAfterMiddleware adds Retry-After where the caller set none).</summary>
     public static ProblemHttpResult Problem() =>
-        Problems.Create(StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited, "Too many requests", "The service is at capacity; retry shortly.");
+        Problems.Create(StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited, Title, Detail);
 }
